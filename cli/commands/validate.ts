@@ -1,0 +1,79 @@
+/** `zoneguard validate -f <file|dir>...`: the webhook's verdict, offline, for CI pipelines. */
+import { strs, str, type Config } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
+import { loadManifests } from '../../core/manifests.js';
+import { describeRef } from '../../core/objects.js';
+import { openProvider, readOwnership } from '../../core/providers/open.js';
+import { formatViolation } from '../../core/rules/index.js';
+import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../../core/setup.js';
+import { validateObjects, type ObjectResult } from '../../core/validate.js';
+import type { CommandContext, CommandSpec } from '../program.js';
+
+export interface ValidationRun {
+  results: ObjectResult[];
+  /** Warnings about the run itself (no provider: ownership not checked). */
+  notes: string[];
+  opened?: Awaited<ReturnType<typeof openProvider>>;
+}
+
+export async function runValidation(cfg: Config, files: string[], ctx: Pick<CommandContext, 'logger' | 'env'>): Promise<ValidationRun> {
+  const loaded = loadManifests(files);
+  const notes: string[] = [];
+  const opened = await openProvider(cfg, ctx.logger, ctx.env);
+  let ownership;
+  if (opened) ownership = await readOwnership(opened.registry);
+  else notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
+  const results = validateObjects(
+    loaded.map((l) => l.obj),
+    ruleContextFrom(cfg, { ownership }),
+    extractContextFrom(cfg),
+    { filter: objectFilterFrom(cfg) },
+  );
+  return { results, notes, opened };
+}
+
+export function resultsJson(results: readonly ObjectResult[]): object {
+  return {
+    results: results.map(({ verdict: v }) => ({
+      apiVersion: v.ref.apiVersion,
+      kind: v.ref.kind,
+      namespace: v.ref.namespace ?? '',
+      name: v.ref.name,
+      allowed: v.allowed,
+      violations: v.violations.map((x) => ({ hostname: x.hostname, rule: x.rule, message: x.message, fix: x.fix, ...(x.field ? { field: x.field } : {}) })),
+      warnings: v.warnings,
+      ...(v.skipped ? { skipped: v.skipped } : {}),
+    })),
+  };
+}
+
+export function printVerdictsText(results: readonly ObjectResult[], out: NodeJS.WritableStream): void {
+  for (const { verdict: v } of results) {
+    const who = describeRef(v.ref);
+    for (const viol of v.violations) out.write(`DENY ${who}: ${formatViolation(viol)}\n`);
+    for (const w of v.warnings) out.write(`WARN ${who}: ${w}\n`);
+    if (v.skipped) out.write(`SKIP ${who}: ${v.skipped}\n`);
+    else if (v.allowed) out.write(`ALLOW ${who}: ${v.claims.map((c) => c.hostname).filter((h, i, a) => a.indexOf(h) === i).join(', ') || '(no hostnames)'}\n`);
+  }
+}
+
+export const validateCommand: CommandSpec = {
+  name: 'validate',
+  description: 'validate manifests offline with the same rules as the webhook (exit 0 allowed, 1 denied, 2 bad input)',
+  check: (cfg) => {
+    if (strs(cfg, 'file').length === 0) throw new ConfigError('file', 'give at least one manifest file or directory with -f');
+  },
+  async run(cfg, ctx) {
+    const { results, notes } = await runValidation(cfg, strs(cfg, 'file'), ctx);
+    const denied = results.filter((r) => !r.verdict.allowed).length;
+    if (str(cfg, 'output') === 'json') {
+      ctx.stdout.write(JSON.stringify(resultsJson(results), null, 2) + '\n');
+      for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
+    } else {
+      for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
+      printVerdictsText(results, ctx.stdout);
+      ctx.stdout.write(`${results.length} object(s): ${results.length - denied} allowed, ${denied} denied\n`);
+    }
+    return denied > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,8 @@
+/** Every flag of every command, assembled from the modules that own them. */
+import { coreFlags, type FlagSpec } from '../core/config.js';
+
+const cliFlags: FlagSpec[] = [
+  { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
+];
+
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags];

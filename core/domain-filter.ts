@@ -1,0 +1,119 @@
+/**
+ * Domain filters with external-dns's semantics (endpoint/domain_filter.go):
+ * - names and filters are compared lower-case without a trailing dot;
+ * - a plain filter "example.com" matches the apex and every subdomain, never "badexample.com";
+ * - a leading-dot filter ".example.com" matches subdomains only, not the apex;
+ * - exclusions use the same matching and win over filters;
+ * - a regex filter or regex exclusion, when set, replaces the plain filters entirely; the regex
+ *   exclusion, when set, decides alone (external-dns behaviour);
+ * - no filter at all matches everything.
+ */
+
+export interface DomainFilterOptions {
+  filters?: readonly string[];
+  exclude?: readonly string[];
+  regex?: RegExp;
+  regexExclusion?: RegExp;
+}
+
+function prepare(list: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const f of list ?? []) {
+    let d = f.trim();
+    if (d.endsWith('.')) d = d.slice(0, -1);
+    d = d.toLowerCase();
+    if (d !== '') out.push(d);
+  }
+  return out;
+}
+
+function strip(domain: string): string {
+  const d = domain.toLowerCase();
+  return d.endsWith('.') ? d.slice(0, -1) : d;
+}
+
+function dots(s: string): number {
+  let n = 0;
+  for (const c of s) if (c === '.') n++;
+  return n;
+}
+
+function matchList(filters: readonly string[], domain: string, whenEmpty: boolean): boolean {
+  if (filters.length === 0) return whenEmpty;
+  const d = strip(domain);
+  for (const f of filters) {
+    if (f.startsWith('.')) {
+      if (d.endsWith(f)) return true;
+    } else if (dots(d) === dots(f)) {
+      if (d === f) return true;
+    } else if (d.endsWith(`.${f}`)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+export class DomainFilter {
+  readonly filters: readonly string[];
+  readonly exclude: readonly string[];
+  readonly regex?: RegExp;
+  readonly regexExclusion?: RegExp;
+
+  constructor(opts: DomainFilterOptions = {}) {
+    this.filters = prepare(opts.filters);
+    this.exclude = prepare(opts.exclude);
+    if (opts.regex && opts.regex.source !== '(?:)') this.regex = opts.regex;
+    if (opts.regexExclusion && opts.regexExclusion.source !== '(?:)') this.regexExclusion = opts.regexExclusion;
+  }
+
+  get usesRegex(): boolean {
+    return this.regex !== undefined || this.regexExclusion !== undefined;
+  }
+
+  /** Does this filter let the name through? */
+  match(domain: string): boolean {
+    if (this.usesRegex) {
+      const d = strip(domain);
+      if (this.regexExclusion) return !testRegex(this.regexExclusion, d);
+      return this.regex ? testRegex(this.regex, d) : true;
+    }
+    return matchList(this.filters, domain, true) && !matchList(this.exclude, domain, false);
+  }
+
+  /** Is the name excluded by an exclusion (as opposed to simply outside the filters)? */
+  excluded(domain: string): boolean {
+    if (this.usesRegex) return this.regexExclusion ? testRegex(this.regexExclusion, strip(domain)) : false;
+    return matchList(this.exclude, domain, false);
+  }
+
+  /** Zone selection: a zone passes if it matches, or is a parent of a (non leading-dot) filter. */
+  matchParent(domain: string): boolean {
+    if (matchList(this.exclude, domain, false)) return false;
+    if (this.filters.length === 0) return true;
+    const d = strip(domain);
+    return this.filters.some((f) => !f.startsWith('.') && f.endsWith(`.${d}`));
+  }
+
+  /** A zone is managed if the filter matches its apex or it is a parent of a filter. */
+  matchZone(zone: string): boolean {
+    return this.match(zone) || this.matchParent(zone);
+  }
+
+  isConfigured(): boolean {
+    return this.usesRegex || this.filters.length > 0 || this.exclude.length > 0;
+  }
+
+  /** Human description for messages: "[example.com, .example.org]" or the regex. */
+  describe(): string {
+    if (this.regexExclusion) return `not matching /${this.regexExclusion.source}/`;
+    if (this.regex) return `/${this.regex.source}/`;
+    const inc = this.filters.length ? `[${this.filters.join(', ')}]` : '[any domain]';
+    return this.exclude.length ? `${inc} excluding [${this.exclude.join(', ')}]` : inc;
+  }
+}
+
+/** RegExp.test without lastIndex surprises from a /g flag. */
+function testRegex(re: RegExp, s: string): boolean {
+  re.lastIndex = 0;
+  return re.test(s);
+}

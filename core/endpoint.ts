@@ -1,0 +1,115 @@
+/**
+ * The Endpoint model, as external-dns's endpoint package defines it: one DNS name, one record type,
+ * a set of targets, an optional TTL and free-form labels (owner, resource, ...).
+ */
+
+export const RecordType = {
+  A: 'A',
+  AAAA: 'AAAA',
+  CNAME: 'CNAME',
+  TXT: 'TXT',
+  SRV: 'SRV',
+  NS: 'NS',
+  MX: 'MX',
+  PTR: 'PTR',
+  NAPTR: 'NAPTR',
+} as const;
+
+/** Record types the TXT registry can encode in an ownership record name (external-dns's supported types). */
+export const SUPPORTED_RECORD_TYPES: readonly string[] = ['A', 'AAAA', 'CNAME', 'NS', 'MX', 'SRV', 'NAPTR', 'TXT'];
+
+export const DEFAULT_MANAGED_RECORD_TYPES: readonly string[] = ['A', 'AAAA', 'CNAME'];
+
+/** Label keys external-dns writes into TXT ownership records. */
+export const LabelKey = {
+  owner: 'owner',
+  resource: 'resource',
+  /** Set on a TXT ownership endpoint: the name of the record it owns (never serialized). */
+  ownedRecord: 'ownedRecord',
+} as const;
+
+export type Labels = Record<string, string>;
+
+export interface Endpoint {
+  /** Lower-case, no trailing dot. */
+  dnsName: string;
+  recordType: string;
+  /**
+   * A/AAAA: addresses; CNAME: one hostname (no trailing dot); TXT: the text itself, without the
+   * surrounding quotes (providers quote as their API wants).
+   */
+  targets: string[];
+  /** Seconds; undefined means "provider default" (external-dns's TTL 0). */
+  ttl?: number;
+  labels: Labels;
+  setIdentifier?: string;
+  /** Provider-specific properties (e.g. cloudflare proxied, aws alias), name → value. */
+  providerSpecific?: Record<string, string>;
+}
+
+/** Lower-cases a DNS name and drops one trailing dot; whitespace around it is trimmed. */
+export function normalizeDnsName(name: string): string {
+  const trimmed = name.trim().toLowerCase();
+  return trimmed.endsWith('.') ? trimmed.slice(0, -1) : trimmed;
+}
+
+/** Normalizes a target: hostnames (CNAME and friends) lose a trailing dot and are lower-cased. */
+export function normalizeTarget(recordType: string, target: string): string {
+  const t = target.trim();
+  if (recordType === 'TXT') return t;
+  if (recordType === 'AAAA') return t.toLowerCase();
+  if (recordType === 'CNAME' || recordType === 'NS' || recordType === 'PTR') return normalizeDnsName(t);
+  return t;
+}
+
+export function newEndpoint(
+  dnsName: string,
+  recordType: string,
+  targets: string[],
+  ttl?: number,
+  labels: Labels = {},
+): Endpoint {
+  const type = recordType.toUpperCase();
+  const ep: Endpoint = {
+    dnsName: normalizeDnsName(dnsName),
+    recordType: type,
+    targets: targets.map((t) => normalizeTarget(type, t)),
+    labels: { ...labels },
+  };
+  if (ttl !== undefined && ttl > 0) ep.ttl = ttl;
+  return ep;
+}
+
+/** Identity of a record set: name, type and set identifier. */
+export function endpointKey(ep: Pick<Endpoint, 'dnsName' | 'recordType' | 'setIdentifier'>): string {
+  return `${ep.dnsName}|${ep.recordType}|${ep.setIdentifier ?? ''}`;
+}
+
+/** Targets compared as a set, order-insensitive (external-dns's Targets.Same). */
+export function sameTargets(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  return sa.every((v, i) => v === sb[i]);
+}
+
+/** external-dns's Targets.IsLess: shorter set first, then lexicographic on sorted targets. */
+export function targetsLess(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  for (let i = 0; i < sa.length; i++) {
+    if (sa[i] !== sb[i]) return sa[i] < sb[i];
+  }
+  return false;
+}
+
+export function cloneEndpoint(ep: Endpoint): Endpoint {
+  const c: Endpoint = { ...ep, targets: [...ep.targets], labels: { ...ep.labels } };
+  if (ep.providerSpecific) c.providerSpecific = { ...ep.providerSpecific };
+  return c;
+}
+
+export function describeEndpoint(ep: Endpoint): string {
+  return `${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')}`;
+}

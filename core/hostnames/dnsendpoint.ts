@@ -1,0 +1,61 @@
+/**
+ * DNSEndpoint (externaldns.k8s.io/v1alpha1) → claims: each spec.endpoints[] entry is a record as
+ * written (dnsName, recordType, targets, recordTTL, setIdentifier, labels, providerSpecific).
+ */
+import { asArray, asString, isRecord, type KubeObject } from '../objects.js';
+import { MAX_TTL } from './annotations.js';
+import type { ExtractContext, Partial } from './common.js';
+
+export function extractDnsEndpoint(obj: KubeObject, _ctx: ExtractContext, base: Partial): void {
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  const endpoints = spec.endpoints;
+  if (endpoints !== undefined && !Array.isArray(endpoints)) {
+    base.problems.push({ hostname: '', rule: 'object', message: 'spec.endpoints must be a list', fix: 'write spec.endpoints as a list of {dnsName, recordType, targets}', field: 'spec.endpoints' });
+    return;
+  }
+  asArray(endpoints).forEach((raw, i) => {
+    const field = `spec.endpoints[${i}]`;
+    if (!isRecord(raw)) {
+      base.problems.push({ hostname: '', rule: 'object', message: `${field} is not an object`, fix: 'give each endpoint dnsName, recordType and targets', field });
+      return;
+    }
+    const dnsName = asString(raw.dnsName);
+    if (!dnsName) {
+      base.problems.push({ hostname: '', rule: 'hostname', message: `${field}.dnsName is missing`, fix: 'set dnsName to the fully qualified name', field: `${field}.dnsName` });
+      return;
+    }
+    const hostname = dnsName.trim().toLowerCase().replace(/\.$/, '');
+    const recordType = (asString(raw.recordType) ?? 'A').toUpperCase();
+    const targetsRaw = raw.targets === undefined ? [] : raw.targets;
+    if (!Array.isArray(targetsRaw) || targetsRaw.some((t) => typeof t !== 'string')) {
+      base.problems.push({ hostname, rule: 'target', message: `${field}.targets must be a list of strings`, fix: 'write targets as a list of strings', field: `${field}.targets`, recordType });
+      return;
+    }
+    const targets = (targetsRaw as string[]).map((t) => (recordType === 'CNAME' ? t.trim().toLowerCase().replace(/\.$/, '') : t.trim()));
+    let ttl: number | undefined;
+    if (raw.recordTTL !== undefined && raw.recordTTL !== 0) {
+      const n = raw.recordTTL;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TTL) {
+        base.problems.push({ hostname, rule: 'ttl', message: `recordTTL ${JSON.stringify(n)} is not an integer in 1..${MAX_TTL}`, fix: 'set recordTTL to a whole number of seconds, e.g. 300', field: `${field}.recordTTL`, recordType });
+      } else ttl = n;
+    }
+    const providerSpecific: Record<string, string> = {};
+    for (const p of asArray(raw.providerSpecific)) {
+      if (isRecord(p) && typeof p.name === 'string') providerSpecific[p.name] = String(p.value ?? '');
+    }
+    const labels: Record<string, string> = {};
+    if (isRecord(raw.labels)) for (const [k, v] of Object.entries(raw.labels)) if (typeof v === 'string') labels[k] = v;
+    base.claims.push({
+      ...base.common,
+      hostname,
+      recordType,
+      targets,
+      ...(ttl !== undefined ? { ttl } : {}),
+      field: `${field}.dnsName`,
+      ...(asString(raw.setIdentifier) ? { setIdentifier: asString(raw.setIdentifier) } : {}),
+      ...(Object.keys(providerSpecific).length ? { providerSpecific } : {}),
+      ...(Object.keys(labels).length ? { labels } : {}),
+    });
+  });
+  if (asArray(endpoints).length === 0) base.warnings.push('DNSEndpoint has no endpoints');
+}

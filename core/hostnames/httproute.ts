@@ -1,0 +1,86 @@
+/**
+ * Gateway API HTTPRoute → claims, as external-dns's gateway-httproute source reads them:
+ * hostnames from spec.hostnames[] and the hostname annotation, narrowed to the hostnames of the
+ * parent Gateway's listeners (a route with no hostnames takes the listener's); targets from each
+ * parent Gateway's status.addresses[].value, replaced by the Gateway's target annotation.
+ */
+import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
+import { HOSTNAME_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
+import { claimsFor } from './targets.js';
+import type { ExtractContext, Partial } from './common.js';
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** Gateway API hostname intersection: exact, or a listener wildcard covering the route name (or vice versa). */
+export function hostnameMatches(listener: string, route: string): string | undefined {
+  if (listener === route) return route;
+  if (listener.startsWith('*.') && route.endsWith(listener.slice(1)) && !route.startsWith('*.')) return route;
+  if (route.startsWith('*.') && listener.endsWith(route.slice(1)) && !listener.startsWith('*.')) return listener;
+  if (route.startsWith('*.') && listener.startsWith('*.')) {
+    if (route.endsWith(listener.slice(1))) return route;
+    if (listener.endsWith(route.slice(1))) return listener;
+  }
+  return undefined;
+}
+
+export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  const ns = obj.metadata?.namespace ?? 'default';
+  const routeHosts: { host: string; field: string }[] = [];
+  asArray(spec.hostnames).forEach((h, i) => {
+    const s = asString(h);
+    if (s) routeHosts.push({ host: s.trim().toLowerCase().replace(/\.$/, ''), field: `spec.hostnames[${i}]` });
+  });
+  for (const h of splitList(annotations(obj)[HOSTNAME_ANNOTATION])) {
+    routeHosts.push({ host: h.toLowerCase().replace(/\.$/, ''), field: `metadata.annotations["${HOSTNAME_ANNOTATION}"]` });
+  }
+
+  const found = new Map<string, { field: string; targets: Set<string> }>();
+  const parents = asArray(spec.parentRefs).filter(isRecord);
+  let gatewaysSeen = 0;
+  parents.forEach((p) => {
+    const kind = asString(p.kind) ?? 'Gateway';
+    const group = asString(p.group) ?? GATEWAY_GROUP;
+    if (kind !== 'Gateway' || group !== GATEWAY_GROUP) return;
+    const gwNs = asString(p.namespace) ?? ns;
+    const gwName = asString(p.name);
+    if (!gwName) return;
+    const gw = ctx.gateway?.(gwNs, gwName);
+    if (!gw) return;
+    gatewaysSeen++;
+    const gwSpec = isRecord(gw.spec) ? gw.spec : {};
+    const gwStatus = isRecord(gw.status) ? gw.status : {};
+    let targets = splitList(annotations(gw)[TARGET_ANNOTATION]);
+    if (!targets.length) targets = asArray(gwStatus.addresses).filter(isRecord).map((a) => asString(a.value)).filter((v): v is string => !!v);
+    const section = asString(p.sectionName);
+    const listeners = asArray(gwSpec.listeners).filter(isRecord).filter((l) => !section || l.name === section);
+    const listenerHosts = listeners.map((l) => asString(l.hostname)?.toLowerCase());
+    const anyOpen = listeners.length === 0 || listenerHosts.some((h) => !h);
+    const hosts: { host: string; field: string }[] = [];
+    if (routeHosts.length === 0) {
+      for (const h of listenerHosts) if (h) hosts.push({ host: h, field: `Gateway ${gwNs}/${gwName} listener hostname` });
+    } else {
+      for (const rh of routeHosts) {
+        if (anyOpen) hosts.push(rh);
+        else
+          for (const lh of listenerHosts) {
+            const m = lh && hostnameMatches(lh, rh.host);
+            if (m) hosts.push({ host: m, field: rh.field });
+          }
+      }
+    }
+    for (const h of hosts) {
+      const e = found.get(h.host) ?? { field: h.field, targets: new Set<string>() };
+      targets.forEach((t) => e.targets.add(t));
+      found.set(h.host, e);
+    }
+  });
+
+  if (gatewaysSeen === 0) {
+    // The parent Gateway is unknown here (offline, or not created yet): the hostnames are still
+    // checked, without targets.
+    if (parents.length > 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: parent Gateway not found; targets come from its status.addresses once it exists`);
+    for (const rh of routeHosts) if (!found.has(rh.host)) found.set(rh.host, { field: rh.field, targets: new Set() });
+  }
+  for (const [host, e] of found) base.claims.push(...claimsFor(host, [...e.targets], { ...base.common, field: e.field }));
+}

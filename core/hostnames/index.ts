@@ -1,0 +1,95 @@
+/** Hostname extraction: which DNS names and records an object asks for, one file per kind. */
+import { newEndpoint, type Endpoint, LabelKey } from '../endpoint.js';
+import { annotations, groupOf, isRecord, refOf, resourceLabel, type KubeObject } from '../objects.js';
+import type { Extraction } from '../rules/types.js';
+import {
+  CLOUDFLARE_PROXIED_ANNOTATION,
+  CONTROLLER_ANNOTATION,
+  CONTROLLER_VALUE,
+  SET_IDENTIFIER_ANNOTATION,
+  TTL_ANNOTATION,
+  parseTtl,
+} from './annotations.js';
+import type { ExtractContext, Partial } from './common.js';
+import { extractDnsEndpoint } from './dnsendpoint.js';
+import { extractHttpRoute } from './httproute.js';
+import { extractIngress } from './ingress.js';
+import { extractService } from './service.js';
+
+export type { ExtractContext } from './common.js';
+export * from './annotations.js';
+
+type Extractor = (obj: KubeObject, ctx: ExtractContext, base: Partial) => void;
+
+const EXTRACTORS: Record<string, { group: string; extractor: Extractor; source: string }> = {
+  Service: { group: '', extractor: extractService, source: 'service' },
+  Ingress: { group: 'networking.k8s.io', extractor: extractIngress, source: 'ingress' },
+  DNSEndpoint: { group: 'externaldns.k8s.io', extractor: extractDnsEndpoint, source: 'crd' },
+  HTTPRoute: { group: 'gateway.networking.k8s.io', extractor: extractHttpRoute, source: 'gateway-httproute' },
+};
+
+/** The --source name for an object's kind, or undefined when zoneguard does not read that kind. */
+export function sourceOf(obj: KubeObject): string | undefined {
+  const e = EXTRACTORS[String(obj.kind)];
+  return e && groupOf(String(obj.apiVersion ?? '')) === e.group ? e.source : undefined;
+}
+
+export function isSupportedKind(obj: KubeObject): boolean {
+  return sourceOf(obj) !== undefined;
+}
+
+export const defaultExtractContext: ExtractContext = { ingressClasses: [], defaultTargets: [] };
+
+/** Reads the hostnames an object claims. Never throws on malformed content: problems are reported. */
+export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractContext): Extraction {
+  const ref = refOf(obj);
+  const out: Extraction = { ref, resource: resourceLabel(obj), claims: [], problems: [], warnings: [] };
+  const entry = EXTRACTORS[ref.kind];
+  if (!entry || groupOf(ref.apiVersion) !== entry.group) {
+    out.skipped = `${ref.apiVersion} ${ref.kind} is not a kind zoneguard reads`;
+    return out;
+  }
+  if (obj.metadata !== undefined && !isRecord(obj.metadata)) {
+    out.problems.push({ hostname: '', rule: 'object', message: 'metadata is not an object', fix: 'fix the manifest', field: 'metadata' });
+    return out;
+  }
+  const ann = annotations(obj);
+  const controller = ann[CONTROLLER_ANNOTATION];
+  if (controller !== undefined && controller !== CONTROLLER_VALUE) {
+    out.skipped = `controller annotation is "${controller}", not "${CONTROLLER_VALUE}"`;
+    return out;
+  }
+  const base: Partial = { claims: [], problems: out.problems, warnings: out.warnings, common: {} };
+  if (ref.kind !== 'DNSEndpoint') {
+    const ttlText = ann[TTL_ANNOTATION];
+    if (ttlText !== undefined) {
+      const r = parseTtl(ttlText);
+      if (r.error) {
+        out.problems.push({ hostname: '', rule: 'ttl', message: `TTL annotation ${r.error}`, fix: 'set the ttl annotation to whole seconds in 1..2147483647, e.g. "300"', field: `metadata.annotations["${TTL_ANNOTATION}"]` });
+      } else base.common.ttl = r.ttl;
+    }
+    const setId = ann[SET_IDENTIFIER_ANNOTATION];
+    if (setId) base.common.setIdentifier = setId;
+    const proxied = ann[CLOUDFLARE_PROXIED_ANNOTATION];
+    if (proxied !== undefined) base.common.providerSpecific = { 'external-dns.alpha.kubernetes.io/cloudflare-proxied': proxied };
+  }
+  entry.extractor(obj, ctx, base);
+  out.claims = base.claims;
+  if (base.skipped) out.skipped = base.skipped;
+  // problems found before the hostnames were known apply to every hostname
+  for (const p of out.problems) if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
+  return out;
+}
+
+/** The endpoints an extraction publishes: claims with a type and targets, labelled with the resource. */
+export function endpointsOf(x: Extraction): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const c of x.claims) {
+    if (!c.recordType || c.targets.length === 0) continue;
+    const ep = newEndpoint(c.hostname, c.recordType, c.targets, c.ttl, { ...(c.labels ?? {}), [LabelKey.resource]: x.resource });
+    if (c.setIdentifier) ep.setIdentifier = c.setIdentifier;
+    if (c.providerSpecific) ep.providerSpecific = { ...c.providerSpecific };
+    out.push(ep);
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/** Kubernetes objects as zoneguard reads them: just the parts it needs, typed loosely and checked on use. */
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: unknown;
+  status?: unknown;
+  [key: string]: unknown;
+}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export function refOf(obj: KubeObject): ObjectRef {
+  const ref: ObjectRef = {
+    apiVersion: String(obj.apiVersion ?? ''),
+    kind: String(obj.kind ?? ''),
+    name: String(obj.metadata?.name ?? ''),
+  };
+  if (obj.metadata?.namespace) ref.namespace = obj.metadata.namespace;
+  return ref;
+}
+
+/** "Ingress default/app" (cluster-scoped: "Kind name"). */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
+export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+}
+
+/** external-dns's resource label: "<kind lower-case>/<namespace>/<name>", e.g. "ingress/default/app". */
+export function resourceLabel(obj: KubeObject | ObjectRef): string {
+  const ref = 'metadata' in obj || !('name' in obj) ? refOf(obj as KubeObject) : (obj as ObjectRef);
+  return `${ref.kind.toLowerCase()}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+export function annotations(obj: KubeObject): Record<string, string> {
+  const a = obj.metadata?.annotations;
+  return a && typeof a === 'object' ? a : {};
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Kinds zoneguard understands, by apiVersion group and kind. */
+export const SUPPORTED_KINDS = [
+  { group: '', version: 'v1', kind: 'Service' },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' },
+  { group: 'externaldns.k8s.io', version: 'v1alpha1', kind: 'DNSEndpoint' },
+  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' },
+  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'Gateway' },
+] as const;
+
+export function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}

@@ -1,0 +1,128 @@
+/**
+ * Batching and retry, written once for every provider.
+ * - splitChanges: cut a change set into batches of at most `maxChanges` changes (and optionally a
+ *   size budget, e.g. Route 53's 32,000 characters), never splitting an update's old/new pair and
+ *   keeping a record with its ownership TXT in the same batch where they fit.
+ * - withRetry: capped exponential backoff with full jitter for retryable ProviderErrors.
+ */
+import type { Endpoint } from '../endpoint.js';
+import { ProviderError } from '../errors.js';
+import type { Changes } from './provider.js';
+
+export type Change =
+  | { action: 'create'; record: Endpoint }
+  | { action: 'delete'; record: Endpoint }
+  | { action: 'update'; old: Endpoint; record: Endpoint };
+
+/** Flattens a change set in apply order: deletes, updates, creates. */
+export function flattenChanges(c: Changes): Change[] {
+  const out: Change[] = [];
+  for (const r of c.delete) out.push({ action: 'delete', record: r });
+  for (let i = 0; i < c.updateNew.length; i++) out.push({ action: 'update', old: c.updateOld[i], record: c.updateNew[i] });
+  for (const r of c.create) out.push({ action: 'create', record: r });
+  return out;
+}
+
+export function changesOf(list: readonly Change[]): Changes {
+  const c: Changes = { create: [], updateOld: [], updateNew: [], delete: [] };
+  for (const ch of list) {
+    if (ch.action === 'create') c.create.push(ch.record);
+    else if (ch.action === 'delete') c.delete.push(ch.record);
+    else {
+      c.updateOld.push(ch.old);
+      c.updateNew.push(ch.record);
+    }
+  }
+  return c;
+}
+
+export interface BatchLimits {
+  /** Most changes (as the provider counts them) in one call. */
+  maxChanges: number;
+  /** How many units one change costs (Route 53 counts an UPSERT as 2). Default 1. */
+  cost?: (c: Change) => number;
+  /** Optional second budget (e.g. characters) and each change's size in it. */
+  maxSize?: number;
+  size?: (c: Change) => number;
+}
+
+/** Splits changes into batches within the limits, in order. A single change over a limit is a batch of its own. */
+export function splitChanges(changes: readonly Change[], limits: BatchLimits): Change[][] {
+  const cost = limits.cost ?? (() => 1);
+  const batches: Change[][] = [];
+  let cur: Change[] = [];
+  let curCost = 0;
+  let curSize = 0;
+  for (const ch of changes) {
+    const c = cost(ch);
+    const s = limits.size ? limits.size(ch) : 0;
+    const over = curCost + c > limits.maxChanges || (limits.maxSize !== undefined && curSize + s > limits.maxSize);
+    if (cur.length > 0 && over) {
+      batches.push(cur);
+      cur = [];
+      curCost = 0;
+      curSize = 0;
+    }
+    cur.push(ch);
+    curCost += c;
+    curSize += s;
+  }
+  if (cur.length) batches.push(cur);
+  return batches;
+}
+
+export interface RetryOptions {
+  /** Attempts in all, first included. */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+  /** Decides whether an error is worth retrying; default: ProviderError.retryable. */
+  retryable?: (err: unknown) => boolean;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)]. */
+export function backoffDelay(attempt: number, base: number, max: number, random: () => number = Math.random): number {
+  const cap = Math.min(max, base * 2 ** attempt);
+  return Math.floor(random() * cap);
+}
+
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const attempts = opts.attempts ?? 5;
+  const base = opts.baseDelayMs ?? 200;
+  const max = opts.maxDelayMs ?? 10_000;
+  const isRetryable = opts.retryable ?? ((e: unknown) => e instanceof ProviderError && e.retryable);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt + 1 >= attempts || !isRetryable(err)) throw err;
+      const delay = backoffDelay(attempt, base, max, opts.random);
+      opts.onRetry?.(err, attempt + 1, delay);
+      await (opts.sleep ?? sleep)(delay);
+    }
+  }
+}
+
+/** Caches a provider's zone list for `ttlMs` (external-dns's --provider-cache-time). */
+export class ZoneCache<Z> {
+  private value?: { at: number; zones: Z[] };
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+  async get(load: () => Promise<Z[]>): Promise<Z[]> {
+    if (this.value && this.ttlMs > 0 && this.now() - this.value.at < this.ttlMs) return this.value.zones;
+    const zones = await load();
+    this.value = { at: this.now(), zones };
+    return zones;
+  }
+  invalidate(): void {
+    this.value = undefined;
+  }
+}

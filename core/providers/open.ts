@@ -1,0 +1,24 @@
+/** Opens the configured provider and its TXT registry, and reads ownership for the rules. */
+import { str, type Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { OwnershipIndex } from '../ownership.js';
+import type { TxtRegistry } from '../registry/txt-registry.js';
+import { domainFilterFrom, registryFrom } from '../setup.js';
+import { createProvider } from './catalog.js';
+import type { Provider } from './provider.js';
+
+export interface OpenedProvider {
+  provider: Provider;
+  registry: TxtRegistry;
+}
+
+export async function openProvider(cfg: Config, logger: Logger, env: Record<string, string | undefined>): Promise<OpenedProvider | undefined> {
+  const name = str(cfg, 'provider');
+  if (!name) return undefined;
+  const provider = await createProvider(name, cfg, { logger, domainFilter: domainFilterFrom(cfg), env });
+  return { provider, registry: registryFrom(cfg, provider) };
+}
+
+export async function readOwnership(registry: TxtRegistry): Promise<OwnershipIndex> {
+  return new OwnershipIndex(await registry.snapshot());
+}

@@ -1,0 +1,60 @@
+/**
+ * The one provider interface (external-dns's provider.Provider): list records, apply changes.
+ * Registry (TXT ownership), plan and batching sit on top and are written once.
+ */
+import type { Endpoint } from '../endpoint.js';
+import type { DomainFilter } from '../domain-filter.js';
+
+export interface Zone {
+  /** Provider's identifier (hosted zone id, managed zone name, zone name for DNS servers). */
+  id: string;
+  /** Zone apex, normalized (lower-case, no trailing dot). */
+  name: string;
+  visibility?: 'public' | 'private';
+}
+
+/** external-dns's plan.Changes. UpdateOld[i] is replaced by UpdateNew[i]. */
+export interface Changes {
+  create: Endpoint[];
+  updateOld: Endpoint[];
+  updateNew: Endpoint[];
+  delete: Endpoint[];
+}
+
+export function emptyChanges(): Changes {
+  return { create: [], updateOld: [], updateNew: [], delete: [] };
+}
+
+export function changeCount(c: Changes): number {
+  return c.create.length + c.updateNew.length + c.delete.length;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** Zones this provider manages after its domain/zone-id filters. */
+  zones(): Promise<Zone[]>;
+  /**
+   * Every record in the managed zones, TXT ownership records included (TXT targets unquoted).
+   * Records of types the provider cannot represent are left out.
+   */
+  records(): Promise<Endpoint[]>;
+  /** Applies a change set, batched at the provider's limit. Throws ProviderError. */
+  applyChanges(changes: Changes): Promise<void>;
+  /** Lets a provider normalize desired endpoints (minimum TTL, proxied flag...) before planning. */
+  adjustEndpoints?(endpoints: Endpoint[]): Endpoint[];
+  /** The domain filter the provider uses to pick zones, if any. */
+  domainFilter?(): DomainFilter | undefined;
+  /** Releases sockets and timers. */
+  close?(): Promise<void>;
+}
+
+/** The zone a name belongs to: the most specific zone whose apex is the name or a parent of it. */
+export function zoneFor<Z extends Zone>(zones: readonly Z[], dnsName: string): Z | undefined {
+  let best: Z | undefined;
+  for (const z of zones) {
+    if (dnsName === z.name || dnsName.endsWith(`.${z.name}`)) {
+      if (!best || z.name.length > best.name.length) best = z;
+    }
+  }
+  return best;
+}

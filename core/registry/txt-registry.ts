@@ -1,0 +1,175 @@
+/**
+ * TXT ownership registry (external-dns's TXTRegistry): wraps a Provider, reads ownership labels from
+ * TXT records into the records they own, and writes/updates/deletes the TXT ownership records
+ * together with the records this owner changes. Changes to records of other owners are dropped here
+ * too, as a second line of defence behind the plan.
+ */
+import { cloneEndpoint, endpointKey, newEndpoint, type Endpoint, type Labels, LabelKey } from '../endpoint.js';
+import type { Changes, Provider } from '../providers/provider.js';
+import { serializeLabels, tryParseLabels } from './txt-labels.js';
+import { TxtNameMapper, type TxtNameOptions } from './txt-names.js';
+
+export interface RegistryOptions extends TxtNameOptions {
+  ownerId: string;
+}
+
+/** An ownership record found in the zone: which owner claims (name, type). */
+export interface OwnershipClaim {
+  dnsName: string;
+  /** '' for an old-format record that claims every type at the name. */
+  recordType: string;
+  setIdentifier?: string;
+  labels: Labels;
+  txtName: string;
+}
+
+export interface RegistrySnapshot {
+  /** Records (TXT ownership records excluded), with owner/resource labels from their TXT. */
+  records: Endpoint[];
+  /** Every ownership TXT record read, including those whose record is gone. */
+  claims: OwnershipClaim[];
+}
+
+export class TxtRegistry {
+  readonly ownerId: string;
+  readonly mapper: TxtNameMapper;
+  /** TXT ownership records present at the last read: txt name|setIdentifier → stored value. */
+  private existingTxt = new Map<string, string>();
+
+  constructor(
+    readonly provider: Provider,
+    opts: RegistryOptions,
+  ) {
+    if (!opts.ownerId) throw new Error('owner id cannot be empty');
+    this.ownerId = opts.ownerId;
+    this.mapper = new TxtNameMapper(opts);
+  }
+
+  async records(): Promise<Endpoint[]> {
+    return (await this.snapshot()).records;
+  }
+
+  async snapshot(): Promise<RegistrySnapshot> {
+    const all = await this.provider.records();
+    return this.interpret(all);
+  }
+
+  /** Splits raw provider records into owned records and ownership claims (pure; no provider call). */
+  interpret(all: readonly Endpoint[]): RegistrySnapshot {
+    const existing = new Map<string, string>();
+    const labelMap = new Map<string, Labels>();
+    const claims: OwnershipClaim[] = [];
+    const records: Endpoint[] = [];
+    for (const rec of all) {
+      if (rec.recordType !== 'TXT' || rec.targets.length === 0) {
+        records.push(cloneEndpoint(rec));
+        continue;
+      }
+      const labels = tryParseLabels(rec.targets[0]);
+      if (!labels) {
+        // a TXT record that is not ours to interpret: an ordinary record with no owner
+        records.push(cloneEndpoint(rec));
+        continue;
+      }
+      const { dnsName, recordType } = this.mapper.endpointFor(rec.dnsName);
+      labelMap.set(endpointKey({ dnsName, recordType, setIdentifier: rec.setIdentifier }), labels);
+      existing.set(txtKey(rec.dnsName, rec.setIdentifier), rec.targets[0]);
+      claims.push({ dnsName, recordType, setIdentifier: rec.setIdentifier, labels, txtName: rec.dnsName });
+    }
+    for (const ep of records) {
+      const parts = ep.dnsName.split('.');
+      if (this.mapper.wildcardReplacement && parts[0] === '*') parts[0] = this.mapper.wildcardReplacement;
+      const lookupName = parts.join('.');
+      let labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: ep.recordType, setIdentifier: ep.setIdentifier }));
+      // old format (no type in the name) is read for every type but AAAA, as external-dns does
+      if (!labels && ep.recordType !== 'AAAA') {
+        labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: '', setIdentifier: ep.setIdentifier }));
+      }
+      if (labels) Object.assign(ep.labels, labels);
+    }
+    this.existingTxt = existing;
+    return { records, claims };
+  }
+
+  /** The TXT ownership record for an endpoint, as this owner writes it. */
+  ownershipRecordFor(ep: Endpoint): Endpoint {
+    const labels: Labels = { ...ep.labels, [LabelKey.owner]: this.ownerId };
+    delete labels[LabelKey.ownedRecord];
+    const txt = newEndpoint(this.mapper.txtNameFor(ep.dnsName, ep.recordType), 'TXT', [serializeLabels(labels, false)], ep.ttl, {
+      [LabelKey.ownedRecord]: ep.dnsName,
+    });
+    if (ep.setIdentifier) txt.setIdentifier = ep.setIdentifier;
+    return txt;
+  }
+
+  private stored(txt: Endpoint): string | undefined {
+    return this.existingTxt.get(txtKey(txt.dnsName, txt.setIdentifier));
+  }
+
+  /**
+   * Adds the ownership TXT changes to a record change set. Only records owned by this owner are
+   * updated or deleted; creates are labelled with this owner. Call after records()/snapshot().
+   */
+  withOwnership(changes: Changes): Changes {
+    const owned = (ep: Endpoint) => ep.labels[LabelKey.owner] === this.ownerId;
+    const out: Changes = { create: [], updateOld: [], updateNew: [], delete: [] };
+    for (const ep of changes.create) {
+      const rec = cloneEndpoint(ep);
+      rec.labels[LabelKey.owner] = this.ownerId;
+      out.create.push(rec);
+      const txt = this.ownershipRecordFor(rec);
+      const stored = this.stored(txt);
+      if (stored === undefined) out.create.push(txt);
+      else if (stored !== txt.targets[0]) {
+        // a leftover ownership record: only ever replace one of our own
+        const labels = tryParseLabels(stored);
+        if (labels?.[LabelKey.owner] === this.ownerId) {
+          out.updateOld.push({ ...txt, targets: [stored] });
+          out.updateNew.push(txt);
+        }
+      }
+    }
+    for (let i = 0; i < changes.updateOld.length; i++) {
+      const oldRec = changes.updateOld[i];
+      const newRec = cloneEndpoint(changes.updateNew[i]);
+      if (!owned(oldRec)) continue;
+      newRec.labels[LabelKey.owner] = this.ownerId;
+      out.updateOld.push(oldRec);
+      out.updateNew.push(newRec);
+      const txt = this.ownershipRecordFor(newRec);
+      const stored = this.stored(txt);
+      if (stored === undefined) out.create.push(txt);
+      else if (stored !== txt.targets[0]) {
+        out.updateOld.push({ ...txt, targets: [stored] });
+        out.updateNew.push(txt);
+      }
+    }
+    for (const ep of changes.delete) {
+      if (!owned(ep)) continue;
+      out.delete.push(ep);
+      const txt = this.ownershipRecordFor(ep);
+      const stored = this.stored(txt);
+      if (stored !== undefined) out.delete.push({ ...txt, targets: [stored] });
+    }
+    return out;
+  }
+
+  async applyChanges(changes: Changes): Promise<Changes> {
+    const full = this.withOwnership(changes);
+    await this.provider.applyChanges(full);
+    // keep the view of existing TXT records in step with what was just written
+    for (const t of [...full.create, ...full.updateNew]) {
+      if (t.recordType === 'TXT' && t.labels[LabelKey.ownedRecord] !== undefined) {
+        this.existingTxt.set(txtKey(t.dnsName, t.setIdentifier), t.targets[0]);
+      }
+    }
+    for (const t of full.delete) {
+      if (t.recordType === 'TXT' && t.labels[LabelKey.ownedRecord] !== undefined) this.existingTxt.delete(txtKey(t.dnsName, t.setIdentifier));
+    }
+    return full;
+  }
+}
+
+function txtKey(name: string, setIdentifier: string | undefined): string {
+  return `${name}|${setIdentifier ?? ''}`;
+}

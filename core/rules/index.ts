@@ -1,0 +1,69 @@
+/** The one evaluation used by the webhook, the reconciler and `zoneguard validate`. */
+import { RULES, type RuleContext } from './rules.js';
+import type { Claim, Extraction, RuleId, Verdict, Violation } from './types.js';
+
+export * from './types.js';
+export { type RuleContext, hostnameProblem, isNonPublicAddress } from './rules.js';
+
+export interface EvaluateOptions {
+  /** Rules whose findings become warnings instead of denials (e.g. --duplicate-policy=warn). */
+  warnOnly?: ReadonlySet<RuleId>;
+  /** Rules not run at all. */
+  skip?: ReadonlySet<RuleId>;
+  /** Only claims for which this returns true can be denied (UPDATE: new hostnames only). */
+  deniable?: (claim: Claim) => boolean;
+}
+
+export function formatViolation(v: Violation): string {
+  return `${v.hostname}: ${v.rule}: ${v.message}`;
+}
+
+export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions = {}): Verdict {
+  const violations: Violation[] = [];
+  const warnings = [...x.warnings];
+  const seen = new Set<string>();
+  const record = (viol: Violation, claim?: Claim) => {
+    const key = `${viol.hostname}|${viol.rule}|${viol.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const deniable = !claim || !opts.deniable || opts.deniable(claim);
+    if (opts.warnOnly?.has(viol.rule) || !deniable) {
+      if (deniable || opts.warnOnly?.has(viol.rule)) warnings.push(formatViolation(viol));
+      return;
+    }
+    violations.push(viol);
+  };
+  if (x.skipped) return { ref: x.ref, allowed: true, violations, warnings, claims: [], skipped: x.skipped };
+  for (const p of x.problems) {
+    if (opts.skip?.has(p.rule)) continue;
+    const claim = x.claims.find((c) => p.hostname.split(', ').includes(c.hostname));
+    record(p, claim);
+  }
+  for (const claim of x.claims) {
+    for (const [id, rule] of RULES) {
+      if (opts.skip?.has(id)) continue;
+      const viol = rule(claim, x, ctx);
+      if (!viol) continue;
+      record(viol, claim);
+      // a malformed name makes the other rules' findings noise
+      if (id === 'hostname') break;
+    }
+    if (ctx.minTtl !== undefined && claim.ttl !== undefined && claim.ttl < ctx.minTtl) {
+      warnings.push(`${claim.hostname}: ttl: ${claim.ttl}s is below the provider minimum of ${ctx.minTtl}s; the provider will use ${ctx.minTtl}s`);
+    }
+  }
+  return { ref: x.ref, allowed: violations.length === 0, violations, warnings, claims: x.claims };
+}
+
+/** UPDATE semantics: only hostnames the old object did not claim can be denied. */
+export function newClaimsOnly(oldX: Extraction | undefined): (claim: Claim) => boolean {
+  if (!oldX) return () => true;
+  const oldNames = new Set(oldX.claims.map((c) => c.hostname));
+  return (c) => !oldNames.has(c.hostname);
+}
+
+/** One message with every violation, as the webhook denies and validate prints. */
+export function denialMessage(v: Verdict, describe: (ref: Verdict['ref']) => string): string {
+  const lines = v.violations.map((viol) => `${formatViolation(viol)} (fix: ${viol.fix})`);
+  return `${describe(v.ref)} denied by zoneguard: ${lines.join('; ')}`;
+}

@@ -1,0 +1,63 @@
+/** Verdict types shared by every rule, the webhook, the reconciler and `zoneguard validate`. */
+import type { ObjectRef } from '../objects.js';
+
+/** Stable rule ids: they appear in every message, metric and JSON output. */
+export const RULE_IDS = [
+  'domain-filter',
+  'ownership',
+  'duplicate',
+  'hostname',
+  'target',
+  'ttl',
+  'record-type',
+  'public-private',
+  'object',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export interface Violation {
+  hostname: string;
+  rule: RuleId;
+  /** What is wrong, short: "not in [example.com]". */
+  message: string;
+  /** What would fix it. */
+  fix: string;
+  /** Where in the object the hostname or value came from. */
+  field?: string;
+  recordType?: string;
+}
+
+/** One hostname an object asks for, with where it came from. */
+export interface Claim {
+  hostname: string;
+  /** Undefined while the object has no target yet (Service without load-balancer address). */
+  recordType?: string;
+  targets: string[];
+  ttl?: number;
+  field: string;
+  setIdentifier?: string;
+  providerSpecific?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+export interface Extraction {
+  ref: ObjectRef;
+  /** external-dns resource label of the object. */
+  resource: string;
+  claims: Claim[];
+  /** Problems found while reading the object (bad TTL annotation, malformed endpoint...). */
+  problems: Violation[];
+  /** Non-fatal findings, e.g. no load-balancer address yet. */
+  warnings: string[];
+  /** Set when external-dns would not process this object at all, with the reason. */
+  skipped?: string;
+}
+
+export interface Verdict {
+  ref: ObjectRef;
+  allowed: boolean;
+  violations: Violation[];
+  warnings: string[];
+  claims: Claim[];
+  skipped?: string;
+}
