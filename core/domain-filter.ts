@@ -5,7 +5,9 @@
  * - a leading-dot filter ".example.com" matches subdomains only, not the apex;
  * - exclusions use the same matching and win over filters;
  * - a regex filter or regex exclusion, when set, replaces the plain filters entirely; the regex
- *   exclusion, when set, decides alone (external-dns behaviour);
+ *   exclusion removes what it matches. (external-dns's code lets a set regex exclusion decide
+ *   alone, ignoring the regex filter; its tests never exercise that case. zoneguard enforces zone
+ *   boundaries, so when both are set a name must match the filter AND escape the exclusion.)
  * - no filter at all matches everything.
  */
 
@@ -74,7 +76,7 @@ export class DomainFilter {
   match(domain: string): boolean {
     if (this.usesRegex) {
       const d = strip(domain);
-      if (this.regexExclusion) return !testRegex(this.regexExclusion, d);
+      if (this.regexExclusion && testRegex(this.regexExclusion, d)) return false;
       return this.regex ? testRegex(this.regex, d) : true;
     }
     return matchList(this.filters, domain, true) && !matchList(this.exclude, domain, false);
@@ -105,7 +107,8 @@ export class DomainFilter {
 
   /** Human description for messages: "[example.com, .example.org]" or the regex. */
   describe(): string {
-    if (this.regexExclusion) return `not matching /${this.regexExclusion.source}/`;
+    if (this.regex && this.regexExclusion) return `/${this.regex.source}/ excluding /${this.regexExclusion.source}/`;
+    if (this.regexExclusion) return `names not matching /${this.regexExclusion.source}/`;
     if (this.regex) return `/${this.regex.source}/`;
     const inc = this.filters.length ? `[${this.filters.join(', ')}]` : '[any domain]';
     return this.exclude.length ? `${inc} excluding [${this.exclude.join(', ')}]` : inc;
