@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { Claim } from '../rules/types.js';
+import { normalizeDnsName } from '../endpoint.js';
 
 export function isIPv4(s: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(s);
@@ -20,7 +21,8 @@ export function recordTypeOfTarget(target: string): 'A' | 'AAAA' | 'CNAME' {
  * Claims for one hostname and a target list: one claim per record type the targets need
  * (external-dns's endpointsForHostname), or one type-less claim when there is no target yet.
  */
-export function claimsFor(hostname: string, targets: readonly string[], base: Omit<Claim, 'hostname' | 'targets' | 'recordType'>): Claim[] {
+export function claimsFor(name: string, targets: readonly string[], base: Omit<Claim, 'hostname' | 'targets' | 'recordType'>): Claim[] {
+  const hostname = normalizeDnsName(name);
   if (targets.length === 0) return [{ ...base, hostname, targets: [] }];
   const byType = new Map<string, string[]>();
   for (const t of targets) {

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+import { packageRoot } from './paths.js';
+
+const root = packageRoot();
+const fx = (f: string) => join(root, 'cli', 'fixtures', f);
+const examples = join(root, 'examples', 'manifests');
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await main(['node', 'zoneguard', ...args], { stdout, stderr, env: { ...env } });
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+describe('zoneguard validate', () => {
+  it('exit 0 when every object is allowed', async () => {
+    const r = await run(['validate', '-f', fx('list.json'), '--domain-filter', 'example.com']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ALLOW Ingress default/in-list: listed.example.com');
+    expect(r.err).toContain('ownership rule skipped');
+  });
+
+  it('exit 1 with one DENY line per violation, in the documented format', async () => {
+    const r = await run(['validate', '-f', examples, '--domain-filter', 'example.com']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('DENY Ingress default/outside: app.example.org: domain-filter: not in [example.com]\n');
+    expect(r.out).toMatch(/1[05] object\(s\): \d+ allowed, \d+ denied/);
+  });
+
+  it('reads ownership from the configured provider', async () => {
+    const r = await run(['validate', '-f', examples, '--domain-filter', 'example.com', '--provider', 'inmemory', '--inmemory-zone-file', `example.com=${join(root, 'examples', 'zones', 'example.com.zone')}`, '--txt-owner-id', 'cluster-a']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('DENY Ingress default/shop: shop.example.com: ownership: A record owned by "cluster-b"');
+    expect(r.err).not.toContain('ownership rule skipped');
+  });
+
+  it('--output json has the documented shape', async () => {
+    const r = await run(['validate', '-f', examples, '--domain-filter', 'example.com', '-o', 'json']);
+    const doc = JSON.parse(r.out) as { results: Record<string, unknown>[] };
+    const outside = doc.results.find((x) => x.name === 'outside')!;
+    expect(outside).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace: 'default', name: 'outside', allowed: false, warnings: [] });
+    expect(outside.violations).toEqual([expect.objectContaining({ hostname: 'app.example.org', rule: 'domain-filter', message: 'not in [example.com]' })]);
+  });
+
+  const bad: { name: string; args: string[]; env?: Record<string, string>; err: RegExp }[] = [
+    { name: 'malformed YAML names file and line', args: ['validate', '-f', fx('malformed.yaml')], err: /malformed\.yaml:\d+: malformed YAML/ },
+    { name: 'object without kind', args: ['validate', '-f', fx('nokind.yaml')], err: /nokind\.yaml:1: object has no kind/ },
+    { name: 'missing file', args: ['validate', '-f', fx('nope.yaml')], err: /nope\.yaml: cannot read: ENOENT/ },
+    { name: 'no -f', args: ['validate'], err: /--file: give at least one manifest/ },
+    { name: 'unknown flag', args: ['validate', '-f', examples, '--domain-filer', 'x'], err: /unknown option '--domain-filer'/ },
+    { name: 'bad regex', args: ['validate', '-f', examples, '--regex-domain-filter', '(['], err: /--regex-domain-filter: invalid regular expression/ },
+    { name: 'prefix and suffix together', args: ['validate', '-f', examples, '--txt-prefix', 'a-', '--txt-suffix', '-b'], err: /--txt-suffix: cannot be used together with --txt-prefix/ },
+    { name: 'bad policy', args: ['validate', '-f', examples, '--policy', 'yolo'], err: /--policy.*yolo/ },
+    { name: 'bad label selector', args: ['validate', '-f', examples, '--label-filter', 'a in b'], err: /--label-filter/ },
+    { name: 'bad env value', args: ['validate', '-f', examples], env: { ZONEGUARD_MIN_TTL: 'ten' }, err: /--min-ttl: expects an integer/ },
+    { name: 'config file with unknown key', args: ['validate', '-f', examples, '--config', fx('config-bad.yaml')], err: /--config: .*config-bad\.yaml: unknown key "no-such-flag"/ },
+    { name: 'unknown provider', args: ['validate', '-f', examples, '--provider', 'bind'], err: /--provider/ },
+  ];
+  for (const b of bad) {
+    it(`exit 2: ${b.name}`, async () => {
+      const r = await run(b.args, b.env);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(b.err);
+      expect(r.err.trim().split('\n').length).toBeLessThanOrEqual(2);
+    });
+  }
+
+  it('flags come from the config file, then env, then the command line', async () => {
+    const base = ['plan', '-f', fx('list.json'), '--provider', 'inmemory', '--inmemory-zone', 'example.com', '-o', 'json'];
+    const fromFile = JSON.parse((await run([...base, '--config', fx('config.yaml')])).out);
+    expect(fromFile.create[0].labels.owner).toBe('from-file');
+    const fromEnv = JSON.parse((await run([...base, '--config', fx('config.yaml')], { ZONEGUARD_TXT_OWNER_ID: 'from-env' })).out);
+    expect(fromEnv.create[0].labels.owner).toBe('from-env');
+    const fromCli = JSON.parse((await run([...base, '--config', fx('config.yaml'), '--txt-owner-id', 'from-cli'], { ZONEGUARD_TXT_OWNER_ID: 'from-env' })).out);
+    expect(fromCli.create[0].labels.owner).toBe('from-cli');
+  });
+
+  it('--domain-filter is repeatable and comma-separated', async () => {
+    const r = await run(['validate', '-f', examples, '--domain-filter', 'example.org,example.net', '--domain-filter', 'example.com', '-o', 'json']);
+    const doc = JSON.parse(r.out) as { results: { name: string; allowed: boolean }[] };
+    expect(doc.results.find((x) => x.name === 'outside')!.allowed).toBe(true);
+  });
+});
+
+describe('zoneguard plan and demo', () => {
+  it('plan --output json prints record changes only', async () => {
+    const r = await run(['plan', '-f', fx('list.json'), '--provider', 'inmemory', '--inmemory-zone', 'example.com', '-o', 'json', '--txt-owner-id', 'ci']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      create: [{ dnsName: 'listed.example.com', recordType: 'A', targets: ['203.0.113.20'], ttl: 0, labels: { owner: 'ci', resource: 'ingress/default/in-list' } }],
+      updateOld: [],
+      updateNew: [],
+      delete: [],
+    });
+  });
+
+  it('demo shows verdicts and the records it would publish', async () => {
+    const r = await run(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('DENY Ingress default/shop: shop.example.com: ownership');
+    expect(r.out).toContain('CREATE app.example.com A 203.0.113.7 ttl=300 owner=cluster-a resource=ingress/default/app');
+  });
+
+  it.skipIf(!existsSync(join(root, 'dist', 'cli', 'main.js')))('the installed launcher runs with plain node (README command)', () => {
+    const out = execFileSync('node', [join(root, 'bin', 'zoneguard.js'), 'demo'], { encoding: 'utf8' });
+    expect(out).toContain('== Records the reconciler would publish');
+    let code = 0;
+    try {
+      execFileSync('node', [join(root, 'bin', 'zoneguard.js'), 'validate', '-f', examples, '--domain-filter', 'example.com'], { encoding: 'utf8' });
+    } catch (e) {
+      code = (e as { status: number }).status;
+    }
+    expect(code).toBe(1);
+  });
+});

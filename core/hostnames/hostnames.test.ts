@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../manifests.js';
+import { gatewayLookup } from '../validate.js';
+import { endpointsOf, extract, type ExtractContext } from './index.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const objects = loadManifests([fixtures]).map((l) => l.obj);
+const gateway = gatewayLookup(objects);
+const ctx: ExtractContext = { ingressClasses: [], defaultTargets: [], gateway };
+
+function find(kind: string, name: string) {
+  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`fixture ${kind} ${name} missing`);
+  return o;
+}
+
+/** "name TYPE target,target [ttl]" per claim; "name ?" for a claim with no target yet. */
+function summary(kind: string, name: string, c: ExtractContext = ctx): string[] {
+  const x = extract(find(kind, name), c);
+  return x.claims.map((cl) => `${cl.hostname} ${cl.recordType ?? '?'}${cl.targets.length ? ' ' + cl.targets.join(',') : ''}${cl.ttl ? ' ttl=' + cl.ttl : ''}`);
+}
+
+const cases: { kind: string; name: string; want: string[]; warning?: RegExp; skipped?: RegExp; problem?: RegExp; ctx?: Partial<ExtractContext> }[] = [
+  { kind: 'Service', name: 'lb-ip', want: ['a.example.com A 203.0.113.1 ttl=60', 'a.example.com AAAA 2001:db8::1 ttl=60', 'b.example.com A 203.0.113.1 ttl=60', 'b.example.com AAAA 2001:db8::1 ttl=60'] },
+  { kind: 'Service', name: 'lb-hostname', want: ['elb.example.com CNAME my-lb-123.eu-west-1.elb.amazonaws.com'] },
+  { kind: 'Service', name: 'pending', want: ['pending.example.com ?'], warning: /no load-balancer address yet/ },
+  { kind: 'Service', name: 'target-override', want: ['t.example.com A 198.51.100.5,198.51.100.6'] },
+  { kind: 'Service', name: 'internal', want: ['internal.example.com A 10.96.0.10'] },
+  { kind: 'Service', name: 'both', want: ['pub.example.com A 203.0.113.2', 'priv.example.com A 10.96.0.11'] },
+  { kind: 'Service', name: 'external-name', want: ['alias.example.com CNAME backend.example.net'] },
+  { kind: 'Service', name: 'other-controller', want: [], skipped: /controller annotation/ },
+  { kind: 'Service', name: 'no-annotation', want: [] },
+  { kind: 'Service', name: 'bad-ttl', want: ['ttl.example.com A 203.0.113.5'], problem: /TTL annotation -5 is outside/ },
+  { kind: 'Service', name: 'duration-ttl', want: ['dttl.example.com A 203.0.113.6 ttl=300'] },
+  { kind: 'Ingress', name: 'rules-and-tls', want: ['app.example.com A 203.0.113.10', 'api.example.com A 203.0.113.10', 'secure.example.com A 203.0.113.10'] },
+  { kind: 'Ingress', name: 'with-annotation', want: ['main.example.com CNAME lb.example.net', 'extra.example.com CNAME lb.example.net'] },
+  { kind: 'Ingress', name: 'annotation-only', want: ['only.example.com A 203.0.113.11'] },
+  { kind: 'Ingress', name: 'defined-only', want: ['defined.example.com A 203.0.113.12'] },
+  { kind: 'Ingress', name: 'pending', want: ['wait.example.com ?'], warning: /no load-balancer address yet/ },
+  { kind: 'Ingress', name: 'rules-and-tls', ctx: { ingressClasses: ['nginx'] }, want: ['app.example.com A 203.0.113.10', 'api.example.com A 203.0.113.10', 'secure.example.com A 203.0.113.10'] },
+  { kind: 'Ingress', name: 'with-annotation', ctx: { ingressClasses: ['nginx'] }, want: [], skipped: /ingress class "traefik" is not in --ingress-class \[nginx\]/ },
+  { kind: 'DNSEndpoint', name: 'records', want: ['www.example.com A 192.0.2.1,192.0.2.2 ttl=180', 'alias.example.com CNAME www.example.com', 'txt.example.com TXT hello world'] },
+  { kind: 'DNSEndpoint', name: 'malformed', want: ['ttl.example.com A 192.0.2.3'], problem: /dnsName is missing/ },
+  { kind: 'HTTPRoute', name: 'route', want: ['shop.example.com A 203.0.113.50'] },
+  { kind: 'HTTPRoute', name: 'no-hostnames', want: ['exact.example.org A 203.0.113.50'] },
+  { kind: 'HTTPRoute', name: 'orphan', want: ['lonely.example.com ?'], warning: /parent Gateway not found/ },
+];
+
+describe('hostname extraction (external-dns source semantics)', () => {
+  for (const c of cases) {
+    it(`${c.kind} ${c.name}${c.ctx ? ' with ' + JSON.stringify(c.ctx) : ''}`, () => {
+      const cx = { ...ctx, ...c.ctx };
+      const x = extract(find(c.kind, c.name), cx);
+      expect(summary(c.kind, c.name, cx)).toEqual(c.want);
+      if (c.warning) expect(x.warnings.join('\n')).toMatch(c.warning);
+      if (c.skipped) expect(x.skipped).toMatch(c.skipped);
+      else expect(x.skipped).toBeUndefined();
+      if (c.problem) expect(x.problems.map((p) => p.message).join('\n')).toMatch(c.problem);
+    });
+  }
+
+  it('malformed DNSEndpoint entries are each reported with their field', () => {
+    const x = extract(find('DNSEndpoint', 'malformed'), ctx);
+    expect(x.problems.map((p) => `${p.rule} ${p.field}`)).toEqual(['hostname spec.endpoints[0].dnsName', 'target spec.endpoints[1].targets', 'ttl spec.endpoints[2].recordTTL']);
+  });
+
+  it('endpoints carry the external-dns resource label and provider-specific properties', () => {
+    const eps = endpointsOf(extract(find('DNSEndpoint', 'records'), ctx));
+    expect(eps[0].labels).toEqual({ resource: 'dnsendpoint/dns/records' });
+    expect(eps[2]).toMatchObject({ setIdentifier: 'eu', providerSpecific: { alias: 'false' }, labels: { team: 'a', resource: 'dnsendpoint/dns/records' } });
+  });
+
+  it('claims remember where each hostname came from', () => {
+    const x = extract(find('Ingress', 'rules-and-tls'), ctx);
+    expect(x.claims.map((c) => c.field)).toEqual(['spec.rules[0].host', 'spec.rules[1].host', 'spec.tls[0].hosts[0]']);
+  });
+
+  it('never throws on garbage objects', () => {
+    const garbage = [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'a.example.com' } }, spec: 'nope', status: 7 },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'x' }, spec: { rules: 'x', tls: [null, { hosts: 5 }] } },
+      { apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'x' }, spec: { endpoints: { a: 1 } } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'x' }, spec: { parentRefs: [1, null, { name: 5 }], hostnames: [null] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: 'bad' },
+    ];
+    for (const g of garbage) expect(() => extract(g as never, ctx)).not.toThrow();
+  });
+});
