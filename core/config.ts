@@ -301,6 +301,7 @@ export type SelectorRequirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | 'notexists' };
 
+const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const KEY_RE = /^([a-z0-9A-Z]([-a-zA-Z0-9._]*[a-zA-Z0-9])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
 
 export function parseSelector(sel: string): SelectorRequirement[] {
@@ -326,6 +327,7 @@ export function parseSelector(sel: string): SelectorRequirement[] {
       const values = m[3].split(',').map((v) => v.trim()).filter(Boolean);
       reqs.push({ key: checkKey(m[1]), op: m[2] as 'in' | 'notin', values });
     } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(p))) {
+      if (!VALUE_RE.test(m[3])) throw new Error(`invalid value "${m[3]}" in selector`);
       reqs.push({ key: checkKey(m[1]), op: m[2] === '!=' ? 'neq' : 'eq', value: m[3] });
     } else if ((m = /^!\s*(\S+)$/.exec(p))) {
       reqs.push({ key: checkKey(m[1]), op: 'notexists' });

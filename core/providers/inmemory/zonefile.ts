@@ -87,15 +87,16 @@ export function parseZoneFile(text: string, opts: { origin: string; file?: strin
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const startLine = i + 1;
-    let raw = lines[i];
+    const raw = lines[i];
     let tk: ReturnType<typeof tokenize>;
     try {
+      // parentheses continue a record over lines; each line's comment ends at its own end
       tk = tokenize(raw);
       let depth = tk.open;
       while (depth > 0 && i + 1 < lines.length) {
         i++;
-        raw += ' ' + lines[i];
-        tk = tokenize(raw);
+        const more = tokenize(lines[i]);
+        tk = { tokens: [...tk.tokens, ...more.tokens], quoted: [...tk.quoted, ...more.quoted], open: depth + more.open };
         depth = tk.open;
       }
       if (depth !== 0) throw new Error('unbalanced parentheses');
