@@ -1,12 +1,12 @@
 /** zoneguard <command>: the one entry point. */
 import { allFlags } from './flags.js';
-import { runCli, type CommandSpec } from './program.js';
+import { runCli, type CommandSpec, type Io } from './program.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 
 export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand];
 
-export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   return runCli(argv, commands, allFlags, io);
 }
