@@ -31,6 +31,7 @@ describe('zoneguard validate', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('ALLOW Ingress default/in-list: listed.example.com');
     expect(r.err).toContain('ownership rule skipped');
+    expect(r.err).toContain('not checked (kinds zoneguard does not read): 1 apps/v1 Deployment');
   });
 
   it('exit 1 with one DENY line per violation, in the documented format', async () => {

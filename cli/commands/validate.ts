@@ -2,6 +2,7 @@
 import { strs, str, type Config } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
+import { sourceOf } from '../../core/hostnames/index.js';
 import { describeRef } from '../../core/objects.js';
 import { openProvider, readOwnership } from '../../core/providers/open.js';
 import { formatViolation } from '../../core/rules/index.js';
@@ -23,6 +24,13 @@ export async function runValidation(cfg: Config, files: string[], ctx: Pick<Comm
   let ownership;
   if (opened) ownership = await readOwnership(opened.registry);
   else notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
+  const ignored = new Map<string, number>();
+  for (const l of loaded) {
+    if (sourceOf(l.obj) || l.obj.kind === 'Gateway') continue;
+    const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
+    ignored.set(k, (ignored.get(k) ?? 0) + 1);
+  }
+  if (ignored.size) notes.push(`not checked (kinds zoneguard does not read): ${[...ignored].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   const results = validateObjects(
     loaded.map((l) => l.obj),
     ruleContextFrom(cfg, { ownership }),
