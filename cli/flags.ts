@@ -1,8 +1,10 @@
 /** Every flag of every command, assembled from the modules that own them. */
 import { coreFlags, type FlagSpec } from '../core/config.js';
+import { cloudFlags } from '../core/providers/cloud.js';
+import { awsFlags } from '../core/providers/aws/flags.js';
 
 const cliFlags: FlagSpec[] = [
   { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags];
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags];

@@ -1,0 +1,285 @@
+/**
+ * Route 53 (external-dns's --provider=aws) through @aws-sdk/client-route-53.
+ * - Zones: ListHostedZones, filtered by --aws-zone-type, domain filter, zone id and zone name.
+ * - Records: ListResourceRecordSets page by page; alias A/AAAA records read as A/AAAA endpoints
+ *   with providerSpecific alias=true, so a planned alias round-trips without churn.
+ * - Changes: CREATE / UPSERT / DELETE in ChangeResourceRecordSets batches within Route 53's
+ *   limits (1000 ResourceRecord elements and 32,000 value characters per request, an UPSERT
+ *   counting twice); a throttled batch is retried with jitter and the run resumes there.
+ */
+import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  paginateListHostedZones,
+  Route53Client,
+  type Change as R53Change,
+  type ResourceRecordSet,
+  type RRType,
+  type Route53ClientConfig,
+} from '@aws-sdk/client-route-53';
+import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
+import type { DomainFilter } from '../../domain-filter.js';
+import type { Logger } from '../../log.js';
+import { flattenChanges, splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
+import { providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { canonicalHostedZone } from './alias.js';
+
+/** external-dns's Route 53 default TTL. */
+export const ROUTE53_DEFAULT_TTL = 300;
+/** Route 53's documented limits for one ChangeResourceRecordSets request. */
+export const ROUTE53_MAX_VALUES = 1000;
+export const ROUTE53_MAX_CHARS = 32_000;
+
+export const PS_ALIAS = 'alias';
+export const PS_EVALUATE_TARGET_HEALTH = 'aws/evaluate-target-health';
+export const PS_WEIGHT = 'aws/weight';
+
+const READ_TYPES = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'SRV', 'MX', 'NS', 'NAPTR', 'PTR', 'CAA']);
+
+export interface Route53Options {
+  region?: string;
+  /** Endpoint override (moto, LocalStack, VPC endpoints). */
+  endpoint?: string;
+  /** Explicit credentials (tests) or a provider (assume role); default: the SDK's standard chain. */
+  credentials?: Route53ClientConfig['credentials'];
+  profile?: string;
+  zoneType?: '' | 'public' | 'private';
+  selection?: ZoneSelection;
+  batchChangeSize?: number;
+  batchChangeSizeBytes?: number;
+  preferCname?: boolean;
+  /** ListResourceRecordSets MaxItems (Route 53's own maximum is 300). */
+  pageSize?: number;
+  intervalMs?: number;
+  cacheMs?: number;
+  retry?: RetryOptions;
+  logger?: Logger;
+}
+
+interface HostedZone extends Zone {
+  fullId: string;
+}
+
+export class Route53Provider implements Provider {
+  readonly name = 'aws';
+  readonly client: Route53Client;
+  private readonly zoneCache: ZoneCache<HostedZone>;
+  /** Batches sent by the last applyChanges (bench and tests read it). */
+  lastBatches = 0;
+
+  constructor(private readonly opts: Route53Options = {}) {
+    this.client = new Route53Client({
+      region: opts.region ?? 'us-east-1',
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      // retries are ours (withRetry per batch), so a throttled run resumes at its batch
+      maxAttempts: 1,
+    });
+    this.zoneCache = new ZoneCache(opts.cacheMs ?? 0);
+  }
+
+  domainFilter(): DomainFilter | undefined {
+    return this.opts.selection?.domainFilter;
+  }
+
+  async zones(): Promise<HostedZone[]> {
+    return this.zoneCache.get(async () => {
+      const out: HostedZone[] = [];
+      const pages = await this.withThrottleRetry('list hosted zones', async () => {
+        const all = [];
+        for await (const page of paginateListHostedZones({ client: this.client }, {})) all.push(page);
+        return all;
+      });
+      {
+        for (const page of pages) {
+          for (const hz of page.HostedZones ?? []) {
+            const fullId = hz.Id ?? '';
+            const zone: HostedZone = {
+              id: fullId.replace(/^\/hostedzone\//, ''),
+              fullId,
+              name: normalizeDnsName(unescapeName(hz.Name ?? '')),
+              visibility: hz.Config?.PrivateZone ? 'private' : 'public',
+            };
+            const type = this.opts.zoneType ?? '';
+            if (type && zone.visibility !== type) continue;
+            if (!selectZone(this.opts.selection ?? {}, zone, [zone.id, fullId])) continue;
+            out.push(zone);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  async records(): Promise<Endpoint[]> {
+    const out: Endpoint[] = [];
+    for (const zone of await this.zones()) {
+      let next: { name?: string; type?: RRType; id?: string } | undefined = {};
+      while (next) {
+        const cursor: { name?: string; type?: RRType; id?: string } = next;
+        const page = await this.withThrottleRetry(`list records of ${zone.name}`, () =>
+          this.client.send(
+            new ListResourceRecordSetsCommand({
+              HostedZoneId: zone.fullId,
+              ...(this.opts.pageSize ? { MaxItems: this.opts.pageSize } : {}),
+              ...(cursor.name ? { StartRecordName: cursor.name, StartRecordType: cursor.type, StartRecordIdentifier: cursor.id } : {}),
+            }),
+          ),
+        );
+        for (const rs of page.ResourceRecordSets ?? []) {
+          const ep = endpointOf(rs, zone);
+          if (ep) out.push(ep);
+        }
+        next = page.IsTruncated ? { name: page.NextRecordName, type: page.NextRecordType, id: page.NextRecordIdentifier } : undefined;
+      }
+    }
+    return out;
+  }
+
+  /** CNAMEs to AWS load balancers / CloudFront become alias A records; alias records carry no TTL. */
+  adjustEndpoints(endpoints: Endpoint[]): Endpoint[] {
+    return endpoints.map((src) => {
+      const ep = cloneEndpoint(src);
+      const ps = { ...(ep.providerSpecific ?? {}) };
+      const asked = ps[PS_ALIAS];
+      let alias = asked === 'true' && (ep.recordType === 'A' || ep.recordType === 'AAAA' || ep.recordType === 'CNAME');
+      if (ep.recordType === 'CNAME' && asked !== 'false' && !this.opts.preferCname && ep.targets.length === 1 && canonicalHostedZone(ep.targets[0])) alias = true;
+      if (alias) {
+        if (ep.recordType === 'CNAME') ep.recordType = 'A';
+        ps[PS_ALIAS] = 'true';
+        ps[PS_EVALUATE_TARGET_HEALTH] = ps[PS_EVALUATE_TARGET_HEALTH] === 'false' ? 'false' : 'true';
+        delete ep.ttl;
+      } else {
+        delete ps[PS_ALIAS];
+        delete ps[PS_EVALUATE_TARGET_HEALTH];
+      }
+      if (Object.keys(ps).length) ep.providerSpecific = ps;
+      else delete ep.providerSpecific;
+      return ep;
+    });
+  }
+
+  async applyChanges(changes: Changes): Promise<void> {
+    const zones = await this.zones();
+    const byZone = new Map<HostedZone, Change[]>();
+    for (const ch of flattenChanges(changes)) {
+      const zone = zoneFor(zones, ch.record.dnsName);
+      if (!zone) {
+        this.opts.logger?.warn({ provider: this.name, hostname: ch.record.dnsName }, 'no hosted zone for record, skipped');
+        continue;
+      }
+      const list = byZone.get(zone);
+      if (list) list.push(ch);
+      else byZone.set(zone, [ch]);
+    }
+    this.lastBatches = 0;
+    for (const [zone, list] of byZone) {
+      const batches = splitChanges(list, {
+        maxChanges: this.opts.batchChangeSize ?? ROUTE53_MAX_VALUES,
+        // Route 53 counts ResourceRecord elements, an UPSERT twice
+        cost: (c) => Math.max(1, c.record.targets.length) * (c.action === 'update' ? 2 : 1),
+        maxSize: this.opts.batchChangeSizeBytes ?? ROUTE53_MAX_CHARS,
+        size: (c) => valueChars(this.toRecordSet(c.record, zones)) * (c.action === 'update' ? 2 : 1),
+      });
+      this.lastBatches += await sendBatches(
+        batches,
+        async (batch) => {
+          try {
+            await this.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.fullId, ChangeBatch: { Changes: batch.map((c) => this.toChange(c, zones)) } }));
+          } catch (e) {
+            throw this.error(`change ${batch.length} record sets in ${zone.name}`, e);
+          }
+        },
+        { provider: this.name, intervalMs: this.opts.intervalMs, retry: this.opts.retry, logger: this.opts.logger },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
+  private toChange(c: Change, zones: readonly HostedZone[]): R53Change {
+    if (c.action === 'create') return { Action: 'CREATE', ResourceRecordSet: this.toRecordSet(c.record, zones) };
+    if (c.action === 'delete') return { Action: 'DELETE', ResourceRecordSet: this.toRecordSet(c.record, zones) };
+    return { Action: 'UPSERT', ResourceRecordSet: this.toRecordSet(c.record, zones) };
+  }
+
+  private toRecordSet(ep: Endpoint, zones: readonly HostedZone[]): ResourceRecordSet {
+    const rs: ResourceRecordSet = { Name: ep.dnsName, Type: ep.recordType as RRType };
+    if (ep.setIdentifier) {
+      rs.SetIdentifier = ep.setIdentifier;
+      const w = ep.providerSpecific?.[PS_WEIGHT];
+      if (w !== undefined) rs.Weight = Number(w);
+    }
+    if (ep.providerSpecific?.[PS_ALIAS] === 'true') {
+      const target = ep.targets[0] ?? '';
+      // an alias to an AWS service names that service's zone, else a record in one of our zones
+      const hz = canonicalHostedZone(target) ?? zoneFor(zones, target)?.id ?? '';
+      rs.AliasTarget = { DNSName: target, HostedZoneId: hz, EvaluateTargetHealth: ep.providerSpecific[PS_EVALUATE_TARGET_HEALTH] !== 'false' };
+      return rs;
+    }
+    rs.TTL = ep.ttl ?? ROUTE53_DEFAULT_TTL;
+    rs.ResourceRecords = ep.targets.map((t) => ({ Value: ep.recordType === 'TXT' ? quoteTxt(t) : t }));
+    return rs;
+  }
+
+  private async withThrottleRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    await sendBatches(
+      [0],
+      async () => {
+        try {
+          result = await fn();
+        } catch (e) {
+          throw this.error(what, e);
+        }
+      },
+      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
+    );
+    return result as T;
+  }
+
+  private error(what: string, e: unknown) {
+    return providerError(this.name, what, e, isRetryable(e));
+  }
+}
+
+/** Route 53 throttling (Throttling, PriorRequestNotComplete), HTTP 429 and 5xx are worth retrying. */
+export function isRetryable(e: unknown): boolean {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (err?.name === 'Throttling' || err?.name === 'ThrottlingException' || err?.name === 'PriorRequestNotComplete') return true;
+  return retryableStatus(err?.$metadata?.httpStatusCode) || (err?.name === 'TimeoutError');
+}
+
+/** Route 53 escapes characters outside [a-z0-9-_.] as \ooo (octal), e.g. * as \052. */
+export function unescapeName(name: string): string {
+  return name.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+function endpointOf(rs: ResourceRecordSet, zone: HostedZone): Endpoint | undefined {
+  const type = rs.Type ?? '';
+  if (!READ_TYPES.has(type)) return undefined;
+  const name = normalizeDnsName(unescapeName(rs.Name ?? ''));
+  if (type === 'NS' && name === zone.name) return undefined; // the zone's own delegation
+  const ep: Endpoint = { dnsName: name, recordType: type, targets: [], labels: {} };
+  if (rs.SetIdentifier) {
+    ep.setIdentifier = rs.SetIdentifier;
+    if (rs.Weight !== undefined) ep.providerSpecific = { [PS_WEIGHT]: String(rs.Weight) };
+  }
+  if (rs.AliasTarget) {
+    ep.targets = [normalizeDnsName(rs.AliasTarget.DNSName ?? '')];
+    ep.providerSpecific = { ...ep.providerSpecific, [PS_ALIAS]: 'true', [PS_EVALUATE_TARGET_HEALTH]: String(rs.AliasTarget.EvaluateTargetHealth ?? false) };
+    return ep;
+  }
+  ep.targets = (rs.ResourceRecords ?? []).map((r) => (type === 'TXT' ? unquoteTxt(r.Value ?? '') : normalizeTarget(type, r.Value ?? '')));
+  if (rs.TTL !== undefined && rs.TTL > 0) ep.ttl = rs.TTL;
+  return ep;
+}
+
+function valueChars(rs: ResourceRecordSet): number {
+  if (rs.AliasTarget) return (rs.AliasTarget.DNSName ?? '').length;
+  return (rs.ResourceRecords ?? []).reduce((n, r) => n + (r.Value ?? '').length, 0);
+}

@@ -1,0 +1,149 @@
+/**
+ * What the cloud providers (aws, google, azure, cloudflare) share beside the interface: zone
+ * selection by domain / zone-id / zone-name filter, applying batches one by one with retry and an
+ * interval, RFC 1035 TXT quoting, and the flags common to them.
+ */
+import type { Config, FlagSpec } from '../config.js';
+import { num, strs } from '../config.js';
+import type { DomainFilter } from '../domain-filter.js';
+import { ProviderError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { sleep as realSleep, withRetry, type RetryOptions } from './batch.js';
+import type { Zone } from './provider.js';
+
+const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
+
+export const cloudFlags: FlagSpec[] = [
+  { name: 'provider-cache-time', type: 'duration', default: '0s', help: `how long a provider's zone list is cached (0: list zones on every read) [${CLOUD.join(', ')}]` },
+  { name: 'batch-change-interval', type: 'duration', default: '1s', help: 'pause between two change batches sent to a provider' },
+];
+
+export interface ZoneSelection {
+  domainFilter?: DomainFilter;
+  /** --zone-id-filter: a zone is kept when one of its ids ends with one of these. */
+  zoneIds?: readonly string[];
+  /** --zone-name-filter: a zone is kept when its apex is one of these. */
+  zoneNames?: readonly string[];
+}
+
+export function zoneSelectionFrom(cfg: Config, domainFilter?: DomainFilter): ZoneSelection {
+  return { domainFilter, zoneIds: strs(cfg, 'zoneIdFilter'), zoneNames: strs(cfg, 'zoneNameFilter').map(normalizeZoneName) };
+}
+
+function normalizeZoneName(n: string): string {
+  const t = n.trim().toLowerCase();
+  return t.endsWith('.') ? t.slice(0, -1) : t;
+}
+
+/**
+ * Applies the filters as external-dns does: the domain filter matches the apex or a parent of a
+ * filter; the zone-id filter matches by suffix (Route 53 ids come as /hostedzone/ID); an empty
+ * filter lets everything through. `ids` are all the identifiers a zone is known by.
+ */
+export function selectZone(sel: ZoneSelection, zone: Zone, ids: readonly string[] = [zone.id]): boolean {
+  if (sel.domainFilter && !sel.domainFilter.matchZone(zone.name)) return false;
+  if (sel.zoneIds?.length && !sel.zoneIds.some((f) => ids.some((id) => id === f || id.endsWith(f)))) return false;
+  if (sel.zoneNames?.length && !sel.zoneNames.includes(zone.name)) return false;
+  return true;
+}
+
+export interface BatchRunOptions {
+  retry?: RetryOptions;
+  /** Pause between batches (--batch-change-interval). */
+  intervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  logger?: Logger;
+  provider: string;
+}
+
+/**
+ * Sends batches in order, each with jittered retry on retryable errors, so that a throttled run
+ * resumes at the batch where it stopped rather than from the start. Returns how many were sent.
+ */
+export async function sendBatches<B>(batches: readonly B[], send: (batch: B, index: number) => Promise<void>, opts: BatchRunOptions): Promise<number> {
+  const pause = opts.sleep ?? realSleep;
+  for (let i = 0; i < batches.length; i++) {
+    if (i > 0 && opts.intervalMs) await pause(opts.intervalMs);
+    await withRetry(() => send(batches[i], i), {
+      ...opts.retry,
+      sleep: opts.retry?.sleep ?? opts.sleep,
+      onRetry: (err, attempt, delayMs) => {
+        opts.logger?.warn({ provider: opts.provider, batch: i + 1, batches: batches.length, attempt, delayMs, err: (err as Error).message }, 'provider throttled, backing off');
+        opts.retry?.onRetry?.(err, attempt, delayMs);
+      },
+    });
+  }
+  return batches.length;
+}
+
+export function retryOptionsFrom(cfg: Config): { intervalMs: number; cacheMs: number } {
+  return { intervalMs: num(cfg, 'batchChangeInterval', 1000), cacheMs: num(cfg, 'providerCacheTime', 0) };
+}
+
+/** HTTP statuses worth retrying: throttling and server-side trouble. */
+export function retryableStatus(status: number | undefined): boolean {
+  return status === 429 || (status !== undefined && status >= 500 && status <= 599);
+}
+
+/** Wraps an SDK error in a ProviderError without leaking request headers or bodies. */
+export function providerError(provider: string, what: string, err: unknown, retryable: boolean): ProviderError {
+  const e = err as { message?: string; name?: string; code?: string | number };
+  const detail = [e?.name && e.name !== 'Error' ? e.name : undefined, e?.message].filter(Boolean).join(': ');
+  const status = (err as { $metadata?: { httpStatusCode?: number }; status?: number; statusCode?: number; code?: number | string }) ?? {};
+  // the cause keeps what helps diagnose (name, status) and never the SDK's request (headers carry credentials)
+  const cause = { name: e?.name, code: e?.code, status: status.$metadata?.httpStatusCode ?? status.status ?? status.statusCode };
+  return new ProviderError(provider, `${what}: ${redactSecrets(detail || String(err))}`, retryable, cause);
+}
+
+/** Drops anything that looks like a bearer token or key from a message meant for logs. */
+export function redactSecrets(text: string): string {
+  return text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]').replace(/((?:api[-_]?token|api[-_]?key|secret|password)["'=:\s]+)[^\s"',}]+/gi, '$1[redacted]');
+}
+
+// ---- TXT values as RFC 1035 character-strings (Route 53 and Cloud DNS want them quoted) ----
+
+/** Quotes a TXT text as one or more "character-strings" of at most 255 bytes each. */
+export function quoteTxt(text: string): string {
+  const chunks: string[] = [];
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length === 0) return '""';
+  for (let i = 0; i < bytes.length; ) {
+    // cut at 255 bytes, never inside a UTF-8 sequence
+    let end = Math.min(i + 255, bytes.length);
+    while (end < bytes.length && end > i && (bytes[end] & 0xc0) === 0x80) end--;
+    chunks.push(bytes.subarray(i, end).toString('utf8'));
+    i = end;
+  }
+  return chunks.map((c) => `"${c.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(' ');
+}
+
+/** Reads TXT rdata as quoted character-strings (joined) or, if unquoted, as it is. */
+export function unquoteTxt(rdata: string): string {
+  const s = rdata.trim();
+  if (!s.startsWith('"')) return s;
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== '"') {
+      i++;
+      continue;
+    }
+    i++;
+    while (i < s.length && s[i] !== '"') {
+      if (s[i] === '\\' && i + 1 < s.length) {
+        const m = /^\d{3}/.exec(s.slice(i + 1, i + 4));
+        if (m) {
+          out += String.fromCharCode(Number(m[0]));
+          i += 4;
+          continue;
+        }
+        out += s[i + 1];
+        i += 2;
+        continue;
+      }
+      out += s[i++];
+    }
+    i++;
+  }
+  return out;
+}
