@@ -2,9 +2,10 @@
 import { coreFlags, type FlagSpec } from '../core/config.js';
 import { cloudFlags } from '../core/providers/cloud.js';
 import { awsFlags } from '../core/providers/aws/flags.js';
+import { cloudflareFlags } from '../core/providers/cloudflare/flags.js';
 
 const cliFlags: FlagSpec[] = [
   { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags];
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags];

@@ -21,6 +21,7 @@ export type ProviderFactory = (cfg: Config, deps: ProviderDeps) => Promise<Provi
 const catalog: Record<string, () => Promise<ProviderFactory>> = {
   inmemory: async () => (await import('./inmemory/factory.js')).create,
   aws: async () => (await import('./aws/factory.js')).create,
+  cloudflare: async () => (await import('./cloudflare/factory.js')).create,
 };
 
 export function knownProviders(): string[] {
