@@ -4,8 +4,9 @@ import { runCli, type CommandSpec, type Io } from './program.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
+import { doctorCommand } from './commands/doctor.js';
 
-export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand];
+export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand, doctorCommand];
 
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   return runCli(argv, commands, allFlags, io);

@@ -1,0 +1,79 @@
+/**
+ * `zoneguard doctor HOST`: walks the troubleshooting flow for one name and prints each step, then
+ * a one-line verdict (exit 0 when the name is published and owned by this instance, 1 otherwise).
+ */
+import { num, str, strs, type Config } from '../../core/config.js';
+import { ConfigError, InputError } from '../../core/errors.js';
+import { normalizeDnsName } from '../../core/endpoint.js';
+import { loadManifests } from '../../core/manifests.js';
+import { openProvider } from '../../core/providers/open.js';
+import { TxtNameMapper } from '../../core/registry/txt-names.js';
+import { hostnameProblem } from '../../core/rules/index.js';
+import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, ownerIdFrom, policyFrom, ruleContextFrom } from '../../core/setup.js';
+import { readClusterObjects } from '../../core/doctor/cluster.js';
+import { parseNameServer } from '../../core/doctor/dns-query.js';
+import { diagnose } from '../../core/doctor/diagnose.js';
+import { formatReport } from '../../core/doctor/format.js';
+import { gatherEvidence } from '../../core/doctor/gather.js';
+import type { DoctorSettings, SourcedObject } from '../../core/doctor/types.js';
+import type { CommandSpec } from '../program.js';
+
+export function doctorSettingsFrom(cfg: Config): DoctorSettings {
+  return {
+    ownerId: ownerIdFrom(cfg),
+    policy: policyFrom(cfg),
+    managedRecordTypes: managedRecordTypesFrom(cfg),
+    domainFilter: domainFilterFrom(cfg),
+    ruleContext: ruleContextFrom(cfg),
+    extractContext: extractContextFrom(cfg),
+    objectFilter: objectFilterFrom(cfg),
+    mapper: new TxtNameMapper({ prefix: str(cfg, 'txtPrefix') ?? '', suffix: str(cfg, 'txtSuffix') ?? '', wildcardReplacement: str(cfg, 'txtWildcardReplacement') ?? '' }),
+  };
+}
+
+export const doctorCommand: CommandSpec = {
+  name: 'doctor',
+  description: 'explain why a name is (not) published: claiming objects, filters, rules, TXT owner, live DNS answers',
+  args: '<host>',
+  async run(cfg, ctx) {
+    const host = normalizeDnsName(ctx.args[0] ?? '');
+    const bad = hostnameProblem(host);
+    if (bad) throw new InputError(`"${ctx.args[0] ?? ''}" is not a hostname: ${bad}`);
+    const settings = doctorSettingsFrom(cfg);
+
+    let objects: SourcedObject[] | undefined;
+    const notes: string[] = [];
+    const files = strs(cfg, 'file');
+    const kubeconfig = str(cfg, 'kubeconfig');
+    if (files.length) objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
+    if (kubeconfig) {
+      try {
+        const read = await readClusterObjects(kubeconfig);
+        objects = [...(objects ?? []), ...read.objects];
+        notes.push(...read.notes);
+      } catch (e) {
+        throw new ConfigError('kubeconfig', `cannot read objects from the cluster: ${(e as Error).message}`);
+      }
+    }
+    const nsText = str(cfg, 'nameserver');
+    const opened = await openProvider(cfg, ctx.logger, ctx.env);
+    try {
+      const evidence = await gatherEvidence(host, settings, {
+        objects,
+        objectsNote: objects ? undefined : 'no -f manifests and no --kubeconfig: which objects claim the name was not checked',
+        opened,
+        nameserver: nsText ? parseNameServer(nsText) : undefined,
+        timeoutMs: num(cfg, 'dnsTimeout', 2000),
+      });
+      const report = diagnose(host, settings, evidence);
+      if (str(cfg, 'output') === 'json') ctx.stdout.write(JSON.stringify({ ...report, notes }, null, 2) + '\n');
+      else {
+        for (const n of notes) ctx.stderr.write(`zoneguard: note: ${n}\n`);
+        ctx.stdout.write(formatReport(report));
+      }
+      return report.verdict.status === 'ok' ? 0 : 1;
+    } finally {
+      await opened?.provider.close?.();
+    }
+  },
+};
