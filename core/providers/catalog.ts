@@ -22,6 +22,7 @@ const catalog: Record<string, () => Promise<ProviderFactory>> = {
   inmemory: async () => (await import('./inmemory/factory.js')).create,
   aws: async () => (await import('./aws/factory.js')).create,
   cloudflare: async () => (await import('./cloudflare/factory.js')).create,
+  google: async () => (await import('./google/factory.js')).create,
 };
 
 export function knownProviders(): string[] {
