@@ -10,7 +10,6 @@ import { openProvider } from '../../core/providers/open.js';
 import { TxtNameMapper } from '../../core/registry/txt-names.js';
 import { hostnameProblem } from '../../core/rules/index.js';
 import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, ownerIdFrom, policyFrom, ruleContextFrom } from '../../core/setup.js';
-import { readClusterObjects } from '../../core/doctor/cluster.js';
 import { parseNameServer } from '../../core/doctor/dns-query.js';
 import { diagnose } from '../../core/doctor/diagnose.js';
 import { formatReport } from '../../core/doctor/format.js';
@@ -48,6 +47,8 @@ export const doctorCommand: CommandSpec = {
     if (files.length) objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
     if (kubeconfig) {
       try {
+        // loaded only when asked for: the Kubernetes client is heavy and needs the network stack
+        const { readClusterObjects } = await import('../../core/doctor/cluster.js');
         const read = await readClusterObjects(kubeconfig);
         objects = [...(objects ?? []), ...read.objects];
         notes.push(...read.notes);

@@ -177,7 +177,9 @@ function dnsSummary(answers: readonly DnsAnswer[], host: string): string {
     }
     const recs = a.records.filter((r) => r.name === normalizeDnsName(a.name) && r.type === a.type);
     if (recs.length === 0) {
-      if (a.name === host || a.rcode !== 'NOERROR') parts.push(`${a.type} ${a.name}: ${a.rcode === 'NOERROR' ? 'no records' : a.rcode}${a.authoritative === false ? ' (not authoritative)' : ''}`);
+      // an absent TXT ownership name is the normal case: mention only the host's empty answers
+      const normal = a.rcode === 'NOERROR' || a.rcode === 'NXDOMAIN';
+      if (a.name === host || !normal) parts.push(`${a.type} ${a.name}: ${a.rcode === 'NOERROR' ? 'no records' : a.rcode}${a.authoritative === false ? ' (not authoritative)' : ''}`);
       continue;
     }
     parts.push(`${a.type} ${a.name}: ${recs.map((r) => `${a.type === 'TXT' ? `"${r.data}"` : r.data} ttl ${r.ttl}`).join(', ')}${a.authoritative === false ? ' (not authoritative)' : ''}`);
@@ -302,7 +304,8 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
     const changes = [...finding.create.map((s) => `create ${s}`), ...finding.update.map((s) => `update ${s}`), ...finding.delete.map((s) => `delete ${s}`)];
     if (changes.length) {
       steps.push({ step: 'plan', status: 'warn', detail: `the reconciler would ${changes.join('; ')}` });
-      conclude('pending', `not in sync yet: the reconciler would ${changes.join('; ')}; if this persists, check that a reconciler is leader and its provider errors (zoneguard_provider_errors_total, log "provider error")`);
+      // with no claimant the final verdict says so, and what happens to the record
+      if (report.claimants?.length) conclude('pending', `not in sync yet: the reconciler would ${changes.join('; ')}; if this persists, check that a reconciler is leader and its provider errors (zoneguard_provider_errors_total, log "provider error")`);
     } else if (!p.conflicts.length) {
       // policy may be what holds a change back
       const sync = plan({ ...input, policy: 'sync' });
