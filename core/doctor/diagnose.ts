@@ -312,7 +312,7 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
       const held = [...sync.changes.updateNew.map((ep) => `update to ${describeEndpoint(ep)}`), ...sync.changes.delete.map((ep) => `delete of ${describeEndpoint(ep)}`)];
       if (held.length) {
         steps.push({ step: 'plan', status: 'fail', detail: `--policy ${settings.policy} holds back: ${held.join('; ')}` });
-        conclude('problem', `--policy ${settings.policy} holds back the ${held.join('; ')}: use --policy ${sync.changes.delete.length && !sync.changes.updateNew.length ? 'sync' : 'upsert-only or sync'}, or change the record by hand`);
+        if (report.claimants?.length) conclude('problem', `--policy ${settings.policy} holds back the ${held.join('; ')}: use --policy ${sync.changes.delete.length && !sync.changes.updateNew.length ? 'sync' : 'upsert-only or sync'}, or change the record by hand`);
       } else if (desired.length) steps.push({ step: 'plan', status: 'ok', detail: 'in sync: nothing to change' });
     }
   }
