@@ -5,9 +5,10 @@ import { cloudFlags } from '../core/providers/cloud.js';
 import { awsFlags } from '../core/providers/aws/flags.js';
 import { cloudflareFlags } from '../core/providers/cloudflare/flags.js';
 import { googleFlags } from '../core/providers/google/flags.js';
+import { azureFlags } from '../core/providers/azure/flags.js';
 
 const cliFlags: FlagSpec[] = [
   { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...doctorFlags];
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags];

@@ -23,6 +23,8 @@ const catalog: Record<string, () => Promise<ProviderFactory>> = {
   aws: async () => (await import('./aws/factory.js')).create,
   cloudflare: async () => (await import('./cloudflare/factory.js')).create,
   google: async () => (await import('./google/factory.js')).create,
+  azure: async () => (await import('./azure/factory.js')).create,
+  'azure-private-dns': async () => (await import('./azure/factory.js')).createPrivate,
 };
 
 export function knownProviders(): string[] {
