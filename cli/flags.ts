@@ -1,6 +1,7 @@
 /** Every flag of every command, assembled from the modules that own them. */
 import { coreFlags, type FlagSpec } from '../core/config.js';
 import { doctorFlags } from '../core/doctor/flags.js';
+import { certsInClusterFlags } from '../ops/command.js';
 import { cloudFlags } from '../core/providers/cloud.js';
 import { awsFlags } from '../core/providers/aws/flags.js';
 import { cloudflareFlags } from '../core/providers/cloudflare/flags.js';
@@ -11,4 +12,4 @@ const cliFlags: FlagSpec[] = [
   { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags];
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags, ...certsInClusterFlags];

@@ -5,8 +5,9 @@ import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './commands/doctor.js';
+import { certsInClusterCommand } from '../ops/command.js';
 
-export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand, doctorCommand];
+export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand, doctorCommand, certsInClusterCommand];
 
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   return runCli(argv, commands, allFlags, io);
