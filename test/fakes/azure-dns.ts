@@ -82,10 +82,10 @@ export class AzureDnsFake extends HttpFake {
     return z;
   }
 
-  private page(req: FakeRequest, items: unknown[]): FakeResponse {
+  private page<T>(req: FakeRequest, items: T[], render: (t: T) => unknown = (t) => t): FakeResponse {
     const top = Math.min(Number(req.query.get('$top') ?? this.maxPage) || this.maxPage, this.maxPage);
     const skip = Number(req.query.get('$skipToken') ?? 0);
-    const body: Record<string, unknown> = { value: items.slice(skip, skip + top) };
+    const body: Record<string, unknown> = { value: items.slice(skip, skip + top).map(render) };
     if (skip + top < items.length) {
       const next = new URL(req.path, this.url);
       for (const [k, v] of req.query) next.searchParams.set(k, v);
@@ -110,8 +110,8 @@ export class AzureDnsFake extends HttpFake {
   }
 
   private listSets(req: FakeRequest, z: AzZone): FakeResponse {
-    const items = [...z.sets.values()].sort((a, b) => (a.name + a.type).localeCompare(b.name + b.type)).map((s) => this.render(z, s));
-    return this.page(req, items);
+    // insertion order is stable across pages, as ARM's listing is
+    return this.page(req, [...z.sets.values()], (s) => this.render(z, s));
   }
 
   private put(req: FakeRequest, z: AzZone, type: string, rel: string): FakeResponse {

@@ -136,8 +136,12 @@ export class CloudflareFake extends HttpFake {
       staged.delete(d.id);
       result.deletes.push(r);
     }
-    const identical = (r: Partial<CfRecord>, self?: string) =>
-      [...staged.values()].some((x) => x.id !== self && x.name === r.name && x.type === r.type && x.content === r.content);
+    // name|type|content → ids, for the "identical record" rule without scanning the zone per record
+    const byContent = new Map<string, Set<string>>();
+    const ck = (r: Partial<CfRecord>) => `${r.name}|${r.type}|${r.content}`;
+    for (const x of staged.values()) byContent.set(ck(x), (byContent.get(ck(x)) ?? new Set()).add(x.id));
+    const identical = (r: Partial<CfRecord>, self?: string) => [...(byContent.get(ck(r)) ?? [])].some((id) => id !== self && staged.has(id) && ck(staged.get(id)!) === ck(r));
+    const track = (r: CfRecord) => byContent.set(ck(r), (byContent.get(ck(r)) ?? new Set()).add(r.id));
     for (const p of body.patches ?? []) {
       const r = staged.get(p.id);
       if (!r) this.fail(`Record ${p.id} does not exist.`, 81044);
@@ -145,6 +149,7 @@ export class CloudflareFake extends HttpFake {
       this.check(z, next);
       if (identical(next, r.id)) this.fail('An identical record already exists.', 81058);
       staged.set(r.id, next);
+      track(next);
       result.patches.push(next);
     }
     for (const p of body.puts ?? []) {
@@ -159,6 +164,7 @@ export class CloudflareFake extends HttpFake {
       this.check(z, next);
       if (identical(next)) this.fail('An identical record already exists.', 81058);
       staged.set(next.id, next);
+      track(next);
       result.posts.push(next);
     }
     // A/AAAA records cannot exist on the same name as CNAME records
