@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks untyped Kubernetes JSON, checked by the assertions themselves */
 /**
  * The certificate job against a small local stand-in for the Kubernetes API (plain HTTP, the five
  * calls the job makes, with resourceVersion conflicts and JSON patch as the API server does them).

@@ -5,7 +5,7 @@
  * server answers. Ends in one verdict line that says what to change.
  */
 import { describeEndpoint, LabelKey, newEndpoint, normalizeDnsName, sameTargets, type Endpoint } from '../endpoint.js';
-import { CONTROLLER_ANNOTATION, endpointsOf, extract, sourceOf } from '../hostnames/index.js';
+import { CONTROLLER_ANNOTATION, extract, sourceOf } from '../hostnames/index.js';
 import { describeRef, type KubeObject } from '../objects.js';
 import { OwnershipIndex } from '../ownership.js';
 import { plan, type PlanConflict } from '../plan.js';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- walks untyped Kubernetes JSON, checked by the assertions themselves */
 /**
  * Every kustomization under deploy/ renders with `kubectl kustomize`, every object is valid against
  * the Kubernetes OpenAPI schemas, and the settings that keep an install safe hold: minimal RBAC,
