@@ -1,5 +1,5 @@
 /** The cloud harnesses behave as the shared provider contract expects (a stand-in until the shared table runs them). */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newEndpoint } from '../../core/endpoint.js';
 import { TxtRegistry } from '../../core/registry/txt-registry.js';
 import { plan } from '../../core/plan.js';
