@@ -1,7 +1,7 @@
 /**
- * The few Kubernetes REST calls the certificate job makes, over node:https. A full client is not
- * needed for get/create/update/patch of two objects, and @kubernetes/client-node 2.x cannot be
- * loaded on Node 20 (its undici needs zlib's zstd, Node 22+).
+ * The few Kubernetes REST calls the certificate job and `doctor --kubeconfig` make, over
+ * node:https. A full client is not needed for a handful of get/list/create/update/patch calls, and
+ * @kubernetes/client-node 2.x cannot be loaded on Node 20 (its undici needs zlib's zstd, Node 22+).
  * Credentials: in-cluster (service account token, CA, KUBERNETES_SERVICE_HOST) or a kubeconfig
  * with a token or a client certificate.
  */

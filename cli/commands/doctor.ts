@@ -16,6 +16,8 @@ import { formatReport } from '../../core/doctor/format.js';
 import { gatherEvidence } from '../../core/doctor/gather.js';
 import type { DoctorSettings, SourcedObject } from '../../core/doctor/types.js';
 import type { CommandSpec } from '../program.js';
+import { readClusterObjects } from '../../core/doctor/cluster.js';
+import { kubeApi, kubeconfigEndpoint } from '../../ops/kube-api.js';
 
 export function doctorSettingsFrom(cfg: Config): DoctorSettings {
   return {
@@ -47,9 +49,8 @@ export const doctorCommand: CommandSpec = {
     if (files.length) objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
     if (kubeconfig) {
       try {
-        // loaded only when asked for: the Kubernetes client is heavy and needs the network stack
-        const { readClusterObjects } = await import('../../core/doctor/cluster.js');
-        const read = await readClusterObjects(kubeconfig);
+        const api = kubeApi(kubeconfigEndpoint(kubeconfig));
+        const read = await readClusterObjects((path) => api.request('GET', path), `cluster (${kubeconfig})`);
         objects = [...(objects ?? []), ...read.objects];
         notes.push(...read.notes);
       } catch (e) {

@@ -2,43 +2,44 @@
  * Reads the kinds zoneguard watches from a cluster, once (doctor needs a snapshot, not a watch).
  * Every namespace is read, so that objects kept out by --namespace are still found and explained.
  * A kind whose API is not installed (no Gateway API, no DNSEndpoint CRD) is skipped with a note.
+ * The HTTP client is passed in (ops/kube-api.ts in the CLI), so this stays free of credentials.
  */
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../objects.js';
 import type { SourcedObject } from './types.js';
 
-const CUSTOM_KINDS = [
-  { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', kind: 'Ingress' },
-  { group: 'externaldns.k8s.io', version: 'v1alpha1', plural: 'dnsendpoints', kind: 'DNSEndpoint' },
-  { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute' },
-  { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', kind: 'Gateway' },
+export type KubeGet = (path: string) => Promise<{ status: number; body: unknown }>;
+
+const KINDS = [
+  { path: '/api/v1/services', apiVersion: 'v1', kind: 'Service' },
+  { path: '/apis/networking.k8s.io/v1/ingresses', apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { path: '/apis/externaldns.k8s.io/v1alpha1/dnsendpoints', apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint' },
+  { path: '/apis/gateway.networking.k8s.io/v1/httproutes', apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+  { path: '/apis/gateway.networking.k8s.io/v1/gateways', apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
 ];
 
-function statusOf(e: unknown): number | undefined {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-export async function readClusterObjects(kubeconfigPath: string): Promise<{ objects: SourcedObject[]; notes: string[] }> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  const origin = `cluster ${kc.getCurrentContext() || kc.getCurrentCluster()?.server || ''}`.trim();
+export async function readClusterObjects(get: KubeGet, origin = 'cluster'): Promise<{ objects: SourcedObject[]; notes: string[] }> {
   const objects: SourcedObject[] = [];
   const notes: string[] = [];
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const services = await core.listServiceForAllNamespaces();
-  // typed client objects carry Date instances; a JSON round trip gives the plain manifest shape
-  for (const s of JSON.parse(JSON.stringify(services.items)) as KubeObject[]) objects.push({ obj: { ...s, apiVersion: 'v1', kind: 'Service' }, origin });
-  for (const k of CUSTOM_KINDS) {
-    try {
-      const list = (await custom.listClusterCustomObject({ group: k.group, version: k.version, plural: k.plural })) as { items?: KubeObject[] };
-      for (const item of list.items ?? []) objects.push({ obj: { ...item, apiVersion: `${k.group}/${k.version}`, kind: k.kind }, origin });
-    } catch (e) {
-      const code = statusOf(e);
-      if (code === 404) notes.push(`${k.kind} (${k.group}/${k.version}) is not served by this cluster`);
-      else notes.push(`${k.kind}: cannot list (${code ?? (e as Error).message})`);
-    }
+  for (const k of KINDS) {
+    // list pages of 500, following `continue`, as kubectl does
+    let cont = '';
+    do {
+      const res = await get(`${k.path}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+      if (res.status === 404) {
+        notes.push(`${k.kind} (${k.apiVersion}) is not served by this cluster`);
+        break;
+      }
+      if (res.status !== 200) {
+        const msg = (res.body as { message?: string } | undefined)?.message ?? '';
+        if (k.kind === 'Service') throw new Error(`listing Services: HTTP ${res.status} ${msg}`.trim());
+        notes.push(`${k.kind}: cannot list (HTTP ${res.status}${msg ? `: ${msg}` : ''})`);
+        break;
+      }
+      const list = res.body as { items?: KubeObject[]; metadata?: { continue?: string } };
+      // list items carry no apiVersion/kind of their own
+      for (const item of list.items ?? []) objects.push({ obj: { ...item, apiVersion: k.apiVersion, kind: k.kind }, origin });
+      cont = list.metadata?.continue ?? '';
+    } while (cont);
   }
   return { objects, notes };
 }

@@ -8,8 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { main } from '../../cli/main.js';
+import { loadManifests } from '../../core/manifests.js';
 
 const HERE = __dirname;
 const PORT = 15400; // this suite's range: 15400-15499
@@ -216,6 +220,47 @@ describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
     expect(a).toEqual({ name: 'shop.example.com', type: 'A', rcode: 'NOERROR', authoritative: true, records: [{ type: 'A', ttl: 300, data: '198.51.100.9' }] });
     expect(report.dns.server).toBe(`127.0.0.1:${PORT}`);
     expect(report.steps.map((s: { step: string }) => s.step)).toEqual(['objects', 'address', 'scope', 'rules', 'ownership', 'dns']);
+  });
+
+  it('reads the claiming objects from a cluster with --kubeconfig', async () => {
+    // a stand-in API server listing the fixture objects, kind by kind, in pages of one
+    const objects = loadManifests([FIXTURES]).map((l) => l.obj);
+    const paths: Record<string, string> = { '/api/v1/services': 'Service', '/apis/networking.k8s.io/v1/ingresses': 'Ingress' };
+    const seen: string[] = [];
+    const api: Server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      seen.push(`${req.headers.authorization} ${url.pathname}`);
+      const kind = paths[url.pathname];
+      res.setHeader('content-type', 'application/json');
+      if (!kind) {
+        res.statusCode = 404;
+        return res.end(JSON.stringify({ kind: 'Status', message: 'the server could not find the requested resource' }));
+      }
+      const items = objects.filter((o) => o.kind === kind).map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+      const at = Number(url.searchParams.get('continue') ?? '0');
+      res.end(JSON.stringify({ items: items.slice(at, at + 1), metadata: at + 1 < items.length ? { continue: String(at + 1) } : {} }));
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    const kubeconfig = join(workdir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      YAML.stringify({
+        'current-context': 't',
+        contexts: [{ name: 't', context: { cluster: 'c', user: 'u' } }],
+        clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${(api.address() as AddressInfo).port}` } }],
+        users: [{ name: 'u', user: { token: 'doctor-token' } }],
+      }),
+    );
+    try {
+      const r = await doctor(['fresh.example.com', '--txt-owner-id', 'cluster-a', '--domain-filter', 'example.com', '--kubeconfig', kubeconfig, '--namespace', 'team-a', ...NS]);
+      expect(r.stdout).toMatch(/objects\s+ok\s+Ingress team-b\/fresh \(cluster \(.*kubeconfig\)\) claims fresh\.example\.com A 203\.0\.113\.30/);
+      expect(r.stdout).toMatch(/^verdict: PROBLEM: Ingress team-b\/fresh is out of scope: namespace "team-b" is not --namespace "team-a"/m);
+      expect(r.stderr).toContain('DNSEndpoint (externaldns.k8s.io/v1alpha1) is not served by this cluster');
+      expect(seen.filter((s) => s.endsWith('/apis/networking.k8s.io/v1/ingresses')).length).toBeGreaterThan(1); // paged
+      expect(seen.every((s) => s.startsWith('Bearer doctor-token '))).toBe(true);
+    } finally {
+      await new Promise((r) => api.close(r));
+    }
   });
 
   it('rejects a malformed host and a malformed --nameserver with exit 2', async () => {
