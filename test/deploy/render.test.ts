@@ -236,6 +236,14 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
           expect(ctr.resources?.requests?.memory, `${p.owner} memory request`).toBeDefined();
           expect(ctr.resources?.limits?.memory, `${p.owner} memory limit`).toBeDefined();
           expect(ctr.image).toMatch(/^[\w./-]+:[\w.-]+$/);
+          // no volume is mounted inside another one (the inner mount point could not be created)
+          const mounts = (ctr.volumeMounts ?? []).map((m: any) => String(m.mountPath));
+          for (const a of mounts) for (const b of mounts) if (a !== b) expect(b.startsWith(`${a}/`), `${p.owner}: ${b} inside ${a}`).toBe(false);
+          // every file flag points into a mounted volume
+          for (const arg of (ctr.args ?? []).filter((x: string) => /^--(config|tls-cert-file|tls-private-key-file)=/.test(x))) {
+            const path = arg.slice(arg.indexOf('=') + 1);
+            expect(mounts.some((m: string) => path.startsWith(`${m}/`)), `${p.owner}: ${arg}`).toBe(true);
+          }
           // every mounted ConfigMap is rendered
           for (const v of p.spec.volumes ?? []) {
             if (v.configMap) expect(find(objs, 'ConfigMap').map((m) => m.metadata?.name), p.owner).toContain(v.configMap.name);
