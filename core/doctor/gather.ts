@@ -1,4 +1,5 @@
 /** Collects the evidence for one name: provider records, DNS answers. The only I/O of doctor. */
+import { Resolver } from 'node:dns/promises';
 import { normalizeDnsName, type Endpoint } from '../endpoint.js';
 import type { OpenedProvider } from '../providers/open.js';
 import { queryDns, type DnsAnswer, type NameServer, formatNameServer } from './dns-query.js';
@@ -42,7 +43,8 @@ export async function gatherEvidence(hostIn: string, settings: DoctorSettings, o
   let via = '--nameserver';
   if (!server) {
     try {
-      const found = await findZoneServer(host, opts.resolver);
+      // the system resolver, bounded like the direct queries (c-ares defaults wait 5 s x 4 tries)
+      const found = await findZoneServer(host, opts.resolver ?? new Resolver({ timeout: opts.timeoutMs ?? 2000, tries: 2 }));
       server = found.server;
       via = `NS ${found.nsName} of zone ${found.zone}`;
     } catch (e) {
