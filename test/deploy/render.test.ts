@@ -202,6 +202,7 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
       const h = hooks[0];
       expect(admissionWebhook(h), ajvErrors(admissionWebhook)).toBe(true);
       expect(h.failurePolicy).toBe(c.failurePolicy);
+      expect(h.name).toBe(c.prefix ? `validate.${c.prefix.replace(/-$/, '')}.zoneguard.io` : 'validate.zoneguard.io');
       const notIn = h.namespaceSelector.matchExpressions.find((e: any) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn');
       expect(notIn?.values).toEqual(expect.arrayContaining(['kube-system', c.namespace]));
       const kinds = h.rules.map((r: any) => `${r.apiGroups.join(',') || 'core'}/${r.apiVersions.join(',')}/${r.resources.join(',')}`).sort();
