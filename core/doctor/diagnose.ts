@@ -328,7 +328,9 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
     const failed = answers.filter((a) => a.error);
     const notAuth = answers.some((a) => !a.error && a.authoritative === false);
     steps.push({ step: 'dns', status: failed.length ? 'fail' : notAuth ? 'warn' : 'info', detail: `${evidence.dns.server} (${evidence.dns.via}) answers: ${dnsSummary(answers, host) || 'nothing'}` });
-    if (failed.length === answers.length && answers.length) conclude('unknown', `${evidence.dns.server} did not answer (${failed[0].error}): check --nameserver`);
+    // without a provider the server is the only source of ownership: its silence decides
+    const fromProvider = evidence.currentSource?.startsWith('provider') ?? false;
+    if (failed.length === answers.length && answers.length && !fromProvider) conclude('unknown', `${evidence.dns.server} did not answer (${failed[0].error}): check --nameserver`);
     if (notAuth) conclude('unknown', `${evidence.dns.server} is not authoritative for ${host}: point --nameserver at the zone's primary`);
     // the provider says in sync, the server disagrees: a secondary not yet transferred, or caching
     if (desired && desired.length && verdicts.length === 0) {
@@ -379,5 +381,6 @@ function finalVerdict(host: string, settings: DoctorSettings, report: DoctorRepo
   }
   if (!own) return { status: 'unknown', message: `${report.claimants?.[0]?.object ?? 'the object'} is allowed; give --nameserver or --provider to check what is published` };
   const published = desired.map((d) => `${d.recordType} ${d.targets.join(',')}`).join('; ');
-  return { status: 'ok', message: `${host} is published (${published}) and owned by "${settings.ownerId}"${report.dns ? `; ${report.dns.server} answers it` : ''}` };
+  const answered = report.dns && report.dns.answers.some((a) => !a.error);
+  return { status: 'ok', message: `${host} is published (${published}) and owned by "${settings.ownerId}"${answered ? `; ${report.dns?.server} answers it` : ''}` };
 }
