@@ -156,6 +156,8 @@ export class TxtRegistry {
 
   async applyChanges(changes: Changes): Promise<Changes> {
     const full = this.withOwnership(changes);
+    // steady state: nothing to change costs no provider call at all
+    if (full.create.length + full.updateNew.length + full.delete.length === 0) return full;
     await this.provider.applyChanges(full);
     // keep the view of existing TXT records in step with what was just written
     for (const t of [...full.create, ...full.updateNew]) {
