@@ -6,8 +6,9 @@ import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './commands/doctor.js';
 import { certsInClusterCommand } from '../ops/command.js';
+import { reconcileCommand } from './commands/reconcile.js';
 
-export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand, doctorCommand, certsInClusterCommand];
+export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand, doctorCommand, certsInClusterCommand, reconcileCommand];
 
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   return runCli(argv, commands, allFlags, io);

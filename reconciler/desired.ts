@@ -1,0 +1,106 @@
+/**
+ * Desired records from the sources' objects, through the core's extraction and rules: what the
+ * webhook admits is published, what it would deny is not.
+ *
+ * The webhook sees objects one at a time, in the order they are applied; the reconciler sees them
+ * all at once. To give the answer the webhook would have given, objects are evaluated in admission
+ * order against the claims of the objects admitted before them (core/validate.ts's validateObjects
+ * evaluates a set all at once, which denies both sides of a duplicate):
+ * - incumbents first: objects whose records this owner has already published (resource label);
+ * - then by metadata.creationTimestamp, then in input order;
+ * - like the webhook on UPDATE, hostnames an object has already published cannot be denied (their
+ *   findings become warnings);
+ * - an object that is denied publishes nothing new, and the records it already has are kept as they
+ *   are (the webhook would have refused the change, so the old object would still stand).
+ */
+import { ClaimIndex } from '../core/claim-index.js';
+import { LabelKey, type Endpoint } from '../core/endpoint.js';
+import { endpointsOf, extract, sourceOf } from '../core/hostnames/index.js';
+import type { ExtractContext } from '../core/hostnames/common.js';
+import { describeRef, refOf, type KubeObject } from '../core/objects.js';
+import { evaluate, type EvaluateOptions, type Extraction, type RuleContext, type Verdict } from '../core/rules/index.js';
+import { outOfScope, type ObjectFilter } from '../core/setup.js';
+import { gatewayLookup } from '../core/validate.js';
+
+export type Outcome = 'published' | 'rejected' | 'skipped';
+
+export interface ObjectOutcome {
+  obj: KubeObject;
+  extraction: Extraction;
+  verdict: Verdict;
+  outcome: Outcome;
+  /** Records this object asks for (published), or the records it keeps (rejected). */
+  endpoints: Endpoint[];
+}
+
+export interface DesiredInput {
+  objects: readonly KubeObject[];
+  /** Rule context with ownership read from the registry snapshot; claims are filled in here. */
+  ruleCtx: RuleContext;
+  extractCtx: ExtractContext;
+  filter?: ObjectFilter;
+  /** The registry snapshot's records (with owner/resource labels). */
+  current: readonly Endpoint[];
+  evaluate?: Omit<EvaluateOptions, 'deniable'>;
+}
+
+export interface DesiredState {
+  endpoints: Endpoint[];
+  outcomes: ObjectOutcome[];
+}
+
+export function desiredState(input: DesiredInput): DesiredState {
+  const owner = input.ruleCtx.ownerId;
+  // what this owner has published, per resource label
+  const published = new Map<string, { names: Set<string>; records: Endpoint[] }>();
+  for (const ep of input.current) {
+    const resource = ep.labels[LabelKey.resource];
+    if (ep.labels[LabelKey.owner] !== owner || !resource) continue;
+    let p = published.get(resource);
+    if (!p) published.set(resource, (p = { names: new Set(), records: [] }));
+    p.names.add(ep.dnsName);
+    p.records.push(ep);
+  }
+
+  const ex: ExtractContext = { ...input.extractCtx, gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects) };
+  const items: { obj: KubeObject; x: Extraction; order: number; incumbent: boolean; created: string }[] = [];
+  input.objects.forEach((obj, order) => {
+    const source = sourceOf(obj);
+    if (!source) return;
+    const x = extract(obj, ex);
+    const why = input.filter && outOfScope(input.filter, obj, source);
+    if (why && !x.skipped) x.skipped = why;
+    const created = String((obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '');
+    items.push({ obj, x, order, incumbent: published.has(x.resource), created });
+  });
+  items.sort((a, b) => Number(b.incumbent) - Number(a.incumbent) || (a.created < b.created ? -1 : a.created > b.created ? 1 : 0) || a.order - b.order);
+
+  const admitted = new ClaimIndex();
+  const ctx: RuleContext = { ...input.ruleCtx, claims: admitted };
+  const outcomes: ObjectOutcome[] = [];
+  for (const { obj, x } of items) {
+    const mine = published.get(x.resource);
+    const verdict = evaluate(x, ctx, { ...input.evaluate, deniable: (c) => !mine?.names.has(c.hostname) });
+    if (verdict.skipped) {
+      outcomes.push({ obj, extraction: x, verdict, outcome: 'skipped', endpoints: [] });
+    } else if (verdict.allowed) {
+      admitted.set(x);
+      outcomes.push({ obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) });
+    } else {
+      outcomes.push({ obj, extraction: x, verdict, outcome: 'rejected', endpoints: (mine?.records ?? []).map(keep) });
+    }
+  }
+  // report in input order
+  const inputOrder = new Map(input.objects.map((o, i) => [o, i]));
+  outcomes.sort((a, b) => (inputOrder.get(a.obj) ?? 0) - (inputOrder.get(b.obj) ?? 0));
+  return { endpoints: outcomes.flatMap((o) => o.endpoints), outcomes };
+}
+
+/** A published record kept as it is: desired = current, so the plan leaves it alone. */
+function keep(ep: Endpoint): Endpoint {
+  return { ...ep, targets: [...ep.targets], labels: { [LabelKey.resource]: ep.labels[LabelKey.resource] ?? '' } };
+}
+
+export function describeObject(obj: KubeObject): string {
+  return describeRef(refOf(obj));
+}

@@ -1,0 +1,244 @@
+/** The control loop against the inmemory provider: publish, steady state, rules, flows, failures. */
+import { describe, expect, it } from 'vitest';
+import { DomainFilter } from '../core/domain-filter.js';
+import { silentLogger } from '../core/log.js';
+import type { KubeObject } from '../core/objects.js';
+import { InMemoryProvider } from '../core/providers/inmemory/index.js';
+import { TxtRegistry } from '../core/registry/txt-registry.js';
+import { Reconciler, type ReconcilerOptions, type SyncResult } from './loop.js';
+import { createReconcilerMetrics } from './metrics.js';
+import { Feedback } from './status.js';
+import { RecordingSink, StaticSource, SwitchableProvider } from './testing.js';
+
+const ingress = (name: string, host: string, ip: string, extra: { created?: string; annotations?: Record<string, string> } = {}): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1, ...(extra.created ? { creationTimestamp: extra.created } : {}), ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+  spec: { rules: [{ host }] },
+  status: { loadBalancer: { ingress: [{ ip }] } },
+});
+
+const dnsEndpoint = (name: string, host: string, ip: string, generation = 1, status?: unknown): KubeObject => ({
+  apiVersion: 'externaldns.k8s.io/v1alpha1',
+  kind: 'DNSEndpoint',
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, generation },
+  spec: { endpoints: [{ dnsName: host, recordType: 'A', targets: [ip] }] },
+  ...(status ? { status } : {}),
+});
+
+function setup(objects: KubeObject[], opts: { zoneFile?: string; owner?: string; publicZone?: boolean; policy?: ReconcilerOptions['policy'] } = {}) {
+  const inmem = new InMemoryProvider({ zones: ['example.com'] });
+  if (opts.zoneFile) inmem.loadZoneFile('example.com', opts.zoneFile);
+  const provider = new SwitchableProvider(inmem);
+  const owner = opts.owner ?? 'cluster-a';
+  const registry = new TxtRegistry(provider, { ownerId: owner });
+  const source = new StaticSource(objects);
+  const sink = new RecordingSink();
+  const metrics = createReconcilerMetrics();
+  const domainFilter = new DomainFilter({ filters: ['example.com'] });
+  const reconciler = new Reconciler({
+    registry,
+    sources: [source],
+    ruleCtx: { ownerId: owner, domainFilter, managedRecordTypes: ['A', 'AAAA', 'CNAME'], ...(opts.publicZone ? { publicZones: new DomainFilter({ filters: ['example.com'] }) } : {}) },
+    extractCtx: { ingressClasses: [], defaultTargets: [] },
+    policy: opts.policy ?? 'sync',
+    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+    domainFilter,
+    logger: silentLogger(),
+    metrics,
+    feedback: new Feedback(sink, silentLogger()),
+    minEventSyncIntervalMs: 0,
+    retryBaseDelayMs: 1,
+    retryMaxDelayMs: 5,
+  });
+  const records = async () =>
+    (await inmem.records())
+      .map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`)
+      .sort();
+  return { inmem, provider, registry, source, sink, metrics, reconciler, records };
+}
+
+const TXT = (name: string, owner: string, resource: string) => `a-${name} TXT heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}`;
+
+describe('reconciler loop', () => {
+  it('publishes records with TXT ownership, then makes no write in steady state', async () => {
+    const t = setup([ingress('app', 'app.example.com', '203.0.113.7')]);
+    const first = await t.reconciler.sync();
+    expect(first.ok).toBe(true);
+    expect(await t.records()).toEqual(['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
+    expect(t.inmem.writes).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const r = await t.reconciler.sync();
+      expect(r.ok).toBe(true);
+      expect(r.applied.create.length + r.applied.updateNew.length + r.applied.delete.length).toBe(0);
+    }
+    expect(t.inmem.writes).toBe(1);
+    expect(t.provider.calls.apply).toBe(1);
+    expect(t.sink.events).toEqual([{ object: 'Ingress default/app', type: 'Normal', reason: 'DNSRecordPublished', message: 'published app.example.com A 203.0.113.7' }]);
+    const text = await t.metrics.registry.metrics();
+    expect(text).toMatch(/zoneguard_changes_applied_total\{change="create",record_type="A"\} 1/);
+    expect(text).toMatch(/zoneguard_changes_applied_total\{change="create",record_type="TXT"\} 1/);
+    expect(text).toMatch(/zoneguard_records_managed\{record_type="A"\} 1/);
+  });
+
+  it('follows updates and deletes, TXT records with them', async () => {
+    const t = setup([ingress('app', 'app.example.com', '203.0.113.7'), ingress('old', 'old.example.com', '203.0.113.8')]);
+    await t.reconciler.sync();
+    t.source.set([ingress('app', 'app.example.com', '203.0.113.9')]);
+    const r = await t.reconciler.sync();
+    expect(r.ok).toBe(true);
+    expect(await t.records()).toEqual(['app.example.com A 203.0.113.9', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
+    expect(t.sink.events.map((e) => e.message)).toContain('updated app.example.com A 203.0.113.9 (was 203.0.113.7)');
+  });
+
+  const rejections: { name: string; objects: KubeObject[]; zoneFile?: string; publicZone?: boolean; rule: string; published: string[] }[] = [
+    {
+      name: 'outside the domain filter',
+      objects: [ingress('x', 'app.example.org', '203.0.113.7')],
+      rule: 'domain-filter',
+      published: [],
+    },
+    {
+      name: 'private address in a public zone',
+      objects: [ingress('x', 'app.example.com', '10.0.0.1')],
+      publicZone: true,
+      rule: 'public-private',
+      published: [],
+    },
+    {
+      name: 'name owned by another owner',
+      objects: [ingress('x', 'shop.example.com', '203.0.113.7')],
+      zoneFile: 'shop 300 IN A 198.51.100.20\na-shop 300 IN TXT "heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront"\n',
+      rule: 'ownership',
+      published: ['a-shop.example.com TXT heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront', 'shop.example.com A 198.51.100.20'],
+    },
+    {
+      name: 'unowned record',
+      objects: [ingress('x', 'www.example.com', '203.0.113.7')],
+      zoneFile: 'www 300 IN A 192.0.2.80\n',
+      rule: 'ownership',
+      published: ['www.example.com A 192.0.2.80'],
+    },
+    {
+      name: 'duplicate: the younger object loses',
+      objects: [ingress('young', 'dup.example.com', '203.0.113.2', { created: '2026-01-02T00:00:00Z' }), ingress('old', 'dup.example.com', '203.0.113.1', { created: '2026-01-01T00:00:00Z' })],
+      rule: 'duplicate',
+      published: ['dup.example.com A 203.0.113.1', TXT('dup.example.com', 'cluster-a', 'ingress/default/old')],
+    },
+  ];
+  for (const c of rejections) {
+    it(`skips an object the webhook would deny: ${c.name}`, async () => {
+      const t = setup(c.objects, { zoneFile: c.zoneFile, publicZone: c.publicZone });
+      const r = await t.reconciler.sync();
+      expect(r.ok).toBe(true);
+      expect(await t.records()).toEqual(c.published.sort());
+      const rejected = r.desired!.outcomes.filter((o) => o.outcome === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].verdict.violations.map((v) => v.rule)).toContain(c.rule);
+      const warnings = t.sink.events.filter((e) => e.type === 'Warning');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ reason: 'DNSRecordRejected' });
+      expect(warnings[0].message).toContain(`: ${c.rule}: `);
+      // the same rejection is not reported again on the next sync
+      await t.reconciler.sync();
+      expect(t.sink.events.filter((e) => e.type === 'Warning')).toHaveLength(1);
+      expect(await t.metrics.registry.metrics()).toMatch(new RegExp(`zoneguard_objects_rejected\\{rule="${c.rule}"\\} 1`));
+    });
+  }
+
+  it('keeps the incumbent of a name when a newer object claims it, and its records when it is denied', async () => {
+    const t = setup([ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' })]);
+    await t.reconciler.sync();
+    // an older object (created earlier) appears claiming the same name: the publisher keeps it
+    t.source.set([ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' }), ingress('second', 'app.example.com', '203.0.113.2', { created: '2026-01-01T00:00:00Z' })]);
+    await t.reconciler.sync();
+    expect(await t.records()).toEqual(['app.example.com A 203.0.113.1', TXT('app.example.com', 'cluster-a', 'ingress/default/first')].sort());
+    // the publisher changes to add a name outside the domain filter: denied as a whole, old records stay
+    const changed = ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' });
+    (changed.spec as { rules: { host: string }[] }).rules.push({ host: 'evil.example.org' });
+    t.source.set([changed]);
+    const r = await t.reconciler.sync();
+    expect(r.desired!.outcomes[0].outcome).toBe('rejected');
+    expect(await t.records()).toEqual(['app.example.com A 203.0.113.1', TXT('app.example.com', 'cluster-a', 'ingress/default/first')].sort());
+  });
+
+  it('writes DNSEndpoint status: observedGeneration and Ready, only when it changes', async () => {
+    const t = setup([dnsEndpoint('static', 'static.example.com', '203.0.113.10')]);
+    await t.reconciler.sync();
+    expect(t.sink.statuses).toHaveLength(1);
+    expect(t.sink.statuses[0].status).toMatchObject({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Published', observedGeneration: 1 }] });
+    await t.reconciler.sync();
+    expect(t.sink.statuses).toHaveLength(1);
+    // the object as the API server now has it (status written): still nothing to write
+    t.source.set([dnsEndpoint('static', 'static.example.com', '203.0.113.10', 1, t.sink.statuses[0].status)]);
+    await t.reconciler.sync();
+    expect(t.sink.statuses).toHaveLength(1);
+    t.source.set([dnsEndpoint('static', 'static.example.org', '203.0.113.10', 2, t.sink.statuses[0].status)]);
+    await t.reconciler.sync();
+    expect(t.sink.statuses).toHaveLength(2);
+    expect(t.sink.statuses[1].status).toMatchObject({ observedGeneration: 2, conditions: [{ type: 'Ready', status: 'False', reason: 'Rejected' }] });
+  });
+
+  it('never deletes under upsert-only and create-only', async () => {
+    for (const policy of ['upsert-only', 'create-only'] as const) {
+      const t = setup([ingress('app', 'app.example.com', '203.0.113.7')], { policy });
+      await t.reconciler.sync();
+      t.source.set([]);
+      await t.reconciler.sync();
+      expect(await t.records()).toEqual(['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
+    }
+  });
+
+  it('does not write in dry-run and reports the plan', async () => {
+    const t = setup([ingress('app', 'app.example.com', '203.0.113.7')]);
+    const plans: number[] = [];
+    const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, dryRun: true, onPlan: (p) => plans.push(p.changes.create.length) });
+    const res = await r.sync();
+    expect(res.ok).toBe(true);
+    expect(plans).toEqual([1]);
+    expect(t.inmem.writes).toBe(0);
+    expect(t.sink.events).toEqual([]);
+  });
+
+  it('survives provider failures: logs a metric per failure, backs off, recovers', async () => {
+    const t = setup([ingress('app', 'app.example.com', '203.0.113.7')]);
+    t.provider.down = true;
+    const results: SyncResult[] = [];
+    let resolveRecovered: () => void;
+    const recovered = new Promise<void>((r) => (resolveRecovered = r));
+    t.reconciler.onSync((r) => {
+      results.push(r);
+      if (results.length === 3) t.provider.down = false;
+      if (r.ok) resolveRecovered();
+    });
+    t.reconciler.start();
+    await recovered;
+    await t.reconciler.stop();
+    expect(results.slice(0, 3).map((r) => r.ok)).toEqual([false, false, false]);
+    expect(results[3].ok).toBe(true);
+    expect(await t.records()).toEqual(['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
+    expect(await t.metrics.registry.metrics()).toMatch(/zoneguard_provider_errors_total\{provider="inmemory",kind="records"\} 3/);
+  });
+
+  it('syncs when a source changes (debounced), and not after stop', async () => {
+    const t = setup([]);
+    const synced: SyncResult[] = [];
+    const waiters: (() => void)[] = [];
+    t.reconciler.onSync((r) => {
+      synced.push(r);
+      waiters.splice(0).forEach((w) => w());
+    });
+    const nextSync = () => new Promise<void>((r) => waiters.push(r));
+    let s = nextSync();
+    t.reconciler.start();
+    await s;
+    s = nextSync();
+    t.source.set([ingress('app', 'app.example.com', '203.0.113.7')]);
+    await s;
+    expect(await t.records()).toContain('app.example.com A 203.0.113.7');
+    await t.reconciler.stop();
+    const n = synced.length;
+    t.source.set([]);
+    expect(synced.length).toBe(n);
+  });
+});

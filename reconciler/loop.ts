@@ -1,0 +1,389 @@
+/**
+ * The control loop (external-dns's controller): on a watch event (debounced by
+ * --min-event-sync-interval) and every --interval, one sync:
+ *   registry snapshot → desired records (core extraction + rules, reconciler/desired.ts) →
+ *   core plan() → registry.applyChanges() → Events and DNSEndpoint status.
+ * A sync with nothing to change makes no provider write. A failed sync (provider unreachable,
+ * REFUSED, bad TSIG, a bug) is logged with a metric and retried after a capped exponential backoff
+ * with full jitter (core backoffDelay); the loop never exits on its own.
+ */
+import { endpointKey, LabelKey, describeEndpoint, type Endpoint } from '../core/endpoint.js';
+import type { DomainFilter } from '../core/domain-filter.js';
+import type { ExtractContext } from '../core/hostnames/common.js';
+import type { Logger } from '../core/log.js';
+import { resourceLabel, type KubeObject } from '../core/objects.js';
+import { OwnershipIndex } from '../core/ownership.js';
+import { plan, type Policy, type PlanResult } from '../core/plan.js';
+import { backoffDelay } from '../core/providers/batch.js';
+import { changeCount, type Changes } from '../core/providers/provider.js';
+import type { TxtRegistry, RegistrySnapshot } from '../core/registry/txt-registry.js';
+import { formatViolation, type RuleContext } from '../core/rules/index.js';
+import type { ObjectFilter } from '../core/setup.js';
+import { ProviderError } from '../core/errors.js';
+import { desiredState, describeObject, type DesiredState } from './desired.js';
+import type { ReconcilerMetrics } from './metrics.js';
+import type { Source } from './sources/source.js';
+import { EVENT_REASONS, type Feedback } from './status.js';
+
+export interface ReconcilerOptions {
+  registry: TxtRegistry;
+  sources: readonly Source[];
+  /** Rules' context (ownership and claims are filled in per sync). */
+  ruleCtx: RuleContext;
+  extractCtx: ExtractContext;
+  filter?: ObjectFilter;
+  policy: Policy;
+  managedRecordTypes: readonly string[];
+  domainFilter?: DomainFilter;
+  logger: Logger;
+  metrics?: ReconcilerMetrics;
+  /** Events and DNSEndpoint status for objects of live sources. */
+  feedback?: Feedback;
+  /** Full resync period (default 60 s). */
+  intervalMs?: number;
+  /** Least time between the start of two syncs caused by watch events (default 1 s). */
+  minEventSyncIntervalMs?: number;
+  /** Sync on watch events (default true); false: only every interval. */
+  events?: boolean;
+  /** Compute and report the plan, apply nothing, write nothing to Kubernetes. */
+  dryRun?: boolean;
+  /** Called with every plan (dry-run prints it). */
+  onPlan?: (result: PlanResult) => void;
+  /** Called after changes were applied (an in-process webhook refreshes its ownership index). */
+  onWrite?: (applied: Changes) => void | Promise<void>;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Injected in tests. */
+  random?: () => number;
+}
+
+export interface SyncResult {
+  ok: boolean;
+  /** What was applied, TXT ownership records included (empty when nothing changed or dry-run). */
+  applied: Changes;
+  plan?: PlanResult;
+  desired?: DesiredState;
+  error?: unknown;
+  durationMs: number;
+}
+
+const emptyChanges = (): Changes => ({ create: [], updateOld: [], updateNew: [], delete: [] });
+
+/** Which step of a sync failed: the provider error metric's `kind`. */
+class SyncStepError extends Error {
+  constructor(
+    readonly step: 'records' | 'apply',
+    override readonly cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
+
+export class Reconciler {
+  private readonly o: ReconcilerOptions;
+  private active = false;
+  private timer?: NodeJS.Timeout;
+  private nextAt = Infinity;
+  private running?: Promise<SyncResult>;
+  private lastStart = -Infinity;
+  private backoffUntil = 0;
+  private failures = 0;
+  private dirty = false;
+  private readonly syncListeners: ((r: SyncResult) => void)[] = [];
+
+  constructor(opts: ReconcilerOptions) {
+    this.o = opts;
+    for (const s of opts.sources) s.onChange((why) => this.trigger(why));
+  }
+
+  private get interval(): number {
+    return this.o.intervalMs ?? 60_000;
+  }
+  private get minEvent(): number {
+    return this.o.minEventSyncIntervalMs ?? 1000;
+  }
+
+  /** Registers a listener for every finished sync (tests wait on it instead of sleeping). */
+  onSync(fn: (r: SyncResult) => void): () => void {
+    this.syncListeners.push(fn);
+    return () => {
+      const i = this.syncListeners.indexOf(fn);
+      if (i >= 0) this.syncListeners.splice(i, 1);
+    };
+  }
+
+  /** Starts syncing: now, then on events and every interval. Sources must have been started. */
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    this.o.metrics?.leader.set(1);
+    this.schedule(Date.now());
+  }
+
+  /** Stops scheduling syncs and waits for one in flight. */
+  async stop(): Promise<void> {
+    this.active = false;
+    this.o.metrics?.leader.set(0);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.nextAt = Infinity;
+    if (this.running) await this.running;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** A watched object changed: sync soon (not before min-event-sync-interval since the last start, nor during backoff). */
+  trigger(why: string): void {
+    if (!this.active || this.o.events === false) return;
+    this.o.logger.debug({ why }, 'change observed');
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    this.schedule(Math.max(Date.now(), this.lastStart + this.minEvent, this.backoffUntil));
+  }
+
+  private schedule(at: number): void {
+    if (!this.active) return;
+    if (this.timer && this.nextAt <= at) return;
+    clearTimeout(this.timer);
+    this.nextAt = at;
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, at - Date.now()));
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    this.nextAt = Infinity;
+    if (!this.active || this.running) return;
+    this.dirty = false;
+    this.lastStart = Date.now();
+    const r = await this.sync();
+    const now = Date.now();
+    let next: number;
+    if (r.ok) {
+      this.failures = 0;
+      this.backoffUntil = 0;
+      next = now + this.interval;
+      if (this.dirty) next = Math.min(next, Math.max(now, this.lastStart + this.minEvent));
+    } else {
+      const delay = Math.max(this.minEvent, backoffDelay(this.failures++, this.o.retryBaseDelayMs ?? 1000, this.o.retryMaxDelayMs ?? 60_000, this.o.random));
+      this.backoffUntil = now + delay;
+      next = this.backoffUntil;
+      this.o.logger.info({ retryInMs: delay, failures: this.failures }, 'sync will be retried');
+    }
+    this.dirty = false;
+    this.schedule(next);
+  }
+
+  /** One sync now (also used by --once and tests). Never throws: failures are in the result. */
+  sync(): Promise<SyncResult> {
+    if (this.running) return this.running;
+    const p = this.doSync().finally(() => {
+      this.running = undefined;
+    });
+    this.running = p;
+    return p;
+  }
+
+  private async doSync(): Promise<SyncResult> {
+    const started = process.hrtime.bigint();
+    const m = this.o.metrics;
+    const endTimer = m?.syncDuration.startTimer();
+    const result: SyncResult = { ok: false, applied: emptyChanges(), durationMs: 0 };
+    try {
+      await this.runSync(result);
+      result.ok = true;
+      m?.syncs.inc({ result: this.o.dryRun ? 'dry-run' : 'success' });
+      m?.lastSyncTimestamp.set(Date.now() / 1000);
+    } catch (e) {
+      result.error = e instanceof SyncStepError ? e.cause : e;
+      m?.syncs.inc({ result: 'failure' });
+      this.report(e);
+    } finally {
+      endTimer?.();
+      result.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    }
+    for (const l of [...this.syncListeners]) l(result);
+    return result;
+  }
+
+  private report(e: unknown): void {
+    const provider = this.o.registry.provider.name;
+    if (e instanceof SyncStepError) {
+      const cause = e.cause;
+      this.o.metrics?.providerErrors.inc({ provider, kind: e.step });
+      this.o.logger.error(
+        { provider, kind: e.step, retryable: cause instanceof ProviderError ? cause.retryable : undefined, err: (cause as Error)?.message ?? String(cause), failures: this.failures + 1 },
+        'provider error',
+      );
+    } else {
+      this.o.logger.error({ err: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack }, 'sync failed');
+    }
+  }
+
+  private async runSync(result: SyncResult): Promise<void> {
+    const o = this.o;
+    for (const s of o.sources) await s.refresh?.();
+    let snapshot: RegistrySnapshot;
+    try {
+      snapshot = await o.registry.snapshot();
+    } catch (e) {
+      throw new SyncStepError('records', e);
+    }
+    const objects = o.sources.flatMap((s) => s.objects());
+    const live = new Set(o.sources.filter((s) => s.live).flatMap((s) => s.objects().map(keyOf)));
+    const desired = desiredState({
+      objects,
+      ruleCtx: { ...o.ruleCtx, ownership: new OwnershipIndex(snapshot) },
+      extractCtx: o.extractCtx,
+      filter: o.filter,
+      current: snapshot.records,
+    });
+    result.desired = desired;
+    const adjust = o.registry.provider.adjustEndpoints?.bind(o.registry.provider);
+    const endpoints = adjust ? adjust(desired.endpoints) : desired.endpoints;
+    const planned = plan({
+      current: snapshot.records,
+      desired: endpoints,
+      ownerId: o.registry.ownerId,
+      policy: o.policy,
+      managedRecordTypes: o.managedRecordTypes,
+      domainFilter: o.domainFilter,
+    });
+    result.plan = planned;
+    o.onPlan?.(planned);
+    this.reportDesired(desired, planned);
+    if (o.dryRun) return;
+
+    if (changeCount(planned.changes) > 0) {
+      let applied: Changes;
+      try {
+        applied = await o.registry.applyChanges(planned.changes);
+      } catch (e) {
+        throw new SyncStepError('apply', e);
+      }
+      result.applied = applied;
+      this.countApplied(applied);
+      o.logger.info(
+        { create: planned.changes.create.length, update: planned.changes.updateNew.length, delete: planned.changes.delete.length, owner: o.registry.ownerId },
+        'changes applied',
+      );
+      try {
+        await o.onWrite?.(applied);
+      } catch (e) {
+        o.logger.warn({ err: (e as Error).message }, 'onWrite hook failed');
+      }
+    }
+    this.countManaged(snapshot.records, planned.changes);
+    if (o.feedback) await this.tellKubernetes(desired, planned, live);
+  }
+
+  private countApplied(c: Changes): void {
+    const m = this.o.metrics;
+    if (!m) return;
+    for (const ep of c.create) m.changesApplied.inc({ change: 'create', record_type: ep.recordType });
+    for (const ep of c.updateNew) m.changesApplied.inc({ change: 'update', record_type: ep.recordType });
+    for (const ep of c.delete) m.changesApplied.inc({ change: 'delete', record_type: ep.recordType });
+  }
+
+  private countManaged(current: readonly Endpoint[], c: Changes): void {
+    const m = this.o.metrics;
+    if (!m) return;
+    const owned = new Map<string, Endpoint>();
+    for (const ep of current) if (ep.labels[LabelKey.owner] === this.o.registry.ownerId) owned.set(endpointKey(ep), ep);
+    for (const ep of [...c.delete, ...c.updateOld]) owned.delete(endpointKey(ep));
+    for (const ep of [...c.create, ...c.updateNew]) owned.set(endpointKey(ep), ep);
+    const byType = new Map<string, number>();
+    for (const t of this.o.managedRecordTypes) byType.set(t, 0);
+    for (const ep of owned.values()) byType.set(ep.recordType, (byType.get(ep.recordType) ?? 0) + 1);
+    m.recordsManaged.reset();
+    for (const [t, n] of byType) m.recordsManaged.set({ record_type: t }, n);
+  }
+
+  /** Logs rejections and conflicts (first time at warn, then debug) and sets their gauges. */
+  private reportDesired(desired: DesiredState, planned: PlanResult): void {
+    const m = this.o.metrics;
+    const byRule = new Map<string, number>();
+    for (const out of desired.outcomes) {
+      if (out.outcome !== 'rejected') continue;
+      for (const v of out.verdict.violations) {
+        byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1);
+        const key = `${keyOf(out.obj)}|${out.obj.metadata?.generation ?? out.obj.metadata?.resourceVersion ?? ''}|${formatViolation(v)}`;
+        const first = !this.logged.has(key);
+        this.logged.add(key);
+        this.o.logger[first ? 'warn' : 'debug']({ hostname: v.hostname, rule: v.rule, object: describeObject(out.obj), reason: v.message, fix: v.fix }, 'object skipped');
+      }
+    }
+    if (this.logged.size > 50_000) this.logged.clear();
+    if (m) {
+      m.objectsRejected.reset();
+      for (const [rule, n] of byRule) m.objectsRejected.set({ rule }, n);
+      m.conflicts.reset();
+      const byReason = new Map<string, number>();
+      for (const c of planned.conflicts) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
+      for (const [reason, n] of byReason) m.conflicts.set({ reason }, n);
+    }
+    for (const c of planned.conflicts) {
+      this.o.logger.debug({ hostname: c.dnsName, recordType: c.recordType, reason: c.reason, owner: c.owner, resource: c.desired.labels[LabelKey.resource] }, 'record held back');
+    }
+  }
+
+  private readonly logged = new Set<string>();
+
+  /** Events on the objects whose records changed or were refused, and DNSEndpoint status. */
+  private async tellKubernetes(desired: DesiredState, planned: PlanResult, live: Set<string>): Promise<void> {
+    const fb = this.o.feedback!;
+    const byResource = new Map<string, KubeObject>();
+    for (const out of desired.outcomes) if (live.has(keyOf(out.obj))) byResource.set(resourceLabel(out.obj), out.obj);
+    const objOf = (ep: Endpoint) => byResource.get(ep.labels[LabelKey.resource] ?? '');
+    const c = planned.changes;
+    const sends: Promise<void>[] = [];
+    for (const ep of c.create) {
+      const obj = objOf(ep);
+      if (obj) sends.push(fb.event(obj, 'Normal', EVENT_REASONS.published, `published ${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')}`, false));
+    }
+    c.updateNew.forEach((ep, i) => {
+      const obj = objOf(ep) ?? objOf(c.updateOld[i]);
+      if (obj) sends.push(fb.event(obj, 'Normal', EVENT_REASONS.updated, `updated ${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')} (was ${c.updateOld[i].targets.join(',')})`, false));
+    });
+    for (const ep of c.delete) {
+      const obj = objOf(ep);
+      if (obj) sends.push(fb.event(obj, 'Normal', EVENT_REASONS.deleted, `deleted ${ep.dnsName} ${ep.recordType}`, false));
+    }
+    const conflictsOf = new Map<string, string[]>();
+    for (const k of planned.conflicts) {
+      const res = k.desired.labels[LabelKey.resource] ?? '';
+      const why = k.reason === 'owned-by-other' ? `owned by "${k.owner}"` : k.reason === 'unowned' ? 'exists with no ownership record' : k.reason === 'cname-conflict' ? 'a CNAME cannot share its name with other records' : `lost to ${k.winner}`;
+      const list = conflictsOf.get(res) ?? [];
+      list.push(`${k.dnsName} ${k.recordType} ${why}`);
+      conflictsOf.set(res, list);
+    }
+    for (const out of desired.outcomes) {
+      if (!live.has(keyOf(out.obj))) continue;
+      const isDnsEndpoint = out.obj.kind === 'DNSEndpoint';
+      if (out.outcome === 'rejected') {
+        const msg = out.verdict.violations.map((v) => `${formatViolation(v)} (fix: ${v.fix})`).join('; ');
+        sends.push(fb.event(out.obj, 'Warning', EVENT_REASONS.rejected, `not published: ${msg}`));
+        if (isDnsEndpoint) sends.push(fb.status(out.obj, { status: 'False', reason: 'Rejected', message: msg }));
+        continue;
+      }
+      if (out.outcome !== 'published') continue;
+      const conflicts = conflictsOf.get(out.extraction.resource);
+      if (conflicts) {
+        sends.push(fb.event(out.obj, 'Warning', EVENT_REASONS.conflict, `not published: ${conflicts.join('; ')}`));
+        if (isDnsEndpoint) sends.push(fb.status(out.obj, { status: 'False', reason: 'Conflict', message: conflicts.join('; ') }));
+      } else if (isDnsEndpoint) {
+        const n = out.endpoints.length;
+        sends.push(fb.status(out.obj, { status: 'True', reason: 'Published', message: n === 1 ? `1 record published: ${describeEndpoint(out.endpoints[0])}` : `${n} records published` }));
+      }
+    }
+    await Promise.all(sends);
+    fb.retain(desired.outcomes.map((x) => x.obj));
+  }
+}
+
+function keyOf(obj: KubeObject): string {
+  return `${obj.apiVersion}|${obj.kind}|${obj.metadata?.namespace ?? ''}|${obj.metadata?.name ?? ''}`;
+}

@@ -1,0 +1,143 @@
+/**
+ * Runs `zoneguard reconcile` from a resolved Config: opens the provider, starts the sources (cluster
+ * informers and/or -f manifests), the loop, leader election and the metrics server, and stops them
+ * all on the abort signal. --once syncs once (retrying provider failures); --dry-run prints plans.
+ */
+import { bool, num, str, strs, type Config } from '../core/config.js';
+import { ConfigError, ProviderError } from '../core/errors.js';
+import { planToJson } from '../core/plan.js';
+import { openProvider } from '../core/providers/open.js';
+import { withRetry } from '../core/providers/batch.js';
+import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, policyFrom, ruleContextFrom } from '../core/setup.js';
+import { contextNamespace, loadKubeConfig } from './kube.js';
+import { defaultIdentity, LeaderElector } from './leader.js';
+import { Reconciler, type SyncResult } from './loop.js';
+import { createReconcilerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
+import { FileSource } from './sources/files.js';
+import { KubernetesSource } from './sources/kubernetes.js';
+import type { Source } from './sources/source.js';
+import { Feedback, kubeFeedbackSink } from './status.js';
+import type { CommandContext } from '../cli/program.js';
+import { printPlanText } from '../cli/commands/plan.js';
+
+export interface ReconcileRunOptions {
+  /** Stops a long-running reconcile (the command wires SIGTERM and SIGINT to it). */
+  signal?: AbortSignal;
+  /** Called once the reconciler is running (tests reach into it). */
+  onReady?: (r: { reconciler: Reconciler; elector?: LeaderElector; metricsUrl?: string }) => void;
+}
+
+function wantsKube(cfg: Config): boolean {
+  if (str(cfg, 'kubeApi') === 'off') return false;
+  return strs(cfg, 'file').length === 0 || str(cfg, 'kubeconfig') !== undefined || bool(cfg, 'leaderElect');
+}
+
+export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout' | 'stderr'>, opts: ReconcileRunOptions = {}): Promise<number> {
+  const logger = ctx.logger;
+  const opened = await openProvider(cfg, logger, ctx.env);
+  if (!opened) throw new ConfigError('provider', 'reconcile needs a provider to publish to (e.g. --provider rfc2136 ... or --provider inmemory --inmemory-zone example.com)');
+  const once = bool(cfg, 'once');
+  const dryRun = bool(cfg, 'dryRun');
+  const files = strs(cfg, 'file');
+  const useKube = wantsKube(cfg);
+  const kc = useKube ? loadKubeConfig(str(cfg, 'kubeconfig'), ctx.env) : undefined;
+  const identity = str(cfg, 'leaderElectionIdentity') || defaultIdentity(ctx.env);
+
+  const sources: Source[] = [];
+  if (files.length) sources.push(new FileSource(files, logger));
+  if (kc) {
+    const filter = objectFilterFrom(cfg);
+    sources.push(new KubernetesSource({ kubeConfig: kc, sources: filter.sources, namespace: filter.namespace, labelSelector: str(cfg, 'labelFilter'), logger }));
+  }
+
+  const metrics = createReconcilerMetrics({ defaultMetrics: true });
+  const emit = (str(cfg, 'emitEvents') ?? 'all') as 'all' | 'warnings' | 'none';
+  const feedback = kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
+  const json = str(cfg, 'output') === 'json';
+  const reconciler = new Reconciler({
+    registry: opened.registry,
+    sources,
+    ruleCtx: ruleContextFrom(cfg),
+    extractCtx: extractContextFrom(cfg),
+    filter: objectFilterFrom(cfg),
+    policy: policyFrom(cfg),
+    managedRecordTypes: managedRecordTypesFrom(cfg),
+    domainFilter: domainFilterFrom(cfg),
+    logger,
+    metrics,
+    feedback,
+    intervalMs: num(cfg, 'interval', 60_000),
+    minEventSyncIntervalMs: num(cfg, 'minEventSyncInterval', 1000),
+    events: cfg.events !== false,
+    dryRun,
+    onPlan: dryRun ? (r) => (json ? ctx.stdout.write(JSON.stringify(planToJson(r.changes), null, 2) + '\n') : printPlanText(r, ctx.stdout)) : undefined,
+    retryBaseDelayMs: num(cfg, 'retryBaseDelay', 1000),
+    retryMaxDelayMs: num(cfg, 'retryMaxDelay', 60_000),
+  });
+
+  const closeAll = async (server?: MetricsServer) => {
+    for (const s of sources) await s.stop();
+    await server?.close();
+    await opened.provider.close?.();
+  };
+
+  for (const s of sources) await s.start();
+  logger.info({ sources: sources.map((s) => s.name), provider: opened.provider.name, owner: opened.registry.ownerId, dryRun, once }, 'reconciler started');
+
+  if (once) {
+    let last: SyncResult | undefined;
+    try {
+      last = await withRetry(
+        async () => {
+          const r = await reconciler.sync();
+          if (!r.ok) throw r.error;
+          return r;
+        },
+        {
+          attempts: 5,
+          baseDelayMs: num(cfg, 'retryBaseDelay', 1000),
+          maxDelayMs: num(cfg, 'retryMaxDelay', 60_000),
+          retryable: (e) => e instanceof ProviderError && e.retryable,
+        },
+      );
+    } catch (e) {
+      ctx.stderr.write(`zoneguard: reconcile failed: ${(e as Error)?.message ?? String(e)}\n`);
+    } finally {
+      await closeAll();
+    }
+    return last?.ok ? 0 : 1;
+  }
+
+  const address = str(cfg, 'metricsAddress') ?? '';
+  const server = address ? await serveMetrics(address, metrics.registry) : undefined;
+  if (server) logger.info({ url: `${server.url}/metrics` }, 'metrics served');
+
+  let elector: LeaderElector | undefined;
+  if (bool(cfg, 'leaderElect')) {
+    elector = new LeaderElector({
+      kubeConfig: kc!,
+      namespace: str(cfg, 'leaderElectionNamespace') || contextNamespace(kc!) || 'default',
+      name: str(cfg, 'leaderElectionLeaseName') || 'zoneguard-reconciler',
+      identity,
+      leaseDurationMs: num(cfg, 'leaderElectionLeaseDuration', 15_000),
+      renewDeadlineMs: num(cfg, 'leaderElectionRenewDeadline', 10_000),
+      retryPeriodMs: num(cfg, 'leaderElectionRetryPeriod', 2000),
+      logger,
+      onStartedLeading: () => reconciler.start(),
+      onStoppedLeading: () => reconciler.stop(),
+    });
+    elector.start();
+  } else reconciler.start();
+  opts.onReady?.({ reconciler, elector, metricsUrl: server?.url });
+
+  await new Promise<void>((resolve) => {
+    if (opts.signal?.aborted) return resolve();
+    opts.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  logger.info({}, 'reconciler stopping');
+  await elector?.stop();
+  await reconciler.stop();
+  await closeAll(server);
+  return 0;
+}
+

@@ -1,0 +1,245 @@
+/**
+ * The Kubernetes source: one @kubernetes/client-node informer (list + watch) per kind selected by
+ * --source, honouring --namespace (namespaced list/watch paths) and --label-filter (server-side
+ * labelSelector); --annotation-filter and --ingress-class are applied with the rules
+ * (reconciler/desired.ts and the core's extractors). Gateways are watched in every namespace and
+ * without the label filter whenever gateway-httproute is selected: they only give HTTPRoutes their
+ * targets (external-dns's gateway source does the same).
+ *
+ * onChange fires when something that can change records changes: spec, labels, annotations, and
+ * status of the kinds whose status carries targets (Service, Ingress, Gateway). Status-only updates
+ * of DNSEndpoints (which the reconciler writes itself) and HTTPRoutes do not fire.
+ */
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  NetworkingV1Api,
+  type ListWatch,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type ObjectCache,
+  type KubernetesObject,
+  type KubernetesListObject,
+} from '@kubernetes/client-node';
+import type { Logger } from '../../core/log.js';
+import type { KubeObject } from '../../core/objects.js';
+import { backoffDelay } from '../../core/providers/batch.js';
+import type { Source } from './source.js';
+
+export interface KubernetesSourceOptions {
+  kubeConfig: KubeConfig;
+  /** --source: service, ingress, crd, gateway-httproute. */
+  sources: readonly string[];
+  /** --namespace ('' or undefined: all). */
+  namespace?: string;
+  /** --label-filter, as a Kubernetes label selector string. */
+  labelSelector?: string;
+  logger: Logger;
+  /** Delay before restarting an informer whose list or watch failed (full jitter, capped). */
+  restartBaseDelayMs?: number;
+  restartMaxDelayMs?: number;
+}
+
+interface KindSpec {
+  apiVersion: string;
+  kind: string;
+  /** Whether spec changes alone matter (status-only updates do not fire onChange). */
+  statusMatters: boolean;
+  /** Ignores --label-filter and --namespace (Gateways). */
+  everywhere?: boolean;
+  path: (ns?: string) => string;
+  list: (kc: KubeConfig, ns: string | undefined, labelSelector: string | undefined) => Promise<KubernetesListObject<KubernetesObject>>;
+}
+
+const custom = (group: string, version: string, plural: string) => (kc: KubeConfig, ns: string | undefined, labelSelector: string | undefined) => {
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const p = ns
+    ? api.listNamespacedCustomObject({ group, version, plural, namespace: ns, labelSelector })
+    : api.listClusterCustomObject({ group, version, plural, labelSelector });
+  return p as Promise<KubernetesListObject<KubernetesObject>>;
+};
+
+const customPath = (group: string, version: string, plural: string) => (ns?: string) =>
+  ns ? `/apis/${group}/${version}/namespaces/${encodeURIComponent(ns)}/${plural}` : `/apis/${group}/${version}/${plural}`;
+
+export const SOURCE_KINDS: Record<string, KindSpec[]> = {
+  service: [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      statusMatters: true,
+      path: (ns) => (ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/services` : '/api/v1/services'),
+      list: (kc, ns, labelSelector) => {
+        const api = kc.makeApiClient(CoreV1Api);
+        return (ns ? api.listNamespacedService({ namespace: ns, labelSelector }) : api.listServiceForAllNamespaces({ labelSelector })) as Promise<KubernetesListObject<KubernetesObject>>;
+      },
+    },
+  ],
+  ingress: [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      statusMatters: true,
+      path: customPath('networking.k8s.io', 'v1', 'ingresses'),
+      list: (kc, ns, labelSelector) => {
+        const api = kc.makeApiClient(NetworkingV1Api);
+        return (ns ? api.listNamespacedIngress({ namespace: ns, labelSelector }) : api.listIngressForAllNamespaces({ labelSelector })) as Promise<KubernetesListObject<KubernetesObject>>;
+      },
+    },
+  ],
+  crd: [
+    {
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      statusMatters: false,
+      path: customPath('externaldns.k8s.io', 'v1alpha1', 'dnsendpoints'),
+      list: custom('externaldns.k8s.io', 'v1alpha1', 'dnsendpoints'),
+    },
+  ],
+  'gateway-httproute': [
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      statusMatters: false,
+      path: customPath('gateway.networking.k8s.io', 'v1', 'httproutes'),
+      list: custom('gateway.networking.k8s.io', 'v1', 'httproutes'),
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      statusMatters: true,
+      everywhere: true,
+      path: customPath('gateway.networking.k8s.io', 'v1', 'gateways'),
+      list: custom('gateway.networking.k8s.io', 'v1', 'gateways'),
+    },
+  ],
+};
+
+/**
+ * Typed list results carry Dates and class instances, watch events plain JSON: every object is
+ * brought to its JSON form (the two differ in no field of these kinds but ListMeta's `continue`).
+ */
+function plain(obj: KubernetesObject, spec: KindSpec): KubeObject {
+  const o = JSON.parse(JSON.stringify(obj)) as KubeObject;
+  o.apiVersion = spec.apiVersion;
+  o.kind = spec.kind;
+  return o;
+}
+
+/** What about an object can change the records it asks for. */
+function fingerprint(o: KubeObject, spec: KindSpec): string {
+  const { metadata, status, apiVersion: _a, kind: _k, ...rest } = o;
+  return JSON.stringify([metadata?.labels ?? {}, metadata?.annotations ?? {}, rest, spec.statusMatters ? (status ?? null) : null]);
+}
+
+interface Watched {
+  spec: KindSpec;
+  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject> & Pick<ListWatch<KubernetesObject>, 'latestResourceVersion'>;
+  failures: number;
+  restart?: NodeJS.Timeout;
+}
+
+export class KubernetesSource implements Source {
+  readonly name = 'kubernetes';
+  readonly live = true;
+  private readonly watched: Watched[] = [];
+  private readonly listeners: ((why: string) => void)[] = [];
+  private readonly seen = new Map<string, string>();
+  private stopped = false;
+
+  constructor(private readonly opts: KubernetesSourceOptions) {
+    const ns = opts.namespace || undefined;
+    const ls = opts.labelSelector?.trim() || undefined;
+    const kinds = new Set<KindSpec>();
+    for (const s of opts.sources) for (const k of SOURCE_KINDS[s] ?? []) kinds.add(k);
+    for (const spec of kinds) {
+      const n = spec.everywhere ? undefined : ns;
+      const sel = spec.everywhere ? undefined : ls;
+      // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
+      const informer = makeInformer<KubernetesObject>(opts.kubeConfig, spec.path(n), () => spec.list(opts.kubeConfig, n, sel), sel) as Watched['informer'];
+      const w: Watched = { spec, informer, failures: 0 };
+      informer.on('add', (o) => this.changed('add', spec, o));
+      informer.on('update', (o) => this.changed('update', spec, o));
+      informer.on('delete', (o) => this.changed('delete', spec, o));
+      informer.on('error', (err) => this.failed(w, err));
+      this.watched.push(w);
+    }
+  }
+
+  private key(spec: KindSpec, o: KubernetesObject): string {
+    return `${spec.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name ?? ''}`;
+  }
+
+  private changed(verb: 'add' | 'update' | 'delete', spec: KindSpec, o: KubernetesObject): void {
+    const key = this.key(spec, o);
+    if (verb === 'delete') this.seen.delete(key);
+    else {
+      const fp = fingerprint(plain(o, spec), spec);
+      if (this.seen.get(key) === fp) return;
+      this.seen.set(key, fp);
+    }
+    const why = `${spec.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''} ${verb === 'add' ? 'added' : verb === 'update' ? 'changed' : 'deleted'}`;
+    for (const l of this.listeners) l(why);
+  }
+
+  private failed(w: Watched, err: unknown): void {
+    if (this.stopped) return;
+    const delay = Math.max(100, backoffDelay(w.failures++, this.opts.restartBaseDelayMs ?? 1000, this.opts.restartMaxDelayMs ?? 30_000));
+    const e = err as { message?: string; code?: number; statusCode?: number };
+    this.opts.logger.warn({ kind: w.spec.kind, err: e?.message ?? String(err), code: e?.code ?? e?.statusCode, retryInMs: delay }, 'watch failed; restarting');
+    clearTimeout(w.restart);
+    w.restart = setTimeout(() => void this.startOne(w), delay);
+  }
+
+  private async startOne(w: Watched): Promise<boolean> {
+    if (this.stopped) return false;
+    await w.informer.start();
+    // the informer reports list failures through 'error' (handled above) and resolves anyway
+    const ok = w.informer.latestResourceVersion() !== '';
+    if (ok) w.failures = 0;
+    return ok;
+  }
+
+  /** Resolves when every informer has listed once (a failing list is retried with backoff). */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await Promise.all(
+      this.watched.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const attempt = async () => {
+              if (await this.startOne(w)) return resolve();
+              if (this.stopped) return resolve();
+              // failed() already scheduled a restart; wait for the list to succeed
+              const check = setInterval(() => {
+                if (this.stopped || w.informer.latestResourceVersion() !== '') {
+                  clearInterval(check);
+                  resolve();
+                }
+              }, 50);
+            };
+            void attempt();
+          }),
+      ),
+    );
+  }
+
+  objects(): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const w of this.watched) for (const o of w.informer.list()) out.push(plain(o, w.spec));
+    return out;
+  }
+
+  onChange(fn: (why: string) => void): void {
+    this.listeners.push(fn);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watched) {
+      clearTimeout(w.restart);
+      await w.informer.stop();
+    }
+  }
+}
