@@ -8,6 +8,7 @@ import { ConfigError, ProviderError } from '../core/errors.js';
 import { planToJson } from '../core/plan.js';
 import { openProvider } from '../core/providers/open.js';
 import { withRetry } from '../core/providers/batch.js';
+import type { Provider } from '../core/providers/provider.js';
 import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, policyFrom, ruleContextFrom } from '../core/setup.js';
 import { contextNamespace, loadKubeConfig } from './kube.js';
 import { defaultIdentity, LeaderElector } from './leader.js';
@@ -24,7 +25,7 @@ export interface ReconcileRunOptions {
   /** Stops a long-running reconcile (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
   /** Called once the reconciler is running (tests reach into it). */
-  onReady?: (r: { reconciler: Reconciler; elector?: LeaderElector; metricsUrl?: string }) => void;
+  onReady?: (r: { reconciler: Reconciler; elector?: LeaderElector; metricsUrl?: string; provider: Provider }) => void;
 }
 
 function wantsKube(cfg: Config): boolean {
@@ -128,7 +129,7 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
     });
     elector.start();
   } else reconciler.start();
-  opts.onReady?.({ reconciler, elector, metricsUrl: server?.url });
+  opts.onReady?.({ reconciler, elector, metricsUrl: server?.url, provider: opened.provider });
 
   await new Promise<void>((resolve) => {
     if (opts.signal?.aborted) return resolve();

@@ -1,0 +1,277 @@
+/**
+ * End to end through the Kubernetes API: objects applied to the fake API server → `zoneguard
+ * reconcile` (runReconcile, as the command runs it, with client-node informers) → the inmemory
+ * provider; Events, DNSEndpoint status, metrics, leader election, steady state.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { allFlags } from '../../cli/flags.js';
+import { resolveConfig, type Config } from '../../core/config.js';
+import { createLogger } from '../../core/log.js';
+import type { KubeObject } from '../../core/objects.js';
+import type { InMemoryProvider } from '../../core/providers/inmemory/index.js';
+import type { LeaderElector } from '../../reconciler/leader.js';
+import type { Reconciler } from '../../reconciler/loop.js';
+import { runReconcile } from '../../reconciler/run.js';
+import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+
+const reconcileFlags = allFlags.filter((f) => !f.commands || f.commands.includes('reconcile'));
+
+interface Running {
+  reconciler: Reconciler;
+  elector?: LeaderElector;
+  provider: InMemoryProvider;
+  metricsUrl?: string;
+  logs: Record<string, unknown>[];
+  stop(): Promise<number>;
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zoneguard-reconcile-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function config(api: FakeApiServer, extra: Record<string, unknown> = {}): Config {
+  const kubeconfig = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(kubeconfig, api.kubeconfigYaml());
+  return resolveConfig(reconcileFlags, {
+    cli: {
+      provider: 'inmemory',
+      'inmemory-zone': ['example.com'],
+      'domain-filter': ['example.com'],
+      'public-zone': ['example.com'],
+      'txt-owner-id': 'cluster-a',
+      kubeconfig,
+      interval: '1m',
+      'min-event-sync-interval': '10ms',
+      'metrics-address': '127.0.0.1:0',
+      ...extra,
+    },
+    env: {},
+  });
+}
+
+async function launch(api: FakeApiServer, extra: Record<string, unknown> = {}): Promise<Running> {
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  const ac = new AbortController();
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  let ready!: (r: Omit<Running, 'logs' | 'stop'>) => void;
+  const readyP = new Promise<Omit<Running, 'logs' | 'stop'>>((r) => (ready = r));
+  const done = runReconcile(config(api, extra), { logger, env: {}, stdout: sink, stderr: sink }, {
+    signal: ac.signal,
+    onReady: (r) => ready({ ...r, provider: r.provider as InMemoryProvider }),
+  });
+  const r = await Promise.race([readyP, done.then((code) => Promise.reject(new Error(`reconcile exited ${code}`)))]);
+  return {
+    ...r,
+    logs,
+    stop: async () => {
+      ac.abort();
+      return done;
+    },
+  };
+}
+
+/** Resolves once `pred` holds, checked now and after every sync (no sleeping). */
+function until<T>(reconciler: Reconciler, pred: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let off = () => {};
+    const check = async () => {
+      try {
+        const v = await pred();
+        if (v) {
+          off();
+          resolve(v);
+        }
+      } catch (e) {
+        off();
+        reject(e);
+      }
+    };
+    off = reconciler.onSync(() => void check());
+    void check();
+  });
+}
+
+async function recordsOf(p: InMemoryProvider): Promise<string[]> {
+  return (await p.records()).map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`).sort();
+}
+
+const ingress = (name: string, host: string, ip: string): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace: 'default' },
+  spec: { rules: [{ host }] },
+  status: { loadBalancer: { ingress: [{ ip }] } },
+});
+
+const service = (name: string, host: string, ip: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'default', annotations: { 'external-dns.alpha.kubernetes.io/hostname': host } },
+  spec: { type: 'LoadBalancer' },
+  status: { loadBalancer: { ingress: [{ ip }] } },
+});
+
+const dnsEndpoint = (name: string, host: string, ip: string): KubeObject => ({
+  apiVersion: 'externaldns.k8s.io/v1alpha1',
+  kind: 'DNSEndpoint',
+  metadata: { name, namespace: 'default' },
+  spec: { endpoints: [{ dnsName: host, recordType: 'A', targets: [ip] }] },
+});
+
+const txt = (name: string, resource: string) => `a-${name} TXT heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=${resource}`;
+
+describe('reconcile through the Kubernetes API', () => {
+  let api: FakeApiServer;
+  beforeEach(async () => {
+    api = await start();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
+
+  it('publishes, updates and deletes records as objects change; skips what the webhook would deny', async () => {
+    api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
+    api.apply(service('api', 'api.example.com', '203.0.113.8'));
+    api.apply(dnsEndpoint('static', 'static.example.com', '203.0.113.10'));
+    api.apply(ingress('private', 'private.example.com', '10.0.0.5'));
+    const run = await launch(api);
+    try {
+      const expected = [
+        'api.example.com A 203.0.113.8',
+        txt('api.example.com', 'service/default/api'),
+        'app.example.com A 203.0.113.7',
+        txt('app.example.com', 'ingress/default/app'),
+        'static.example.com A 203.0.113.10',
+        txt('static.example.com', 'dnsendpoint/default/static'),
+      ].sort();
+      await until(run.reconciler, async () => JSON.stringify(await recordsOf(run.provider)) === JSON.stringify(expected));
+
+      // Events on the source objects
+      await until(run.reconciler, () => api.events().length >= 4);
+      const events = api.events().map((e) => `${(e.involvedObject as { name: string }).name} ${e.type} ${e.reason}: ${e.message}`);
+      expect(events).toContain('app Normal DNSRecordPublished: published app.example.com A 203.0.113.7');
+      expect(events).toContain('static Normal DNSRecordPublished: published static.example.com A 203.0.113.10');
+      const rejected = events.find((e) => e.startsWith('private Warning DNSRecordRejected'));
+      expect(rejected).toContain('private.example.com: public-private:');
+      const skipped = run.logs.find((l) => l.msg === 'object skipped');
+      expect(skipped).toMatchObject({ hostname: 'private.example.com', rule: 'public-private', object: 'Ingress default/private' });
+
+      // DNSEndpoint status
+      const ep = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'static')!;
+      expect(ep.status).toMatchObject({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Published' }] });
+
+      // update
+      api.apply(ingress('app', 'app.example.com', '203.0.113.9'));
+      await until(run.reconciler, async () => (await recordsOf(run.provider)).includes('app.example.com A 203.0.113.9'));
+      // delete
+      api.remove(service('api', 'api.example.com', '203.0.113.8'));
+      await until(run.reconciler, async () => !(await recordsOf(run.provider)).some((r) => r.includes('api.example.com')));
+      expect(await recordsOf(run.provider)).toEqual(
+        ['app.example.com A 203.0.113.9', txt('app.example.com', 'ingress/default/app'), 'static.example.com A 203.0.113.10', txt('static.example.com', 'dnsendpoint/default/static')].sort(),
+      );
+
+      // metrics endpoint
+      const metrics = await (await fetch(`${run.metricsUrl}/metrics`)).text();
+      expect(metrics).toMatch(/zoneguard_records_managed\{record_type="A"\} 2/);
+      expect(metrics).toMatch(/zoneguard_changes_applied_total\{change="delete",record_type="A"\} 1/);
+      expect(metrics).toMatch(/zoneguard_last_sync_timestamp_seconds \d/);
+      expect((await fetch(`${run.metricsUrl}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+  });
+
+  it('makes no provider write and no API write in steady state', async () => {
+    api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
+    api.apply(dnsEndpoint('static', 'static.example.com', '203.0.113.10'));
+    api.apply(ingress('bad', 'bad.example.org', '203.0.113.7'));
+    const run = await launch(api);
+    try {
+      // settled: records published, status written and seen back through the watch
+      await until(run.reconciler, () => {
+        const st = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'static')?.status as { observedGeneration?: number } | undefined;
+        return run.provider.writes === 1 && st?.observedGeneration === 1 && api.events().length === 3;
+      });
+      const writes = run.provider.writes;
+      const apiWrites = () => api.requests().filter((r) => r.method !== 'GET').length;
+      const before = apiWrites();
+      for (let i = 0; i < 5; i++) {
+        const r = await run.reconciler.sync();
+        expect(r.ok).toBe(true);
+      }
+      expect(run.provider.writes).toBe(writes);
+      expect(apiWrites()).toBe(before);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('honours --label-filter (server side) and --namespace', async () => {
+    const labelled = (o: KubeObject, labels: Record<string, string>, ns = 'default') => ({ ...o, metadata: { ...o.metadata!, labels, namespace: ns } });
+    api.apply(labelled(ingress('a', 'a.example.com', '203.0.113.1'), { team: 'a' }));
+    api.apply(labelled(ingress('b', 'b.example.com', '203.0.113.2'), { team: 'b' }));
+    api.apply(labelled(ingress('c', 'c.example.com', '203.0.113.3'), { team: 'a' }, 'other'));
+    const run = await launch(api, { 'label-filter': 'team=a', namespace: 'default' });
+    try {
+      await until(run.reconciler, async () => run.provider.writes >= 1);
+      expect((await recordsOf(run.provider)).filter((r) => / A /.test(r))).toEqual(['a.example.com A 203.0.113.1']);
+      const watches = api.requests().filter((r) => r.path.includes('watch=true') && r.path.includes('ingresses'));
+      expect(watches.length).toBeGreaterThan(0);
+      expect(watches.every((r) => r.path.startsWith('/apis/networking.k8s.io/v1/namespaces/default/ingresses') && r.path.includes('labelSelector=team%3Da'))).toBe(true);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('with --leader-elect only the leader reconciles; the other takes over when it stops', async () => {
+    api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
+    const le = {
+      'leader-elect': true,
+      'leader-election-namespace': 'zoneguard',
+      'leader-election-lease-duration': '2s',
+      'leader-election-renew-deadline': '1500ms',
+      'leader-election-retry-period': '100ms',
+    };
+    const one = await launch(api, { ...le, 'leader-election-identity': 'one' });
+    await until(one.reconciler, () => one.reconciler.isActive && one.provider.writes === 1);
+    const two = await launch(api, { ...le, 'leader-election-identity': 'two' });
+    try {
+      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: 'one' });
+      // the second candidate keeps trying and failing while the first renews
+      await until(one.reconciler, () => true);
+      await new Promise<void>((resolve) => {
+        const seen = () => api.requests().filter((r) => r.method === 'GET' && r.path.includes('/leases/')).length;
+        const start = seen();
+        const t = setInterval(() => {
+          if (seen() >= start + 4) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 20);
+      });
+      expect(two.reconciler.isActive).toBe(false);
+      expect(two.provider.writes).toBe(0);
+
+      await one.stop();
+      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: '' });
+      await until(two.reconciler, () => two.reconciler.isActive && two.provider.writes === 1);
+      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: 'two' });
+      expect(one.reconciler.isActive).toBe(false);
+    } finally {
+      await two.stop();
+    }
+  });
+});
