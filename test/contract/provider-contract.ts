@@ -181,7 +181,6 @@ export function describeProviderContract(name: string, makeHarness: () => Promis
       const s = scope(h);
       const desired = [desiredA(s.name('steady'), ['192.0.2.9'], 300), newEndpoint(s.name('steady6'), 'AAAA', ['2001:db8::9'], 300, { resource: 'x/y/z' })];
       await reconcile(h, s.base, s.owner, desired);
-      const c0 = h.apiCalls?.() ?? 0;
       const again = await reconcile(h, s.base, s.owner, desired);
       expect(changeCount(again.changes)).toBe(0);
       if (h.apiCalls) {
@@ -190,7 +189,6 @@ export function describeProviderContract(name: string, makeHarness: () => Promis
         const before = h.apiCalls();
         await registry.applyChanges({ create: [], updateOld: [], updateNew: [], delete: [] });
         expect(h.apiCalls() - before).toBe(0);
-        expect(h.apiCalls() - c0).toBeGreaterThan(0); // the reads happened
       }
     });
   });
