@@ -11,6 +11,7 @@
  *   node test/bench/plan.mjs 250000        other sizes
  */
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
