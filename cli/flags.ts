@@ -9,9 +9,11 @@ import { cloudflareFlags } from '../core/providers/cloudflare/flags.js';
 import { googleFlags } from '../core/providers/google/flags.js';
 import { azureFlags } from '../core/providers/azure/flags.js';
 import { reconcileFlags } from '../reconciler/flags.js';
+import { webhookFlags } from '../webhook/flags.js';
+import { certsFlags } from '../certs/flags.js';
 
 const cliFlags: FlagSpec[] = [
   { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags, ...pdnsFlags, ...certsInClusterFlags, ...reconcileFlags];
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags, ...pdnsFlags, ...certsInClusterFlags, ...reconcileFlags, ...webhookFlags, ...certsFlags];

@@ -1,0 +1,64 @@
+/**
+ * `zoneguard certs`: a CA and a serving certificate for the webhook, written as the files a
+ * kubernetes.io/tls Secret holds (ca.crt, tls.crt, tls.key), plus the caBundle for the
+ * ValidatingWebhookConfiguration.
+ */
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCa } from './ca.js';
+import { createServingCert, serviceDnsNames } from './serving.js';
+
+export { createCa } from './ca.js';
+export { createServingCert, serviceDnsNames } from './serving.js';
+
+export interface WebhookCertOptions {
+  serviceName: string;
+  serviceNamespace: string;
+  extraDnsNames?: readonly string[];
+  certValidityMs: number;
+  caValidityMs: number;
+  now?: Date;
+}
+
+export interface WebhookCerts {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  dnsNames: string[];
+  notAfter: Date;
+  /** base64 of the CA PEM: the caBundle field of a webhook's clientConfig. */
+  caBundle: string;
+}
+
+export function makeWebhookCerts(opts: WebhookCertOptions): WebhookCerts {
+  const now = opts.now ?? new Date();
+  const dnsNames = serviceDnsNames(opts.serviceName, opts.serviceNamespace, opts.extraDnsNames);
+  const ca = createCa({ commonName: `zoneguard-webhook-ca-${now.toISOString().slice(0, 10)}`, validityMs: opts.caValidityMs, now });
+  const serving = createServingCert(ca, { dnsNames, validityMs: opts.certValidityMs, now });
+  return { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem, dnsNames, notAfter: serving.notAfter, caBundle: Buffer.from(ca.certPem).toString('base64') };
+}
+
+export interface WrittenFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/**
+ * Writes ca.crt, tls.crt, tls.key into `dir`. Each file is written beside its final name and renamed,
+ * so a webhook watching the directory never reads half a file; the key is 0600 from the start.
+ */
+export function writeCertFiles(dir: string, certs: Pick<WebhookCerts, 'caPem' | 'certPem' | 'keyPem'>): WrittenFiles {
+  mkdirSync(dir, { recursive: true });
+  const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  const put = (path: string, text: string, mode: number) => {
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, text, { mode });
+    chmodSync(tmp, mode);
+    renameSync(tmp, path);
+  };
+  put(files.ca, certs.caPem, 0o644);
+  put(files.key, certs.keyPem, 0o600);
+  put(files.cert, certs.certPem, 0o644);
+  return files;
+}

@@ -1,0 +1,23 @@
+/** `zoneguard webhook`: the validating admission webhook, until SIGTERM/SIGINT (graceful stop). */
+import { checkWebhookConfig, startWebhook } from '../../webhook/run.js';
+import type { CommandSpec } from '../program.js';
+
+export const webhookCommand: CommandSpec = {
+  name: 'webhook',
+  description: 'serve the validating admission webhook (POST /validate, /healthz, /readyz, /metrics) over HTTPS',
+  check: checkWebhookConfig,
+  async run(cfg, ctx) {
+    const webhook = await startWebhook(cfg, { logger: ctx.logger, env: ctx.env });
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        ctx.logger.info({ signal }, 'stopping: finishing in-flight reviews');
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        void webhook.close().then(resolve);
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * The webhook's decision for one AdmissionRequest: extraction and the core rules (the same ones
+ * `zoneguard validate` and the reconciler run), UPDATE semantics, and the stale-ownership policy.
+ * A verdict is a plain value; server.ts turns it into an AdmissionReview.
+ */
+import { extract, sourceOf } from '../core/hostnames/index.js';
+import type { ExtractContext } from '../core/hostnames/common.js';
+import { describeRef, isRecord, type KubeObject } from '../core/objects.js';
+import { denialMessage, evaluate, newClaimsOnly, type EvaluateOptions, type RuleContext, type RuleId, type Violation } from '../core/rules/index.js';
+import { outOfScope, type ObjectFilter } from '../core/setup.js';
+import type { AdmissionRequest } from './review.js';
+
+export type StalePolicy = 'deny' | 'allow' | 'warn';
+
+/** What the ownership cache can say right now. */
+export interface OwnershipState {
+  /** none: no provider configured (the ownership rule is skipped). */
+  state: 'none' | 'fresh' | 'stale';
+  ageMs?: number;
+  maxAgeMs?: number;
+  lastError?: string;
+}
+
+export interface AdmitContext {
+  /** Rule context with the current ownership index and cluster claims (read per request). */
+  ruleContext: () => RuleContext;
+  extractContext: () => ExtractContext;
+  filter: ObjectFilter;
+  /** Rules whose findings only warn (--duplicate-policy=warn). */
+  warnOnly: ReadonlySet<RuleId>;
+  ownership: () => OwnershipState;
+  stalePolicy: StalePolicy;
+}
+
+export interface AdmissionVerdict {
+  allowed: boolean;
+  /** The denial message (status.message), naming the object and every violation. */
+  message?: string;
+  warnings: string[];
+  violations: Violation[];
+  /** Why the object was not checked (kind not read, out of scope, DELETE...). */
+  skipped?: string;
+  /** "Ingress" etc., from the request; for metrics and logs. */
+  kind: string;
+  object?: string;
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? 'never loaded' : `${Math.round(ms / 1000)}s old`);
+
+/** The object as the API server will store it: namespace and kind from the request when absent. */
+function completed(obj: Record<string, unknown>, req: AdmissionRequest): KubeObject {
+  const o = { ...obj } as KubeObject;
+  if (o.apiVersion === undefined) o.apiVersion = req.kind.group ? `${req.kind.group}/${req.kind.version}` : req.kind.version;
+  if (o.kind === undefined) o.kind = req.kind.kind;
+  if (isRecord(o.metadata) || o.metadata === undefined) {
+    const meta = { ...(o.metadata ?? {}) };
+    if (!meta.namespace && req.namespace) meta.namespace = req.namespace;
+    if (!meta.name && req.name) meta.name = req.name;
+    o.metadata = meta;
+  }
+  return o;
+}
+
+function objectProblem(kind: string, what: string): AdmissionVerdict {
+  return {
+    allowed: false,
+    kind,
+    message: `${kind} denied by zoneguard: ${what} (fix: send the object as JSON; this is a bug in the client or the API server's request)`,
+    warnings: [],
+    violations: [{ hostname: '', rule: 'object', message: what, fix: 'send the object as JSON' }],
+  };
+}
+
+export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdict {
+  const kind = req.kind.kind;
+  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return { allowed: true, kind, warnings: [], violations: [], skipped: `${req.operation} is always allowed` };
+  // status and other subresources never change the hostnames an object asks for
+  if (req.subResource) return { allowed: true, kind, warnings: [], violations: [], skipped: `subresource ${req.subResource}` };
+  if (!isRecord(req.object)) return objectProblem(kind, `request.object is ${req.object === undefined || req.object === null ? 'missing' : `a ${Array.isArray(req.object) ? 'list' : typeof req.object}, not an object`}`);
+  const obj = completed(req.object, req);
+  const source = sourceOf(obj);
+  if (!source) return { allowed: true, kind, warnings: [], violations: [], skipped: `${String(obj.apiVersion)} ${String(obj.kind)} is not a kind zoneguard reads` };
+  const why = outOfScope(ctx.filter, obj, source);
+  if (why) return { allowed: true, kind, warnings: [], violations: [], skipped: why };
+
+  const ex = ctx.extractContext();
+  const x = extract(obj, ex);
+  const oldX = req.operation === 'UPDATE' && isRecord(req.oldObject) ? extract(completed(req.oldObject, req), ex) : undefined;
+  const deniable = newClaimsOnly(oldX);
+  const opts: EvaluateOptions = { deniable, warnOnly: ctx.warnOnly };
+  const ruleCtx = ctx.ruleContext();
+  const verdict = evaluate(x, ruleCtx, opts);
+
+  const own = ctx.ownership();
+  if (own.state === 'stale' && !verdict.skipped) {
+    const age = `ownership data is ${seconds(own.ageMs)} (over --max-ownership-age ${Math.round((own.maxAgeMs ?? 0) / 1000)}s)${own.lastError ? `; last refresh failed: ${own.lastError}` : ''}`;
+    if (ctx.stalePolicy === 'warn') verdict.warnings.push(`ownership: ${age}; hostnames were checked against the last data read`);
+    if (ctx.stalePolicy === 'deny') {
+      const denied = new Set(verdict.violations.map((v) => v.hostname));
+      for (const c of verdict.claims) {
+        if (!deniable(c) || denied.has(c.hostname)) continue;
+        denied.add(c.hostname);
+        verdict.violations.push({ hostname: c.hostname, rule: 'ownership', message: `cannot check: ${age}`, fix: 'retry in a little while; the webhook keeps re-reading the DNS provider', field: c.field });
+      }
+      verdict.allowed = verdict.violations.length === 0;
+    }
+  }
+  const out: AdmissionVerdict = { allowed: verdict.allowed, kind, warnings: verdict.warnings, violations: verdict.violations, object: describeRef(x.ref) };
+  if (verdict.skipped) out.skipped = verdict.skipped;
+  if (!verdict.allowed) out.message = denialMessage(verdict, describeRef);
+  return out;
+}

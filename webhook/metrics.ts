@@ -1,0 +1,50 @@
+/** The webhook's metrics, in a registry of its own (prefix zoneguard_), served on GET /metrics. */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface WebhookMetrics {
+  registry: Registry;
+  /** One per review: kind, operation, verdict (allowed, warned, denied, invalid). */
+  reviews: Counter<'kind' | 'operation' | 'verdict'>;
+  /** One per distinct rule in a review's verdict: decision denied (the review was denied by it) or warned. */
+  ruleFindings: Counter<'kind' | 'operation' | 'rule' | 'decision'>;
+  duration: Histogram<'kind' | 'operation'>;
+  ownershipRefreshes: Counter<'result'>;
+  tlsReloads: Counter<'result'>;
+}
+
+export function createMetrics(state: { ownershipAgeSeconds: () => number | undefined; ownershipNames: () => number | undefined; clusterObjects: () => number | undefined }): WebhookMetrics {
+  const registry = new Registry();
+  const reviews = new Counter({ name: 'zoneguard_admission_reviews_total', help: 'AdmissionReviews answered, by object kind, operation and verdict (allowed, warned, denied, invalid: HTTP 4xx)', labelNames: ['kind', 'operation', 'verdict'], registers: [registry] });
+  const ruleFindings = new Counter({ name: 'zoneguard_admission_rule_findings_total', help: 'Reviews in which a rule found something, by kind, operation, rule id and decision (denied or warned)', labelNames: ['kind', 'operation', 'rule', 'decision'], registers: [registry] });
+  const duration = new Histogram({ name: 'zoneguard_admission_duration_seconds', help: 'Time to answer an AdmissionReview, from the first body byte to the response', labelNames: ['kind', 'operation'], buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] });
+  const ownershipRefreshes = new Counter({ name: 'zoneguard_ownership_refreshes_total', help: 'Reads of the ownership index from the DNS provider, by result', labelNames: ['result'], registers: [registry] });
+  const tlsReloads = new Counter({ name: 'zoneguard_tls_reloads_total', help: 'Serving certificate reloads after the files changed, by result', labelNames: ['result'], registers: [registry] });
+  new Gauge({
+    name: 'zoneguard_ownership_cache_age_seconds',
+    help: 'Age of the ownership data the webhook checks against (absent with no --provider; +Inf before the first load)',
+    registers: [registry],
+    collect() {
+      const age = state.ownershipAgeSeconds();
+      if (age !== undefined) this.set(age);
+    },
+  });
+  new Gauge({
+    name: 'zoneguard_ownership_cache_names',
+    help: 'Names in the ownership index',
+    registers: [registry],
+    collect() {
+      const n = state.ownershipNames();
+      if (n !== undefined) this.set(n);
+    },
+  });
+  new Gauge({
+    name: 'zoneguard_cluster_claim_objects',
+    help: 'Objects in the cluster watch cache that claim hostnames (duplicate rule)',
+    registers: [registry],
+    collect() {
+      const n = state.clusterObjects();
+      if (n !== undefined) this.set(n);
+    },
+  });
+  return { registry, reviews, ruleFindings, duration, ownershipRefreshes, tlsReloads };
+}

@@ -1,0 +1,171 @@
+/**
+ * Assembles the webhook from a resolved Config: policy (core/setup), the ownership cache (the
+ * configured provider, through core openProvider), the optional cluster watch (duplicate rule), the
+ * HTTPS server and certificate reload. `zoneguard webhook` and the tests start it through here.
+ */
+import { num, str, bool, type Config } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { OwnershipIndex } from '../core/ownership.js';
+import { openProvider, readOwnership } from '../core/providers/open.js';
+import type { RuleId } from '../core/rules/index.js';
+import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';
+import type { AdmitContext, OwnershipState, StalePolicy } from './admit.js';
+import type { ClusterClaims } from './cluster-claims.js';
+import { createMetrics, type WebhookMetrics } from './metrics.js';
+import { OwnershipCache } from './ownership-index.js';
+import { createApp, listen, type Listening } from './server.js';
+import { readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
+import { LISTEN_RE } from './flags.js';
+
+export interface WebhookDeps {
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  /** Replaces the provider as the source of ownership (tests, benchmarks). */
+  loadOwnership?: () => Promise<OwnershipIndex>;
+  /** Starts the cluster watch; default: from --kubeconfig / in-cluster config (see cluster-claims.ts). */
+  clusterClaims?: ClusterClaims;
+}
+
+export interface Webhook {
+  /** https://host:port */
+  url: string;
+  port: number;
+  listening: Listening;
+  metrics: WebhookMetrics;
+  ownership?: OwnershipCache;
+  cluster?: ClusterClaims;
+  tls: TlsReloader;
+  /** Re-reads ownership now (the reconciler calls this when it has written records). */
+  refreshNow: () => Promise<boolean>;
+  /** Why the webhook is not ready ([] when ready). */
+  readiness: () => string[];
+  /** Graceful stop: no new connections, in-flight reviews finish, then everything closes. */
+  close: () => Promise<void>;
+}
+
+export function parseListenAddress(addr: string): { host: string | undefined; port: number } {
+  const m = LISTEN_RE.exec(addr);
+  if (!m) throw new ConfigError('listen-address', `expects host:port, got "${addr}"`);
+  const host = m[1].replace(/^\[|\]$/g, '');
+  return { host: host === '' ? undefined : host, port: Number(m[2]) };
+}
+
+export function checkWebhookConfig(cfg: Config): void {
+  if (!str(cfg, 'tlsCertFile')) throw new ConfigError('tls-cert-file', 'give the serving certificate (PEM), e.g. tls.crt made by `zoneguard certs`');
+  if (!str(cfg, 'tlsPrivateKeyFile')) throw new ConfigError('tls-private-key-file', 'give the private key (PEM), e.g. tls.key made by `zoneguard certs`');
+  if (num(cfg, 'maxOwnershipAge', 0) < num(cfg, 'ownershipRefresh', 0)) throw new ConfigError('max-ownership-age', 'must be at least --ownership-refresh, or the data would be stale between two refreshes');
+  parseListenAddress(str(cfg, 'listenAddress') ?? ':8443');
+}
+
+export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webhook> {
+  checkWebhookConfig(cfg);
+  const { logger } = deps;
+  const files = { certFile: str(cfg, 'tlsCertFile') as string, keyFile: str(cfg, 'tlsPrivateKeyFile') as string };
+  let tlsPair: TlsPair;
+  try {
+    tlsPair = readTlsPair(files);
+  } catch (e) {
+    throw new ConfigError('tls-cert-file', `cannot read the certificate or key: ${(e as Error).message}`);
+  }
+
+  // ---- ownership: the provider's records and TXT ownership, off the request path ----
+  const providerName = str(cfg, 'provider');
+  let load = deps.loadOwnership;
+  if (!load) {
+    const opened = await openProvider(cfg, logger, deps.env);
+    if (opened) load = () => readOwnership(opened.registry);
+  }
+  let ownership: OwnershipCache | undefined;
+  let metrics: WebhookMetrics | undefined = undefined;
+  if (load) {
+    ownership = new OwnershipCache({
+      load,
+      refreshMs: num(cfg, 'ownershipRefresh', 30_000),
+      maxAgeMs: num(cfg, 'maxOwnershipAge', 300_000),
+      logger,
+      provider: providerName,
+      onRefresh: (ok) => metrics?.ownershipRefreshes.inc({ result: ok ? 'ok' : 'error' }),
+    });
+  } else {
+    // decision: a missing --provider is the operator's setup, not the user's object; it is logged
+    // once here (and visible as the absent cache-age metric), not repeated in every response
+    logger.warn({}, 'no --provider: the ownership rule is skipped (no TXT ownership records to check against)');
+  }
+  const cluster = deps.clusterClaims ?? (await clusterClaimsFrom(cfg, deps));
+
+  metrics = createMetrics({
+    ownershipAgeSeconds: () => (ownership ? ownership.ageMs() / 1000 : undefined),
+    ownershipNames: () => ownership?.current()?.size,
+    clusterObjects: () => cluster?.index.objects,
+  });
+
+  const ruleCtx = ruleContextFrom(cfg);
+  const extractCtx = extractContextFrom(cfg, cluster ? (ns, name) => cluster.gateway(ns, name) : undefined);
+  const warnOnly = new Set<RuleId>(str(cfg, 'duplicatePolicy') === 'warn' ? ['duplicate'] : []);
+  const admitCtx: AdmitContext = {
+    ruleContext: () => {
+      // one shared context; rules run synchronously, so swapping the index between requests is safe
+      ruleCtx.ownership = ownership?.current();
+      if (cluster) ruleCtx.claims = cluster.index;
+      return ruleCtx;
+    },
+    extractContext: () => extractCtx,
+    filter: objectFilterFrom(cfg),
+    warnOnly,
+    ownership: (): OwnershipState => (ownership ? ownership.state() : { state: 'none' }),
+    stalePolicy: (str(cfg, 'staleOwnership') ?? 'warn') as StalePolicy,
+  };
+
+  const readiness = () => {
+    const reasons: string[] = [];
+    if (ownership && !ownership.loaded) reasons.push('ownership index not loaded yet');
+    if (cluster && !cluster.synced) reasons.push('cluster watch cache not synced yet');
+    return reasons;
+  };
+  const app = createApp({ admit: admitCtx, metrics, logger, maxRequestBytes: num(cfg, 'maxRequestBytes', 3 * 1024 * 1024), readiness });
+  const { host, port } = parseListenAddress(str(cfg, 'listenAddress') ?? ':8443');
+  const listening = await listen(app, tlsPair, host, port);
+  const tls = new TlsReloader(listening.server, files, tlsPair, { intervalMs: num(cfg, 'tlsReloadInterval', 10_000), logger });
+  tls.on('reload', (ok: boolean) => metrics?.tlsReloads.inc({ result: ok ? 'ok' : 'error' }));
+  tls.start();
+
+  // the server answers /healthz at once; /readyz turns ready when these have loaded
+  void ownership?.start();
+  void cluster?.start();
+
+  const urlHost = listening.host.includes(':') ? `[${listening.host}]` : listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host;
+  logger.info({ address: `${listening.host}:${listening.port}`, provider: providerName, duplicates: cluster ? str(cfg, 'duplicatePolicy') : 'off', staleOwnership: admitCtx.stalePolicy }, 'webhook listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url: `https://${urlHost}:${listening.port}`,
+    port: listening.port,
+    listening,
+    metrics,
+    ownership,
+    cluster,
+    tls,
+    refreshNow: () => (ownership ? ownership.refreshNow() : Promise.resolve(false)),
+    readiness,
+    close: () =>
+      (closing ??= (async () => {
+        tls.stop();
+        ownership?.close();
+        await listening.close(num(cfg, 'shutdownTimeout', 20_000));
+        await cluster?.stop();
+        logger.info({}, 'webhook stopped');
+      })()),
+  };
+}
+
+/** The cluster watch for the duplicate rule, when there is a cluster to watch. */
+async function clusterClaimsFrom(cfg: Config, deps: WebhookDeps): Promise<ClusterClaims | undefined> {
+  if (str(cfg, 'duplicatePolicy') === 'off') return undefined;
+  const kubeconfig = str(cfg, 'kubeconfig');
+  const inCluster = bool(cfg, 'inCluster');
+  if (!kubeconfig && !inCluster && !deps.env.KUBERNETES_SERVICE_HOST) return undefined;
+  if (inCluster && !kubeconfig && !deps.env.KUBERNETES_SERVICE_HOST) throw new ConfigError('in-cluster', 'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead');
+  // loaded lazily: a webhook without a cluster does not pay for the Kubernetes client
+  const { ClusterClaims, loadKubeConfig } = await import('./cluster-claims.js');
+  return new ClusterClaims({ kubeConfig: loadKubeConfig(kubeconfig), cfg, logger: deps.logger });
+}

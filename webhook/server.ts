@@ -1,0 +1,182 @@
+/**
+ * The HTTPS server: express routes POST /validate, GET /healthz, /readyz, /metrics on node:https
+ * (TLS 1.2+). Bodies are read here with a byte limit; malformed reviews get a 4xx Kubernetes Status,
+ * never a 5xx. close() stops accepting, lets in-flight reviews finish, then closes every connection.
+ */
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type Request, type Response } from 'express';
+import type { Logger } from '../core/log.js';
+import { admit, type AdmissionVerdict, type AdmitContext } from './admit.js';
+import type { WebhookMetrics } from './metrics.js';
+import { parseReview, reviewResponse, statusBody } from './review.js';
+import { TLS_OPTIONS, type TlsPair } from './tls-reload.js';
+
+export interface AppOptions {
+  admit: AdmitContext;
+  metrics: WebhookMetrics;
+  logger: Logger;
+  maxRequestBytes: number;
+  /** Ready to answer reviews: the ownership index (and cluster cache) loaded; reasons when not. */
+  readiness: () => string[];
+}
+
+type Body = { ok: true; text: string } | { ok: false; code: number; reason: string; message: string };
+
+/** Reads the body up to `limit` bytes; stops reading (and closes the connection) beyond it. */
+function readBody(req: Request, limit: number): Promise<Body> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    const tooLarge = (n: number): Body => ({ ok: false, code: 413, reason: 'RequestEntityTooLarge', message: `request body is ${n} bytes${Number.isFinite(declared) ? '' : ' or more'}, over --max-request-bytes ${limit}` });
+    if (Number.isFinite(declared) && declared > limit) return resolve(tooLarge(declared));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        done = true;
+        req.pause();
+        resolve(tooLarge(size));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: true, text: Buffer.concat(chunks, size).toString('utf8') });
+    });
+    req.on('error', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: false, code: 400, reason: 'BadRequest', message: 'request body could not be read' });
+    });
+  });
+}
+
+function verdictLabel(v: AdmissionVerdict): string {
+  return !v.allowed ? 'denied' : v.warnings.length ? 'warned' : 'allowed';
+}
+
+export function createApp(opts: AppOptions): Express & { inFlight: () => number; setClosing: () => void } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  let inFlight = 0;
+  let closing = false;
+  const { metrics, logger } = opts;
+
+  const send = (res: Response, code: number, body: object) => {
+    const text = JSON.stringify(body);
+    res.status(code);
+    res.setHeader('Content-Type', 'application/json');
+    if (closing) res.setHeader('Connection', 'close');
+    res.end(text);
+  };
+
+  const fail = (req: Request, res: Response, code: number, reason: string, message: string, closeConnection = false) => {
+    metrics.reviews.inc({ kind: '', operation: '', verdict: 'invalid' });
+    logger.info({ code, reason, err: message, remote: req.socket.remoteAddress }, 'review rejected');
+    if (closeConnection) res.setHeader('Connection', 'close');
+    send(res, code, statusBody(code, reason, message));
+  };
+
+  app.post('/validate', async (req, res) => {
+    const start = process.hrtime.bigint();
+    inFlight++;
+    try {
+      const body = await readBody(req, opts.maxRequestBytes);
+      if (!body.ok) return fail(req, res, body.code, body.reason, body.message, body.code === 413);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.text);
+      } catch (e) {
+        return fail(req, res, 400, 'BadRequest', `body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+      }
+      const parsed = parseReview(json);
+      if (!parsed.ok) return fail(req, res, 400, 'BadRequest', parsed.message);
+      const request = parsed.review.request;
+      const verdict = admit(request, opts.admit);
+      send(res, 200, reviewResponse(request.uid, verdict));
+
+      const labels = { kind: verdict.kind, operation: request.operation };
+      metrics.reviews.inc({ ...labels, verdict: verdictLabel(verdict) });
+      const rules = new Set(verdict.violations.map((v) => v.rule));
+      for (const rule of rules) metrics.ruleFindings.inc({ ...labels, rule, decision: 'denied' });
+      metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      if (!verdict.allowed) {
+        logger.info({ uid: request.uid, operation: request.operation, object: verdict.object ?? verdict.kind, dryRun: request.dryRun === true, violations: verdict.violations.map((v) => ({ hostname: v.hostname, rule: v.rule })) }, 'review denied');
+      } else if (logger.isLevelEnabled('debug')) {
+        logger.debug({ uid: request.uid, operation: request.operation, object: verdict.object ?? verdict.kind, warnings: verdict.warnings.length, skipped: verdict.skipped }, 'review allowed');
+      }
+    } finally {
+      inFlight--;
+    }
+  });
+
+  app.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const reasons = closing ? ['shutting down'] : opts.readiness();
+    send(res, reasons.length ? 503 : 200, reasons.length ? { status: 'not ready', reasons } : { status: 'ready' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+  // anything else: a Kubernetes Status 404/405, not express's HTML page
+  app.use((req: Request, res: Response) => {
+    const known = ['/validate', '/healthz', '/readyz', '/metrics'].includes(req.path);
+    send(res, known ? 405 : 404, statusBody(known ? 405 : 404, known ? 'MethodNotAllowed' : 'NotFound', known ? `${req.method} ${req.path} is not supported` : `no route ${req.path}`));
+  });
+  // express reports errors of its own (e.g. a malformed URL) here; a 400, since they are the client's
+  app.use((err: Error, _req: Request, res: Response, _next: express.NextFunction) => {
+    logger.warn({ err: err.message }, 'request failed');
+    if (!res.headersSent) send(res, 400, statusBody(400, 'BadRequest', err.message));
+  });
+
+  return Object.assign(app, { inFlight: () => inFlight, setClosing: () => void (closing = true) });
+}
+
+export interface Listening {
+  server: Server;
+  host: string;
+  port: number;
+  /** Stops accepting, waits for in-flight reviews (at most timeoutMs), then closes every connection. */
+  close: (timeoutMs?: number) => Promise<void>;
+}
+
+export async function listen(app: ReturnType<typeof createApp>, tls: TlsPair, host: string | undefined, port: number): Promise<Listening> {
+  const server = createServer({ ...TLS_OPTIONS, ...tls }, app);
+  // a client that stops sending never holds a connection for long (kube-apiserver's timeout is <= 30s)
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = (timeoutMs = 20_000) =>
+    (closed ??= new Promise<void>((resolve) => {
+      app.setClosing();
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      const started = Date.now();
+      const tick = setInterval(() => {
+        // idle keep-alive connections would keep close() waiting; in-flight ones finish first
+        if (app.inFlight() === 0 || Date.now() - started > timeoutMs) {
+          if (app.inFlight() === 0) server.closeIdleConnections();
+          else server.closeAllConnections();
+          if (Date.now() - started > timeoutMs) server.closeAllConnections();
+        }
+      }, 25);
+      server.once('close', () => clearInterval(tick));
+    }));
+  return { server, host: addr.address, port: addr.port, close };
+}

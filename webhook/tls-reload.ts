@@ -1,0 +1,104 @@
+/**
+ * Serving certificate reload: when tls.crt/tls.key change (a kubelet Secret update swaps a symlink
+ * in the directory, cert-manager or `zoneguard certs` rename files in), the new pair replaces the
+ * server's secure context. Open connections keep theirs; new handshakes get the new certificate.
+ * A directory watch reacts at once; a periodic re-read covers file systems where watches miss events.
+ */
+import { EventEmitter } from 'node:events';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Server } from 'node:https';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import type { Logger } from '../core/log.js';
+
+/** TLS 1.2 and 1.3 only (kube-apiserver speaks both). */
+export const TLS_OPTIONS: SecureContextOptions = { minVersion: 'TLSv1.2' };
+
+export interface TlsPair {
+  cert: string;
+  key: string;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+export function readTlsPair(files: TlsFiles): TlsPair {
+  return { cert: readFileSync(files.certFile, 'utf8'), key: readFileSync(files.keyFile, 'utf8') };
+}
+
+/** Emits 'reload' (ok: boolean, error?: string) after each attempt on changed files. */
+export class TlsReloader extends EventEmitter {
+  private watchers: FSWatcher[] = [];
+  private timer?: NodeJS.Timeout;
+  private debounce?: NodeJS.Timeout;
+  private lastFailed?: string;
+
+  constructor(
+    private readonly server: Server,
+    private readonly files: TlsFiles,
+    private current: TlsPair,
+    private readonly opts: { intervalMs: number; logger: Logger },
+  ) {
+    super();
+  }
+
+  start(): void {
+    for (const dir of new Set([dirname(this.files.certFile), dirname(this.files.keyFile)])) {
+      try {
+        const w = watch(dir, { persistent: false }, () => {
+          // a rename-in writes several events; read once they settle
+          clearTimeout(this.debounce);
+          this.debounce = setTimeout(() => this.check(), 20);
+        });
+        w.on('error', (e) => this.opts.logger.warn({ dir, err: e.message }, 'certificate directory watch failed; relying on periodic re-read'));
+        this.watchers.push(w);
+      } catch (e) {
+        this.opts.logger.warn({ dir, err: (e as Error).message }, 'cannot watch certificate directory; relying on periodic re-read');
+      }
+    }
+    this.timer = setInterval(() => this.check(), this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Re-reads the files; true when a new certificate is now served. */
+  check(): boolean {
+    let next: TlsPair;
+    try {
+      next = readTlsPair(this.files);
+    } catch (e) {
+      return this.failed(`cannot read: ${(e as Error).message}`, '');
+    }
+    if (next.cert === this.current.cert && next.key === this.current.key) return false;
+    const fingerprint = `${next.cert}\n${next.key}`;
+    try {
+      // throws on a key that does not match the certificate (e.g. only one of the two written yet)
+      createSecureContext({ ...TLS_OPTIONS, ...next });
+    } catch (e) {
+      return this.failed((e as Error).message, fingerprint);
+    }
+    this.server.setSecureContext({ ...TLS_OPTIONS, ...next });
+    this.current = next;
+    this.lastFailed = undefined;
+    this.opts.logger.info({ certFile: this.files.certFile }, 'serving certificate reloaded');
+    this.emit('reload', true);
+    return true;
+  }
+
+  private failed(error: string, fingerprint: string): false {
+    // report a broken pair once, not every interval
+    if (this.lastFailed === fingerprint) return false;
+    this.opts.logger.error({ certFile: this.files.certFile, keyFile: this.files.keyFile, err: error }, 'serving certificate reload failed; keeping the current one');
+    this.lastFailed = fingerprint;
+    this.emit('reload', false, error);
+    return false;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.debounce);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+  }
+}
