@@ -7,7 +7,9 @@
  * order against the claims of the objects admitted before them (core/validate.ts's validateObjects
  * evaluates a set all at once, which denies both sides of a duplicate):
  * - incumbents first: objects whose records this owner has already published (resource label);
- * - then by metadata.creationTimestamp, then in input order;
+ * - then by metadata.creationTimestamp;
+ * - objects whose order is unknown (same creation second, or manifest files, which have none) are
+ *   evaluated together, as `zoneguard validate` and `plan` do: a duplicate among them denies both;
  * - like the webhook on UPDATE, hostnames an object has already published cannot be denied (their
  *   findings become warnings);
  * - an object that is denied publishes nothing new, and the records it already has are kept as they
@@ -63,32 +65,44 @@ export function desiredState(input: DesiredInput): DesiredState {
   }
 
   const ex: ExtractContext = { ...input.extractCtx, gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects) };
-  const items: { obj: KubeObject; x: Extraction; order: number; incumbent: boolean; created: string }[] = [];
-  input.objects.forEach((obj, order) => {
+  const items: { obj: KubeObject; x: Extraction; rank: string }[] = [];
+  for (const obj of input.objects) {
     const source = sourceOf(obj);
-    if (!source) return;
+    if (!source) continue;
     const x = extract(obj, ex);
     const why = input.filter && outOfScope(input.filter, obj, source);
     if (why && !x.skipped) x.skipped = why;
     const created = String((obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '');
-    items.push({ obj, x, order, incumbent: published.has(x.resource), created });
-  });
-  items.sort((a, b) => Number(b.incumbent) - Number(a.incumbent) || (a.created < b.created ? -1 : a.created > b.created ? 1 : 0) || a.order - b.order);
+    items.push({ obj, x, rank: `${published.has(x.resource) ? 0 : 1}|${created}` });
+  }
+  // groups of objects admitted "at the same time", in admission order
+  const groups = new Map<string, typeof items>();
+  for (const it of items) {
+    const g = groups.get(it.rank);
+    if (g) g.push(it);
+    else groups.set(it.rank, [it]);
+  }
+  const ranks = [...groups.keys()].sort();
 
   const admitted = new ClaimIndex();
   const ctx: RuleContext = { ...input.ruleCtx, claims: admitted };
   const outcomes: ObjectOutcome[] = [];
-  for (const { obj, x } of items) {
-    const mine = published.get(x.resource);
-    const verdict = evaluate(x, ctx, { ...input.evaluate, deniable: (c) => !mine?.names.has(c.hostname) });
-    if (verdict.skipped) {
-      outcomes.push({ obj, extraction: x, verdict, outcome: 'skipped', endpoints: [] });
-    } else if (verdict.allowed) {
-      admitted.set(x);
-      outcomes.push({ obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) });
-    } else {
-      outcomes.push({ obj, extraction: x, verdict, outcome: 'rejected', endpoints: (mine?.records ?? []).map(keep) });
+  for (const rank of ranks) {
+    const group = groups.get(rank)!;
+    // each member sees the objects admitted before it and the other members of its group
+    for (const { x } of group) admitted.set(x);
+    for (const { obj, x } of group) {
+      const mine = published.get(x.resource);
+      const verdict = evaluate(x, ctx, { ...input.evaluate, deniable: (c) => !mine?.names.has(c.hostname) });
+      if (verdict.skipped) {
+        outcomes.push({ obj, extraction: x, verdict, outcome: 'skipped', endpoints: [] });
+      } else if (verdict.allowed) {
+        outcomes.push({ obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) });
+      } else {
+        outcomes.push({ obj, extraction: x, verdict, outcome: 'rejected', endpoints: (mine?.records ?? []).map(keep) });
+      }
     }
+    for (const o of outcomes.slice(outcomes.length - group.length)) if (o.outcome === 'rejected') admitted.remove(o.extraction.ref);
   }
   // report in input order
   const inputOrder = new Map(input.objects.map((o, i) => [o, i]));

@@ -169,8 +169,11 @@ export class LeaderElector {
     }
   }
 
-  /** Stops campaigning; a leader stops leading and releases the Lease. */
-  async stop(): Promise<void> {
+  /**
+   * Stops campaigning; a leader stops leading and releases the Lease (release: false leaves it to
+   * expire, as a crashed process would).
+   */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
@@ -178,7 +181,7 @@ export class LeaderElector {
     await this.loop;
     if (this.leading) {
       await this.lose('stopping');
-      await this.release();
+      if (opts.release !== false) await this.release();
     }
   }
 

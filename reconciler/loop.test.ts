@@ -91,7 +91,7 @@ describe('reconciler loop', () => {
     expect(t.sink.events.map((e) => e.message)).toContain('updated app.example.com A 203.0.113.9 (was 203.0.113.7)');
   });
 
-  const rejections: { name: string; objects: KubeObject[]; zoneFile?: string; publicZone?: boolean; rule: string; published: string[] }[] = [
+  const rejections: { name: string; objects: KubeObject[]; zoneFile?: string; publicZone?: boolean; rule: string; published: string[]; rejected?: number }[] = [
     {
       name: 'outside the domain filter',
       objects: [ingress('x', 'app.example.org', '203.0.113.7')],
@@ -125,6 +125,13 @@ describe('reconciler loop', () => {
       rule: 'duplicate',
       published: ['dup.example.com A 203.0.113.1', TXT('dup.example.com', 'cluster-a', 'ingress/default/old')],
     },
+    {
+      name: 'duplicate with no known order (manifests): both lose, as validate says',
+      objects: [ingress('one', 'dup.example.com', '203.0.113.1'), ingress('two', 'dup.example.com', '203.0.113.2')],
+      rule: 'duplicate',
+      published: [],
+      rejected: 2,
+    },
   ];
   for (const c of rejections) {
     it(`skips an object the webhook would deny: ${c.name}`, async () => {
@@ -133,16 +140,16 @@ describe('reconciler loop', () => {
       expect(r.ok).toBe(true);
       expect(await t.records()).toEqual(c.published.sort());
       const rejected = r.desired!.outcomes.filter((o) => o.outcome === 'rejected');
-      expect(rejected).toHaveLength(1);
+      expect(rejected).toHaveLength(c.rejected ?? 1);
       expect(rejected[0].verdict.violations.map((v) => v.rule)).toContain(c.rule);
       const warnings = t.sink.events.filter((e) => e.type === 'Warning');
-      expect(warnings).toHaveLength(1);
+      expect(warnings).toHaveLength(c.rejected ?? 1);
       expect(warnings[0]).toMatchObject({ reason: 'DNSRecordRejected' });
       expect(warnings[0].message).toContain(`: ${c.rule}: `);
       // the same rejection is not reported again on the next sync
       await t.reconciler.sync();
-      expect(t.sink.events.filter((e) => e.type === 'Warning')).toHaveLength(1);
-      expect(await t.metrics.registry.metrics()).toMatch(new RegExp(`zoneguard_objects_rejected\\{rule="${c.rule}"\\} 1`));
+      expect(t.sink.events.filter((e) => e.type === 'Warning')).toHaveLength(c.rejected ?? 1);
+      expect(await t.metrics.registry.metrics()).toMatch(new RegExp(`zoneguard_objects_rejected\\{rule="${c.rule}"\\} ${c.rejected ?? 1}`));
     });
   }
 

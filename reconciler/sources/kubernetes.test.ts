@@ -1,0 +1,143 @@
+/** The Kubernetes source against the fake API server: kinds, filters, change signals, failures. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../core/log.js';
+import type { KubeObject } from '../../core/objects.js';
+import { start, type FakeApiServer } from '../../test/kube/fake-apiserver.js';
+import { desiredState } from '../desired.js';
+import { DomainFilter } from '../../core/domain-filter.js';
+import { parseSelector } from '../../core/config.js';
+import { KubernetesSource, type KubernetesSourceOptions } from './kubernetes.js';
+
+const svc = (name: string, ns = 'default', labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns, labels, annotations: { 'external-dns.alpha.kubernetes.io/hostname': `${name}.example.com` } },
+  spec: { type: 'LoadBalancer' },
+  status: { loadBalancer: { ingress: [{ ip: '203.0.113.1' }] } },
+});
+const dnsEndpoint = (name: string): KubeObject => ({
+  apiVersion: 'externaldns.k8s.io/v1alpha1',
+  kind: 'DNSEndpoint',
+  metadata: { name, namespace: 'default' },
+  spec: { endpoints: [{ dnsName: `${name}.example.com`, recordType: 'A', targets: ['203.0.113.2'] }] },
+});
+const gateway: KubeObject = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { name: 'gw', namespace: 'infra' },
+  spec: { gatewayClassName: 'x', listeners: [{ name: 'wild', port: 443, protocol: 'HTTPS', hostname: '*.example.com' }] },
+  status: { addresses: [{ type: 'IPAddress', value: '203.0.113.50' }] },
+};
+const route: KubeObject = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name: 'route', namespace: 'apps', labels: { team: 'a' } },
+  spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['shop.example.com'] },
+};
+
+describe('Kubernetes source', () => {
+  let api: FakeApiServer;
+  const running: KubernetesSource[] = [];
+  beforeEach(async () => {
+    api = await start();
+  });
+  afterEach(async () => {
+    for (const s of running.splice(0)) await s.stop();
+    await api.close();
+  });
+  const source = (opts: Partial<KubernetesSourceOptions> = {}) => {
+    const s = new KubernetesSource({ kubeConfig: api.kubeConfig(), sources: ['service', 'ingress', 'crd', 'gateway-httproute'], logger: silentLogger(), restartBaseDelayMs: 10, restartMaxDelayMs: 20, ...opts });
+    running.push(s);
+    return s;
+  };
+  const names = (s: KubernetesSource) =>
+    s
+      .objects()
+      .map((o) => `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`)
+      .sort();
+
+  const cases: { name: string; opts: Partial<KubernetesSourceOptions>; want: string[] }[] = [
+    {
+      name: 'every selected kind, with apiVersion and kind set',
+      opts: {},
+      want: ['DNSEndpoint default/e', 'Gateway infra/gw', 'HTTPRoute apps/route', 'Service default/a', 'Service other/b'],
+    },
+    { name: '--source picks kinds', opts: { sources: ['service'] }, want: ['Service default/a', 'Service other/b'] },
+    { name: '--namespace (Gateways still from every namespace)', opts: { namespace: 'apps' }, want: ['Gateway infra/gw', 'HTTPRoute apps/route'] },
+    { name: '--label-filter is sent to the server (not to Gateways)', opts: { labelSelector: 'team=a' }, want: ['Gateway infra/gw', 'HTTPRoute apps/route', 'Service other/b'] },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      api.apply(svc('a'));
+      api.apply(svc('b', 'other', { team: 'a' }));
+      api.apply(dnsEndpoint('e'));
+      api.apply(gateway);
+      api.apply(route);
+      const s = source(c.opts);
+      await s.start();
+      expect(names(s)).toEqual(c.want);
+      for (const o of s.objects()) expect(typeof o.apiVersion).toBe('string');
+    });
+  }
+
+  it('gives HTTPRoutes their Gateway targets, and applies --annotation-filter with the rules', async () => {
+    api.apply(gateway);
+    api.apply(route);
+    api.apply({ ...svc('skipme'), metadata: { ...svc('skipme').metadata!, annotations: { ...svc('skipme').metadata!.annotations, 'zoneguard.io/skip': 'yes' } } });
+    const s = source({ sources: ['gateway-httproute', 'service'] });
+    await s.start();
+    const d = desiredState({
+      objects: s.objects(),
+      ruleCtx: { ownerId: 'a', domainFilter: new DomainFilter({ filters: ['example.com'] }), managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+      extractCtx: { ingressClasses: [], defaultTargets: [] },
+      filter: { labels: [], annotations: parseSelector('!zoneguard.io/skip'), sources: [] },
+      current: [],
+    });
+    expect(d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`)).toEqual(['shop.example.com A 203.0.113.50']);
+    expect(d.outcomes.find((o) => o.obj.metadata?.name === 'skipme')?.outcome).toBe('skipped');
+  });
+
+  it('signals changes that can move records, not status-only DNSEndpoint updates', async () => {
+    api.apply(dnsEndpoint('e'));
+    api.apply(svc('a'));
+    const s = source({ sources: ['crd', 'service'] });
+    const changes: string[] = [];
+    const waiters: (() => void)[] = [];
+    s.onChange((why) => {
+      changes.push(why);
+      waiters.splice(0).forEach((w) => w());
+    });
+    await s.start();
+    changes.length = 0;
+    const next = () => new Promise<void>((r) => waiters.push(r));
+    // status-only write to the DNSEndpoint, then a Service status change: only the latter signals
+    const seen = next();
+    await fetch(`${api.url}/apis/externaldns.k8s.io/v1alpha1/namespaces/default/dnsendpoints/e/status`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ status: { observedGeneration: 1 } }),
+    });
+    api.apply({ ...svc('a'), status: { loadBalancer: { ingress: [{ ip: '203.0.113.9' }] } } });
+    await seen;
+    expect(changes).toEqual(['Service default/a changed']);
+    const del = next();
+    api.remove(dnsEndpoint('e'));
+    await del;
+    expect(changes).toEqual(['Service default/a changed', 'DNSEndpoint default/e deleted']);
+  });
+
+  it('retries a failing list and recovers a dropped watch', async () => {
+    api.apply(svc('a'));
+    api.failNext('GET', /\/api\/v1\/services$/, 503, 2);
+    const s = source({ sources: ['service'] });
+    await s.start();
+    expect(names(s)).toEqual(['Service default/a']);
+    const waiters: (() => void)[] = [];
+    s.onChange(() => waiters.splice(0).forEach((w) => w()));
+    const changed = new Promise<void>((r) => waiters.push(r));
+    api.dropWatches();
+    api.apply(svc('c'));
+    await changed;
+    expect(names(s)).toEqual(['Service default/a', 'Service default/c']);
+  });
+});
