@@ -6,7 +6,7 @@
 import { extract, sourceOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import { describeRef, isRecord, type KubeObject } from '../core/objects.js';
-import { denialMessage, evaluate, newClaimsOnly, type EvaluateOptions, type RuleContext, type RuleId, type Violation } from '../core/rules/index.js';
+import { denialMessage, evaluate, formatViolation, newClaimsOnly, type EvaluateOptions, type RuleContext, type RuleId, type Violation } from '../core/rules/index.js';
 import { outOfScope, type ObjectFilter } from '../core/setup.js';
 import type { AdmissionRequest } from './review.js';
 
@@ -90,6 +90,13 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
   const opts: EvaluateOptions = { deniable, warnOnly: ctx.warnOnly };
   const ruleCtx = ctx.ruleContext();
   const verdict = evaluate(x, ruleCtx, opts);
+  if (oldX && oldX.claims.length) {
+    // what would be denied on CREATE but is kept on UPDATE, said as a warning so it gets fixed some day
+    const kept = new Set(verdict.violations.map((v) => `${v.hostname}|${v.rule}|${v.message}`));
+    for (const v of evaluate(x, ruleCtx, { warnOnly: ctx.warnOnly }).violations) {
+      if (!kept.has(`${v.hostname}|${v.rule}|${v.message}`)) verdict.warnings.push(`${formatViolation(v)} (not denied: the object already had this hostname before this update)`);
+    }
+  }
 
   const own = ctx.ownership();
   if (own.state === 'stale' && !verdict.skipped) {

@@ -23,6 +23,7 @@ export class OwnershipCache {
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<boolean>;
   private queued?: Promise<boolean>;
+  private loadWaiters: (() => void)[] = [];
   private closed = false;
   private lastError?: string;
   private readonly now: () => number;
@@ -68,6 +69,7 @@ export class OwnershipCache {
       if (this.closed) return false;
       this.index = index;
       this.lastError = undefined;
+      for (const f of this.loadWaiters.splice(0)) f();
       this.opts.logger.debug({ provider: this.opts.provider, names: index.size, ms: this.now() - started }, 'ownership refreshed');
       this.opts.onRefresh?.(true, index);
       return true;
@@ -77,6 +79,12 @@ export class OwnershipCache {
       this.opts.onRefresh?.(false);
       return false;
     }
+  }
+
+  /** Resolves once the first load has succeeded (or the cache is closed). */
+  whenLoaded(): Promise<void> {
+    if (this.index || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.loadWaiters.push(resolve));
   }
 
   get loaded(): boolean {
@@ -100,5 +108,6 @@ export class OwnershipCache {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    for (const f of this.loadWaiters.splice(0)) f();
   }
 }

@@ -38,6 +38,8 @@ export interface Webhook {
   tls: TlsReloader;
   /** Re-reads ownership now (the reconciler calls this when it has written records). */
   refreshNow: () => Promise<boolean>;
+  /** Reviews being answered right now. */
+  inFlight: () => number;
   /** Why the webhook is not ready ([] when ready). */
   readiness: () => string[];
   /** Graceful stop: no new connections, in-flight reviews finish, then everything closes. */
@@ -147,6 +149,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
     tls,
     refreshNow: () => (ownership ? ownership.refreshNow() : Promise.resolve(false)),
     readiness,
+    inFlight: app.inFlight,
     close: () =>
       (closing ??= (async () => {
         tls.stop();

@@ -1,0 +1,107 @@
+/** Shared by the webhook tests: certificates from `zoneguard certs`, a config, an HTTPS client. */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allFlags } from '../../cli/flags.js';
+import { certsFromConfig } from '../../cli/commands/certs.js';
+import { resolveConfig, type Config } from '../../core/config.js';
+import { silentLogger } from '../../core/log.js';
+import { startWebhook, type Webhook, type WebhookDeps } from '../../webhook/run.js';
+import type { AdmissionReview } from '../../webhook/review.js';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+export const ZONE_FILE = join(ROOT, 'examples/zones/example.com.zone');
+
+export function configFor(command: string, cli: Record<string, unknown>): Config {
+  const specs = allFlags.filter((f) => !f.commands || f.commands.includes(command));
+  return resolveConfig(specs, { cli, env: {} });
+}
+
+export interface CertDir {
+  dir: string;
+  ca: string;
+  caBundle: string;
+}
+
+/** Runs the `zoneguard certs` command's function into a fresh (or the given) directory. */
+export function makeCerts(dir = mkdtempSync(join(tmpdir(), 'zoneguard-certs-'))): CertDir {
+  const { certs } = certsFromConfig(configFor('certs', { out: dir, 'service-name': 'zoneguard-webhook', 'service-namespace': 'zoneguard', 'dns-name': ['localhost', '127.0.0.1'] }));
+  return { dir, ca: certs.caPem, caBundle: certs.caBundle };
+}
+
+/** The policy the end-to-end tests run with: example.com, the examples' zone, owner cluster-a. */
+export const POLICY = {
+  provider: 'inmemory',
+  'inmemory-zone-file': [`example.com=${ZONE_FILE}`],
+  'domain-filter': ['example.com'],
+  'public-zone': ['example.com'],
+  'txt-owner-id': 'cluster-a',
+  'min-ttl': '60',
+};
+
+export async function startTestWebhook(certs: CertDir, extra: Record<string, unknown> = {}, deps: Partial<WebhookDeps> = {}): Promise<Webhook> {
+  const cfg = configFor('webhook', {
+    'listen-address': '127.0.0.1:0',
+    'tls-cert-file': join(certs.dir, 'tls.crt'),
+    'tls-private-key-file': join(certs.dir, 'tls.key'),
+    ...POLICY,
+    ...extra,
+  });
+  return startWebhook(cfg, { logger: silentLogger(), env: {}, ...deps });
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** An HTTPS client that trusts only the given CA, with keep-alive (as kube-apiserver calls webhooks). */
+export function client(url: string, ca: string | (() => string), agentOpts: { keepAlive?: boolean } = { keepAlive: true }) {
+  const agent = new Agent({ keepAlive: agentOpts.keepAlive ?? true, maxSockets: 16 });
+  const send = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        `${url}${path}`,
+        { method, agent, ca: typeof ca === 'function' ? ca() : ca, servername: 'localhost', headers: { 'content-type': 'application/json', ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return {
+    agent,
+    get: (path: string) => send('GET', path),
+    post: (path: string, body: string | Buffer, headers?: Record<string, string>) => send('POST', path, body, headers),
+    review: async (review: unknown) => {
+      const r = await send('POST', '/validate', typeof review === 'string' ? review : JSON.stringify(review));
+      return { ...r, review: r.body as AdmissionReview };
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export function fixture(name: string): AdmissionReview & { request: { uid: string; [k: string]: unknown } } {
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+}
+
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+}
