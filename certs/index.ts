@@ -3,6 +3,7 @@
  * kubernetes.io/tls Secret holds (ca.crt, tls.crt, tls.key), plus the caBundle for the
  * ValidatingWebhookConfiguration.
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCa } from './ca.js';
@@ -33,7 +34,10 @@ export interface WebhookCerts {
 export function makeWebhookCerts(opts: WebhookCertOptions): WebhookCerts {
   const now = opts.now ?? new Date();
   const dnsNames = serviceDnsNames(opts.serviceName, opts.serviceNamespace, opts.extraDnsNames);
-  const ca = createCa({ commonName: `zoneguard-webhook-ca-${now.toISOString().slice(0, 10)}`, validityMs: opts.caValidityMs, now });
+  // a unique name per CA: during a rotation the caBundle holds two CAs, and a verifier picks the
+  // issuer by name first (two CAs named alike made the new leaf fail with "signature failure")
+  const commonName = `zoneguard-webhook-ca-${now.toISOString().slice(0, 10)}-${randomBytes(4).toString('hex')}`;
+  const ca = createCa({ commonName, validityMs: opts.caValidityMs, now });
   const serving = createServingCert(ca, { dnsNames, validityMs: opts.certValidityMs, now });
   return { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem, dnsNames, notAfter: serving.notAfter, caBundle: Buffer.from(ca.certPem).toString('base64') };
 }

@@ -33,6 +33,8 @@ export function createServingCert(ca: CertificateAuthority, opts: { dnsNames: re
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
+    // names the signing key, so a verifier holding several CAs picks the right one (RFC 5280 §4.2.1.1)
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
     // type 2: dNSName, type 7: iPAddress (RFC 5280 §4.2.1.6); IPs let local runs use 127.0.0.1
     { name: 'subjectAltName', altNames: opts.dnsNames.map((value) => (IP_RE.test(value) ? { type: 7, ip: value } : { type: 2, value })) },
   ]);
