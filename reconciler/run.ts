@@ -21,6 +21,8 @@ import { Feedback, kubeFeedbackSink } from './status.js';
 import type { CommandContext } from '../cli/program.js';
 import { printPlanText } from '../cli/commands/plan.js';
 
+const ONCE_SOURCE_TIMEOUT_MS = 30_000;
+
 export interface ReconcileRunOptions {
   /** Stops a long-running reconcile (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
@@ -82,7 +84,23 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
     await opened.provider.close?.();
   };
 
-  for (const s of sources) await s.start();
+  // a long-running reconciler waits for the API server (failures are logged); --once gives up
+  const started = Promise.all(sources.map((s) => s.start())).catch(async (e: unknown) => {
+    // a bad manifest (InputError, exit 2): stop the informers that did start
+    await closeAll();
+    throw e;
+  });
+  if (once) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ONCE_SOURCE_TIMEOUT_MS)));
+    const r = await Promise.race([started, timedOut]);
+    clearTimeout(timer);
+    if (r === 'timeout') {
+      ctx.stderr.write(`zoneguard: reconcile failed: the sources did not finish their first read within ${ONCE_SOURCE_TIMEOUT_MS / 1000}s (is the API server reachable?)\n`);
+      await closeAll();
+      return 1;
+    }
+  } else await started;
   logger.info({ sources: sources.map((s) => s.name), provider: opened.provider.name, owner: opened.registry.ownerId, dryRun, once }, 'reconciler started');
 
   if (once) {

@@ -59,3 +59,11 @@ describe('zoneguard reconcile -f', () => {
     });
   }
 });
+
+describe('zoneguard reconcile input errors', () => {
+  it('exit 2 for a malformed manifest, before anything is applied', async () => {
+    const r = await run(['reconcile', '--once', '--kube-api', 'off', ...common.map((a) => (a === examples ? join(root, 'cli', 'fixtures', 'malformed.yaml') : a))]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/malformed\.yaml:\d+: malformed YAML/);
+  });
+});
