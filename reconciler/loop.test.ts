@@ -248,4 +248,36 @@ describe('reconciler loop', () => {
     t.source.set([]);
     expect(synced.length).toBe(n);
   });
+
+  it('resyncs every interval; with events off a change waits for the next resync', async () => {
+    const t = setup([]);
+    const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, intervalMs: 30, events: false });
+    const stamps: number[] = [];
+    let done!: () => void;
+    const three = new Promise<void>((res) => (done = res));
+    r.onSync(() => {
+      stamps.push(Date.now());
+      if (stamps.length === 1) t.source.set([ingress('app', 'app.example.com', '203.0.113.7')]);
+      if (stamps.length === 3) done();
+    });
+    r.start();
+    await three;
+    await r.stop();
+    expect(stamps[1] - stamps[0]).toBeGreaterThanOrEqual(25);
+    expect(await t.records()).toContain('app.example.com A 203.0.113.7');
+  });
+
+  it('a sync called while the loop runs does not stall the schedule', async () => {
+    const t = setup([]);
+    const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, intervalMs: 20 });
+    let n = 0;
+    let done!: () => void;
+    const enough = new Promise<void>((res) => (done = res));
+    r.onSync(() => ++n >= 6 && done());
+    r.start();
+    for (let i = 0; i < 3; i++) await r.sync();
+    await enough;
+    await r.stop();
+    expect(n).toBeGreaterThanOrEqual(6);
+  });
 });

@@ -156,7 +156,12 @@ export class Reconciler {
   private async tick(): Promise<void> {
     this.timer = undefined;
     this.nextAt = Infinity;
-    if (!this.active || this.running) return;
+    if (!this.active) return;
+    if (this.running) {
+      // a sync started outside the schedule (sync() called directly): run again after it
+      void this.running.then(() => this.schedule(Math.max(Date.now(), this.lastStart + this.minEvent)));
+      return;
+    }
     this.dirty = false;
     this.lastStart = Date.now();
     const r = await this.sync();
