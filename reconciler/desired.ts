@@ -65,15 +65,16 @@ export function desiredState(input: DesiredInput): DesiredState {
   }
 
   const ex: ExtractContext = { ...input.extractCtx, gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects) };
-  const items: { obj: KubeObject; x: Extraction; rank: string }[] = [];
-  for (const obj of input.objects) {
+  const items: { obj: KubeObject; x: Extraction; rank: string; index: number }[] = [];
+  for (let index = 0; index < input.objects.length; index++) {
+    const obj = input.objects[index];
     const source = sourceOf(obj);
     if (!source) continue;
     const x = extract(obj, ex);
     const why = input.filter && outOfScope(input.filter, obj, source);
     if (why && !x.skipped) x.skipped = why;
     const created = String((obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '');
-    items.push({ obj, x, rank: `${published.has(x.resource) ? 0 : 1}|${created}` });
+    items.push({ obj, x, rank: `${published.has(x.resource) ? 0 : 1}|${created}`, index });
   }
   // groups of objects admitted "at the same time", in admission order
   const groups = new Map<string, typeof items>();
@@ -86,27 +87,29 @@ export function desiredState(input: DesiredInput): DesiredState {
 
   const admitted = new ClaimIndex();
   const ctx: RuleContext = { ...input.ruleCtx, claims: admitted };
-  const outcomes: ObjectOutcome[] = [];
+  // outcomes in input order
+  const byIndex: (ObjectOutcome | undefined)[] = new Array(input.objects.length);
   for (const rank of ranks) {
     const group = groups.get(rank)!;
     // each member sees the objects admitted before it and the other members of its group
     for (const { x } of group) admitted.set(x);
-    for (const { obj, x } of group) {
+    const denied: Extraction[] = [];
+    for (const { obj, x, index } of group) {
       const mine = published.get(x.resource);
-      const verdict = evaluate(x, ctx, { ...input.evaluate, deniable: (c) => !mine?.names.has(c.hostname) });
-      if (verdict.skipped) {
-        outcomes.push({ obj, extraction: x, verdict, outcome: 'skipped', endpoints: [] });
-      } else if (verdict.allowed) {
-        outcomes.push({ obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) });
-      } else {
-        outcomes.push({ obj, extraction: x, verdict, outcome: 'rejected', endpoints: (mine?.records ?? []).map(keep) });
+      const verdict = evaluate(x, ctx, { ...input.evaluate, deniable: mine ? (c) => !mine.names.has(c.hostname) : undefined });
+      let out: ObjectOutcome;
+      if (verdict.skipped) out = { obj, extraction: x, verdict, outcome: 'skipped', endpoints: [] };
+      else if (verdict.allowed) out = { obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) };
+      else {
+        out = { obj, extraction: x, verdict, outcome: 'rejected', endpoints: (mine?.records ?? []).map(keep) };
+        denied.push(x);
       }
+      byIndex[index] = out;
     }
-    for (const o of outcomes.slice(outcomes.length - group.length)) if (o.outcome === 'rejected') admitted.remove(o.extraction.ref);
+    // only after the whole group: a denied member still counted against the others
+    for (const x of denied) admitted.remove(x.ref);
   }
-  // report in input order
-  const inputOrder = new Map(input.objects.map((o, i) => [o, i]));
-  outcomes.sort((a, b) => (inputOrder.get(a.obj) ?? 0) - (inputOrder.get(b.obj) ?? 0));
+  const outcomes = byIndex.filter((o): o is ObjectOutcome => o !== undefined);
   return { endpoints: outcomes.flatMap((o) => o.endpoints), outcomes };
 }
 

@@ -237,8 +237,14 @@ export class Reconciler {
     } catch (e) {
       throw new SyncStepError('records', e);
     }
-    const objects = o.sources.flatMap((s) => s.objects());
-    const live = new Set(o.sources.filter((s) => s.live).flatMap((s) => s.objects().map(keyOf)));
+    const objects: KubeObject[] = [];
+    const live = new Set<KubeObject>();
+    for (const s of o.sources) {
+      for (const obj of s.objects()) {
+        objects.push(obj);
+        if (s.live) live.add(obj);
+      }
+    }
     const desired = desiredState({
       objects,
       ruleCtx: { ...o.ruleCtx, ownership: new OwnershipIndex(snapshot) },
@@ -338,10 +344,10 @@ export class Reconciler {
   private readonly logged = new Set<string>();
 
   /** Events on the objects whose records changed or were refused, and DNSEndpoint status. */
-  private async tellKubernetes(desired: DesiredState, planned: PlanResult, live: Set<string>): Promise<void> {
+  private async tellKubernetes(desired: DesiredState, planned: PlanResult, live: Set<KubeObject>): Promise<void> {
     const fb = this.o.feedback!;
     const byResource = new Map<string, KubeObject>();
-    for (const out of desired.outcomes) if (live.has(keyOf(out.obj))) byResource.set(resourceLabel(out.obj), out.obj);
+    for (const out of desired.outcomes) if (live.has(out.obj)) byResource.set(resourceLabel(out.obj), out.obj);
     const objOf = (ep: Endpoint) => byResource.get(ep.labels[LabelKey.resource] ?? '');
     const c = planned.changes;
     const sends: Promise<void>[] = [];
@@ -366,7 +372,7 @@ export class Reconciler {
       conflictsOf.set(res, list);
     }
     for (const out of desired.outcomes) {
-      if (!live.has(keyOf(out.obj))) continue;
+      if (!live.has(out.obj)) continue;
       const isDnsEndpoint = out.obj.kind === 'DNSEndpoint';
       if (out.outcome === 'rejected') {
         const msg = out.verdict.violations.map((v) => `${formatViolation(v)} (fix: ${v.fix})`).join('; ');

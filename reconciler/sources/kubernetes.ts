@@ -145,7 +145,8 @@ export class KubernetesSource implements Source {
   readonly live = true;
   private readonly watched: Watched[] = [];
   private readonly listeners: ((why: string) => void)[] = [];
-  private readonly seen = new Map<string, string>();
+  /** Objects as they were last seen (JSON form, apiVersion/kind set), and what matters about them. */
+  private readonly cache = new Map<string, { obj: KubeObject; fingerprint: string }>();
   private stopped = false;
 
   constructor(private readonly opts: KubernetesSourceOptions) {
@@ -173,11 +174,14 @@ export class KubernetesSource implements Source {
 
   private changed(verb: 'add' | 'update' | 'delete', spec: KindSpec, o: KubernetesObject): void {
     const key = this.key(spec, o);
-    if (verb === 'delete') this.seen.delete(key);
+    if (verb === 'delete') this.cache.delete(key);
     else {
-      const fp = fingerprint(plain(o, spec), spec);
-      if (this.seen.get(key) === fp) return;
-      this.seen.set(key, fp);
+      const obj = plain(o, spec);
+      const fp = fingerprint(obj, spec);
+      const before = this.cache.get(key);
+      // always keep the newest object (a status-only write still changes what we compare with)
+      this.cache.set(key, { obj, fingerprint: fp });
+      if (before?.fingerprint === fp) return;
     }
     const why = `${spec.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''} ${verb === 'add' ? 'added' : verb === 'update' ? 'changed' : 'deleted'}`;
     for (const l of this.listeners) l(why);
@@ -225,10 +229,9 @@ export class KubernetesSource implements Source {
     );
   }
 
+  /** The informers' caches, as kept by the add/update/delete callbacks (no copy per sync). */
   objects(): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const w of this.watched) for (const o of w.informer.list()) out.push(plain(o, w.spec));
-    return out;
+    return [...this.cache.values()].map((c) => c.obj);
   }
 
   onChange(fn: (why: string) => void): void {

@@ -24,6 +24,7 @@ if (!existsSync(join(dist, 'plan.js'))) {
 const { newEndpoint } = await import(join(dist, 'endpoint.js'));
 const { DomainFilter } = await import(join(dist, 'domain-filter.js'));
 const { plan } = await import(join(dist, 'plan.js'));
+const distRoot = join(dist, '..');
 
 const OWNER = 'bench';
 const ZONE = 'bench.example.com';
@@ -80,6 +81,62 @@ function child(n) {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
+async function syncChild(n) {
+  const { InMemoryProvider } = await import(join(distRoot, 'core', 'providers', 'inmemory', 'index.js'));
+  const { TxtRegistry } = await import(join(distRoot, 'core', 'registry', 'txt-registry.js'));
+  const { Reconciler } = await import(join(distRoot, 'reconciler', 'loop.js'));
+  const { silentLogger } = await import(join(distRoot, 'core', 'log.js'));
+  const objects = [];
+  for (let i = 0; i < n; i++) {
+    objects.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: `app-${i}`, namespace: 'default', creationTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { rules: [{ host: `app-${i}.${ZONE}` }] },
+      status: { loadBalancer: { ingress: [{ ip: ip(i) }] } },
+    });
+  }
+  const provider = new InMemoryProvider({ zones: [ZONE] });
+  const registry = new TxtRegistry(provider, { ownerId: OWNER });
+  const domainFilter = new DomainFilter({ filters: ['example.com'] });
+  const source = { name: 'bench', live: false, start: async () => {}, stop: async () => {}, objects: () => objects, onChange: () => {} };
+  const r = new Reconciler({
+    registry,
+    sources: [source],
+    ruleCtx: { ownerId: OWNER, domainFilter, managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+    extractCtx: { ingressClasses: [], defaultTargets: [] },
+    policy: 'sync',
+    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+    domainFilter,
+    logger: silentLogger(),
+  });
+  const first = await r.sync();
+  if (!first.ok) throw first.error;
+  const peakFirst = process.resourceUsage().maxRSS / 1024;
+  const writes = provider.writes;
+  const steady = await r.sync();
+  if (!steady.ok) throw steady.error;
+  process.stdout.write(JSON.stringify({ n, firstMs: first.durationMs, steadyMs: steady.durationMs, peakRssMb: peakFirst, steadyWrites: provider.writes - writes, created: first.applied.create.length }) + '\n');
+}
+
+function syncRows(sizes) {
+  const self = fileURLToPath(import.meta.url);
+  const pad = (s, w) => s.padStart(w);
+  process.stdout.write(`\nwhole sync over N Ingresses (rules + plan + TXT registry + inmemory provider)\n`);
+  process.stdout.write(`${pad('objects', 8)} ${pad('first sync', 11)} ${pad('steady sync', 12)} ${pad('peak RSS', 9)}  provider writes in steady state\n`);
+  for (const n of sizes) {
+    const res = spawnSync(process.execPath, [self, '--sync-child', String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const line = res.stdout.split('\n').find((l) => l.startsWith('{'));
+    if (res.status !== 0 || !line) {
+      process.stderr.write(`bench:plan: sync of ${n} failed (exit ${res.status}):\n${res.stderr}\n`);
+      return 1;
+    }
+    const r = JSON.parse(line);
+    process.stdout.write(`${pad(r.n.toLocaleString('en'), 8)} ${pad(`${r.firstMs.toFixed(0)} ms`, 11)} ${pad(`${r.steadyMs.toFixed(0)} ms`, 12)} ${pad(`${r.peakRssMb.toFixed(0)} MB`, 9)}  ${r.steadyWrites} (first sync created ${r.created} records incl. TXT)\n`);
+  }
+  return 0;
+}
+
 function parent(sizes) {
   const self = fileURLToPath(import.meta.url);
   const rows = [];
@@ -109,8 +166,11 @@ function parent(sizes) {
 
 const args = process.argv.slice(2);
 const i = args.indexOf('--child');
+const j = args.indexOf('--sync-child');
 if (i >= 0) child(Number(args[i + 1]));
+else if (j >= 0) await syncChild(Number(args[j + 1]));
 else {
-  const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
-  process.exitCode = parent(sizes.length ? sizes : [1_000, 10_000, 100_000]);
+  const given = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const sizes = given.length ? given : [1_000, 10_000, 100_000];
+  process.exitCode = parent(sizes) || syncRows(sizes);
 }
