@@ -236,6 +236,22 @@ describe('reconcile through the Kubernetes API', () => {
     }
   });
 
+  it('honours --ingress-class and --annotation-filter (client side, with the rules)', async () => {
+    const withClass = (o: KubeObject, cls: string, annotations: Record<string, string> = {}) => ({ ...o, metadata: { ...o.metadata!, annotations }, spec: { ...(o.spec as object), ingressClassName: cls } });
+    api.apply(withClass(ingress('nginx', 'nginx.example.com', '203.0.113.1'), 'nginx'));
+    api.apply(withClass(ingress('traefik', 'traefik.example.com', '203.0.113.2'), 'traefik'));
+    api.apply(withClass(ingress('opted-out', 'out.example.com', '203.0.113.3'), 'nginx', { 'zoneguard.io/skip': 'true' }));
+    const run = await launch(api, { 'ingress-class': ['nginx'], 'annotation-filter': '!zoneguard.io/skip' });
+    try {
+      await until(run.reconciler, async () => run.provider.writes >= 1);
+      expect((await recordsOf(run.provider)).filter((r) => / A /.test(r))).toEqual(['nginx.example.com A 203.0.113.1']);
+      // skipped objects are not rejected: no Warning Events
+      expect(api.events().filter((e) => e.type === 'Warning')).toEqual([]);
+    } finally {
+      await run.stop();
+    }
+  });
+
   it('with --leader-elect only the leader reconciles; the other takes over when it stops', async () => {
     api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
     const le = {
