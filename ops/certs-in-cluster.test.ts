@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { main } from '../cli/main.js';
 import { ensureWebhookCerts, renewalReason, serviceDnsNames } from './certs-in-cluster.js';
-import { kubeApi } from './kube-api.js';
+import { kubeApi, kubeConfigFor } from './kube-api.js';
 
 const DAY = 24 * 3_600_000;
 const TOKEN = 'test-token';
@@ -114,7 +114,7 @@ beforeAll(async () => {
       kind: 'Config',
       'current-context': 'test',
       contexts: [{ name: 'test', context: { cluster: 'c', user: 'u', namespace: 'zoneguard' } }],
-      clusters: [{ name: 'c', cluster: { server: base } }],
+      clusters: [{ name: 'c', cluster: { server: base, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'u', user: { token: TOKEN } }],
     }),
   );
@@ -127,7 +127,7 @@ afterAll(async () => {
 
 beforeEach(() => resetStore());
 
-const api = () => kubeApi({ server: base, token: TOKEN, namespace: 'zoneguard' });
+const api = () => kubeApi(kubeConfigFor({ server: base, token: TOKEN, namespace: 'zoneguard' }));
 const opts = (now?: Date) => ({ webhookConfig: 'zoneguard', secretName: 'zoneguard-webhook-tls', secretNamespace: 'zoneguard', validityMs: 365 * DAY, renewBeforeMs: 30 * DAY, ...(now ? { now } : {}) });
 const secret = () => store.secrets.get('zoneguard/zoneguard-webhook-tls');
 const pem = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
@@ -205,7 +205,7 @@ describe('zoneguard certs-in-cluster', () => {
     const now = new Date('2030-01-01T00:00:00Z');
     await ensureWebhookCerts(api(), opts(now));
     // another renewal wrote the Secret between our read and our write: the API server says 409
-    const stale = kubeApi({ server: base, token: TOKEN });
+    const stale = kubeApi(kubeConfigFor({ server: base, token: TOKEN }));
     const raced = {
       ...stale,
       async request(method: string, path: string, body?: unknown, ct?: string) {

@@ -2,7 +2,8 @@
 import { num, str, type Config, type FlagSpec } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { CommandSpec } from '../cli/program.js';
-import { inClusterEndpoint, kubeApi, kubeconfigEndpoint } from './kube-api.js';
+import { kubeApi } from './kube-api.js';
+import { loadKubeConfig } from '../reconciler/kube.js';
 import { ensureWebhookCerts } from './certs-in-cluster.js';
 
 const CMD = ['certs-in-cluster'];
@@ -26,9 +27,7 @@ export const certsInClusterCommand: CommandSpec = {
   description: "create or renew the webhook's serving certificate Secret and patch the caBundle of its ValidatingWebhookConfiguration",
   check,
   async run(cfg, ctx) {
-    const kubeconfig = str(cfg, 'kubeconfig');
-    const ep = kubeconfig ? kubeconfigEndpoint(kubeconfig) : inClusterEndpoint(ctx.env);
-    const api = kubeApi(ep);
+    const api = kubeApi(loadKubeConfig(str(cfg, 'kubeconfig'), ctx.env));
     const namespace = str(cfg, 'secretNamespace') || api.namespace;
     if (!namespace) throw new ConfigError('secret-namespace', 'cannot tell the namespace from the credentials; give --secret-namespace');
     const r = await ensureWebhookCerts(api, {

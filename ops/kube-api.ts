@@ -1,14 +1,12 @@
 /**
- * The few Kubernetes REST calls the certificate job and `doctor --kubeconfig` make, over
- * node:https. A full client is not needed for a handful of get/list/create/update/patch calls, and
- * @kubernetes/client-node 2.x cannot be loaded on Node 20 (its undici needs zlib's zstd, Node 22+).
- * Credentials: in-cluster (service account token, CA, KUBERNETES_SERVICE_HOST) or a kubeconfig
- * with a token or a client certificate.
+ * The few Kubernetes REST calls the certificate job and `doctor --kubeconfig` make. Credentials and
+ * TLS come from @kubernetes/client-node's KubeConfig (kubeconfig files with every auth method it
+ * supports, or the in-cluster service account); the calls themselves are plain JSON over
+ * node:https, since a typed client per kind is not needed for a handful of get/list/patch calls.
  */
-import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import YAML from 'yaml';
+import { KubeConfig } from '@kubernetes/client-node';
 
 export interface KubeResponse {
   status: number;
@@ -21,82 +19,47 @@ export interface KubeApi {
   request(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
 }
 
-interface Endpoint {
-  server: string;
-  ca?: Buffer;
-  token?: string;
-  cert?: Buffer;
-  key?: Buffer;
-  insecure?: boolean;
-  namespace?: string;
+/** A KubeConfig for one server and bearer token (tests, and callers that already hold a token). */
+export function kubeConfigFor(opts: { server: string; token?: string; namespace?: string; insecure?: boolean }): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    // client-node accepts a plain-http server only with skipTLSVerify (there is no TLS to verify)
+    clusters: [{ name: 'c', server: opts.server, skipTLSVerify: opts.insecure ?? opts.server.startsWith('http:') }],
+    users: [{ name: 'u', ...(opts.token ? { token: opts.token } : {}) }],
+    contexts: [{ name: 'ctx', cluster: 'c', user: 'u', ...(opts.namespace ? { namespace: opts.namespace } : {}) }],
+    currentContext: 'ctx',
+  });
+  return kc;
 }
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-export function inClusterEndpoint(env: Record<string, string | undefined>, dir = SA_DIR): Endpoint {
-  const host = env.KUBERNETES_SERVICE_HOST;
-  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
-  if (!host) throw new Error('not running in a cluster (KUBERNETES_SERVICE_HOST is not set); give --kubeconfig');
-  const read = (f: string) => readFileSync(`${dir}/${f}`);
-  return {
-    server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    ca: read('ca.crt'),
-    token: read('token').toString('utf8').trim(),
-    namespace: read('namespace').toString('utf8').trim(),
-  };
-}
-
-type Named<T> = { name: string } & T;
-
-export function kubeconfigEndpoint(path: string): Endpoint {
-  const doc = YAML.parse(readFileSync(path, 'utf8')) as {
-    'current-context'?: string;
-    contexts?: Named<{ context: { cluster: string; user: string; namespace?: string } }>[];
-    clusters?: Named<{ cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string; 'insecure-skip-tls-verify'?: boolean } }>[];
-    users?: Named<{ user: { token?: string; 'client-certificate-data'?: string; 'client-key-data'?: string; 'client-certificate'?: string; 'client-key'?: string } }>[];
-  };
-  const ctx = doc.contexts?.find((c) => c.name === doc['current-context']) ?? doc.contexts?.[0];
-  if (!ctx) throw new Error(`${path}: no context`);
-  const cluster = doc.clusters?.find((c) => c.name === ctx.context.cluster)?.cluster;
-  const user = doc.users?.find((u) => u.name === ctx.context.user)?.user ?? {};
-  if (!cluster?.server) throw new Error(`${path}: context ${ctx.name} has no cluster server`);
-  const b64 = (s?: string) => (s ? Buffer.from(s, 'base64') : undefined);
-  const file = (p?: string) => (p ? readFileSync(p) : undefined);
-  return {
-    server: cluster.server.replace(/\/$/, ''),
-    ca: b64(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']),
-    insecure: cluster['insecure-skip-tls-verify'] === true,
-    token: user.token,
-    cert: b64(user['client-certificate-data']) ?? file(user['client-certificate']),
-    key: b64(user['client-key-data']) ?? file(user['client-key']),
-    namespace: ctx.context.namespace,
-  };
-}
-
-export function kubeApi(ep: Endpoint): KubeApi {
-  const base = new URL(ep.server);
+export function kubeApi(kc: KubeConfig): KubeApi {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the current kubeconfig context has no cluster');
+  const base = new URL(cluster.server);
   const secure = base.protocol === 'https:';
+  const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace || undefined;
   return {
-    namespace: ep.namespace,
-    request(method, path, body, contentType = 'application/json') {
+    namespace,
+    async request(method, path, body, contentType = 'application/json') {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (ep.token) headers.authorization = `Bearer ${ep.token}`;
-      if (payload) {
-        headers['content-type'] = contentType;
-        headers['content-length'] = String(payload.length);
-      }
-      const opts = {
+      const opts: RequestOptions & { headers: Record<string, string> } = {
         method,
         hostname: base.hostname.replace(/^\[|\]$/g, ''),
         port: base.port || (secure ? 443 : 80),
         path: `${base.pathname.replace(/\/$/, '')}${path}`,
-        headers,
+        headers: { accept: 'application/json' },
         timeout: 15_000,
-        ...(secure ? { ca: ep.ca, cert: ep.cert, key: ep.key, rejectUnauthorized: !ep.insecure, minVersion: 'TLSv1.2' as const } : {}),
       };
+      // client-node adds the token, client certificate, CA and exec/OIDC credentials
+      await kc.applyToHTTPSOptions(opts);
+      // a plain-http server (local test API servers, kubectl proxy) takes no TLS agent
+      if (!secure) delete opts.agent;
+      if (payload) {
+        opts.headers['content-type'] = contentType;
+        opts.headers['content-length'] = String(payload.length);
+      }
       return new Promise((resolve, reject) => {
-        const req = (secure ? httpsRequest : httpRequest)(opts, (res) => {
+        const req = (secure ? httpsRequest : httpRequest)(secure ? { ...opts, minVersion: 'TLSv1.2' } : opts, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {

@@ -17,7 +17,8 @@ import { gatherEvidence } from '../../core/doctor/gather.js';
 import type { DoctorSettings, SourcedObject } from '../../core/doctor/types.js';
 import type { CommandSpec } from '../program.js';
 import { readClusterObjects } from '../../core/doctor/cluster.js';
-import { kubeApi, kubeconfigEndpoint } from '../../ops/kube-api.js';
+import { kubeApi } from '../../ops/kube-api.js';
+import { loadKubeConfig } from '../../reconciler/kube.js';
 
 export function doctorSettingsFrom(cfg: Config): DoctorSettings {
   return {
@@ -49,7 +50,7 @@ export const doctorCommand: CommandSpec = {
     if (files.length) objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
     if (kubeconfig) {
       try {
-        const api = kubeApi(kubeconfigEndpoint(kubeconfig));
+        const api = kubeApi(loadKubeConfig(kubeconfig, ctx.env));
         const read = await readClusterObjects((path) => api.request('GET', path), `cluster (${kubeconfig})`);
         objects = [...(objects ?? []), ...read.objects];
         notes.push(...read.notes);

@@ -247,7 +247,7 @@ describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
       YAML.stringify({
         'current-context': 't',
         contexts: [{ name: 't', context: { cluster: 'c', user: 'u' } }],
-        clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${(api.address() as AddressInfo).port}` } }],
+        clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, 'insecure-skip-tls-verify': true } }],
         users: [{ name: 'u', user: { token: 'doctor-token' } }],
       }),
     );
