@@ -139,7 +139,9 @@ export class Reconciler {
     if (!this.active || this.o.events === false) return;
     this.o.logger.debug({ why }, 'change observed');
     if (this.running) {
+      // the sync in flight may have read the objects before this change: sync again after it
       this.dirty = true;
+      void this.running.then(() => this.trigger(why));
       return;
     }
     this.schedule(Math.max(Date.now(), this.lastStart + this.minEvent, this.backoffUntil));
