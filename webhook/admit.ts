@@ -61,6 +61,37 @@ function completed(obj: Record<string, unknown>, req: AdmissionRequest): KubeObj
   return o;
 }
 
+/** Deeper than any Service, Ingress, DNSEndpoint or HTTPRoute a user writes. */
+export const MAX_OBJECT_DEPTH = 64;
+
+/**
+ * What the API server's own validation guarantees for these kinds but a hand-made review may not:
+ * bounded nesting, and labels/annotations as maps of strings (the extractors read them as text).
+ */
+function shapeProblem(obj: unknown, where: string): string | undefined {
+  const stack: [unknown, number][] = [[obj, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_OBJECT_DEPTH) return `${where} is nested more than ${MAX_OBJECT_DEPTH} levels deep`;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  const meta = (obj as KubeObject).metadata;
+  if (meta === undefined) return undefined;
+  if (!isRecord(meta)) return `${where}.metadata is not an object`;
+  for (const field of ['labels', 'annotations', 'name', 'namespace'] as const) {
+    const m = meta[field];
+    if (m === undefined || m === null) continue;
+    if (field === 'name' || field === 'namespace') {
+      if (typeof m !== 'string') return `${where}.metadata.${field} is not a string`;
+      continue;
+    }
+    if (!isRecord(m)) return `${where}.metadata.${field} is not a map of strings`;
+    for (const [k, val] of Object.entries(m)) if (typeof val !== 'string') return `${where}.metadata.${field}["${k.slice(0, 80)}"] is not a string`;
+  }
+  return undefined;
+}
+
 function objectProblem(kind: string, what: string): AdmissionVerdict {
   return {
     allowed: false,
@@ -77,6 +108,12 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
   // status and other subresources never change the hostnames an object asks for
   if (req.subResource) return { allowed: true, kind, warnings: [], violations: [], skipped: `subresource ${req.subResource}` };
   if (!isRecord(req.object)) return objectProblem(kind, `request.object is ${req.object === undefined || req.object === null ? 'missing' : `a ${Array.isArray(req.object) ? 'list' : typeof req.object}, not an object`}`);
+  const shape = shapeProblem(req.object, 'request.object');
+  if (shape) return objectProblem(kind, shape);
+  if (req.operation === 'UPDATE' && req.oldObject != null) {
+    const oldShape = shapeProblem(req.oldObject, 'request.oldObject');
+    if (oldShape) return objectProblem(kind, oldShape);
+  }
   const obj = completed(req.object, req);
   const source = sourceOf(obj);
   if (!source) return { allowed: true, kind, warnings: [], violations: [], skipped: `${String(obj.apiVersion)} ${String(obj.kind)} is not a kind zoneguard reads` };
