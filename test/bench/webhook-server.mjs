@@ -1,0 +1,43 @@
+// Child process of webhook.mjs: serves either the real webhook or a no-op node:https handler with
+// the same TLS settings, prints {"port": N} on stdout, and runs until killed.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import { allFlags } from '../../dist/cli/flags.js';
+import { resolveConfig } from '../../dist/core/config.js';
+import { newEndpoint } from '../../dist/core/endpoint.js';
+import { silentLogger } from '../../dist/core/log.js';
+import { OwnershipIndex } from '../../dist/core/ownership.js';
+import { startWebhook } from '../../dist/webhook/run.js';
+import { TLS_OPTIONS } from '../../dist/webhook/tls-reload.js';
+
+const [mode, certDir, namesArg] = process.argv.slice(2);
+const names = Number(namesArg ?? 0);
+
+if (mode === 'noop') {
+  const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'x', allowed: true } });
+  const server = createServer({ ...TLS_OPTIONS, cert: readFileSync(join(certDir, 'tls.crt')), key: readFileSync(join(certDir, 'tls.key')) }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n'));
+} else {
+  // an ownership index of `names` names owned by another cluster, as a provider would return
+  const records = [];
+  for (let i = 0; i < names; i++) records.push(newEndpoint(`host-${i}.example.com`, 'A', ['192.0.2.1'], undefined, { owner: i % 2 ? 'cluster-b' : 'cluster-a' }));
+  const index = new OwnershipIndex({ records, claims: [] });
+  const specs = allFlags.filter((f) => !f.commands || f.commands.includes('webhook'));
+  const cfg = resolveConfig(specs, {
+    cli: { 'listen-address': '127.0.0.1:0', 'tls-cert-file': join(certDir, 'tls.crt'), 'tls-private-key-file': join(certDir, 'tls.key'), 'domain-filter': ['example.com'], 'txt-owner-id': 'cluster-a', 'public-zone': ['example.com'] },
+    env: {},
+  });
+  const wh = await startWebhook(cfg, { logger: silentLogger(), env: {}, loadOwnership: async () => new OwnershipIndex({ records, claims: [] }, Date.now()) });
+  await wh.ownership.whenLoaded();
+  void index;
+  process.stdout.write(JSON.stringify({ port: wh.port, names: wh.ownership.current().size }) + '\n');
+  process.on('SIGTERM', () => void wh.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,119 @@
+// npm run bench:webhook — the real webhook vs a no-op node:https handler (same TLS settings, same
+// certificate, keep-alive), each in its own process, driven by autocannon from this one; then a
+// fixed 1,000 req/s run against the webhook holding an ownership index of 100,000 names.
+// BENCH_DURATION (seconds, default 10) and BENCH_CONNECTIONS (default 16) tune it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import autocannon from 'autocannon';
+import { makeWebhookCerts, writeCertFiles } from '../../dist/certs/index.js';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const NAMES = 100_000;
+const here = new URL('.', import.meta.url).pathname;
+
+const certDir = mkdtempSync(join(tmpdir(), 'zoneguard-bench-'));
+const certs = makeWebhookCerts({ serviceName: 'zoneguard-webhook', serviceNamespace: 'zoneguard', extraDnsNames: ['localhost', '127.0.0.1'], certValidityMs: 86_400_000, caValidityMs: 86_400_000 });
+writeCertFiles(certDir, certs);
+
+// a review as kube-apiserver sends it: an Ingress with two hosts, one owned by us, one new
+const review = JSON.stringify({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: {
+    uid: '0b9b5c1e-7d3a-4a8e-9c51-4f0c2f7d9a10',
+    kind: { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' },
+    resource: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' },
+    name: 'shop',
+    namespace: 'default',
+    operation: 'CREATE',
+    userInfo: { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+    object: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop', namespace: 'default', annotations: { 'external-dns.alpha.kubernetes.io/ttl': '300' } },
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'host-2.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }, { host: 'new-shop.example.com' }] },
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+    },
+    oldObject: null,
+    dryRun: false,
+  },
+});
+
+async function startServer(mode) {
+  const child = spawn(process.execPath, [join(here, 'webhook-server.mjs'), mode, certDir, String(NAMES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await once(child.stdout, 'data');
+  const info = JSON.parse(String(line).split('\n')[0]);
+  return { ...info, child, url: `https://127.0.0.1:${info.port}/validate` };
+}
+
+function cannon(url, opts = {}) {
+  return autocannon({ url, method: 'POST', body: review, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, pipelining: 1, duration: DURATION, servername: 'localhost', ...opts });
+}
+
+/** Fixed-rate load with per-request timing in microseconds (autocannon's histogram is in whole ms). */
+async function fixedRate(port, rate, seconds) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const lat = [];
+  let errors = 0;
+  const send = () =>
+    new Promise((resolve) => {
+      const t0 = process.hrtime.bigint();
+      const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', agent, ca: certs.caPem, servername: 'localhost', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(review) } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          else errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => (errors++, resolve()));
+      req.end(review);
+    });
+  // warm the connections up first
+  await Promise.all(Array.from({ length: 8 }, send));
+  lat.length = 0;
+  const total = rate * seconds;
+  const start = performance.now();
+  const pending = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(send());
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const elapsed = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  const q = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
+  return { sent: total, achieved: total / elapsed, errors, p50: q(50), p90: q(90), p99: q(99), max: lat[lat.length - 1] };
+}
+
+const fmt = (n, d = 2) => Number(n).toFixed(d);
+const noop = await startServer('noop');
+const webhook = await startServer('webhook');
+try {
+  console.log(`zoneguard webhook benchmark: ${CONNECTIONS} keep-alive connections, ${DURATION}s per run, node ${process.version}, ownership index ${webhook.names} names`);
+  // warm-up (JIT, TLS sessions)
+  await cannon(noop.url, { duration: 2 });
+  await cannon(webhook.url, { duration: 2 });
+  const n = await cannon(noop.url);
+  const w = await cannon(webhook.url);
+  for (const [name, r] of [['no-op node:https', n], ['zoneguard webhook', w]]) {
+    console.log(`${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
+  }
+  console.log(`throughput ratio webhook / no-op: ${fmt(w.requests.average / n.requests.average)} (target >= 0.80)`);
+
+  const a = await cannon(webhook.url, { connections: 16, overallRate: 1000 });
+  console.log(`fixed 1,000 req/s (autocannon):  ${fmt(a.requests.average, 0)} req/s   p50 ${a.latency.p50} ms   p99 ${a.latency.p99} ms   errors ${a.errors}`);
+  const f = await fixedRate(webhook.port, 1000, DURATION);
+  console.log(`fixed 1,000 req/s (hrtime):      ${fmt(f.achieved, 0)} req/s   p50 ${fmt(f.p50, 3)} ms   p90 ${fmt(f.p90, 3)} ms   p99 ${fmt(f.p99, 3)} ms   max ${fmt(f.max, 1)} ms   errors ${f.errors}   (target p99 <= 2 ms)`);
+} finally {
+  noop.child.kill('SIGTERM');
+  webhook.child.kill('SIGTERM');
+}
