@@ -6,8 +6,8 @@
 import { num, str, bool, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { OwnershipIndex } from '../core/ownership.js';
-import { openProvider, readOwnership } from '../core/providers/open.js';
+import { OwnershipIndex } from '../core/ownership.js';
+import { openProvider } from '../core/providers/open.js';
 import type { RuleId } from '../core/rules/index.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';
 import type { AdmitContext, OwnershipState, StalePolicy } from './admit.js';
@@ -76,7 +76,8 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   let load = deps.loadOwnership;
   if (!load) {
     const opened = await openProvider(cfg, logger, deps.env);
-    if (opened) load = () => readOwnership(opened.registry);
+    // built in slices: a refresh of a large zone never stalls the reviews being answered
+    if (opened) load = async () => OwnershipIndex.build(await opened.registry.snapshot());
   }
   let ownership: OwnershipCache | undefined;
   let metrics: WebhookMetrics | undefined = undefined;

@@ -29,15 +29,13 @@ if (mode === 'noop') {
   // an ownership index of `names` names owned by another cluster, as a provider would return
   const records = [];
   for (let i = 0; i < names; i++) records.push(newEndpoint(`host-${i}.example.com`, 'A', ['192.0.2.1'], undefined, { owner: i % 2 ? 'cluster-b' : 'cluster-a' }));
-  const index = new OwnershipIndex({ records, claims: [] });
   const specs = allFlags.filter((f) => !f.commands || f.commands.includes('webhook'));
   const cfg = resolveConfig(specs, {
-    cli: { 'listen-address': '127.0.0.1:0', 'tls-cert-file': join(certDir, 'tls.crt'), 'tls-private-key-file': join(certDir, 'tls.key'), 'domain-filter': ['example.com'], 'txt-owner-id': 'cluster-a', 'public-zone': ['example.com'] },
+    cli: { 'ownership-refresh': process.env.BENCH_REFRESH ?? '30s', 'max-ownership-age': '1h', 'listen-address': '127.0.0.1:0', 'tls-cert-file': join(certDir, 'tls.crt'), 'tls-private-key-file': join(certDir, 'tls.key'), 'domain-filter': ['example.com'], 'txt-owner-id': 'cluster-a', 'public-zone': ['example.com'] },
     env: {},
   });
-  const wh = await startWebhook(cfg, { logger: silentLogger(), env: {}, loadOwnership: async () => new OwnershipIndex({ records, claims: [] }, Date.now()) });
+  const wh = await startWebhook(cfg, { logger: silentLogger(), env: {}, loadOwnership: () => OwnershipIndex.build({ records, claims: [] }) });
   await wh.ownership.whenLoaded();
-  void index;
   process.stdout.write(JSON.stringify({ port: wh.port, names: wh.ownership.current().size }) + '\n');
   process.on('SIGTERM', () => void wh.close().then(() => process.exit(0)));
 }

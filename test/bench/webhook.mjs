@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import autocannon from 'autocannon';
 import { makeWebhookCerts, writeCertFiles } from '../../dist/certs/index.js';
 
@@ -45,9 +44,18 @@ const review = JSON.stringify({
 });
 
 async function startServer(mode) {
-  const child = spawn(process.execPath, [join(here, 'webhook-server.mjs'), mode, certDir, String(NAMES)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = await once(child.stdout, 'data');
-  const info = JSON.parse(String(line).split('\n')[0]);
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), join(here, 'webhook-server.mjs'), mode, certDir, String(NAMES)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_REFRESH: mode === 'webhook' ? (process.env.BENCH_REFRESH ?? '30s') : '' } });
+  // the first line starting with {"port" (node options such as --trace-gc print to stdout too)
+  const info = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.startsWith('{"port"'));
+      if (line) resolve(JSON.parse(line));
+      if (process.env.BENCH_NODE_OPTIONS) process.stderr.write(d);
+    });
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
   return { ...info, child, url: `https://127.0.0.1:${info.port}/validate` };
 }
 
@@ -99,6 +107,8 @@ const noop = await startServer('noop');
 const webhook = await startServer('webhook');
 try {
   console.log(`zoneguard webhook benchmark: ${CONNECTIONS} keep-alive connections, ${DURATION}s per run, node ${process.version}, ownership index ${webhook.names} names`);
+  const only = process.env.BENCH_ONLY;
+  if (only !== 'fixed') {
   // warm-up (JIT, TLS sessions)
   await cannon(noop.url, { duration: 2 });
   await cannon(webhook.url, { duration: 2 });
@@ -108,6 +118,7 @@ try {
     console.log(`${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
   }
   console.log(`throughput ratio webhook / no-op: ${fmt(w.requests.average / n.requests.average)} (target >= 0.80)`);
+  }
 
   const a = await cannon(webhook.url, { connections: 16, overallRate: 1000 });
   console.log(`fixed 1,000 req/s (autocannon):  ${fmt(a.requests.average, 0)} req/s   p50 ${a.latency.p50} ms   p99 ${a.latency.p99} ms   errors ${a.errors}`);
