@@ -1,3 +1,4 @@
+/* global process */
 // Child process of webhook.mjs: serves either the real webhook or a no-op node:https handler with
 // the same TLS settings, prints {"port": N} on stdout, and runs until killed.
 import { readFileSync } from 'node:fs';

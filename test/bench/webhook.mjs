@@ -1,3 +1,4 @@
+/* global process, console, Buffer, URL, performance, setTimeout */
 // npm run bench:webhook — the real webhook vs a no-op node:https handler (same TLS settings, same
 // certificate, keep-alive), each in its own process, driven by autocannon from this one; then a
 // fixed 1,000 req/s run against the webhook holding an ownership index of 100,000 names.

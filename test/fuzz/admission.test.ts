@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Webhook } from '../../webhook/run.js';
 import { client, fixture, fixtureNames, makeCerts, startTestWebhook } from '../webhook/harness.js';
 
-// eslint-disable-next-line no-restricted-properties -- test knob, not configuration
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
@@ -162,6 +161,7 @@ describe('fuzz: AdmissionReviews over HTTPS', () => {
         }
         if (res.response.warnings !== undefined) {
           expect(Array.isArray(res.response.warnings)).toBe(true);
+          // eslint-disable-next-line no-control-regex -- warnings must carry no control characters
           for (const w of res.response.warnings as unknown[]) expect(w).toMatch(/^[^\u0000-\u001f]*$/);
         }
       }),
