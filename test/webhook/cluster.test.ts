@@ -108,6 +108,7 @@ describe('duplicates in the cluster (informers against a local API server)', () 
       const r = await c.review(ingressReview('second', 'team-b', 'taken.example.com'));
       expect(r.review.response?.allowed).toBe(true);
       expect(r.review.response?.warnings).toEqual(['taken.example.com: duplicate: also claimed by Ingress team-a/first']);
+      expect(await wh.metrics.registry.getSingleMetricAsString('zoneguard_admission_rule_findings_total')).toContain('{kind="Ingress",operation="CREATE",rule="duplicate",decision="warned"} 1');
     } finally {
       c.close();
       await wh.close();
