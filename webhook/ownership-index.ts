@@ -3,13 +3,45 @@
  * background every --ownership-refresh and on demand (refreshNow), so an admission answer never
  * waits on a DNS API. Readers always get the last complete index; a failed refresh keeps it.
  */
+import { createHash } from 'node:crypto';
+import { LabelKey } from '../core/endpoint.js';
 import type { Logger } from '../core/log.js';
-import type { OwnershipIndex } from '../core/ownership.js';
+import { OwnershipIndex } from '../core/ownership.js';
+import type { RegistrySnapshot } from '../core/registry/txt-registry.js';
 import type { OwnershipState } from './admit.js';
 
+/** Records per slice between event-loop yields (fingerprint and index build). */
+const SLICE = 2000;
+
+/**
+ * A digest of what the index is built from, computed in slices. An unchanged zone (the usual
+ * refresh) then keeps the current index instead of rebuilding 100,000 entries, whose garbage
+ * would cost the reviews long GC pauses.
+ */
+export async function snapshotFingerprint(snapshot: RegistrySnapshot): Promise<string> {
+  const h = createHash('sha256');
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < snapshot.records.length; i += SLICE) {
+    let text = '';
+    for (const r of snapshot.records.slice(i, i + SLICE)) text += `${r.dnsName}\t${r.recordType}\t${r.setIdentifier ?? ''}\t${r.targets.join(',')}\t${r.labels[LabelKey.owner] ?? ''}\t${r.labels[LabelKey.resource] ?? ''}\n`;
+    h.update(text);
+    await pause();
+  }
+  h.update('\u0000claims\n');
+  for (let i = 0; i < snapshot.claims.length; i += SLICE) {
+    let text = '';
+    for (const c of snapshot.claims.slice(i, i + SLICE)) text += `${c.dnsName}\t${c.recordType}\t${c.labels[LabelKey.owner] ?? ''}\t${c.labels[LabelKey.resource] ?? ''}\n`;
+    h.update(text);
+    await pause();
+  }
+  return h.digest('hex');
+}
+
 export interface OwnershipCacheOptions {
-  /** Reads a fresh index (registry.snapshot() → OwnershipIndex). */
-  load: () => Promise<OwnershipIndex>;
+  /** Reads the provider's records and ownership (registry.snapshot()); the cache builds the index. */
+  snapshot?: () => Promise<RegistrySnapshot>;
+  /** Or reads a ready index (tests). One of the two is required. */
+  load?: () => Promise<OwnershipIndex>;
   refreshMs: number;
   maxAgeMs: number;
   logger: Logger;
@@ -20,6 +52,9 @@ export interface OwnershipCacheOptions {
 
 export class OwnershipCache {
   private index?: OwnershipIndex;
+  /** When the data in use was last confirmed by a successful read. */
+  private loadedAt = 0;
+  private fingerprint?: string;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<boolean>;
   private queued?: Promise<boolean>;
@@ -62,15 +97,29 @@ export class OwnershipCache {
     return this.queued;
   }
 
+  private async read(): Promise<{ index: OwnershipIndex; unchanged: boolean }> {
+    if (this.opts.snapshot) {
+      const snapshot = await this.opts.snapshot();
+      const fingerprint = await snapshotFingerprint(snapshot);
+      if (this.index && fingerprint === this.fingerprint) return { index: this.index, unchanged: true };
+      const index = await OwnershipIndex.build(snapshot, this.now(), SLICE);
+      this.fingerprint = fingerprint;
+      return { index, unchanged: false };
+    }
+    if (!this.opts.load) throw new Error('OwnershipCache needs snapshot or load');
+    return { index: await this.opts.load(), unchanged: false };
+  }
+
   private async loadOnce(): Promise<boolean> {
     const started = this.now();
     try {
-      const index = await this.opts.load();
+      const { index, unchanged } = await this.read();
       if (this.closed) return false;
       this.index = index;
+      this.loadedAt = this.opts.snapshot ? started : index.loadedAt;
       this.lastError = undefined;
       for (const f of this.loadWaiters.splice(0)) f();
-      this.opts.logger.debug({ provider: this.opts.provider, names: index.size, ms: this.now() - started }, 'ownership refreshed');
+      this.opts.logger.debug({ provider: this.opts.provider, names: index.size, unchanged, ms: this.now() - started }, 'ownership refreshed');
       this.opts.onRefresh?.(true, index);
       return true;
     } catch (e) {
@@ -97,7 +146,7 @@ export class OwnershipCache {
 
   /** Milliseconds since the data in use was read (Infinity before the first load). */
   ageMs(): number {
-    return this.index ? Math.max(0, this.now() - this.index.loadedAt) : Infinity;
+    return this.index ? Math.max(0, this.now() - this.loadedAt) : Infinity;
   }
 
   state(): OwnershipState {

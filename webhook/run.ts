@@ -6,7 +6,8 @@
 import { num, str, bool, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { OwnershipIndex } from '../core/ownership.js';
+import type { OwnershipIndex } from '../core/ownership.js';
+import type { RegistrySnapshot } from '../core/registry/txt-registry.js';
 import { openProvider } from '../core/providers/open.js';
 import type { RuleId } from '../core/rules/index.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';
@@ -21,7 +22,9 @@ import { LISTEN_RE } from './flags.js';
 export interface WebhookDeps {
   logger: Logger;
   env: Record<string, string | undefined>;
-  /** Replaces the provider as the source of ownership (tests, benchmarks). */
+  /** Replaces the provider as the source of ownership records (benchmarks). */
+  readSnapshot?: () => Promise<RegistrySnapshot>;
+  /** Replaces the provider with a ready index (tests). */
   loadOwnership?: () => Promise<OwnershipIndex>;
   /** Starts the cluster watch; default: from --kubeconfig / in-cluster config (see cluster-claims.ts). */
   clusterClaims?: ClusterClaims;
@@ -73,17 +76,17 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
 
   // ---- ownership: the provider's records and TXT ownership, off the request path ----
   const providerName = str(cfg, 'provider');
-  let load = deps.loadOwnership;
-  if (!load) {
+  const load = deps.loadOwnership;
+  let snapshot = deps.readSnapshot;
+  if (!load && !snapshot) {
     const opened = await openProvider(cfg, logger, deps.env);
-    // built in slices: a refresh of a large zone never stalls the reviews being answered
-    if (opened) load = async () => OwnershipIndex.build(await opened.registry.snapshot());
+    if (opened) snapshot = () => opened.registry.snapshot();
   }
   let ownership: OwnershipCache | undefined;
   let metrics: WebhookMetrics | undefined = undefined;
-  if (load) {
+  if (load || snapshot) {
     ownership = new OwnershipCache({
-      load,
+      ...(load ? { load } : { snapshot }),
       refreshMs: num(cfg, 'ownershipRefresh', 30_000),
       maxAgeMs: num(cfg, 'maxOwnershipAge', 300_000),
       logger,

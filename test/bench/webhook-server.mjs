@@ -8,12 +8,16 @@ import { allFlags } from '../../dist/cli/flags.js';
 import { resolveConfig } from '../../dist/core/config.js';
 import { newEndpoint } from '../../dist/core/endpoint.js';
 import { silentLogger } from '../../dist/core/log.js';
-import { OwnershipIndex } from '../../dist/core/ownership.js';
 import { startWebhook } from '../../dist/webhook/run.js';
 import { TLS_OPTIONS } from '../../dist/webhook/tls-reload.js';
 
 const [mode, certDir, namesArg] = process.argv.slice(2);
 const names = Number(namesArg ?? 0);
+// BENCH_CHANGING=1: every refresh sees a changed zone (a full rebuild), not the usual unchanged one
+const changing = process.env.BENCH_CHANGING === '1';
+let refreshes = 0;
+/** A freshly allocated snapshot (as a provider returns) in which one record moved. */
+const changed = () => records.map((r, i) => (i === 0 ? { ...r, targets: [`192.0.2.${refreshes++ % 250}`] } : { ...r }));
 
 if (mode === 'noop') {
   const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'x', allowed: true } });
@@ -35,7 +39,7 @@ if (mode === 'noop') {
     cli: { 'ownership-refresh': process.env.BENCH_REFRESH ?? '30s', 'max-ownership-age': '1h', 'listen-address': '127.0.0.1:0', 'tls-cert-file': join(certDir, 'tls.crt'), 'tls-private-key-file': join(certDir, 'tls.key'), 'domain-filter': ['example.com'], 'txt-owner-id': 'cluster-a', 'public-zone': ['example.com'] },
     env: {},
   });
-  const wh = await startWebhook(cfg, { logger: silentLogger(), env: {}, loadOwnership: () => OwnershipIndex.build({ records, claims: [] }) });
+  const wh = await startWebhook(cfg, { logger: silentLogger(), env: {}, readSnapshot: async () => ({ records: changing ? changed() : records, claims: [] }) });
   await wh.ownership.whenLoaded();
   process.stdout.write(JSON.stringify({ port: wh.port, names: wh.ownership.current().size }) + '\n');
   process.on('SIGTERM', () => void wh.close().then(() => process.exit(0)));
