@@ -16,6 +16,8 @@ const names = Number(namesArg ?? 0);
 // BENCH_CHANGING=1: every refresh sees a changed zone (a full rebuild), not the usual unchanged one
 const changing = process.env.BENCH_CHANGING === '1';
 let refreshes = 0;
+/** An ownership index of `names` names owned by another cluster, as a provider would return. */
+const records = [];
 /** A freshly allocated snapshot (as a provider returns) in which one record moved. */
 const changed = () => records.map((r, i) => (i === 0 ? { ...r, targets: [`192.0.2.${refreshes++ % 250}`] } : { ...r }));
 
@@ -31,8 +33,6 @@ if (mode === 'noop') {
   server.keepAliveTimeout = 65_000;
   server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n'));
 } else {
-  // an ownership index of `names` names owned by another cluster, as a provider would return
-  const records = [];
   for (let i = 0; i < names; i++) records.push(newEndpoint(`host-${i}.example.com`, 'A', ['192.0.2.1'], undefined, { owner: i % 2 ? 'cluster-b' : 'cluster-a' }));
   const specs = allFlags.filter((f) => !f.commands || f.commands.includes('webhook'));
   const cfg = resolveConfig(specs, {
