@@ -1,6 +1,7 @@
 /** Every flag of every command, assembled from the modules that own them. */
 import { coreFlags, type FlagSpec } from '../core/config.js';
 import { pdnsFlags } from '../core/providers/pdns/flags.js';
+import { rfc2136Flags } from '../core/providers/rfc2136/flags.js';
 import { doctorFlags } from '../core/doctor/flags.js';
 import { certsInClusterFlags } from '../ops/command.js';
 import { cloudFlags } from '../core/providers/cloud.js';
@@ -16,4 +17,4 @@ const cliFlags: FlagSpec[] = [
   { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags, ...pdnsFlags, ...certsInClusterFlags, ...reconcileFlags, ...webhookFlags, ...certsFlags];
+export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags, ...pdnsFlags, ...rfc2136Flags, ...certsInClusterFlags, ...reconcileFlags, ...webhookFlags, ...certsFlags];

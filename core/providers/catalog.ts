@@ -20,6 +20,7 @@ export type ProviderFactory = (cfg: Config, deps: ProviderDeps) => Promise<Provi
 
 const catalog: Record<string, () => Promise<ProviderFactory>> = {
   inmemory: async () => (await import('./inmemory/factory.js')).create,
+  rfc2136: async () => (await import('./rfc2136/factory.js')).create,
   pdns: async () => (await import('./pdns/factory.js')).create,
   aws: async () => (await import('./aws/factory.js')).create,
   cloudflare: async () => (await import('./cloudflare/factory.js')).create,

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { bool, num, str, strs, type Config } from '../../config.js';
+import { ConfigError } from '../../errors.js';
+import type { ProviderFactory } from '../catalog.js';
+import { Rfc2136Provider } from './rfc2136.js';
+import { tsigAlgorithm, type TsigKey } from './tsig.js';
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function secretFrom(cfg: Config): string | undefined {
+  const file = str(cfg, 'rfc2136TsigSecretFile');
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new ConfigError('rfc2136-tsig-secret-file', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  return str(cfg, 'rfc2136TsigSecret');
+}
+
+function tsigFrom(cfg: Config): TsigKey | undefined {
+  const name = str(cfg, 'rfc2136TsigKeyname');
+  const secret = secretFrom(cfg);
+  if (bool(cfg, 'rfc2136Insecure')) {
+    if (name || secret) throw new ConfigError('rfc2136-insecure', 'cannot be combined with a TSIG key (--rfc2136-tsig-keyname / secret)');
+    return undefined;
+  }
+  if (!name) throw new ConfigError('rfc2136-tsig-keyname', 'is required for --provider rfc2136 (or pass --rfc2136-insecure for a server that takes unsigned updates)');
+  if (!secret) throw new ConfigError('rfc2136-tsig-secret', 'is required with --rfc2136-tsig-keyname (set ZONEGUARD_RFC2136_TSIG_SECRET or --rfc2136-tsig-secret-file)');
+  if (!BASE64.test(secret) || Buffer.from(secret, 'base64').length === 0) throw new ConfigError('rfc2136-tsig-secret', 'is not base64 (as in BIND\'s key { secret "..."; })');
+  const algorithm = str(cfg, 'rfc2136TsigSecretAlg') ?? 'hmac-sha256';
+  if (!tsigAlgorithm(algorithm)) throw new ConfigError('rfc2136-tsig-secret-alg', `"${algorithm}" is not a TSIG algorithm`);
+  return { name, secret, algorithm: tsigAlgorithm(algorithm)! };
+}
+
+/** --provider=rfc2136 */
+export const create: ProviderFactory = async (cfg, deps) => {
+  const host = str(cfg, 'rfc2136Host');
+  if (!host) throw new ConfigError('rfc2136-host', 'is required for --provider rfc2136');
+  const zones = strs(cfg, 'rfc2136Zone');
+  if (zones.length === 0) throw new ConfigError('rfc2136-zone', 'is required for --provider rfc2136 (repeat it for several zones)');
+  for (const z of zones) if (!/^[a-z0-9_.-]+\.?$/i.test(z.trim())) throw new ConfigError('rfc2136-zone', `"${z}" is not a zone name`);
+  return new Rfc2136Provider({
+    host,
+    port: num(cfg, 'rfc2136Port', 53),
+    zones,
+    tsig: tsigFrom(cfg),
+    tsigAxfr: cfg.rfc2136TsigAxfr !== false,
+    batchSize: num(cfg, 'rfc2136BatchChangeSize', 50),
+    minTtl: Math.floor(num(cfg, 'rfc2136MinTtl', 0) / 1000),
+    timeoutMs: num(cfg, 'rfc2136Timeout', 10_000),
+    logger: deps.logger,
+  });
+};
