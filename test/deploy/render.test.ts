@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { allFlags } from '../../cli/flags.js';
-import { configFileSchema, type FlagSpec } from '../../core/config.js';
+import { configFileSchema } from '../../core/config.js';
 import { Ajv } from 'ajv';
 import type { KubeObject } from '../../core/objects.js';
 import { CLUSTER_SCOPED, find, hasKubectl, kustomize } from './render.js';
