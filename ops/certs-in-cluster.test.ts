@@ -169,6 +169,15 @@ describe('zoneguard certs-in-cluster', () => {
     expect(store.writes).toEqual([]);
   });
 
+  it('is also `zoneguard certs --patch-webhook NAME`, with the same outcome', async () => {
+    const stdout = new Capture();
+    const args = ['node', 'zoneguard', 'certs', '--patch-webhook', 'zoneguard', '--kubeconfig', join(dir, 'kubeconfig'), '--log-level', 'error'];
+    expect(await main(args, { stdout, stderr: new Capture(), env: {} })).toBe(0);
+    expect(stdout.text).toMatch(/^certificate created .*; caBundle patched$/m);
+    expect(store.writes).toEqual(['create secret', 'patch vwc']);
+    expect(new X509Certificate(pem(secret().data['tls.crt'])).subjectAltName).toContain('DNS:zoneguard-webhook.zoneguard.svc');
+  });
+
   it('renews within --renew-before and trusts the old and the new CA during the rotation', async () => {
     const start = new Date('2030-01-01T00:00:00Z');
     await ensureWebhookCerts(api(), opts(start));

@@ -1,6 +1,7 @@
 /** `zoneguard certs`: CA + serving certificate for the webhook, as files, and the caBundle on stdout. */
 import { num, str, strs, type Config } from '../../core/config.js';
 import { makeWebhookCerts, writeCertFiles, type WebhookCerts, type WrittenFiles } from '../../certs/index.js';
+import { checkRenewal, runCertsInCluster } from '../../ops/command.js';
 import type { CommandSpec } from '../program.js';
 
 export function certsFromConfig(cfg: Config, now?: Date): { certs: WebhookCerts; files: WrittenFiles } {
@@ -17,8 +18,13 @@ export function certsFromConfig(cfg: Config, now?: Date): { certs: WebhookCerts;
 
 export const certsCommand: CommandSpec = {
   name: 'certs',
-  description: "create a CA and the webhook's serving certificate (ca.crt, tls.crt, tls.key in --out) and print the caBundle",
+  description: "create a CA and the webhook's serving certificate (ca.crt, tls.crt, tls.key in --out) and print the caBundle; with --patch-webhook NAME, keep them in the cluster instead",
+  check: (cfg) => {
+    if (str(cfg, 'patchWebhook')) checkRenewal(cfg);
+  },
   async run(cfg, ctx) {
+    const webhook = str(cfg, 'patchWebhook');
+    if (webhook) return runCertsInCluster(cfg, ctx, webhook);
     const { certs, files } = certsFromConfig(cfg);
     ctx.logger.info({ files, dnsNames: certs.dnsNames, notAfter: certs.notAfter.toISOString() }, 'webhook certificates written');
     // stdout is only the caBundle, so that `caBundle: $(zoneguard certs ...)` works

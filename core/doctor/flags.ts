@@ -10,6 +10,6 @@ export const doctorFlags: FlagSpec[] = [
     commands: ['doctor'],
     check: (v) => (parseNameServer(String(v)) ? undefined : `expects host:port, e.g. 127.0.0.1:5353, got "${String(v)}"`),
   },
-  { name: 'kubeconfig', type: 'string', help: 'read the objects that claim the name from this cluster (kubeconfig file)', commands: ['doctor', 'certs-in-cluster'] },
+  { name: 'kubeconfig', type: 'string', help: 'read the objects that claim the name from this cluster (kubeconfig file)', commands: ['doctor', 'certs-in-cluster', 'certs'] },
   { name: 'dns-timeout', type: 'duration', default: '2s', min: 100, help: 'how long to wait for each DNS answer', commands: ['doctor'] },
 ];

@@ -276,7 +276,7 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
       expect(httpProbe(rec.livenessProbe), ajvErrors(httpProbe)).toBe(true);
 
       const certs = find(objs, 'Job')[0];
-      expect((certs.spec as any).template.spec.containers[0].args).toEqual(expect.arrayContaining(['certs-in-cluster', `--webhook-config=${c.prefix}zoneguard`]));
+      expect((certs.spec as any).template.spec.containers[0].args).toEqual(expect.arrayContaining(['certs', `--patch-webhook=${c.prefix}zoneguard`]));
       const cron = find(objs, 'CronJob')[0];
       expect((cron.spec as any).jobTemplate.spec.template.spec.containers[0].args).toEqual((certs.spec as any).template.spec.containers[0].args);
     });
