@@ -78,10 +78,10 @@ class Capture extends Writable {
   }
 }
 
-async function doctor(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function doctor(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(['node', 'zoneguard', 'doctor', ...args], { stdout, stderr, env: {} });
+  const code = await main(['node', 'zoneguard', 'doctor', ...args], { stdout, stderr, env });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -220,6 +220,21 @@ describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
     expect(a).toEqual({ name: 'shop.example.com', type: 'A', rcode: 'NOERROR', authoritative: true, records: [{ type: 'A', ttl: 300, data: '198.51.100.9' }] });
     expect(report.dns.server).toBe(`127.0.0.1:${PORT}`);
     expect(report.steps.map((s: { step: string }) => s.step)).toEqual(['objects', 'address', 'scope', 'rules', 'ownership', 'dns']);
+  });
+
+  it('reads ownership through --provider rfc2136 (zone transfer signed with the TSIG key)', async () => {
+    const [alg, key, secret] = TSIG.split(':');
+    const provider = ['--provider', 'rfc2136', '--rfc2136-host', '127.0.0.1', '--rfc2136-port', String(PORT), '--rfc2136-zone', 'example.com', '--rfc2136-tsig-keyname', key, '--rfc2136-tsig-secret-alg', alg];
+    const r = await doctor(['shop.example.com', ...BASE, ...NS, ...provider, '--output', 'json'], { ZONEGUARD_RFC2136_TSIG_SECRET: secret });
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.verdict.message).toMatch(/owned by cluster-b/);
+    expect(report.steps).toContainEqual({ step: 'zone', status: 'ok', detail: 'in zone example.com' }); // a step only a provider gives
+    expect(report.ownership.txt).toEqual([expect.objectContaining({ txtName: 'a-shop.example.com', owner: 'cluster-b', resource: 'ingress/team-a/shop' })]);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+
+    const wrong = await doctor(['shop.example.com', ...BASE, ...NS, ...provider], { ZONEGUARD_RFC2136_TSIG_SECRET: Buffer.from('not the secret').toString('base64') });
+    expect(wrong.stdout + wrong.stderr).toMatch(/NOTAUTH\(BADSIG\).*TSIG key "zoneguard-key"/);
   });
 
   it('reads the claiming objects from a cluster with --kubeconfig', async () => {
