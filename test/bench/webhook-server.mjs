@@ -1,4 +1,4 @@
-/* global process */
+/* global process, Buffer */
 // Child process of webhook.mjs: serves either the real webhook or a no-op node:https handler with
 // the same TLS settings, prints {"port": N} on stdout, and runs until killed.
 import { readFileSync } from 'node:fs';
@@ -21,7 +21,20 @@ const records = [];
 /** A freshly allocated snapshot (as a provider returns) in which one record moved. */
 const changed = () => records.map((r, i) => (i === 0 ? { ...r, targets: [`192.0.2.${refreshes++ % 250}`] } : { ...r }));
 
-if (mode === 'noop') {
+if (mode === 'parse') {
+  // the least any webhook does: read the body, parse it, answer a review for its uid
+  const server = createServer({ ...TLS_OPTIONS, cert: readFileSync(join(certDir, 'tls.crt')), key: readFileSync(join(certDir, 'tls.key')) }, (req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } }));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n'));
+} else if (mode === 'noop') {
   const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'x', allowed: true } });
   const server = createServer({ ...TLS_OPTIONS, cert: readFileSync(join(certDir, 'tls.crt')), key: readFileSync(join(certDir, 'tls.key')) }, (req, res) => {
     req.resume();

@@ -108,6 +108,7 @@ async function fixedRate(port, rate, seconds) {
 
 const fmt = (n, d = 2) => Number(n).toFixed(d);
 const noop = await startServer('noop');
+const parse = await startServer('parse');
 const webhook = await startServer('webhook');
 try {
   console.log(`zoneguard webhook benchmark: ${CONNECTIONS} keep-alive connections, ${DURATION}s per run, node ${process.version}, ownership index ${webhook.names} names`);
@@ -115,14 +116,16 @@ try {
   if (only !== 'fixed') {
   // warm-up (JIT, TLS sessions)
   await cannon(noop.url, { duration: 2 });
+  await cannon(parse.url, { duration: 2 });
   await cannon(webhook.url, { duration: 2 });
   // alternate the two servers: this machine's speed drifts (shared CPUs), a ratio within a round is fairer
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     const n = await cannon(noop.url);
+    const p = await cannon(parse.url);
     const w = await cannon(webhook.url);
-    rounds.push({ n, w, ratio: w.requests.average / n.requests.average });
-    for (const [name, r] of [['no-op node:https', n], ['zoneguard webhook', w]]) {
+    rounds.push({ n, p, w, ratio: w.requests.average / n.requests.average, parseRatio: w.requests.average / p.requests.average });
+    for (const [name, r] of [['no-op node:https', n], ['parse-only', p], ['zoneguard webhook', w]]) {
       console.log(`round ${i + 1} ${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
     }
   }
@@ -131,6 +134,7 @@ try {
   const n = { requests: { average: median(rounds.map((r) => r.n.requests.average)) } };
   console.log(`median: no-op ${fmt(n.requests.average, 0)} req/s, webhook ${fmt(w.requests.average, 0)} req/s; per-round ratios ${rounds.map((r) => fmt(r.ratio)).join(', ')}`);
   console.log(`throughput ratio webhook / no-op (median of rounds): ${fmt(median(rounds.map((r) => r.ratio)))} (target >= 0.80)`);
+  console.log(`throughput ratio webhook / parse-only baseline (reads and parses the body, answers allowed): ${fmt(median(rounds.map((r) => r.parseRatio)))}`);
   }
 
   const a = await cannon(webhook.url, { connections: 16, overallRate: 1000 });
@@ -139,5 +143,6 @@ try {
   console.log(`fixed 1,000 req/s (hrtime):      ${fmt(f.achieved, 0)} req/s   p50 ${fmt(f.p50, 3)} ms   p90 ${fmt(f.p90, 3)} ms   p99 ${fmt(f.p99, 3)} ms   max ${fmt(f.max, 1)} ms   errors ${f.errors}   (target p99 <= 2 ms)`);
 } finally {
   noop.child.kill('SIGTERM');
+  parse.child.kill('SIGTERM');
   webhook.child.kill('SIGTERM');
 }
