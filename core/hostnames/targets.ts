@@ -1,13 +1,15 @@
-import ipaddr from 'ipaddr.js';
+import { isIPv4 as netIsIPv4, isIPv6 as netIsIPv6 } from 'node:net';
 import type { Claim } from '../rules/types.js';
 import { normalizeDnsName } from '../endpoint.js';
 
+/** A dotted-quad IPv4 address, no leading zeros (Go's net.ParseIP, as external-dns uses it). */
 export function isIPv4(s: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(s);
+  return netIsIPv4(s);
 }
 
+/** An IPv6 address without a zone (Go's net.ParseIP rejects "fe80::1%eth0"). */
 export function isIPv6(s: string): boolean {
-  return s.includes(':') && ipaddr.IPv6.isValid(s) && !s.includes('%');
+  return netIsIPv6(s) && !s.includes('%');
 }
 
 /** external-dns's suitableType: IPv4 → A, IPv6 → AAAA, anything else → CNAME. */

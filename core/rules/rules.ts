@@ -114,7 +114,20 @@ export const ttlRule: Rule = (claim) => {
 
 const PRIVATE_RANGES = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified']);
 
+/** Addresses repeat across reviews (a load balancer's few IPs): classify each once. */
+const rangeCache = new Map<string, string | undefined>();
+const RANGE_CACHE_MAX = 4096;
+
+/** The non-public range an address is in (private, loopback, …), or undefined. */
 export function isNonPublicAddress(ip: string): string | undefined {
+  if (rangeCache.has(ip)) return rangeCache.get(ip);
+  if (rangeCache.size >= RANGE_CACHE_MAX) rangeCache.clear();
+  const range = classify(ip);
+  rangeCache.set(ip, range);
+  return range;
+}
+
+function classify(ip: string): string | undefined {
   try {
     let addr = ipaddr.parse(ip);
     if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();

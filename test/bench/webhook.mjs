@@ -6,7 +6,7 @@
 // BENCH_REFRESH (the webhook's --ownership-refresh, default 30s), BENCH_ONLY=fixed and
 // BENCH_NODE_OPTIONS (e.g. --trace-gc, for the server processes) tune it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,27 @@ async function startServer(mode) {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
   return { ...info, child, url: `https://127.0.0.1:${info.port}/validate` };
+}
+
+/** CPU time (user + system, µs) a process has used so far, from /proc (Linux). */
+function cpuMicros(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / 100; // clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+/** An autocannon run against `server`, with the server's and this client's CPU per request. */
+async function measured(server, opts = {}) {
+  const s0 = cpuMicros(server.child.pid);
+  const c0 = process.cpuUsage();
+  const r = await cannon(server.url, opts);
+  const c = process.cpuUsage(c0);
+  r.serverUs = (cpuMicros(server.child.pid) - s0) / r.requests.total;
+  r.clientUs = (c.user + c.system) / r.requests.total;
+  return r;
 }
 
 function cannon(url, opts = {}) {
@@ -121,12 +142,12 @@ try {
   // alternate the two servers: this machine's speed drifts (shared CPUs), a ratio within a round is fairer
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const n = await cannon(noop.url);
-    const p = await cannon(parse.url);
-    const w = await cannon(webhook.url);
+    const n = await measured(noop);
+    const p = await measured(parse);
+    const w = await measured(webhook);
     rounds.push({ n, p, w, ratio: w.requests.average / n.requests.average, parseRatio: w.requests.average / p.requests.average });
     for (const [name, r] of [['no-op node:https', n], ['parse-only', p], ['zoneguard webhook', w]]) {
-      console.log(`round ${i + 1} ${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
+      console.log(`round ${i + 1} ${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}   CPU/request server ${fmt(r.serverUs, 1)} µs, client ${fmt(r.clientUs, 1)} µs`);
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -134,6 +155,9 @@ try {
   const n = { requests: { average: median(rounds.map((r) => r.n.requests.average)) } };
   console.log(`median: no-op ${fmt(n.requests.average, 0)} req/s, webhook ${fmt(w.requests.average, 0)} req/s; per-round ratios ${rounds.map((r) => fmt(r.ratio)).join(', ')}`);
   console.log(`throughput ratio webhook / no-op (median of rounds): ${fmt(median(rounds.map((r) => r.ratio)))} (target >= 0.80)`);
+  // the server is one thread; the load client needs CPU too, and there may be only 2 cores
+  const us = (k, f) => median(rounds.map((r) => r[k][f]));
+  console.log(`server CPU per request (median): no-op ${fmt(us('n', 'serverUs'), 1)} µs, parse-only ${fmt(us('p', 'serverUs'), 1)} µs, webhook ${fmt(us('w', 'serverUs'), 1)} µs; a single-threaded webhook reaches 0.8x only at <= ${fmt(us('n', 'serverUs') / 0.8, 1)} µs`);
   console.log(`throughput ratio webhook / parse-only baseline (reads and parses the body, answers allowed): ${fmt(median(rounds.map((r) => r.parseRatio)))}`);
   }
 
