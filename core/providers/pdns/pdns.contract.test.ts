@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { describeProviderContract } from '../../../test/contract/provider-contract.js';
+import { startHttpRelay } from '../../../test/servers/http-relay.js';
 import { pdnsUnavailable, startPdns } from '../../../test/servers/pdns.js';
 import { PdnsProvider } from './pdns.js';
 
@@ -10,7 +11,14 @@ if (why) describe('provider contract: pdns', () => it.skip(`PowerDNS not availab
 else
   describeProviderContract('pdns (real PowerDNS)', async () => {
     const server = await startPdns({ port: 15380, apiPort: 18080, zones: ['example.com'] });
-    const provider = new PdnsProvider({ server: server.server, apiKey: server.apiKey, batchSize: 5, retry: { sleep: async () => {} } });
+    // the provider talks to PowerDNS through a relay that can answer 429, as a rate-limited API does
+    const relay = await startHttpRelay(server.server);
+    const provider = new PdnsProvider({
+      server: relay.url,
+      apiKey: server.apiKey,
+      batchSize: 5,
+      retry: { sleep: async () => {} },
+    });
     const seeder = new PdnsProvider({ server: server.server, apiKey: server.apiKey });
     return {
       provider,
@@ -18,7 +26,11 @@ else
       maxBatch: 5,
       // reads before the PATCHes (zone list, current RRsets) are part of the budget the table allows
       apiCalls: () => provider.calls.writes,
+      throttleNext: (n) => relay.throttleNext(n),
       seed: (records) => seeder.applyChanges({ create: records, updateOld: [], updateNew: [], delete: [] }),
-      close: () => server.stop(),
+      close: async () => {
+        await relay.close();
+        await server.stop();
+      },
     };
   });
