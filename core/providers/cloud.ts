@@ -8,8 +8,8 @@ import { num, strs } from '../config.js';
 import type { DomainFilter } from '../domain-filter.js';
 import { ProviderError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { sleep as realSleep, withRetry, type RetryOptions } from './batch.js';
-import type { Zone } from './provider.js';
+import { flattenChanges, sleep as realSleep, withRetry, type Change, type RetryOptions } from './batch.js';
+import { zoneFor, type Changes, type Zone } from './provider.js';
 
 const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
 
@@ -74,6 +74,45 @@ export async function sendBatches<B>(batches: readonly B[], send: (batch: B, ind
     });
   }
   return batches.length;
+}
+
+/**
+ * One API call (a list, a read) with the same jittered retry as a batch; `toError` turns what the
+ * SDK threw into a ProviderError that says whether it is worth retrying.
+ */
+export async function callWithRetry<T>(what: string, fn: () => Promise<T>, toError: (what: string, err: unknown) => ProviderError, opts: BatchRunOptions): Promise<T> {
+  let result: T | undefined;
+  await sendBatches(
+    [0],
+    async () => {
+      try {
+        result = await fn();
+      } catch (e) {
+        throw toError(what, e);
+      }
+    },
+    opts,
+  );
+  return result as T;
+}
+
+/**
+ * A change set cut by zone (the most specific zone of each name), in apply order; changes whose
+ * name is in no zone are left out and logged, as external-dns's cloud providers do.
+ */
+export function changesByZone<Z extends Zone>(zones: readonly Z[], changes: Changes, opts: { provider: string; logger?: Logger }): Map<Z, Change[]> {
+  const byZone = new Map<Z, Change[]>();
+  for (const ch of flattenChanges(changes)) {
+    const zone = zoneFor(zones, ch.record.dnsName);
+    if (!zone) {
+      opts.logger?.warn({ provider: opts.provider, hostname: ch.record.dnsName }, 'no zone for record, skipped');
+      continue;
+    }
+    const list = byZone.get(zone);
+    if (list) list.push(ch);
+    else byZone.set(zone, [ch]);
+  }
+  return byZone;
 }
 
 export function retryOptionsFrom(cfg: Config): { intervalMs: number; cacheMs: number } {

@@ -20,8 +20,8 @@ import {
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
+import { callWithRetry, changesByZone, providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 import { canonicalHostedZone } from './alias.js';
 
@@ -163,17 +163,7 @@ export class Route53Provider implements Provider {
 
   async applyChanges(changes: Changes): Promise<void> {
     const zones = await this.zones();
-    const byZone = new Map<HostedZone, Change[]>();
-    for (const ch of flattenChanges(changes)) {
-      const zone = zoneFor(zones, ch.record.dnsName);
-      if (!zone) {
-        this.opts.logger?.warn({ provider: this.name, hostname: ch.record.dnsName }, 'no hosted zone for record, skipped');
-        continue;
-      }
-      const list = byZone.get(zone);
-      if (list) list.push(ch);
-      else byZone.set(zone, [ch]);
-    }
+    const byZone = changesByZone(zones, changes, { provider: this.name, logger: this.opts.logger });
     this.lastBatches = 0;
     for (const [zone, list] of byZone) {
       const batches = splitChanges(list, {
@@ -226,20 +216,8 @@ export class Route53Provider implements Provider {
     return rs;
   }
 
-  private async withThrottleRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let result: T | undefined;
-    await sendBatches(
-      [0],
-      async () => {
-        try {
-          result = await fn();
-        } catch (e) {
-          throw this.error(what, e);
-        }
-      },
-      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
-    );
-    return result as T;
+  private withThrottleRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return callWithRetry(what, fn, (w: string, e: unknown) => this.error(w, e), { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
   }
 
   private error(what: string, e: unknown) {

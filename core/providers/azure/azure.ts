@@ -13,7 +13,7 @@ import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from 
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { flattenChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { providerError, retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
+import { callWithRetry, providerError, retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 
 /** external-dns's Azure default TTL. */
@@ -168,20 +168,8 @@ export class AzureProvider implements Provider {
     );
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let result: T | undefined;
-    await sendBatches(
-      [0],
-      async () => {
-        try {
-          result = await fn();
-        } catch (e) {
-          throw this.error(what, e);
-        }
-      },
-      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
-    );
-    return result as T;
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return callWithRetry(what, fn, (w: string, e: unknown) => this.error(w, e), { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
   }
 
   private error(what: string, e: unknown) {

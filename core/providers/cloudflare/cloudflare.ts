@@ -12,9 +12,9 @@ import Cloudflare from 'cloudflare';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
+import { callWithRetry, changesByZone, providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import { type Changes, type Provider, type Zone } from '../provider.js';
 
 /** The annotation external-dns reads, carried as a provider-specific property. */
 export const PS_PROXIED = 'external-dns.alpha.kubernetes.io/cloudflare-proxied';
@@ -144,18 +144,7 @@ export class CloudflareProvider implements Provider {
   }
 
   async applyChanges(changes: Changes): Promise<void> {
-    const zones = await this.zones();
-    const byZone = new Map<Zone, Change[]>();
-    for (const ch of flattenChanges(changes)) {
-      const zone = zoneFor(zones, ch.record.dnsName);
-      if (!zone) {
-        this.opts.logger?.warn({ provider: this.name, hostname: ch.record.dnsName }, 'no zone for record, skipped');
-        continue;
-      }
-      const list = byZone.get(zone);
-      if (list) list.push(ch);
-      else byZone.set(zone, [ch]);
-    }
+    const byZone = changesByZone(await this.zones(), changes, { provider: this.name, logger: this.opts.logger });
     this.lastBatches = 0;
     for (const [zone, list] of byZone) {
       let index = this.index.get(zone.id);
@@ -277,21 +266,11 @@ export class CloudflareProvider implements Provider {
     for (const r of res.posts ?? []) add(r);
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let result: T | undefined;
-    await sendBatches(
-      [0],
-      async () => {
-        try {
-          result = await fn();
-        } catch (e) {
-          const status = (e as { status?: number }).status;
-          throw providerError(this.name, what, e, retryableStatus(status));
-        }
-      },
-      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
-    );
-    return result as T;
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return callWithRetry(what, fn, (w, e) => {
+      const status = (e as { status?: number }).status;
+      return providerError(this.name, w, e, retryableStatus(status));
+    }, { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
   }
 }
 

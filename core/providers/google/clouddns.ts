@@ -12,9 +12,9 @@ import type { AuthClient } from 'google-auth-library';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { splitChanges, ZoneCache, type RetryOptions } from '../batch.js';
+import { callWithRetry, changesByZone, providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import { type Changes, type Provider, type Zone } from '../provider.js';
 
 /** external-dns's Cloud DNS default TTL. */
 export const GOOGLE_DEFAULT_TTL = 300;
@@ -133,18 +133,7 @@ export class CloudDnsProvider implements Provider {
   }
 
   async applyChanges(changes: Changes): Promise<void> {
-    const zones = await this.zones();
-    const byZone = new Map<ManagedZone, Change[]>();
-    for (const ch of flattenChanges(changes)) {
-      const zone = zoneFor(zones, ch.record.dnsName);
-      if (!zone) {
-        this.opts.logger?.warn({ provider: this.name, hostname: ch.record.dnsName }, 'no managed zone for record, skipped');
-        continue;
-      }
-      const list = byZone.get(zone);
-      if (list) list.push(ch);
-      else byZone.set(zone, [ch]);
-    }
+    const byZone = changesByZone(await this.zones(), changes, { provider: this.name, logger: this.opts.logger });
     this.lastBatches = 0;
     for (const [zone, list] of byZone) {
       // an update is a deletion and an addition, both counted against the per-change limit
@@ -179,20 +168,8 @@ export class CloudDnsProvider implements Provider {
     return this.stored.get(`${ep.dnsName}|${ep.recordType}`) ?? rrsetOf(ep);
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let result: T | undefined;
-    await sendBatches(
-      [0],
-      async () => {
-        try {
-          result = await fn();
-        } catch (e) {
-          throw providerError(this.name, what, e, retryableStatus((e as { code?: number }).code));
-        }
-      },
-      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
-    );
-    return result as T;
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return callWithRetry(what, fn, (w, e) => providerError(this.name, w, e, retryableStatus((e as { code?: number }).code)), { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
   }
 }
 
