@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { captureLogs } from '../logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFlags } from '../../cli/flags.js';
 import { resolveConfig } from '../../core/config.js';
-import { createLogger } from '../../core/log.js';
 import type { Rfc2136Provider } from '../../core/providers/rfc2136/rfc2136.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
@@ -118,16 +118,7 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
         env,
       },
     );
-    const logs: Record<string, unknown>[] = [];
-    const logger = createLogger({
-      level: 'info',
-      destination: new Writable({
-        write(chunk: Buffer, _e, cb) {
-          for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(l) as Record<string, unknown>);
-          cb();
-        },
-      }),
-    });
+    const { logger, logs } = captureLogs('info');
     const ac = new AbortController();
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
     return new Promise<Running>((resolve, reject) => {

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { captureLogs } from '../logs.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allFlags } from '../../cli/flags.js';
 import { resolveConfig, type Config } from '../../core/config.js';
-import { createLogger } from '../../core/log.js';
 import type { KubeObject } from '../../core/objects.js';
 import type { InMemoryProvider } from '../../core/providers/inmemory/index.js';
 import type { LeaderElector } from '../../reconciler/leader.js';
@@ -56,14 +56,7 @@ function config(api: FakeApiServer, extra: Record<string, unknown> = {}): Config
 }
 
 async function launch(api: FakeApiServer, extra: Record<string, unknown> = {}): Promise<Running> {
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-      cb();
-    },
-  });
-  const logger = createLogger({ level: 'debug', destination });
+  const { logger, logs } = captureLogs('debug');
   const ac = new AbortController();
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   let ready!: (r: Omit<Running, 'logs' | 'stop'>) => void;

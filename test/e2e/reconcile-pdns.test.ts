@@ -9,11 +9,11 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { captureLogs } from '../logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFlags } from '../../cli/flags.js';
 import { resolveConfig } from '../../core/config.js';
 import { queryDns } from '../../core/doctor/dns-query.js';
-import { createLogger } from '../../core/log.js';
 import { PdnsProvider } from '../../core/providers/pdns/pdns.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
@@ -123,16 +123,7 @@ describe.skipIf(why)('reconcile to a real PowerDNS', () => {
         env: { ZONEGUARD_PDNS_API_KEY: pdns.apiKey },
       },
     );
-    const logs: Record<string, unknown>[] = [];
-    const logger = createLogger({
-      level: 'info',
-      destination: new Writable({
-        write(chunk: Buffer, _e, cb) {
-          for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(l) as Record<string, unknown>);
-          cb();
-        },
-      }),
-    });
+    const { logger, logs } = captureLogs('info');
     const ac = new AbortController();
     let reconciler!: Reconciler;
     const ready = new Promise<void>((resolve) => {
