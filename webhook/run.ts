@@ -173,6 +173,6 @@ async function clusterClaimsFrom(cfg: Config, deps: WebhookDeps): Promise<Cluste
   if (!kubeconfig && !inCluster && !deps.env.KUBERNETES_SERVICE_HOST) return undefined;
   if (inCluster && !kubeconfig && !deps.env.KUBERNETES_SERVICE_HOST) throw new ConfigError('in-cluster', 'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead');
   // loaded lazily: a webhook without a cluster does not pay for the Kubernetes client
-  const { ClusterClaims, loadKubeConfig } = await import('./cluster-claims.js');
-  return new ClusterClaims({ kubeConfig: loadKubeConfig(kubeconfig), cfg, logger: deps.logger });
+  const [{ ClusterClaims }, { loadKubeConfig }] = await Promise.all([import('./cluster-claims.js'), import('../reconciler/kube.js')]);
+  return new ClusterClaims({ kubeConfig: loadKubeConfig(kubeconfig, deps.env), cfg, logger: deps.logger });
 }

@@ -41,9 +41,11 @@ export interface KubernetesSourceOptions {
   restartMaxDelayMs?: number;
 }
 
-interface KindSpec {
+export interface KindSpec {
   apiVersion: string;
   kind: string;
+  /** The --source value that selects this kind. */
+  source: string;
   /** Whether spec changes alone matter (status-only updates do not fire onChange). */
   statusMatters: boolean;
   /** Ignores --label-filter and --namespace (Gateways). */
@@ -68,6 +70,7 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
     {
       apiVersion: 'v1',
       kind: 'Service',
+      source: 'service',
       statusMatters: true,
       path: (ns) => (ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/services` : '/api/v1/services'),
       list: (kc, ns, labelSelector) => {
@@ -80,6 +83,7 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
+      source: 'ingress',
       statusMatters: true,
       path: customPath('networking.k8s.io', 'v1', 'ingresses'),
       list: (kc, ns, labelSelector) => {
@@ -92,6 +96,7 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
     {
       apiVersion: 'externaldns.k8s.io/v1alpha1',
       kind: 'DNSEndpoint',
+      source: 'crd',
       statusMatters: false,
       path: customPath('externaldns.k8s.io', 'v1alpha1', 'dnsendpoints'),
       list: custom('externaldns.k8s.io', 'v1alpha1', 'dnsendpoints'),
@@ -101,6 +106,7 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
+      source: 'gateway-httproute',
       statusMatters: false,
       path: customPath('gateway.networking.k8s.io', 'v1', 'httproutes'),
       list: custom('gateway.networking.k8s.io', 'v1', 'httproutes'),
@@ -108,6 +114,7 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
+      source: 'gateway-httproute',
       statusMatters: true,
       everywhere: true,
       path: customPath('gateway.networking.k8s.io', 'v1', 'gateways'),
@@ -115,6 +122,11 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
     },
   ],
 };
+
+/** Every --source value the Kubernetes source knows. */
+export const ALL_SOURCES: readonly string[] = Object.keys(SOURCE_KINDS);
+
+export type ObjectEvent = 'add' | 'update' | 'delete';
 
 /**
  * Typed list results carry Dates and class instances, watch events plain JSON: every object is
@@ -145,6 +157,7 @@ export class KubernetesSource implements Source {
   readonly live = true;
   private readonly watched: Watched[] = [];
   private readonly listeners: ((why: string) => void)[] = [];
+  private readonly objectListeners: ((event: ObjectEvent, obj: KubeObject, spec: KindSpec) => void)[] = [];
   /** Objects as they were last seen (JSON form, apiVersion/kind set), and what matters about them. */
   private readonly cache = new Map<string, { obj: KubeObject; fingerprint: string }>();
   private stopped = false;
@@ -174,15 +187,16 @@ export class KubernetesSource implements Source {
 
   private changed(verb: 'add' | 'update' | 'delete', spec: KindSpec, o: KubernetesObject): void {
     const key = this.key(spec, o);
+    const obj = plain(o, spec);
     if (verb === 'delete') this.cache.delete(key);
     else {
-      const obj = plain(o, spec);
       const fp = fingerprint(obj, spec);
       const before = this.cache.get(key);
       // always keep the newest object (a status-only write still changes what we compare with)
       this.cache.set(key, { obj, fingerprint: fp });
       if (before?.fingerprint === fp) return;
     }
+    for (const l of this.objectListeners) l(verb, obj, spec);
     const why = `${spec.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''} ${verb === 'add' ? 'added' : verb === 'update' ? 'changed' : 'deleted'}`;
     for (const l of this.listeners) l(why);
   }
@@ -236,6 +250,16 @@ export class KubernetesSource implements Source {
 
   onChange(fn: (why: string) => void): void {
     this.listeners.push(fn);
+  }
+
+  /** Each object added, changed in a way that can change its records, or deleted (JSON form). */
+  onObject(fn: (event: ObjectEvent, obj: KubeObject, spec: KindSpec) => void): void {
+    this.objectListeners.push(fn);
+  }
+
+  /** Every watched kind has been listed once. */
+  get synced(): boolean {
+    return this.watched.every((w) => w.informer.latestResourceVersion() !== '');
   }
 
   async stop(): Promise<void> {
