@@ -1,5 +1,8 @@
-/** The webhook's metrics, in a registry of its own (prefix zoneguard_), served on GET /metrics. */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+/**
+ * The webhook's metrics, in a registry of its own (prefix zoneguard_), served on GET /metrics; with
+ * prom-client's process metrics (CPU, memory, event-loop lag, GC time) under the same prefix.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface WebhookMetrics {
   registry: Registry;
@@ -14,6 +17,7 @@ export interface WebhookMetrics {
 
 export function createMetrics(state: { ownershipAgeSeconds: () => number | undefined; ownershipNames: () => number | undefined; clusterObjects: () => number | undefined }): WebhookMetrics {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'zoneguard_' });
   const reviews = new Counter({ name: 'zoneguard_admission_reviews_total', help: 'AdmissionReviews answered, by object kind, operation and verdict (allowed, warned, denied, invalid: HTTP 4xx)', labelNames: ['kind', 'operation', 'verdict'], registers: [registry] });
   const ruleFindings = new Counter({ name: 'zoneguard_admission_rule_findings_total', help: 'Reviews in which a rule found something, by kind, operation, rule id and decision (denied or warned)', labelNames: ['kind', 'operation', 'rule', 'decision'], registers: [registry] });
   const duration = new Histogram({ name: 'zoneguard_admission_duration_seconds', help: 'Time to answer an AdmissionReview, from the first body byte to the response', labelNames: ['kind', 'operation'], buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] });

@@ -94,6 +94,9 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
     expect(metrics).toMatch(/zoneguard_admission_duration_seconds_bucket\{le="0.001",kind="Ingress",operation="CREATE"\} \d+/);
     expect(metrics).toMatch(/zoneguard_ownership_cache_age_seconds \d/);
     expect(metrics).toMatch(/zoneguard_ownership_cache_names 6/);
+    // process metrics for capacity planning: event-loop lag and GC pauses explain slow reviews
+    expect(metrics).toMatch(/zoneguard_nodejs_eventloop_lag_p99_seconds \d/);
+    expect(metrics).toMatch(/zoneguard_process_cpu_seconds_total \d/);
   });
 
   it('refuses TLS below 1.2', async () => {
