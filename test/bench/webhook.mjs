@@ -159,8 +159,6 @@ try {
   // the baselines are done: stopped, so their idle-time GC does not take CPU from the timed run
   noop.child.kill('SIGTERM');
   parse.child.kill('SIGTERM');
-  const a = await cannon(webhook.url, { connections: 16, overallRate: 1000 });
-  console.log(`fixed 1,000 req/s (autocannon):  ${fmt(a.requests.average, 0)} req/s   p50 ${a.latency.p50} ms   p99 ${a.latency.p99} ms   errors ${a.errors}`);
   const before = await serverView(webhook.port);
   const f = await fixedRate(webhook.port, 1000, DURATION);
   const after = await serverView(webhook.port);
