@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +79,22 @@ describe('zoneguard validate', () => {
       expect(r.err.trim().split('\n').length).toBeLessThanOrEqual(2);
     });
   }
+
+  it('exit 2 with a plain reason for a document nested too deeply to read', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zoneguard-cli-')), 'deep.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec:\n  x: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    const r = await run(['validate', '-f', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/deep\.yaml:\d+: malformed YAML: nested too deeply to read/);
+  });
+
+  it('exit 1 naming the field for shapes the API server would refuse', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zoneguard-cli-')), 'shapes.yaml');
+    writeFileSync(file, 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shapes, namespace: web}\nspec:\n  rules: app.example.com\n');
+    const r = await run(['validate', '-f', file, '--domain-filter', 'example.com']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('DENY Ingress web/shapes: object: spec.rules must be a list, not a "app.example.com"');
+  });
 
   it('flags come from the config file, then env, then the command line', async () => {
     const base = ['plan', '-f', fx('list.json'), '--provider', 'inmemory', '--inmemory-zone', 'example.com', '-o', 'json'];

@@ -49,7 +49,9 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
     if (doc.errors.length) {
       const err = doc.errors[0];
       const line = err.linePos?.[0]?.line ?? startLine;
-      throw new InputError(`${file}:${line}: malformed YAML: ${err.message.split('\n')[0]}`, { file, line });
+      // the parser recurses: a document nested thousands of levels deep exhausts the stack
+      const what = /call stack/i.test(err.message) ? 'nested too deeply to read (thousands of levels)' : err.message.split('\n')[0];
+      throw new InputError(`${file}:${line}: malformed YAML: ${what}`, { file, line });
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;

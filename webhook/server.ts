@@ -25,7 +25,7 @@ export interface AppOptions {
 }
 
 const RULE_ID_SET: ReadonlySet<string> = new Set(RULE_IDS);
-const WARNING_RULE_RE = /^[^:]*: ([a-z-]+): /;
+const WARNING_RULE_RE = /^(?:[^:]*: )?([a-z-]+): /;
 
 type Body = { ok: true; text: string } | { ok: false; code: number; reason: string; message: string };
 

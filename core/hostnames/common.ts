@@ -19,3 +19,37 @@ export interface Partial {
   /** Fields every claim of the object carries (ttl, setIdentifier, labels). */
   common: Omit<Claim, 'hostname' | 'targets' | 'recordType' | 'field'>;
 }
+
+/**
+ * A list the extractor reads (spec.rules, spec.hostnames...): its items, and an `object` problem
+ * naming the field when it is there but not a list. The API server rejects such an object before
+ * any webhook sees it; offline (`zoneguard validate`) this is where the user hears of it.
+ */
+export function listField(base: Partial, value: unknown, field: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  base.problems.push({ hostname: '', rule: 'object', message: `${field} must be a list, not ${describeType(value)}`, fix: `write ${field} as a YAML list`, field });
+  return [];
+}
+
+/** A string item or field the extractor reads: the string, or a problem naming the field. */
+export function stringField(base: Partial, value: unknown, field: string, what = 'a string'): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  base.problems.push({ hostname: '', rule: 'object', message: `${field} must be ${what}, not ${describeType(value)}`, fix: `write ${field} as ${what}`, field });
+  return undefined;
+}
+
+/** A mapping item the extractor reads (a rule, a tls entry): the object, or a problem naming it. */
+export function objectItem(base: Partial, value: unknown, field: string): Record<string, unknown> | undefined {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  base.problems.push({ hostname: '', rule: 'object', message: `${field} must be a mapping, not ${describeType(value)}`, fix: `write ${field} as a YAML mapping`, field });
+  return undefined;
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v === 'number' ? 'the number' : typeof v === 'boolean' ? 'the boolean' : 'a'} ${JSON.stringify(v).slice(0, 40)}`;
+}

@@ -19,6 +19,10 @@ export function extractDnsEndpoint(obj: KubeObject, _ctx: ExtractContext, base: 
       base.problems.push({ hostname: '', rule: 'object', message: `${field} is not an object`, fix: 'give each endpoint dnsName, recordType and targets', field });
       return;
     }
+    if (raw.dnsName !== undefined && raw.dnsName !== null && typeof raw.dnsName !== 'string') {
+      base.problems.push({ hostname: '', rule: 'hostname', message: `${field}.dnsName must be a string, not ${JSON.stringify(raw.dnsName).slice(0, 40)}`, fix: 'set dnsName to the fully qualified name, as a string', field: `${field}.dnsName` });
+      return;
+    }
     const dnsName = asString(raw.dnsName);
     if (!dnsName) {
       base.problems.push({ hostname: '', rule: 'hostname', message: `${field}.dnsName is missing`, fix: 'set dnsName to the fully qualified name', field: `${field}.dnsName` });

@@ -42,6 +42,9 @@ const cases: { kind: string; name: string; want: string[]; warning?: RegExp; ski
   { kind: 'Ingress', name: 'with-annotation', ctx: { ingressClasses: ['nginx'] }, want: [], skipped: /ingress class "traefik" is not in --ingress-class \[nginx\]/ },
   { kind: 'DNSEndpoint', name: 'records', want: ['www.example.com A 192.0.2.1,192.0.2.2 ttl=180', 'alias.example.com CNAME www.example.com', 'txt.example.com TXT hello world'] },
   { kind: 'DNSEndpoint', name: 'malformed', want: ['ttl.example.com A 192.0.2.3'], problem: /dnsName is missing/ },
+  { kind: 'DNSEndpoint', name: 'numeric-name', want: ['fine.example.com A 192.0.2.10'], problem: /spec\.endpoints\[0\]\.dnsName must be a string, not 5/ },
+  { kind: 'Ingress', name: 'malformed', want: ['tls.example.com A 203.0.113.13'], problem: /spec\.rules must be a list, not a "app\.example\.com"[^]*spec\.tls\[0\]\.hosts must be a list[^]*spec\.tls\[1\]\.hosts\[0\] must be a string, not the number 5/ },
+  { kind: 'HTTPRoute', name: 'malformed', want: ['typed.example.com ?'], problem: /spec\.hostnames\[0\] must be a string, not the number 7[^]*spec\.parentRefs must be a list, not a "public"/ },
   { kind: 'HTTPRoute', name: 'route', want: ['shop.example.com A 203.0.113.50'] },
   { kind: 'HTTPRoute', name: 'no-hostnames', want: ['exact.example.org A 203.0.113.50'] },
   { kind: 'HTTPRoute', name: 'orphan', want: ['lonely.example.com ?'], warning: /parent Gateway not found/ },
@@ -85,5 +88,16 @@ describe('hostname extraction (external-dns source semantics)', () => {
       { apiVersion: 'v1', kind: 'Service', metadata: 'bad' },
     ];
     for (const g of garbage) expect(() => extract(g as never, ctx)).not.toThrow();
+  });
+});
+
+describe('problems belong to the names they concern', () => {
+  it('an object-level problem (the ttl annotation) applies to every hostname of the object', () => {
+    const x = extract(find('Service', 'bad-ttl'), ctx);
+    expect(x.problems.map((p) => p.hostname)).toEqual(['ttl.example.com']);
+  });
+  it("a DNSEndpoint entry without a usable dnsName is not pinned on another entry's name", () => {
+    const x = extract(find('DNSEndpoint', 'numeric-name'), ctx);
+    expect(x.problems).toMatchObject([{ hostname: '', rule: 'hostname', field: 'spec.endpoints[0].dnsName' }]);
   });
 });

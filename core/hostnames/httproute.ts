@@ -7,7 +7,7 @@
 import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
 import { HOSTNAME_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
 import { claimsFor } from './targets.js';
-import type { ExtractContext, Partial } from './common.js';
+import { listField, objectItem, stringField, type ExtractContext, type Partial } from './common.js';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -27,8 +27,8 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
   const spec = isRecord(obj.spec) ? obj.spec : {};
   const ns = obj.metadata?.namespace ?? 'default';
   const routeHosts: { host: string; field: string }[] = [];
-  asArray(spec.hostnames).forEach((h, i) => {
-    const s = asString(h);
+  listField(base, spec.hostnames, 'spec.hostnames').forEach((h, i) => {
+    const s = stringField(base, h, `spec.hostnames[${i}]`);
     if (s) routeHosts.push({ host: s.trim().toLowerCase().replace(/\.$/, ''), field: `spec.hostnames[${i}]` });
   });
   for (const h of splitList(annotations(obj)[HOSTNAME_ANNOTATION])) {
@@ -36,7 +36,7 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
   }
 
   const found = new Map<string, { field: string; targets: Set<string> }>();
-  const parents = asArray(spec.parentRefs).filter(isRecord);
+  const parents = listField(base, spec.parentRefs, 'spec.parentRefs').filter((p, i) => objectItem(base, p, `spec.parentRefs[${i}]`) !== undefined) as Record<string, unknown>[];
   let gatewaysSeen = 0;
   parents.forEach((p) => {
     const kind = asString(p.kind) ?? 'Gateway';

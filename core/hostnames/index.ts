@@ -73,11 +73,13 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     const proxied = ann[CLOUDFLARE_PROXIED_ANNOTATION];
     if (proxied !== undefined) base.common.providerSpecific = { 'external-dns.alpha.kubernetes.io/cloudflare-proxied': proxied };
   }
+  const objectProblems = out.problems.length;
   entry.extractor(obj, ctx, base);
   out.claims = base.claims;
   if (base.skipped) out.skipped = base.skipped;
-  // problems found before the hostnames were known apply to every hostname
-  for (const p of out.problems) if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
+  // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem
+  // without a hostname (a DNSEndpoint entry with no dnsName) belongs to no other entry's name
+  for (const p of out.problems.slice(0, objectProblems)) if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
   return out;
 }
 

@@ -9,7 +9,7 @@
 import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
 import { HOSTNAME_ANNOTATION, INGRESS_CLASS_ANNOTATION, INGRESS_HOSTNAME_SOURCE_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
 import { claimsFor } from './targets.js';
-import type { ExtractContext, Partial } from './common.js';
+import { listField, objectItem, stringField, type ExtractContext, type Partial } from './common.js';
 
 export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
   const ann = annotations(obj);
@@ -47,12 +47,14 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
     names.push({ host: key, field });
   };
   if (useDefined) {
-    asArray(spec.rules).forEach((rule, i) => {
-      if (isRecord(rule)) add(asString(rule.host), `spec.rules[${i}].host`);
+    listField(base, spec.rules, 'spec.rules').forEach((raw, i) => {
+      const rule = objectItem(base, raw, `spec.rules[${i}]`);
+      if (rule) add(stringField(base, rule.host, `spec.rules[${i}].host`), `spec.rules[${i}].host`);
     });
-    asArray(spec.tls).forEach((tls, i) => {
-      if (!isRecord(tls)) return;
-      asArray(tls.hosts).forEach((h, j) => add(asString(h), `spec.tls[${i}].hosts[${j}]`));
+    listField(base, spec.tls, 'spec.tls').forEach((raw, i) => {
+      const tls = objectItem(base, raw, `spec.tls[${i}]`);
+      if (!tls) return;
+      listField(base, tls.hosts, `spec.tls[${i}].hosts`).forEach((h, j) => add(stringField(base, h, `spec.tls[${i}].hosts[${j}]`), `spec.tls[${i}].hosts[${j}]`));
     });
   }
   if (useAnnotation) {

@@ -15,7 +15,8 @@ export interface EvaluateOptions {
 }
 
 export function formatViolation(v: Violation): string {
-  return `${v.hostname}: ${v.rule}: ${v.message}`;
+  // a finding with no hostname (a DNSEndpoint entry without dnsName) names its field in the message
+  return v.hostname ? `${v.hostname}: ${v.rule}: ${v.message}` : `${v.rule}: ${v.message}`;
 }
 
 export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions = {}): Verdict {
