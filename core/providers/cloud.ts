@@ -77,6 +77,36 @@ export async function sendBatches<B>(batches: readonly B[], send: (batch: B, ind
 }
 
 /**
+ * For APIs without batches (Azure's one call per record set): sends each item with the same
+ * jittered retry as a batch, at most `limit` at a time. After a failure that retries cannot cure,
+ * nothing new starts; the calls in flight finish and the first error is thrown. Returns the count.
+ */
+export async function sendConcurrently<T>(items: readonly T[], send: (item: T) => Promise<void>, opts: BatchRunOptions & { limit: number }): Promise<number> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (failed === undefined && next < items.length) {
+      const item = items[next++];
+      try {
+        await withRetry(() => send(item), {
+          ...opts.retry,
+          sleep: opts.retry?.sleep ?? opts.sleep,
+          onRetry: (err, attempt, delayMs) => {
+            opts.logger?.warn({ provider: opts.provider, attempt, delayMs, err: (err as Error).message }, 'provider throttled, backing off');
+            opts.retry?.onRetry?.(err, attempt, delayMs);
+          },
+        });
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.limit, items.length)) }, worker));
+  if (failed !== undefined) throw failed;
+  return items.length;
+}
+
+/**
  * One API call (a list, a read) with the same jittered retry as a batch; `toError` turns what the
  * SDK threw into a ProviderError that says whether it is worth retrying.
  */

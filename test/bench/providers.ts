@@ -6,6 +6,7 @@
  * (Azure DNS has no batch API: its max batch is 1 record set, as in external-dns).
  * Route 53 runs against moto when moto_server is installed, with fewer records (moto is slow).
  * Run with vite-node (vitest's TypeScript runner), no build step: vite-node test/bench/providers.ts [N]
+ * BENCH_API_LATENCY_MS=20 makes each fake answer 20 ms late, as a real API (moto is not delayed).
  */
 import { Agent } from 'node:https';
 import { newEndpoint } from '../../core/endpoint.js';
@@ -38,6 +39,8 @@ interface Case {
 
 const ZONE = 'bench.example.com';
 const N = Number(process.argv[2] ?? 10_000);
+/** BENCH_API_LATENCY_MS: each fake answers this much later, as a real API over the internet. */
+const LATENCY = Number(process.env.BENCH_API_LATENCY_MS ?? 0);
 const MOTO_N = Math.min(N, Number(process.env.BENCH_MOTO_RECORDS ?? 2_000));
 
 const cases: Case[] = [
@@ -48,6 +51,7 @@ const cases: Case[] = [
     isList: (op) => op.endsWith('.list'),
     setup: async () => {
       const fake = await new CloudflareFake('bench-token').start();
+        fake.latencyMs = LATENCY;
       fake.addZone(ZONE);
       const provider = new CloudflareProvider({ apiToken: 'bench-token', baseURL: fake.baseURL, intervalMs: 0 });
       return { provider, counter: fake, close: () => fake.close() };
@@ -60,6 +64,7 @@ const cases: Case[] = [
     isList: (op) => op.endsWith('.list'),
     setup: async () => {
       const fake = await new GoogleDnsFake('bench', 'bench-token').start();
+        fake.latencyMs = LATENCY;
       fake.addZone('bench', ZONE);
       const auth = new OAuth2Client();
       auth.setCredentials({ access_token: 'bench-token', expiry_date: Date.now() + 3600_000 });
@@ -75,6 +80,7 @@ const cases: Case[] = [
       isList: (op) => op.includes('.list'),
       setup: async () => {
         const fake = await new AzureDnsFake('00000000-0000-0000-0000-000000000001', 'bench-token').start();
+        fake.latencyMs = LATENCY;
         // 2 record sets per record: above Azure public DNS's default 10,000 per zone (a raisable limit)
         fake.maxRecordSets = { public: 2 * N + 10, private: 2 * N + 10 };
         fake.addZone(ZONE, 'rg', kind);

@@ -44,6 +44,11 @@ export abstract class HttpFake {
   expectedAuthorization?: string;
   cert?: TestCert;
   url = '';
+  /** Answers this much later, as a real API's latency (0: at once). */
+  latencyMs = 0;
+  /** Requests being answered right now, and the most there have been at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   constructor(private readonly tls = false) {}
 
@@ -99,6 +104,9 @@ export abstract class HttpFake {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     const url = new URL(req.url ?? '/', 'http://fake');
     let out: FakeResponse;
     const r = this.routes.find((x) => x.method === req.method && x.pattern.test(url.pathname));
@@ -125,6 +133,7 @@ export abstract class HttpFake {
         }
       }
     }
+    this.inFlight--;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...out.headers };
     res.writeHead(out.status, headers);
     res.end(out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body));

@@ -92,6 +92,24 @@ for (const kind of ['public', 'private'] as const) {
       expect(fake.callCount(`${kind}.recordSets.list`)).toBe(3);
     });
 
+    it('keeps --azure-concurrency calls in flight, every delete done before the first write', async () => {
+      const p = make({ concurrency: 4 });
+      await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`moves.${apex()}`, 'A', ['192.0.2.1'])] });
+      fake.latencyMs = 20;
+      fake.maxInFlight = 0;
+      try {
+        // the A record becomes a CNAME: the fake refuses a CNAME beside another record set, so the
+        // create only succeeds once the delete is done
+        const creates = Array.from({ length: 16 }, (_, i) => newEndpoint(`c${i}.${apex()}`, 'A', [`192.0.2.${i + 10}`]));
+        await p.applyChanges({ ...emptyChanges(), delete: [newEndpoint(`moves.${apex()}`, 'A', ['192.0.2.1'])], create: [newEndpoint(`moves.${apex()}`, 'CNAME', ['elsewhere.example.org']), ...creates] });
+        expect(fake.maxInFlight).toBe(4);
+      } finally {
+        fake.latencyMs = 0;
+      }
+      expect(show(await p.records())).toContain(`moves.${apex()} CNAME elsewhere.example.org 300`);
+      expect(p.lastBatches).toBe(18);
+    });
+
     it('reports a rejected record set as a non-retryable error without the token', async () => {
       const p = make();
       await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`x.${apex()}`, 'A', ['192.0.2.1'])] });

@@ -13,12 +13,21 @@ import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from 
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { flattenChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { callWithRetry, providerError, retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
+import {
+  callWithRetry,
+  providerError,
+  retryableStatus,
+  selectZone,
+  sendConcurrently,
+  type ZoneSelection,
+} from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 
 /** external-dns's Azure default TTL. */
 export const AZURE_DEFAULT_TTL = 300;
 const TYPES = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
+/** Record-set calls in flight at once: well under ARM's write throttling, 8x a serial run. */
+export const AZURE_DEFAULT_CONCURRENCY = 8;
 
 export interface AzureOptions {
   private?: boolean;
@@ -32,6 +41,8 @@ export interface AzureOptions {
   agent?: Agent;
   selection?: ZoneSelection;
   pageSize?: number;
+  /** Record-set calls in flight at once (--azure-concurrency, default 8). */
+  concurrency?: number;
   cacheMs?: number;
   retry?: RetryOptions;
   logger?: Logger;
@@ -109,7 +120,12 @@ export class AzureProvider implements Provider {
       for (const z of pages) {
         const id = z.id ?? '';
         const rg = /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] ?? this.opts.resourceGroup ?? '';
-        const zone: AzureZone = { id, name: normalizeDnsName(z.name ?? ''), resourceGroup: rg, visibility: this.opts.private ? 'private' : 'public' };
+        const zone: AzureZone = {
+          id,
+          name: normalizeDnsName(z.name ?? ''),
+          resourceGroup: rg,
+          visibility: this.opts.private ? 'private' : 'public',
+        };
         if (selectZone(this.opts.selection ?? {}, zone, [id, zone.name])) out.push(zone);
       }
       return out;
@@ -121,7 +137,8 @@ export class AzureProvider implements Provider {
     for (const zone of await this.zones()) {
       const sets = await this.call(`list record sets of ${zone.name}`, async () => {
         const all: RecordSet[] = [];
-        for await (const page of this.backend.recordSets(zone.resourceGroup, zone.name, this.opts.pageSize)) all.push(...page);
+        for await (const page of this.backend.recordSets(zone.resourceGroup, zone.name, this.opts.pageSize))
+          all.push(...page);
         return all;
       });
       for (const rs of sets) {
@@ -138,44 +155,66 @@ export class AzureProvider implements Provider {
 
   async applyChanges(changes: Changes): Promise<void> {
     const zones = await this.zones();
-    const calls: { zone: AzureZone; change: Change }[] = [];
+    const deletes: { zone: AzureZone; change: Change }[] = [];
+    const writes: { zone: AzureZone; change: Change }[] = [];
     for (const change of flattenChanges(changes)) {
       const zone = zoneFor(zones, change.record.dnsName);
       if (!zone) {
-        this.opts.logger?.warn({ provider: this.name, hostname: change.record.dnsName }, 'no zone for record, skipped');
+        this.opts.logger?.warn(
+          { provider: this.name, hostname: change.record.dnsName },
+          'no zone for record, skipped',
+        );
         continue;
       }
       if (!(TYPES as readonly string[]).includes(change.record.recordType)) {
-        this.opts.logger?.warn({ provider: this.name, hostname: change.record.dnsName, recordType: change.record.recordType }, 'record type not supported, skipped');
+        this.opts.logger?.warn(
+          { provider: this.name, hostname: change.record.dnsName, recordType: change.record.recordType },
+          'record type not supported, skipped',
+        );
         continue;
       }
-      calls.push({ zone, change });
+      (change.action === 'delete' ? deletes : writes).push({ zone, change });
     }
-    // one call per change; no pause between them (ARM has no batches to space out)
-    this.lastBatches = await sendBatches(
-      calls,
-      async ({ zone, change }) => {
-        const ep = change.record;
-        const rel = relativeName(ep.dnsName, zone.name);
-        try {
-          if (change.action === 'delete') await this.backend.delete(zone.resourceGroup, zone.name, ep.recordType, rel);
-          else await this.backend.put(zone.resourceGroup, zone.name, ep.recordType, rel, recordSetOf(ep));
-        } catch (e) {
-          throw this.error(`${change.action} ${ep.recordType} record set ${rel} in ${zone.name}`, e);
-        }
-      },
-      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
-    );
+    // one call per change, several in flight (each record set is its own resource); every delete
+    // is done before any write, so a name can change type (A → CNAME) without a conflict
+    const send = async ({ zone, change }: { zone: AzureZone; change: Change }) => {
+      const ep = change.record;
+      const rel = relativeName(ep.dnsName, zone.name);
+      try {
+        if (change.action === 'delete')
+          await this.backend.delete(zone.resourceGroup, zone.name, ep.recordType, rel);
+        else await this.backend.put(zone.resourceGroup, zone.name, ep.recordType, rel, recordSetOf(ep));
+      } catch (e) {
+        throw this.error(`${change.action} ${ep.recordType} record set ${rel} in ${zone.name}`, e);
+      }
+    };
+    const run = {
+      provider: this.name,
+      retry: this.opts.retry,
+      logger: this.opts.logger,
+      limit: this.opts.concurrency ?? AZURE_DEFAULT_CONCURRENCY,
+    };
+    this.lastBatches =
+      (await sendConcurrently(deletes, send, run)) + (await sendConcurrently(writes, send, run));
   }
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return callWithRetry(what, fn, (w: string, e: unknown) => this.error(w, e), { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
+    return callWithRetry(what, fn, (w: string, e: unknown) => this.error(w, e), {
+      provider: this.name,
+      retry: this.opts.retry,
+      logger: this.opts.logger,
+    });
   }
 
   private error(what: string, e: unknown) {
     const err = e as { statusCode?: number; code?: string; message?: string };
     // RestError carries the request (with its Authorization header); keep only code and status
-    return providerError(this.name, what, { name: 'RestError', message: err.message, code: err.code, statusCode: err.statusCode }, retryableStatus(err.statusCode));
+    return providerError(
+      this.name,
+      what,
+      { name: 'RestError', message: err.message, code: err.code, statusCode: err.statusCode },
+      retryableStatus(err.statusCode),
+    );
   }
 }
 

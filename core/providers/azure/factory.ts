@@ -1,9 +1,9 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { str, type Config } from '../../config.js';
+import { num, str, type Config } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderDeps, ProviderFactory } from '../catalog.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
-import { AzureProvider } from './azure.js';
+import { AZURE_DEFAULT_CONCURRENCY, AzureProvider } from './azure.js';
 
 /**
  * --provider=azure and --provider=azure-private-dns: DefaultAzureCredential (environment service
@@ -22,6 +22,7 @@ function factory(isPrivate: boolean): ProviderFactory {
       resourceGroup: str(cfg, 'azureResourceGroup'),
       endpoint,
       selection: zoneSelectionFrom(cfg, deps.domainFilter),
+      concurrency: num(cfg, 'azureConcurrency', AZURE_DEFAULT_CONCURRENCY),
       cacheMs: retryOptionsFrom(cfg).cacheMs,
       logger: deps.logger,
     });
