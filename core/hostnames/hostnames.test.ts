@@ -44,7 +44,7 @@ const cases: { kind: string; name: string; want: string[]; warning?: RegExp; ski
   { kind: 'DNSEndpoint', name: 'malformed', want: ['ttl.example.com A 192.0.2.3'], problem: /dnsName is missing/ },
   { kind: 'DNSEndpoint', name: 'numeric-name', want: ['fine.example.com A 192.0.2.10'], problem: /spec\.endpoints\[0\]\.dnsName must be a string, not 5/ },
   { kind: 'Ingress', name: 'malformed', want: ['tls.example.com A 203.0.113.13'], problem: /spec\.rules must be a list, not a "app\.example\.com"[^]*spec\.tls\[0\]\.hosts must be a list[^]*spec\.tls\[1\]\.hosts\[0\] must be a string, not the number 5/ },
-  { kind: 'HTTPRoute', name: 'malformed', want: ['typed.example.com ?'], problem: /spec\.hostnames\[0\] must be a string, not the number 7[^]*spec\.parentRefs must be a list, not a "public"/ },
+  { kind: 'HTTPRoute', name: 'malformed', want: ['typed.example.com ?'], warning: /HTTPRoute has no Gateway in spec.parentRefs/, problem: /spec\.hostnames\[0\] must be a string, not the number 7[^]*spec\.parentRefs must be a list, not a "public"/ },
   { kind: 'HTTPRoute', name: 'route', want: ['shop.example.com A 203.0.113.50'] },
   { kind: 'HTTPRoute', name: 'no-hostnames', want: ['exact.example.org A 203.0.113.50'] },
   { kind: 'HTTPRoute', name: 'orphan', want: ['lonely.example.com ?'], warning: /parent Gateway not found/ },

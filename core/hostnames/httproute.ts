@@ -80,6 +80,7 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
     // The parent Gateway is unknown here (offline, or not created yet): the hostnames are still
     // checked, without targets.
     if (parents.length > 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: parent Gateway not found; targets come from its status.addresses once it exists`);
+    else if (parents.length === 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: HTTPRoute has no Gateway in spec.parentRefs; nothing is published until it is attached to one`);
     for (const rh of routeHosts) if (!found.has(rh.host)) found.set(rh.host, { field: rh.field, targets: new Set() });
   }
   for (const [host, e] of found) base.claims.push(...claimsFor(host, [...e.targets], { ...base.common, field: e.field }));
