@@ -1,0 +1,31 @@
+/** What every rule sees besides the claim: the policy, ownership and the other objects' claims. */
+import type { ClaimIndex } from '../claim-index.js';
+import type { DomainFilter } from '../domain-filter.js';
+import type { OwnershipIndex } from '../ownership.js';
+import type { Claim, Extraction, RuleId, Violation } from './types.js';
+
+export interface RuleContext {
+  ownerId: string;
+  domainFilter: DomainFilter;
+  managedRecordTypes: readonly string[];
+  /** --public-zone: names in these zones must not point at private addresses. */
+  publicZones?: DomainFilter;
+  /** Ownership read from the provider; when absent the ownership rule is skipped. */
+  ownership?: OwnershipIndex;
+  /** Other objects' claims (input files, or the cluster's watch cache). */
+  claims?: ClaimIndex;
+  /** --min-ttl: a TTL below it is a warning. */
+  minTtl?: number;
+}
+
+export type Rule = (claim: Claim, x: Extraction, ctx: RuleContext) => Violation | undefined;
+
+/** A violation of `rule` for this claim, carrying its field and record type. */
+export const violation = (claim: Claim, rule: RuleId, message: string, fix: string): Violation => ({
+  hostname: claim.hostname,
+  rule,
+  message,
+  fix,
+  field: claim.field,
+  ...(claim.recordType ? { recordType: claim.recordType } : {}),
+});
