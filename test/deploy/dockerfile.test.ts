@@ -1,6 +1,9 @@
 /** The image's shape, checked from the Dockerfile itself (no container engine runs in CI). */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
 import { execForm, parseInstructions, parseStages, type Stage } from './dockerfile.js';
 
@@ -85,6 +88,34 @@ describe('Dockerfile', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     for (const p of ['node_modules', 'dist', '.git', '.env']) expect(ignored).toContain(p);
   });
+
+  it('compiles from the build context .dockerignore leaves (no source reaches into test/ or fixtures)', () => {
+    const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    // as Docker does: a path is out when it or any folder above it matches a pattern
+    const ignored = (file: string) => {
+      const parts = file.split('/');
+      return parts.some((_, i) => patterns.some((p) => minimatch(parts.slice(0, i + 1).join('/'), p, { dot: true })));
+    };
+    const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const context = mkdtempSync(join(tmpdir(), 'zoneguard-context-'));
+    try {
+      for (const f of files.filter((f) => !ignored(f))) {
+        mkdirSync(dirname(join(context, f)), { recursive: true });
+        copyFileSync(join(ROOT, f), join(context, f));
+      }
+      // the build stage's `npm ci` gives it node_modules; the local one stands in for it here
+      symlinkSync(join(ROOT, 'node_modules'), join(context, 'node_modules'));
+      expect(existsSync(join(context, 'test'))).toBe(false);
+      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmit'], { cwd: context, encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('has a build script for machines with a container engine', () => {
     const script = readFileSync(join(ROOT, 'scripts/docker-build.sh'), 'utf8');
