@@ -140,4 +140,30 @@ describe('Kubernetes source', () => {
     await changed;
     expect(names(s)).toEqual(['Service default/a', 'Service default/c']);
   });
+
+  it('starts without a kind whose CRD is not installed, and picks it up once it is', async () => {
+    api.apply(svc('a'));
+    api.unserve('HTTPRoute');
+    api.unserve('Gateway');
+    const s = source();
+    const changes: string[] = [];
+    const waiters: (() => void)[] = [];
+    s.onChange((why) => {
+      changes.push(why);
+      waiters.splice(0).forEach((w) => w());
+    });
+    await s.start();
+    expect(s.synced).toBe(true);
+    expect(s.absentKinds.sort()).toEqual(['Gateway', 'HTTPRoute']);
+    expect(names(s)).toEqual(['Service default/a']);
+    // Gateway API installed later: the next list (every restartMaxDelayMs) finds it
+    const seen = new Promise<void>((r) => waiters.push(r));
+    api.serve('HTTPRoute');
+    api.serve('Gateway');
+    api.apply(route);
+    await seen;
+    for (let i = 0; i < 200 && s.absentKinds.length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(s.absentKinds).toEqual([]);
+    expect(names(s)).toContain('HTTPRoute apps/route');
+  });
 });

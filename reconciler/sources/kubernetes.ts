@@ -150,6 +150,12 @@ interface Watched {
   informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject> & Pick<ListWatch<KubernetesObject>, 'latestResourceVersion'>;
   failures: number;
   restart?: NodeJS.Timeout;
+  /**
+   * The API server answers 404 for the kind: its CRD is not installed (Gateway API, DNSEndpoint).
+   * It counts as listed and empty, so one missing CRD does not hold back the other kinds, and it
+   * is listed again every restartMaxDelayMs in case the CRD is installed later.
+   */
+  absent: boolean;
 }
 
 export class KubernetesSource implements Source {
@@ -172,7 +178,7 @@ export class KubernetesSource implements Source {
       const sel = spec.everywhere ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(opts.kubeConfig, spec.path(n), () => spec.list(opts.kubeConfig, n, sel), sel) as Watched['informer'];
-      const w: Watched = { spec, informer, failures: 0 };
+      const w: Watched = { spec, informer, failures: 0, absent: false };
       informer.on('add', (o) => this.changed('add', spec, o));
       informer.on('update', (o) => this.changed('update', spec, o));
       informer.on('delete', (o) => this.changed('delete', spec, o));
@@ -203,9 +209,22 @@ export class KubernetesSource implements Source {
 
   private failed(w: Watched, err: unknown): void {
     if (this.stopped) return;
-    const delay = Math.max(100, backoffDelay(w.failures++, this.opts.restartBaseDelayMs ?? 1000, this.opts.restartMaxDelayMs ?? 30_000));
     const e = err as { message?: string; code?: number; statusCode?: number };
-    this.opts.logger.warn({ kind: w.spec.kind, err: e?.message ?? String(err), code: e?.code ?? e?.statusCode, retryInMs: delay }, 'watch failed; restarting');
+    const code = e?.code ?? e?.statusCode;
+    const maxDelay = this.opts.restartMaxDelayMs ?? 30_000;
+    let delay: number;
+    if (code === 404 && w.informer.latestResourceVersion() === '') {
+      // never listed and not served: a CRD that is not installed
+      delay = maxDelay;
+      if (!w.absent) {
+        w.absent = true;
+        this.opts.logger.warn({ kind: w.spec.kind, apiVersion: w.spec.apiVersion, retryInMs: delay }, 'kind not served by the API server (CRD not installed?); read as empty until it is');
+        this.settle();
+      }
+    } else {
+      delay = Math.max(100, backoffDelay(w.failures++, this.opts.restartBaseDelayMs ?? 1000, maxDelay));
+      this.opts.logger.warn({ kind: w.spec.kind, err: e?.message ?? String(err), code, retryInMs: delay }, 'watch failed; restarting');
+    }
     clearTimeout(w.restart);
     w.restart = setTimeout(() => void this.startOne(w), delay);
   }
@@ -215,32 +234,34 @@ export class KubernetesSource implements Source {
     await w.informer.start();
     // the informer reports list failures through 'error' (handled above) and resolves anyway
     const ok = w.informer.latestResourceVersion() !== '';
-    if (ok) w.failures = 0;
+    if (ok) {
+      w.failures = 0;
+      if (w.absent) {
+        w.absent = false;
+        this.opts.logger.info({ kind: w.spec.kind, apiVersion: w.spec.apiVersion }, 'kind now served by the API server; watching it');
+      }
+      this.settle();
+    }
     return ok;
   }
 
-  /** Resolves when every informer has listed once (a failing list is retried with backoff). */
+  private settleWaiters: (() => void)[] = [];
+
+  /** Wakes start() once every kind is listed or known to be absent. */
+  private settle(): void {
+    if (this.synced) for (const f of this.settleWaiters.splice(0)) f();
+  }
+
+  /**
+   * Resolves when every informer has listed once, or its kind is known not to be served (a failing
+   * list is retried with backoff; an unserved kind is tried again every restartMaxDelayMs).
+   */
   async start(): Promise<void> {
     this.stopped = false;
-    await Promise.all(
-      this.watched.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            const attempt = async () => {
-              if (await this.startOne(w)) return resolve();
-              if (this.stopped) return resolve();
-              // failed() already scheduled a restart; wait for the list to succeed
-              const check = setInterval(() => {
-                if (this.stopped || w.informer.latestResourceVersion() !== '') {
-                  clearInterval(check);
-                  resolve();
-                }
-              }, 50);
-            };
-            void attempt();
-          }),
-      ),
-    );
+    const done = new Promise<void>((resolve) => this.settleWaiters.push(resolve));
+    for (const w of this.watched) void this.startOne(w);
+    this.settle();
+    await done;
   }
 
   /** The informers' caches, as kept by the add/update/delete callbacks (no copy per sync). */
@@ -259,11 +280,17 @@ export class KubernetesSource implements Source {
 
   /** Every watched kind has been listed once. */
   get synced(): boolean {
-    return this.watched.every((w) => w.informer.latestResourceVersion() !== '');
+    return this.watched.every((w) => w.absent || w.informer.latestResourceVersion() !== '');
+  }
+
+  /** Kinds the API server does not serve right now (their CRD is not installed). */
+  get absentKinds(): string[] {
+    return this.watched.filter((w) => w.absent).map((w) => w.spec.kind);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const f of this.settleWaiters.splice(0)) f();
     for (const w of this.watched) {
       clearTimeout(w.restart);
       await w.informer.stop();

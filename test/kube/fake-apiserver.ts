@@ -91,6 +91,10 @@ export interface FakeApiServer {
   openWatches(): number;
   /** Ends every open watch (clients reconnect from their last resourceVersion). */
   dropWatches(): void;
+  /** Stops serving a kind, as a cluster without its CRD: every request for it answers 404. */
+  unserve(kind: string): void;
+  /** Serves a kind again (its CRD installed). */
+  serve(kind: string): void;
   close(): Promise<void>;
 }
 
@@ -233,8 +237,9 @@ function parsePath(pathname: string): ParsedPath | undefined {
   return { kind, namespace, name: name === undefined ? undefined : decodeURIComponent(name), subresource };
 }
 
-export async function start(opts: { host?: string } = {}): Promise<FakeApiServer> {
+export async function start(opts: { host?: string; unserved?: string[] } = {}): Promise<FakeApiServer> {
   const store = new Map<string, Stored>();
+  const unserved = new Set(opts.unserved ?? []);
   const history: HistoryEntry[] = [];
   const watchers = new Set<Watcher>();
   const statuses: RecordedStatus[] = [];
@@ -386,7 +391,7 @@ export async function start(opts: { host?: string } = {}): Promise<FakeApiServer
       return 200;
     }
     const p = parsePath(url.pathname);
-    if (!p) throw new HttpError(404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`);
+    if (!p || unserved.has(p.kind.kind)) throw new HttpError(404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`);
     const k = p.kind;
     if (p.subresource && !(p.subresource === 'status' && k.statusSubresource)) throw new HttpError(404, 'NotFound', `${k.plural}/${p.subresource} is not served`);
 
@@ -557,6 +562,12 @@ export async function start(opts: { host?: string } = {}): Promise<FakeApiServer
     },
     resourceVersion: () => String(rv),
     openWatches: () => watchers.size,
+    unserve(kind) {
+      unserved.add(kind);
+    },
+    serve(kind) {
+      unserved.delete(kind);
+    },
     dropWatches() {
       for (const w of watchers) w.res.end();
       watchers.clear();

@@ -124,6 +124,26 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     }
   });
 
+  it('is ready in a cluster without the Gateway API CRDs, and checks the kinds it has', async () => {
+    api.unserve('HTTPRoute');
+    api.unserve('Gateway');
+    const wh = await startTestWebhook(certs, { kubeconfig });
+    const c = client(wh.url, certs.ca);
+    try {
+      await wh.cluster!.whenSynced();
+      await wh.ownership!.whenLoaded();
+      expect((await c.get('/readyz')).status).toBe(200);
+      expect(wh.cluster!.index.objects).toBe(3);
+      const r = await c.review(ingressReview('second', 'team-b', 'taken.example.com'));
+      expect(r.review.response?.status?.message).toContain('taken.example.com: duplicate: also claimed by Ingress team-a/first');
+    } finally {
+      api.serve('HTTPRoute');
+      api.serve('Gateway');
+      c.close();
+      await wh.close();
+    }
+  });
+
   it('is not ready while the first list fails, and recovers', async () => {
     api.failNext('GET', /\/ingresses/, 500, 1);
     const wh = await startTestWebhook(certs, { kubeconfig });
