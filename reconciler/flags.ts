@@ -19,6 +19,9 @@ export const reconcileFlags: FlagSpec[] = [
   { name: 'leader-election-lease-duration', type: 'duration', default: '15s', min: 1000, help: 'how long a Lease that is not renewed keeps others from taking over', commands: CMD },
   { name: 'leader-election-renew-deadline', type: 'duration', default: '10s', min: 500, help: 'the leader stops reconciling when it could not renew for this long', commands: CMD },
   { name: 'leader-election-retry-period', type: 'duration', default: '2s', min: 100, help: 'how often candidates try to acquire and the leader renews', commands: CMD },
+  // shared with the webhook: the reconciler bumps this Lease after it writes, the webhook watches it
+  { name: 'ownership-signal-lease', type: 'string', default: 'zoneguard-ownership', help: 'Lease the reconciler bumps after each write so webhook replicas re-read ownership at once (empty: off; webhooks then rely on --ownership-refresh)', commands: ['reconcile', 'webhook'] },
+  { name: 'ownership-signal-namespace', type: 'string', default: '', help: "namespace of that Lease (default: the pod's own namespace, else the kubeconfig context's, else default)", commands: ['reconcile', 'webhook'] },
   { name: 'metrics-address', type: 'string', default: ':7979', help: 'serve /metrics and /healthz on this host:port (empty: no HTTP server)', commands: CMD },
   { name: 'retry-base-delay', type: 'duration', default: '1s', min: 1, help: 'first delay after a failed sync; doubles per failure (with full jitter) up to --retry-max-delay', commands: CMD },
   { name: 'retry-max-delay', type: 'duration', default: '1m', min: 1, help: 'longest delay between two attempts after failed syncs', commands: CMD },

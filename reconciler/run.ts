@@ -12,6 +12,7 @@ import type { Provider } from '../core/providers/provider.js';
 import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, policyFrom, ruleContextFrom } from '../core/setup.js';
 import { contextNamespace, loadKubeConfig } from './kube.js';
 import { defaultIdentity, LeaderElector } from './leader.js';
+import { OwnershipSignalWriter } from './ownership-signal.js';
 import { Reconciler, type SyncResult } from './loop.js';
 import { createReconcilerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
 import { FileSource } from './sources/files.js';
@@ -57,6 +58,8 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
   const emit = (str(cfg, 'emitEvents') ?? 'all') as 'all' | 'warnings' | 'none';
   const feedback = kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
   const json = str(cfg, 'output') === 'json';
+  const signalName = str(cfg, 'ownershipSignalLease');
+  const signal = kc && !dryRun && signalName ? new OwnershipSignalWriter({ kubeConfig: kc, namespace: str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default', name: signalName, logger }, identity) : undefined;
   const reconciler = new Reconciler({
     registry: opened.registry,
     sources,
@@ -76,6 +79,8 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
     onPlan: dryRun ? (r) => (json ? ctx.stdout.write(JSON.stringify(planToJson(r.changes), null, 2) + '\n') : printPlanText(r, ctx.stdout)) : undefined,
     retryBaseDelayMs: num(cfg, 'retryBaseDelay', 1000),
     retryMaxDelayMs: num(cfg, 'retryMaxDelay', 60_000),
+    // webhook replicas re-read ownership when we have written (see ownership-signal.ts)
+    onWrite: signal ? async () => void (await signal.bump()) : undefined,
   });
 
   const closeAll = async (server?: MetricsServer) => {

@@ -12,6 +12,8 @@ import { openProvider } from '../core/providers/open.js';
 import type { RuleId } from '../core/rules/index.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';
 import type { AdmitContext, OwnershipState, StalePolicy } from './admit.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { OwnershipSignalWatch } from '../reconciler/ownership-signal.js';
 import type { ClusterClaims } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
@@ -98,7 +100,9 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
     // once here (and visible as the absent cache-age metric), not repeated in every response
     logger.warn({}, 'no --provider: the ownership rule is skipped (no TXT ownership records to check against)');
   }
-  const cluster = deps.clusterClaims ?? (await clusterClaimsFrom(cfg, deps));
+  const kc = await kubeConfigFrom(cfg, deps);
+  const cluster = deps.clusterClaims ?? (kc && str(cfg, 'duplicatePolicy') !== 'off' ? await clusterClaimsFrom(cfg, kc, deps) : undefined);
+  const signal = kc && ownership ? await ownershipSignalFrom(cfg, kc, deps, () => void ownership.refreshNow()) : undefined;
 
   metrics = createMetrics({
     ownershipAgeSeconds: () => (ownership ? ownership.ageMs() / 1000 : undefined),
@@ -139,6 +143,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   // the server answers /healthz at once; /readyz turns ready when these have loaded
   void ownership?.start();
   void cluster?.start();
+  void signal?.start().catch(() => undefined);
 
   const urlHost = listening.host.includes(':') ? `[${listening.host}]` : listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host;
   logger.info({ address: `${listening.host}:${listening.port}`, provider: providerName, duplicates: cluster ? str(cfg, 'duplicatePolicy') : 'off', staleOwnership: admitCtx.stalePolicy }, 'webhook listening');
@@ -160,19 +165,35 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
         ownership?.close();
         await listening.close(num(cfg, 'shutdownTimeout', 20_000));
         await cluster?.stop();
+        await signal?.stop();
         logger.info({}, 'webhook stopped');
       })()),
   };
 }
 
-/** The cluster watch for the duplicate rule, when there is a cluster to watch. */
-async function clusterClaimsFrom(cfg: Config, deps: WebhookDeps): Promise<ClusterClaims | undefined> {
-  if (str(cfg, 'duplicatePolicy') === 'off') return undefined;
+/** The cluster's client configuration, when there is a cluster to talk to (--kubeconfig, or in a pod). */
+async function kubeConfigFrom(cfg: Config, deps: WebhookDeps): Promise<KubeConfig | undefined> {
   const kubeconfig = str(cfg, 'kubeconfig');
   const inCluster = bool(cfg, 'inCluster');
   if (!kubeconfig && !inCluster && !deps.env.KUBERNETES_SERVICE_HOST) return undefined;
   if (inCluster && !kubeconfig && !deps.env.KUBERNETES_SERVICE_HOST) throw new ConfigError('in-cluster', 'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead');
   // loaded lazily: a webhook without a cluster does not pay for the Kubernetes client
-  const [{ ClusterClaims }, { loadKubeConfig }] = await Promise.all([import('./cluster-claims.js'), import('../reconciler/kube.js')]);
-  return new ClusterClaims({ kubeConfig: loadKubeConfig(kubeconfig, deps.env), cfg, logger: deps.logger });
+  const { loadKubeConfig } = await import('../reconciler/kube.js');
+  return loadKubeConfig(kubeconfig, deps.env);
+}
+
+/** The cluster watch for the duplicate rule. */
+async function clusterClaimsFrom(cfg: Config, kc: KubeConfig, deps: WebhookDeps): Promise<ClusterClaims> {
+  const { ClusterClaims } = await import('./cluster-claims.js');
+  return new ClusterClaims({ kubeConfig: kc, cfg, logger: deps.logger });
+}
+
+/** The reconciler's "ownership changed" Lease, watched so ownership is re-read right after writes. */
+async function ownershipSignalFrom(cfg: Config, kc: KubeConfig, deps: WebhookDeps, onChange: () => void): Promise<OwnershipSignalWatch | undefined> {
+  const name = str(cfg, 'ownershipSignalLease');
+  if (!name) return undefined;
+  const [{ OwnershipSignalWatch }, { contextNamespace }] = await Promise.all([import('../reconciler/ownership-signal.js'), import('../reconciler/kube.js')]);
+  const namespace = str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default';
+  deps.logger.info({ lease: `${namespace}/${name}` }, 'watching the reconciler ownership signal');
+  return new OwnershipSignalWatch({ kubeConfig: kc, namespace, name, logger: deps.logger }, onChange);
 }

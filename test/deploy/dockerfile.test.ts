@@ -99,10 +99,10 @@ describe('Dockerfile', () => {
       const parts = file.split('/');
       return parts.some((_, i) => patterns.some((p) => minimatch(parts.slice(0, i + 1).join('/'), p, { dot: true })));
     };
-    const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
     const context = mkdtempSync(join(tmpdir(), 'zoneguard-context-'));
     try {
-      for (const f of files.filter((f) => !ignored(f))) {
+      for (const f of files.filter((f) => !ignored(f) && existsSync(join(ROOT, f)))) {
         mkdirSync(dirname(join(context, f)), { recursive: true });
         copyFileSync(join(ROOT, f), join(context, f));
       }

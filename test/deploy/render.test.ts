@@ -101,7 +101,7 @@ const READ = ['core/services', 'networking.k8s.io/ingresses', 'externaldns.k8s.i
 function expectedGrants(c: Case): Record<string, string[]> {
   const ns = `namespace:${c.namespace}`;
   return {
-    webhook: [...READ].sort(),
+    webhook: [...READ, `${ns} coordination.k8s.io/leases get`, `${ns} coordination.k8s.io/leases list`, `${ns} coordination.k8s.io/leases watch`].sort(),
     reconciler: [
       ...READ,
       'cluster core/events create',

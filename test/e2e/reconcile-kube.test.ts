@@ -166,9 +166,19 @@ describe('reconcile through the Kubernetes API', () => {
       const ep = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'static')!;
       expect(ep.status).toMatchObject({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Published' }] });
 
+      // the "ownership changed" Lease the webhooks watch, bumped after every write
+      const signalWrites = () => {
+        const lease = api.leases.get('default', 'zoneguard-ownership');
+        expect(lease?.metadata?.labels).toEqual({ 'zoneguard.io/ownership-signal': 'zoneguard-ownership' });
+        return Number(lease?.metadata?.annotations?.['zoneguard.io/ownership-writes']);
+      };
+      const firstWrites = signalWrites();
+      expect(firstWrites).toBeGreaterThanOrEqual(1);
+
       // update
       api.apply(ingress('app', 'app.example.com', '203.0.113.9'));
       await until(run.reconciler, async () => (await recordsOf(run.provider)).includes('app.example.com A 203.0.113.9'));
+      expect(signalWrites()).toBe(firstWrites + 1);
       // delete
       api.remove(service('api', 'api.example.com', '203.0.113.8'));
       await until(run.reconciler, async () => !(await recordsOf(run.provider)).some((r) => r.includes('api.example.com')));

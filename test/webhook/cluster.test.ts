@@ -7,7 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEndpoint, type Endpoint } from '../../core/endpoint.js';
+import { silentLogger } from '../../core/log.js';
 import type { KubeObject } from '../../core/objects.js';
+import { OwnershipSignalWriter } from '../../reconciler/ownership-signal.js';
 import type { Webhook } from '../../webhook/run.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import { client, fixture, makeCerts, startTestWebhook, type CertDir } from './harness.js';
@@ -120,6 +123,27 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     try {
       expect(wh.cluster).toBeUndefined();
     } finally {
+      await wh.close();
+    }
+  });
+
+  it("re-reads ownership as soon as a reconciler signals a write, not at the next --ownership-refresh", async () => {
+    // the provider as another cluster's reconciler leaves it: starts empty, then gains a record
+    const records: Endpoint[] = [];
+    const wh = await startTestWebhook(certs, { kubeconfig, 'ownership-refresh': '1h', 'max-ownership-age': '2h' }, { readSnapshot: async () => ({ records: [...records], claims: [] }) });
+    const c = client(wh.url, certs.ca);
+    try {
+      await wh.cluster!.whenSynced();
+      await wh.ownership!.whenLoaded();
+      const review = ingressReview('newcomer', 'team-b', 'signal.example.com');
+      expect((await c.review(review)).review.response?.allowed).toBe(true);
+      records.push(newEndpoint('signal.example.com', 'A', ['203.0.113.60'], 300, { owner: 'cluster-b', resource: 'ingress/shop/front' }));
+      await new OwnershipSignalWriter({ kubeConfig: api.kubeConfig(), namespace: 'default', name: 'zoneguard-ownership', logger: silentLogger() }, 'reconciler-b').bump();
+      await until(() => wh.ownership!.current()?.blockerFor('signal.example.com', 'A', 'cluster-a') !== undefined);
+      const denied = await c.review(review);
+      expect(denied.review.response?.status?.message).toContain('signal.example.com: ownership: A record owned by "cluster-b" (ingress/shop/front), not "cluster-a"');
+    } finally {
+      c.close();
       await wh.close();
     }
   });
