@@ -54,6 +54,11 @@ export class ClusterClaims {
     return this.source.synced;
   }
 
+  /** What the watch still waits for, as readiness reasons ("HTTPRoute not listed yet: HTTP 403"). */
+  pending(): string[] {
+    return this.source.pendingKinds.map((p) => `${p.kind} not listed yet${p.error ? `: ${p.error}` : ''}`);
+  }
+
   /** Resolves once synced (or stopped). */
   whenSynced(): Promise<void> {
     if (this.synced || this.stopped) return Promise.resolve();

@@ -130,7 +130,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   const readiness = () => {
     const reasons: string[] = [];
     if (ownership && !ownership.loaded) reasons.push('ownership index not loaded yet');
-    if (cluster && !cluster.synced) reasons.push('cluster watch cache not synced yet');
+    if (cluster && !cluster.synced) reasons.push(`cluster watch cache not synced yet (${cluster.pending().join('; ') || 'starting'})`);
     return reasons;
   };
   const app = createApp({ admit: admitCtx, metrics, logger, maxRequestBytes: num(cfg, 'maxRequestBytes', 3 * 1024 * 1024), readiness });

@@ -156,6 +156,8 @@ interface Watched {
    * is listed again every restartMaxDelayMs in case the CRD is installed later.
    */
   absent: boolean;
+  /** Why the last list or watch failed, until one succeeds. */
+  lastError?: string;
 }
 
 export class KubernetesSource implements Source {
@@ -211,6 +213,7 @@ export class KubernetesSource implements Source {
     if (this.stopped) return;
     const e = err as { message?: string; code?: number; statusCode?: number };
     const code = e?.code ?? e?.statusCode;
+    w.lastError = code ? `HTTP ${code}` : (e?.message ?? String(err)).slice(0, 200);
     const maxDelay = this.opts.restartMaxDelayMs ?? 30_000;
     let delay: number;
     if (code === 404 && w.informer.latestResourceVersion() === '') {
@@ -236,6 +239,7 @@ export class KubernetesSource implements Source {
     const ok = w.informer.latestResourceVersion() !== '';
     if (ok) {
       w.failures = 0;
+      w.lastError = undefined;
       if (w.absent) {
         w.absent = false;
         this.opts.logger.info({ kind: w.spec.kind, apiVersion: w.spec.apiVersion }, 'kind now served by the API server; watching it');
@@ -281,6 +285,11 @@ export class KubernetesSource implements Source {
   /** Every watched kind has been listed once. */
   get synced(): boolean {
     return this.watched.every((w) => w.absent || w.informer.latestResourceVersion() !== '');
+  }
+
+  /** Kinds not listed yet (and not known to be absent), with the last error when there was one. */
+  get pendingKinds(): { kind: string; error?: string }[] {
+    return this.watched.filter((w) => !w.absent && w.informer.latestResourceVersion() === '').map((w) => ({ kind: w.spec.kind, ...(w.lastError ? { error: w.lastError } : {}) }));
   }
 
   /** Kinds the API server does not serve right now (their CRD is not installed). */

@@ -85,6 +85,8 @@ export interface FakeApiServer {
   requests(): RecordedRequest[];
   /** Makes the next `count` requests matching method and path answer `status` (fault injection). */
   failNext(method: string, path: RegExp, status: number, count?: number): void;
+  /** Drops the faults failNext queued and that have not fired yet. */
+  clearFaults(): void;
   /** The current cluster-wide resourceVersion. */
   resourceVersion(): string;
   /** Number of watch connections open now. */
@@ -559,6 +561,9 @@ export async function start(opts: { host?: string; unserved?: string[] } = {}): 
     requests: () => [...requests],
     failNext(method, path, status, count = 1) {
       faults.push({ method, path, status, left: count });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     resourceVersion: () => String(rv),
     openWatches: () => watchers.size,
