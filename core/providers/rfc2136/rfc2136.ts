@@ -21,7 +21,7 @@ import { sendBatches } from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 import { tcpExchange } from './transport.js';
 import { sign, TsigStream, TSIG_ERRORS, findTsig, verifyResponse, type TsigKey } from './tsig.js';
-import { encodeAxfr, encodeUpdate, rcodeOf, targetOf, WIRE_TYPES, type UpdateOp } from './wire.js';
+import { encodeAxfr, encodeUpdate, rcodeOf, targetOf, WIRE_TYPES, type AbsentRRset, type UpdateOp } from './wire.js';
 
 export interface Rfc2136Options {
   host: string;
@@ -43,6 +43,7 @@ export interface Rfc2136Options {
 const DEFAULT_TTL = 300;
 const RCODE_SERVFAIL = 2;
 const RCODE_REFUSED = 5;
+const RCODE_YXRRSET = 7;
 const RCODE_NOTAUTH = 9;
 const RCODE_NOTZONE = 10;
 
@@ -95,6 +96,7 @@ export class Rfc2136Provider implements Provider {
     else if (code === RCODE_NOTAUTH) hint = `: the server is not authoritative for zone ${zone}, or rejected ${this.keyHint()}`;
     else if (code === RCODE_REFUSED) hint = `: the server refused it for zone ${zone} with ${this.keyHint()} (is allow-update / allow-transfer granted to this key? a content check such as check-mx? see the server's log)`;
     else if (code === RCODE_NOTZONE) hint = `: a name is outside zone ${zone}`;
+    else if (code === RCODE_YXRRSET) hint = `: a record set this update creates already exists (written by another controller since the zone was read); nothing of this update was applied, and the next sync reads the zone again`;
     return new ProviderError(this.name, `${what} ${zone}: ${rc}${hint}`, code === RCODE_SERVFAIL, { rcode: name, tsigError });
   }
 
@@ -172,6 +174,20 @@ export class Rfc2136Provider implements Provider {
     return out;
   }
 
+  /** The RRsets a batch creates: each must not exist on the server when the update arrives. */
+  private createdOf(changes: readonly Change[]): AbsentRRset[] {
+    const seen = new Set<string>();
+    const out: AbsentRRset[] = [];
+    for (const ch of changes) {
+      if (ch.action !== 'create') continue;
+      const key = `${ch.record.dnsName}|${ch.record.recordType}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ name: ch.record.dnsName, type: ch.record.recordType });
+    }
+    return out;
+  }
+
   private opsOf(changes: readonly Change[]): UpdateOp[] {
     const ops: UpdateOp[] = [];
     const ttlOf = (e: Endpoint) => Math.max(e.ttl ?? DEFAULT_TTL, this.opts.minTtl ?? 0);
@@ -202,8 +218,8 @@ export class Rfc2136Provider implements Provider {
       byZone.set(z.name, [...(byZone.get(z.name) ?? []), ch]);
     }
     for (const [zone, zoneChanges] of byZone) {
-      const batches = splitChanges(zoneChanges, { maxChanges: this.opts.batchSize ?? 50 }).map((b) => this.opsOf(b));
-      for (const ops of batches) {
+      const batches = splitChanges(zoneChanges, { maxChanges: this.opts.batchSize ?? 50 }).map((b) => ({ ops: this.opsOf(b), absent: this.createdOf(b) }));
+      for (const { ops } of batches) {
         for (const o of ops) {
           // rdata problems (a malformed MX target...) are the input's, reported before anything is sent
           try {
@@ -215,9 +231,9 @@ export class Rfc2136Provider implements Provider {
       }
       await sendBatches(
         batches,
-        async (ops) => {
+        async ({ ops, absent }) => {
           this.calls.writes++;
-          await this.exchange('UPDATE', zone, encodeUpdate(randomInt(0, 65536), zone, ops));
+          await this.exchange('UPDATE', zone, encodeUpdate(randomInt(0, 65536), zone, ops, absent));
         },
         { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
       );

@@ -48,6 +48,18 @@ describe('rfc2136 wire: messages', () => {
     ]);
   });
 
+  it('puts "RRset does not exist" prerequisites for created record sets: class NONE, TTL 0, no rdata', () => {
+    const msg = encodeUpdate(9, 'example.com', [{ op: 'add', name: 'new.example.com', type: 'TXT', ttl: 60, target: 'hello' }], [{ name: 'new.example.com', type: 'TXT' }]);
+    expect(msg.readUInt16BE(6)).toBe(1); // PRCOUNT (the answer count)
+    // after the 12-byte header and the question (example.com SOA IN): the prerequisite
+    const qEnd = 12 + 13 + 4;
+    const name = Buffer.from('\x03new\x07example\x03com\x00', 'latin1');
+    expect(msg.subarray(qEnd, qEnd + name.length)).toEqual(name);
+    const at = qEnd + name.length;
+    expect([msg.readUInt16BE(at), msg.readUInt16BE(at + 2), msg.readUInt32BE(at + 4), msg.readUInt16BE(at + 8)]).toEqual([16, 254, 0, 0]);
+    expect(dnsPacket.decode(msg).authorities!.map((a) => [a.name, a.type])).toEqual([['new.example.com', 'TXT']]);
+  });
+
   it('builds an AXFR request and reads response codes', () => {
     const p = dnsPacket.decode(encodeAxfr(7, 'example.org'));
     expect(p.questions).toEqual([{ name: 'example.org', type: 'AXFR', class: 'IN' }]);

@@ -147,8 +147,33 @@ function header(id: number, flags: number, qd: number, an: number, ns: number, a
  * in the order given. No prerequisites: deleting a record that is not there and adding one that is
  * are both no-ops, so a retried message is harmless.
  */
-export function encodeUpdate(id: number, zone: string, ops: readonly UpdateOp[]): Buffer {
-  const parts: Buffer[] = [header(id, OPCODE_UPDATE, 1, 0, ops.length, 0), encodeWith(packet.question, { name: zone, type: 'SOA', class: 'IN' })];
+/** Type codes of the types written (prerequisites carry no rdata for dns-packet to encode). */
+const TYPE_CODES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, NAPTR: 35 };
+
+/** An RRset that must not exist for the update to apply (RFC 2136 2.4.3). */
+export interface AbsentRRset {
+  name: string;
+  type: string;
+}
+
+/** RFC 2136 2.4.3 "RRset does not exist": NAME, TYPE, class NONE, TTL 0, RDLENGTH 0. */
+function absentPrerequisite(p: AbsentRRset): Buffer {
+  const code = TYPE_CODES[p.type];
+  if (code === undefined) throw new Error(`record type ${p.type} is not written by this provider`);
+  const fixed = Buffer.alloc(10);
+  fixed.writeUInt16BE(code, 0);
+  fixed.writeUInt16BE(CLASS_NONE, 2);
+  return Buffer.concat([encodeWith(packet.name, p.name), fixed]);
+}
+
+/**
+ * An UPDATE message. `absent` are prerequisites: the RRsets this update creates must not exist yet,
+ * so two controllers creating one name at the same moment cannot merge their records into one
+ * RRset; the server then applies nothing and answers YXRRSET.
+ */
+export function encodeUpdate(id: number, zone: string, ops: readonly UpdateOp[], absent: readonly AbsentRRset[] = []): Buffer {
+  const parts: Buffer[] = [header(id, OPCODE_UPDATE, 1, absent.length, ops.length, 0), encodeWith(packet.question, { name: zone, type: 'SOA', class: 'IN' })];
+  for (const p of absent) parts.push(absentPrerequisite(p));
   for (const o of ops) {
     const rr = encodeWith(packet.answer, { name: o.name, type: o.type, class: 'IN', ttl: o.op === 'add' ? o.ttl : 0, data: rdataOf(o.type, o.target) } as dnsPacket.Answer);
     rr.writeUInt16BE(o.op === 'add' ? CLASS_IN : CLASS_NONE, packet.name.encodingLength(o.name) + 2);
