@@ -124,6 +124,7 @@ export class AzureDnsFake extends HttpFake {
     for (const k of Object.keys(props)) if (/Records?$|Record$/i.test(k) && k !== field) this.fail(400, 'BadRequest', `The record set of type ${type} cannot hold ${k}.`);
     const k = `${rel}|${type}`;
     const created = !z.sets.has(k);
+    if (!created && req.headers['if-none-match'] === '*') this.fail(412, 'PreconditionFailed', `The record set ${rel} of type ${type} already exists (If-None-Match: *).`);
     if (created && z.sets.size >= this.maxRecordSets[z.kind]) this.fail(409, 'QuotaExceeded', `The maximum number of record sets (${this.maxRecordSets[z.kind]}) for the zone has been reached.`);
     // a name holding a CNAME holds nothing else
     const others = [...z.sets.values()].filter((s) => s.name === rel && s.type !== type);

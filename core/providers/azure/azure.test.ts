@@ -110,6 +110,17 @@ for (const kind of ['public', 'private'] as const) {
       expect(p.lastBatches).toBe(18);
     });
 
+    it('a create never replaces a record set someone else made since the read (If-None-Match: *)', async () => {
+      const p = make();
+      const other = make();
+      await other.applyChanges({ ...emptyChanges(), create: [newEndpoint(`taken.${apex()}`, 'A', ['198.51.100.7'])] });
+      const err = await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`taken.${apex()}`, 'A', ['192.0.2.7'])] }).catch((e) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect((err as ProviderError).retryable).toBe(false);
+      expect((err as Error).message).toMatch(/create A record set taken in .*already exists/);
+      expect(show(await p.records())).toContain(`taken.${apex()} A 198.51.100.7 300`);
+    });
+
     it('reports a rejected record set as a non-retryable error without the token', async () => {
       const p = make();
       await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`x.${apex()}`, 'A', ['192.0.2.1'])] });

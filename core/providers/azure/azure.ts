@@ -67,7 +67,8 @@ interface RecordSet {
 interface Backend {
   zones(rg: string | undefined): AsyncIterable<{ id?: string; name?: string }[]>;
   recordSets(rg: string, zone: string, top: number | undefined): AsyncIterable<RecordSet[]>;
-  put(rg: string, zone: string, type: string, rel: string, rs: RecordSet): Promise<unknown>;
+  /** `create`: If-None-Match: * — fails (412) rather than replace a record set someone else made meanwhile. */
+  put(rg: string, zone: string, type: string, rel: string, rs: RecordSet, create: boolean): Promise<unknown>;
   delete(rg: string, zone: string, type: string, rel: string): Promise<unknown>;
 }
 
@@ -90,7 +91,7 @@ export class AzureProvider implements Provider {
       this.backend = {
         zones: (rg) => (rg ? c.privateZones.listByResourceGroup(rg) : c.privateZones.list()).byPage(),
         recordSets: (rg, zone, top) => c.recordSets.list(rg, zone, top ? { top } : {}).byPage(),
-        put: (rg, zone, type, rel, rs) => c.recordSets.createOrUpdate(rg, zone, type as never, rel, rs),
+        put: (rg, zone, type, rel, rs, create) => c.recordSets.createOrUpdate(rg, zone, type as never, rel, rs, create ? { ifNoneMatch: '*' } : {}),
         delete: (rg, zone, type, rel) => c.recordSets.delete(rg, zone, type as never, rel),
       };
     } else {
@@ -98,7 +99,7 @@ export class AzureProvider implements Provider {
       this.backend = {
         zones: (rg) => (rg ? c.zones.listByResourceGroup(rg) : c.zones.list()).byPage(),
         recordSets: (rg, zone, top) => c.recordSets.listAllByDnsZone(rg, zone, top ? { top } : {}).byPage(),
-        put: (rg, zone, type, rel, rs) => c.recordSets.createOrUpdate(rg, zone, rel, type as never, rs),
+        put: (rg, zone, type, rel, rs, create) => c.recordSets.createOrUpdate(rg, zone, rel, type as never, rs, create ? { ifNoneMatch: '*' } : {}),
         delete: (rg, zone, type, rel) => c.recordSets.delete(rg, zone, rel, type as never),
       };
     }
@@ -183,7 +184,7 @@ export class AzureProvider implements Provider {
       try {
         if (change.action === 'delete')
           await this.backend.delete(zone.resourceGroup, zone.name, ep.recordType, rel);
-        else await this.backend.put(zone.resourceGroup, zone.name, ep.recordType, rel, recordSetOf(ep));
+        else await this.backend.put(zone.resourceGroup, zone.name, ep.recordType, rel, recordSetOf(ep), change.action === 'create');
       } catch (e) {
         throw this.error(`${change.action} ${ep.recordType} record set ${rel} in ${zone.name}`, e);
       }
