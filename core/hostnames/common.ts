@@ -47,7 +47,8 @@ export function objectItem(base: Partial, value: unknown, field: string): Record
   return undefined;
 }
 
-function describeType(v: unknown): string {
+/** How a value reads in a message: `a list`, `the number 5`, `a "text"`. */
+export function describeType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';

@@ -3,10 +3,23 @@
  * written (dnsName, recordType, targets, recordTTL, setIdentifier, labels, providerSpecific).
  */
 import { asArray, asString, isRecord, type KubeObject } from '../objects.js';
+import { dnsEndpointSchemaProblems } from '../crd/dnsendpoint.js';
 import { MAX_TTL } from './annotations.js';
 import type { ExtractContext, Partial } from './common.js';
 
-export function extractDnsEndpoint(obj: KubeObject, _ctx: ExtractContext, base: Partial): void {
+export function extractDnsEndpoint(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
+  // the CRD's schema first, as the API server applies it; the checks below then only add what it
+  // cannot say (a missing dnsName, a TTL out of range), never a second message for the same field
+  const schema = dnsEndpointSchemaProblems(obj);
+  for (const p of schema) base.problems.push({ hostname: '', rule: 'object', message: `${p.field} ${p.message} (DNSEndpoint CRD schema)`, fix: 'write the DNSEndpoint as the externaldns.k8s.io/v1alpha1 CRD defines it', field: p.field });
+  const covered = (field: string | undefined) => field !== undefined && schema.some((p) => field === p.field || field.startsWith(`${p.field}.`) || field.startsWith(`${p.field}[`));
+  const before = base.problems.length;
+  extractEntries(obj, ctx, base);
+  const own = base.problems.splice(before).filter((p) => !covered(p.field));
+  base.problems.push(...own);
+}
+
+function extractEntries(obj: KubeObject, _ctx: ExtractContext, base: Partial): void {
   const spec = isRecord(obj.spec) ? obj.spec : {};
   const endpoints = spec.endpoints;
   if (endpoints !== undefined && !Array.isArray(endpoints)) {

@@ -42,7 +42,7 @@ const cases: { kind: string; name: string; want: string[]; warning?: RegExp; ski
   { kind: 'Ingress', name: 'with-annotation', ctx: { ingressClasses: ['nginx'] }, want: [], skipped: /ingress class "traefik" is not in --ingress-class \[nginx\]/ },
   { kind: 'DNSEndpoint', name: 'records', want: ['www.example.com A 192.0.2.1,192.0.2.2 ttl=180', 'alias.example.com CNAME www.example.com', 'txt.example.com TXT hello world'] },
   { kind: 'DNSEndpoint', name: 'malformed', want: ['ttl.example.com A 192.0.2.3'], problem: /dnsName is missing/ },
-  { kind: 'DNSEndpoint', name: 'numeric-name', want: ['fine.example.com A 192.0.2.10'], problem: /spec\.endpoints\[0\]\.dnsName must be a string, not 5/ },
+  { kind: 'DNSEndpoint', name: 'numeric-name', want: ['fine.example.com A 192.0.2.10'], problem: /spec\.endpoints\[0\]\.dnsName must be a string, not the number 5 \(DNSEndpoint CRD schema\)/ },
   { kind: 'Ingress', name: 'malformed', want: ['tls.example.com A 203.0.113.13'], problem: /spec\.rules must be a list, not a "app\.example\.com"[^]*spec\.tls\[0\]\.hosts must be a list[^]*spec\.tls\[1\]\.hosts\[0\] must be a string, not the number 5/ },
   { kind: 'HTTPRoute', name: 'malformed', want: ['typed.example.com ?'], warning: /HTTPRoute has no Gateway in spec.parentRefs/, problem: /spec\.hostnames\[0\] must be a string, not the number 7[^]*spec\.parentRefs must be a list, not a "public"/ },
   { kind: 'HTTPRoute', name: 'route', want: ['shop.example.com A 203.0.113.50'] },
@@ -65,7 +65,8 @@ describe('hostname extraction (external-dns source semantics)', () => {
 
   it('malformed DNSEndpoint entries are each reported with their field', () => {
     const x = extract(find('DNSEndpoint', 'malformed'), ctx);
-    expect(x.problems.map((p) => `${p.rule} ${p.field}`)).toEqual(['hostname spec.endpoints[0].dnsName', 'target spec.endpoints[1].targets', 'ttl spec.endpoints[2].recordTTL']);
+    // the CRD's schema speaks first (targets not a list), then what it cannot say (no dnsName, TTL over the maximum)
+    expect(x.problems.map((p) => `${p.rule} ${p.field}`)).toEqual(['object spec.endpoints[1].targets', 'hostname spec.endpoints[0].dnsName', 'ttl spec.endpoints[2].recordTTL']);
   });
 
   it('endpoints carry the external-dns resource label and provider-specific properties', () => {
@@ -98,6 +99,6 @@ describe('problems belong to the names they concern', () => {
   });
   it("a DNSEndpoint entry without a usable dnsName is not pinned on another entry's name", () => {
     const x = extract(find('DNSEndpoint', 'numeric-name'), ctx);
-    expect(x.problems).toMatchObject([{ hostname: '', rule: 'hostname', field: 'spec.endpoints[0].dnsName' }]);
+    expect(x.problems).toMatchObject([{ hostname: '', rule: 'object', field: 'spec.endpoints[0].dnsName' }]);
   });
 });

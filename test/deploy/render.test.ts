@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { allFlags } from '../../cli/flags.js';
 import { configFileSchema } from '../../core/config.js';
+import { DNSENDPOINT_SCHEMA } from '../../core/crd/dnsendpoint.js';
 import { Ajv } from 'ajv';
 import type { KubeObject } from '../../core/objects.js';
 import { CLUSTER_SCOPED, find, hasKubectl, kustomize } from './render.js';
@@ -338,5 +339,12 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
     expect(ep.labels.additionalProperties.type).toBe('string');
     expect(Object.keys(ep.providerSpecific.items.properties).sort()).toEqual(['name', 'value']);
     expect(v.schema.openAPIV3Schema.properties.status.properties.observedGeneration.type).toBe('integer');
+  });
+
+  it("is the schema `zoneguard validate` applies offline (core/crd), descriptions aside", () => {
+    const crd = find(render(CASES[1]), 'CustomResourceDefinition')[0] as any;
+    const strip = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'description').map(([k, x]) => [k, strip(x)])) : v;
+    expect(strip(crd.spec.versions[0].schema.openAPIV3Schema)).toEqual(JSON.parse(JSON.stringify(DNSENDPOINT_SCHEMA)));
   });
 });
