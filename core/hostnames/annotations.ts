@@ -10,6 +10,11 @@ export const CONTROLLER_ANNOTATION = `${ANNOTATION_PREFIX}controller`;
 export const SET_IDENTIFIER_ANNOTATION = `${ANNOTATION_PREFIX}set-identifier`;
 export const INGRESS_HOSTNAME_SOURCE_ANNOTATION = `${ANNOTATION_PREFIX}ingress-hostname-source`;
 export const CLOUDFLARE_PROXIED_ANNOTATION = `${ANNOTATION_PREFIX}cloudflare-proxied`;
+export const ALIAS_ANNOTATION = `${ANNOTATION_PREFIX}alias`;
+/** Route 53 routing policies and health checks: `aws-weight` → provider-specific `aws/weight`, … */
+export const AWS_ANNOTATION_PREFIX = `${ANNOTATION_PREFIX}aws-`;
+/** Those that make a routing policy, which Route 53 only accepts with a set identifier. */
+export const AWS_ROUTING_ANNOTATIONS = ['weight', 'region', 'failover', 'geolocation-continent-code', 'geolocation-country-code', 'geolocation-subdivision-code', 'multi-value-answer'].map((k) => `${AWS_ANNOTATION_PREFIX}${k}`);
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 /** external-dns only processes objects whose controller annotation, if any, is this. */
 export const CONTROLLER_VALUE = 'dns-controller';

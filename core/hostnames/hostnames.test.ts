@@ -33,6 +33,9 @@ const cases: { kind: string; name: string; want: string[]; warning?: RegExp; ski
   { kind: 'Service', name: 'no-annotation', want: [] },
   { kind: 'Service', name: 'bad-ttl', want: ['ttl.example.com A 203.0.113.5'], problem: /TTL annotation -5 is outside/ },
   { kind: 'Service', name: 'duration-ttl', want: ['dttl.example.com A 203.0.113.6 ttl=300'] },
+  { kind: 'Service', name: 'weighted-eu', want: ['shop.example.com A 203.0.113.20'] },
+  { kind: 'Service', name: 'latency-no-id', want: ['near.example.com A 203.0.113.21'], problem: /aws-region needs the set-identifier annotation/ },
+  { kind: 'Service', name: 'two-policies', want: ['both.example.com A 203.0.113.22'], problem: /aws-weight and aws-failover: Route 53 takes one routing policy per record set/ },
   { kind: 'Ingress', name: 'rules-and-tls', want: ['app.example.com A 203.0.113.10', 'api.example.com A 203.0.113.10', 'secure.example.com A 203.0.113.10'] },
   { kind: 'Ingress', name: 'with-annotation', want: ['main.example.com CNAME lb.example.net', 'extra.example.com CNAME lb.example.net'] },
   { kind: 'Ingress', name: 'annotation-only', want: ['only.example.com A 203.0.113.11'] },
@@ -73,6 +76,11 @@ describe('hostname extraction (external-dns source semantics)', () => {
     const eps = endpointsOf(extract(find('DNSEndpoint', 'records'), ctx));
     expect(eps[0].labels).toEqual({ resource: 'dnsendpoint/dns/records' });
     expect(eps[2]).toMatchObject({ setIdentifier: 'eu', providerSpecific: { alias: 'false' }, labels: { team: 'a', resource: 'dnsendpoint/dns/records' } });
+  });
+
+  it("carries external-dns's aws-* routing annotations as provider-specific properties, with the set identifier", () => {
+    const [ep] = endpointsOf(extract(find('Service', 'weighted-eu'), ctx));
+    expect(ep).toMatchObject({ setIdentifier: 'eu', providerSpecific: { 'aws/weight': '70', 'aws/health-check-id': '0b7c1e3a-hc' } });
   });
 
   it('claims remember where each hostname came from', () => {

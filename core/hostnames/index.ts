@@ -3,6 +3,10 @@ import { newEndpoint, type Endpoint, LabelKey } from '../endpoint.js';
 import { annotations, groupOf, isRecord, refOf, resourceLabel, type KubeObject } from '../objects.js';
 import type { Extraction } from '../rules/types.js';
 import {
+  ALIAS_ANNOTATION,
+  ANNOTATION_PREFIX,
+  AWS_ANNOTATION_PREFIX,
+  AWS_ROUTING_ANNOTATIONS,
   CLOUDFLARE_PROXIED_ANNOTATION,
   CONTROLLER_ANNOTATION,
   CONTROLLER_VALUE,
@@ -70,8 +74,20 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     }
     const setId = ann[SET_IDENTIFIER_ANNOTATION];
     if (setId) base.common.setIdentifier = setId;
+    const ps: Record<string, string> = {};
     const proxied = ann[CLOUDFLARE_PROXIED_ANNOTATION];
-    if (proxied !== undefined) base.common.providerSpecific = { 'external-dns.alpha.kubernetes.io/cloudflare-proxied': proxied };
+    if (proxied !== undefined) ps[CLOUDFLARE_PROXIED_ANNOTATION] = proxied;
+    if (ann[ALIAS_ANNOTATION] !== undefined) ps.alias = ann[ALIAS_ANNOTATION];
+    // aws-weight, aws-region, aws-failover, aws-geolocation-*, aws-health-check-id… → aws/<name>
+    for (const [k, v] of Object.entries(ann)) if (k.startsWith(AWS_ANNOTATION_PREFIX)) ps[`aws/${k.slice(AWS_ANNOTATION_PREFIX.length)}`] = v;
+    if (Object.keys(ps).length) base.common.providerSpecific = ps;
+    const routing = AWS_ROUTING_ANNOTATIONS.filter((k) => ann[k] !== undefined);
+    if (routing.length && !setId) {
+      out.problems.push({ hostname: '', rule: 'object', message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(', ')} needs the set-identifier annotation (a Route 53 routing policy applies to one of several record sets of a name)`, fix: `add ${SET_IDENTIFIER_ANNOTATION}, unique among the objects sharing this hostname`, field: `metadata.annotations["${routing[0]}"]` });
+    }
+    if (routing.length > 1 && !(routing.every((k) => k.includes('geolocation')))) {
+      out.problems.push({ hostname: '', rule: 'object', message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(' and ')}: Route 53 takes one routing policy per record set`, fix: 'keep one of the aws-* routing annotations', field: `metadata.annotations["${routing[1]}"]` });
+    }
   }
   const objectProblems = out.problems.length;
   entry.extractor(obj, ctx, base);

@@ -80,7 +80,7 @@ export class TxtRegistry {
       const parts = ep.dnsName.split('.');
       if (this.mapper.wildcardReplacement && parts[0] === '*') parts[0] = this.mapper.wildcardReplacement;
       const lookupName = parts.join('.');
-      let labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: ep.recordType, setIdentifier: ep.setIdentifier }));
+      let labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: ownershipType(ep), setIdentifier: ep.setIdentifier }));
       // old format (no type in the name) is read for every type but AAAA, as external-dns does
       if (!labels && ep.recordType !== 'AAAA') {
         labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: '', setIdentifier: ep.setIdentifier }));
@@ -95,10 +95,13 @@ export class TxtRegistry {
   ownershipRecordFor(ep: Endpoint): Endpoint {
     const labels: Labels = { ...ep.labels, [LabelKey.owner]: this.ownerId };
     delete labels[LabelKey.ownedRecord];
-    const txt = newEndpoint(this.mapper.txtNameFor(ep.dnsName, ep.recordType), 'TXT', [serializeLabels(labels, false)], ep.ttl, {
+    const txt = newEndpoint(this.mapper.txtNameFor(ep.dnsName, ownershipType(ep)), 'TXT', [serializeLabels(labels, false)], ep.ttl, {
       [LabelKey.ownedRecord]: ep.dnsName,
     });
     if (ep.setIdentifier) txt.setIdentifier = ep.setIdentifier;
+    // the record's routing policy (Route 53 weight, region...) goes with it, as external-dns does:
+    // a record set with a SetIdentifier must have one
+    if (ep.providerSpecific) txt.providerSpecific = { ...ep.providerSpecific };
     return txt;
   }
 
@@ -170,6 +173,14 @@ export class TxtRegistry {
     }
     return full;
   }
+}
+
+/**
+ * The record type an ownership record names: an alias A record (Route 53) is owned as a CNAME,
+ * as external-dns writes it ("cname-<name>"), since it stands for the CNAME the user asked for.
+ */
+export function ownershipType(ep: Pick<Endpoint, 'recordType' | 'providerSpecific'>): string {
+  return ep.recordType === 'A' && ep.providerSpecific?.alias === 'true' ? 'CNAME' : ep.recordType;
 }
 
 function txtKey(name: string, setIdentifier: string | undefined): string {

@@ -1,9 +1,10 @@
-import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
+import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { plan } from '../../plan.js';
+import { TxtRegistry } from '../../registry/txt-registry.js';
 import { emptyChanges } from '../provider.js';
 import { findMoto, Moto } from '../../../test/fakes/moto.js';
 import { canonicalHostedZone } from './alias.js';
@@ -118,6 +119,51 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     const cname = make({ preferCname: true }).adjustEndpoints([newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'])]);
     expect(cname[0].recordType).toBe('CNAME');
     expect(cname[0].providerSpecific).toBeUndefined();
+  });
+
+  it('publishes routing policies with their ownership records (which Route 53 needs to carry them too) and plans back to no changes', async () => {
+    const p = make();
+    const zoneId = await zone(p, 'example.com');
+    const registry = new TxtRegistry(p, { ownerId: 'me' });
+    const routed = (name: string, id: string, ps: Record<string, string>, ip: string) => ({ ...newEndpoint(name, 'A', [ip], 60, { resource: `service/default/${id}` }), setIdentifier: id, providerSpecific: ps });
+    const desired = p.adjustEndpoints([
+      routed('w.example.com', 'w-eu', { 'aws/weight': '70', 'aws/health-check-id': 'hc-1' }, '192.0.2.1'),
+      routed('w.example.com', 'w-us', { 'aws/weight': '30' }, '192.0.2.2'),
+      routed('l.example.com', 'l-eu', { 'aws/region': 'eu-west-1' }, '192.0.2.3'),
+      routed('f.example.com', 'f-a', { 'aws/failover': 'primary' }, '192.0.2.4'),
+      routed('g.example.com', 'g-eu', { 'aws/geolocation-continent-code': 'eu' }, '192.0.2.5'),
+      routed('g.example.com', 'g-any', { 'aws/geolocation-country-code': '*' }, '192.0.2.6'),
+      // not Route 53's: dropped, so it cannot make a difference that never reads back
+      { ...newEndpoint('c.example.com', 'A', ['192.0.2.7'], 60), providerSpecific: { 'external-dns.alpha.kubernetes.io/cloudflare-proxied': 'true' } },
+    ]);
+    expect(desired.find((e) => e.setIdentifier === 'f-a')?.providerSpecific).toEqual({ 'aws/failover': 'PRIMARY' });
+    expect(desired.find((e) => e.dnsName === 'c.example.com')?.providerSpecific).toBeUndefined();
+    const first = plan({ current: await registry.records(), desired, ownerId: 'me' });
+    await registry.applyChanges(first.changes);
+
+    const sets = (await p.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets ?? [];
+    const eu = sets.filter((r) => r.SetIdentifier === 'w-eu').map((r) => `${r.Type} ${r.Name} ${r.Weight} ${r.HealthCheckId ?? ''}`.trim());
+    expect(eu.sort()).toEqual(['A w.example.com. 70 hc-1', 'TXT a-w.example.com. 70 hc-1']);
+    expect(sets.find((r) => r.SetIdentifier === 'l-eu' && r.Type === 'A')?.Region).toBe('eu-west-1');
+    expect(sets.find((r) => r.SetIdentifier === 'f-a' && r.Type === 'TXT')?.Failover).toBe('PRIMARY');
+    expect(sets.find((r) => r.SetIdentifier === 'g-eu' && r.Type === 'A')?.GeoLocation).toEqual({ ContinentCode: 'EU' });
+
+    const current = await registry.records();
+    expect(current.filter((e) => e.recordType === 'A' && e.labels.owner === 'me')).toHaveLength(7);
+    expect(plan({ current, desired, ownerId: 'me' }).changes).toEqual(emptyChanges());
+  });
+
+  it('owns an alias A record through a "cname-" ownership record, as external-dns writes it', async () => {
+    const p = make();
+    await zone(p, 'example.com');
+    const registry = new TxtRegistry(p, { ownerId: 'me' });
+    const desired = p.adjustEndpoints([newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'], 60, { resource: 'ingress/default/lb' })]);
+    await registry.applyChanges(plan({ current: await registry.records(), desired, ownerId: 'me' }).changes);
+    const raw = await p.records();
+    expect(raw.filter((e) => e.recordType === 'TXT').map((e) => e.dnsName)).toEqual(['cname-lb.example.com']);
+    const current = await registry.records();
+    expect(current.find((e) => e.dnsName === 'lb.example.com')?.labels.owner).toBe('me');
+    expect(plan({ current, desired, ownerId: 'me' }).changes).toEqual(emptyChanges());
   });
 
   it('batches at --aws-batch-change-size, an UPSERT counting twice, and pages through record sets', async () => {

@@ -34,6 +34,26 @@ export const ROUTE53_MAX_CHARS = 32_000;
 export const PS_ALIAS = 'alias';
 export const PS_EVALUATE_TARGET_HEALTH = 'aws/evaluate-target-health';
 export const PS_WEIGHT = 'aws/weight';
+export const PS_REGION = 'aws/region';
+export const PS_FAILOVER = 'aws/failover';
+export const PS_GEO_CONTINENT = 'aws/geolocation-continent-code';
+export const PS_GEO_COUNTRY = 'aws/geolocation-country-code';
+export const PS_GEO_SUBDIVISION = 'aws/geolocation-subdivision-code';
+export const PS_MULTI_VALUE = 'aws/multi-value-answer';
+export const PS_HEALTH_CHECK = 'aws/health-check-id';
+
+/** Routing policies (external-dns's aws-* annotations); a record set has at most one, with a SetIdentifier. */
+const ROUTING_KEYS = [PS_WEIGHT, PS_REGION, PS_FAILOVER, PS_GEO_CONTINENT, PS_GEO_COUNTRY, PS_GEO_SUBDIVISION, PS_MULTI_VALUE];
+/** Every provider-specific property Route 53 stores; anything else would never read back equal. */
+const ROUTE53_KEYS = new Set([PS_ALIAS, PS_EVALUATE_TARGET_HEALTH, PS_HEALTH_CHECK, ...ROUTING_KEYS]);
+
+/** The form Route 53 gives back, so a desired record compares equal with what was written. */
+function normalizeRouting(ps: Record<string, string>): void {
+  if (ps[PS_WEIGHT] !== undefined) ps[PS_WEIGHT] = String(Math.trunc(Number(ps[PS_WEIGHT])));
+  if (ps[PS_FAILOVER] !== undefined) ps[PS_FAILOVER] = ps[PS_FAILOVER].toUpperCase();
+  for (const k of [PS_GEO_CONTINENT, PS_GEO_COUNTRY, PS_GEO_SUBDIVISION]) if (ps[k] !== undefined) ps[k] = ps[k].toUpperCase();
+  if (ps[PS_MULTI_VALUE] !== undefined) ps[PS_MULTI_VALUE] = String(ps[PS_MULTI_VALUE].toLowerCase() === 'true');
+}
 
 const READ_TYPES = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'SRV', 'MX', 'NS', 'NAPTR', 'PTR', 'CAA']);
 
@@ -142,7 +162,11 @@ export class Route53Provider implements Provider {
   adjustEndpoints(endpoints: Endpoint[]): Endpoint[] {
     return endpoints.map((src) => {
       const ep = cloneEndpoint(src);
-      const ps = { ...(ep.providerSpecific ?? {}) };
+      const ps: Record<string, string> = {};
+      for (const [k, v] of Object.entries(ep.providerSpecific ?? {})) if (ROUTE53_KEYS.has(k)) ps[k] = v;
+      // a routing policy needs a SetIdentifier; without one Route 53 has none to apply
+      if (!ep.setIdentifier) for (const k of ROUTING_KEYS) delete ps[k];
+      normalizeRouting(ps);
       const asked = ps[PS_ALIAS];
       let alias = asked === 'true' && (ep.recordType === 'A' || ep.recordType === 'AAAA' || ep.recordType === 'CNAME');
       if (ep.recordType === 'CNAME' && asked !== 'false' && !this.opts.preferCname && ep.targets.length === 1 && canonicalHostedZone(ep.targets[0])) alias = true;
@@ -199,12 +223,22 @@ export class Route53Provider implements Provider {
 
   private toRecordSet(ep: Endpoint, zones: readonly HostedZone[]): ResourceRecordSet {
     const rs: ResourceRecordSet = { Name: ep.dnsName, Type: ep.recordType as RRType };
+    const ps = ep.providerSpecific ?? {};
     if (ep.setIdentifier) {
       rs.SetIdentifier = ep.setIdentifier;
-      const w = ep.providerSpecific?.[PS_WEIGHT];
-      if (w !== undefined) rs.Weight = Number(w);
+      if (ps[PS_WEIGHT] !== undefined) rs.Weight = Number(ps[PS_WEIGHT]);
+      else if (ps[PS_REGION] !== undefined) rs.Region = ps[PS_REGION] as ResourceRecordSet['Region'];
+      else if (ps[PS_FAILOVER] !== undefined) rs.Failover = ps[PS_FAILOVER] as ResourceRecordSet['Failover'];
+      else if (ps[PS_GEO_CONTINENT] !== undefined || ps[PS_GEO_COUNTRY] !== undefined) {
+        rs.GeoLocation = {
+          ...(ps[PS_GEO_CONTINENT] !== undefined ? { ContinentCode: ps[PS_GEO_CONTINENT] } : {}),
+          ...(ps[PS_GEO_COUNTRY] !== undefined ? { CountryCode: ps[PS_GEO_COUNTRY] } : {}),
+          ...(ps[PS_GEO_SUBDIVISION] !== undefined ? { SubdivisionCode: ps[PS_GEO_SUBDIVISION] } : {}),
+        };
+      } else if (ps[PS_MULTI_VALUE] !== undefined) rs.MultiValueAnswer = ps[PS_MULTI_VALUE] === 'true';
     }
-    if (ep.providerSpecific?.[PS_ALIAS] === 'true') {
+    if (ps[PS_HEALTH_CHECK]) rs.HealthCheckId = ps[PS_HEALTH_CHECK];
+    if (ep.providerSpecific?.[PS_ALIAS] === 'true' && ep.recordType !== 'TXT') {
       const target = ep.targets[0] ?? '';
       // an alias to an AWS service names that service's zone, else a record in one of our zones
       const hz = canonicalHostedZone(target) ?? zoneFor(zones, target)?.id ?? '';
@@ -243,10 +277,19 @@ function endpointOf(rs: ResourceRecordSet, zone: HostedZone): Endpoint | undefin
   const name = normalizeDnsName(unescapeName(rs.Name ?? ''));
   if (type === 'NS' && name === zone.name) return undefined; // the zone's own delegation
   const ep: Endpoint = { dnsName: name, recordType: type, targets: [], labels: {} };
+  const ps: Record<string, string> = {};
   if (rs.SetIdentifier) {
     ep.setIdentifier = rs.SetIdentifier;
-    if (rs.Weight !== undefined) ep.providerSpecific = { [PS_WEIGHT]: String(rs.Weight) };
+    if (rs.Weight !== undefined) ps[PS_WEIGHT] = String(rs.Weight);
+    if (rs.Region) ps[PS_REGION] = rs.Region;
+    if (rs.Failover) ps[PS_FAILOVER] = rs.Failover;
+    if (rs.GeoLocation?.ContinentCode) ps[PS_GEO_CONTINENT] = rs.GeoLocation.ContinentCode;
+    if (rs.GeoLocation?.CountryCode) ps[PS_GEO_COUNTRY] = rs.GeoLocation.CountryCode;
+    if (rs.GeoLocation?.SubdivisionCode) ps[PS_GEO_SUBDIVISION] = rs.GeoLocation.SubdivisionCode;
+    if (rs.MultiValueAnswer !== undefined) ps[PS_MULTI_VALUE] = String(rs.MultiValueAnswer);
   }
+  if (rs.HealthCheckId) ps[PS_HEALTH_CHECK] = rs.HealthCheckId;
+  if (Object.keys(ps).length) ep.providerSpecific = ps;
   if (rs.AliasTarget) {
     ep.targets = [normalizeDnsName(rs.AliasTarget.DNSName ?? '')];
     ep.providerSpecific = { ...ep.providerSpecific, [PS_ALIAS]: 'true', [PS_EVALUATE_TARGET_HEALTH]: String(rs.AliasTarget.EvaluateTargetHealth ?? false) };
