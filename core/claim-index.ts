@@ -7,8 +7,11 @@ import type { Extraction } from './rules/types.js';
 
 interface Entry {
   ref: ObjectRef;
-  /** undefined type: the object has no target yet and may become any type. */
-  types: Set<string | undefined>;
+  /**
+   * The record sets it claims at the name: type (undefined: no target yet, may become any type) and
+   * set identifier ('' for none: record sets with distinct set identifiers share a name by design).
+   */
+  sets: { type: string | undefined; setIdentifier: string }[];
 }
 
 export class ClaimIndex {
@@ -33,11 +36,11 @@ export class ClaimIndex {
       }
       let e = m.get(k);
       if (!e) {
-        e = { ref: x.ref, types: new Set() };
+        e = { ref: x.ref, sets: [] };
         m.set(k, e);
         names.push(c.hostname);
       }
-      e.types.add(c.recordType);
+      e.sets.push({ type: c.recordType, setIdentifier: c.setIdentifier ?? '' });
     }
     this.byObject.set(k, names);
   }
@@ -56,14 +59,19 @@ export class ClaimIndex {
     return this.byObject.size;
   }
 
-  /** Other objects that claim (name, type); CNAME (or an unknown type) clashes with any type. */
-  claimants(name: string, type: string | undefined, self: ObjectRef): ObjectRef[] {
+  /**
+   * Other objects that claim (name, type); CNAME (or an unknown type) clashes with any type. Two
+   * record sets with different set identifiers (both set) do not clash.
+   */
+  claimants(name: string, type: string | undefined, self: ObjectRef, setIdentifier = ''): ObjectRef[] {
     const m = this.byName.get(name);
     if (!m) return [];
     const out: ObjectRef[] = [];
     for (const e of m.values()) {
       if (sameRef(e.ref, self)) continue;
-      const clash = [...e.types].some((t) => t === type || t === undefined || type === undefined || t === 'CNAME' || type === 'CNAME');
+      const clash = e.sets.some(
+        ({ type: t, setIdentifier: s }) => (t === type || t === undefined || type === undefined || t === 'CNAME' || type === 'CNAME') && (s === setIdentifier || s === '' || setIdentifier === ''),
+      );
       if (clash) out.push(e.ref);
     }
     return out.sort((a, b) => describeRef(a).localeCompare(describeRef(b)));

@@ -7,11 +7,20 @@ import { LabelKey, type Endpoint } from './endpoint.js';
 import type { RegistrySnapshot } from './registry/txt-registry.js';
 
 export interface NameOwnership {
-  /** Record type → owner id ('' when the record exists with no ownership record). */
-  records: Map<string, { owner: string; resource?: string; targets: string[] }>;
-  /** Ownership TXT records whose record is missing: type ('' = old format) → owner. */
-  orphanClaims: Map<string, { owner: string; resource?: string }>;
+  /**
+   * "type|setIdentifier" → the record set's owner id ('' when it exists with no ownership record).
+   * Several clusters may share one name through record sets with distinct set identifiers (Route 53
+   * weighted, latency, failover or geolocation routing), each owning its own.
+   */
+  records: Map<string, { recordType: string; setIdentifier: string; owner: string; resource?: string; targets: string[] }>;
+  /** Ownership TXT records whose record is missing, keyed the same way (type '' = old format). */
+  orphanClaims: Map<string, { recordType: string; setIdentifier: string; owner: string; resource?: string }>;
 }
+
+const setKey = (type: string, setIdentifier: string | undefined) => `${type}|${setIdentifier ?? ''}`;
+
+/** Two record sets of one name are distinct only when both have set identifiers and they differ. */
+const sameSet = (a: string, b: string) => a === b || a === '' || b === '';
 
 export class OwnershipIndex {
   private readonly names = new Map<string, NameOwnership>();
@@ -43,9 +52,10 @@ export class OwnershipIndex {
 
   private addClaim(c: RegistrySnapshot['claims'][number]): void {
     const entry = this.entry(c.dnsName);
-    if (c.recordType !== '' && entry.records.has(c.recordType)) return;
-    if (c.recordType === '' && [...entry.records.values()].some((r) => r.owner === c.labels[LabelKey.owner])) return;
-    entry.orphanClaims.set(c.recordType, { owner: c.labels[LabelKey.owner] ?? '', resource: c.labels[LabelKey.resource] });
+    const setIdentifier = c.setIdentifier ?? '';
+    if (c.recordType !== '' && entry.records.has(setKey(c.recordType, setIdentifier))) return;
+    if (c.recordType === '' && [...entry.records.values()].some((r) => r.owner === c.labels[LabelKey.owner] && r.setIdentifier === setIdentifier)) return;
+    entry.orphanClaims.set(setKey(c.recordType, setIdentifier), { recordType: c.recordType, setIdentifier, owner: c.labels[LabelKey.owner] ?? '', resource: c.labels[LabelKey.resource] });
   }
 
   static empty(): OwnershipIndex {
@@ -62,7 +72,9 @@ export class OwnershipIndex {
   }
 
   private addRecord(ep: Endpoint): void {
-    this.entry(ep.dnsName).records.set(ep.recordType, {
+    this.entry(ep.dnsName).records.set(setKey(ep.recordType, ep.setIdentifier), {
+      recordType: ep.recordType,
+      setIdentifier: ep.setIdentifier ?? '',
       owner: ep.labels[LabelKey.owner] ?? '',
       resource: ep.labels[LabelKey.resource],
       targets: ep.targets,
@@ -82,15 +94,17 @@ export class OwnershipIndex {
    * (or any type when a CNAME is involved) owned by someone else or by nobody, or an ownership
    * record of another owner whose record is gone.
    */
-  blockerFor(name: string, type: string, ownerId: string): { owner: string; recordType: string; resource?: string; orphan: boolean } | undefined {
+  blockerFor(name: string, type: string, ownerId: string, setIdentifier = ''): { owner: string; recordType: string; resource?: string; orphan: boolean } | undefined {
     const e = this.names.get(name);
     if (!e) return undefined;
-    for (const [t, r] of e.records) {
-      const clash = t === type || t === 'CNAME' || type === 'CNAME';
+    for (const r of e.records.values()) {
+      const t = r.recordType;
+      const clash = (t === type || t === 'CNAME' || type === 'CNAME') && sameSet(r.setIdentifier, setIdentifier);
       if (clash && r.owner !== ownerId && isManagedClashType(t)) return { owner: r.owner, recordType: t, resource: r.resource, orphan: false };
     }
-    for (const [t, c] of e.orphanClaims) {
-      const clash = t === type || t === '' || t === 'CNAME' || type === 'CNAME';
+    for (const c of e.orphanClaims.values()) {
+      const t = c.recordType;
+      const clash = (t === type || t === '' || t === 'CNAME' || type === 'CNAME') && sameSet(c.setIdentifier, setIdentifier);
       if (clash && c.owner !== ownerId) return { owner: c.owner, recordType: t || type, resource: c.resource, orphan: true };
     }
     return undefined;

@@ -3,7 +3,7 @@ import { violation as v, type Rule } from './context.js';
 
 export const ownershipRule: Rule = (claim, _x, ctx) => {
   if (!ctx.ownership) return undefined;
-  const blocker = ctx.ownership.blockerFor(claim.hostname, claim.recordType ?? 'CNAME', ctx.ownerId);
+  const blocker = ctx.ownership.blockerFor(claim.hostname, claim.recordType ?? 'CNAME', ctx.ownerId, claim.setIdentifier);
   if (!blocker) return undefined;
   if (blocker.owner === '') {
     return v(claim, 'ownership', `${blocker.recordType} record exists with no ownership record (not managed by any external-dns/zoneguard owner)`, 'pick another hostname, or have the zone owner delete the record or add a TXT ownership record for this owner id');

@@ -59,6 +59,19 @@ const ruleCases: { name: string; claim: Partial<Claim> & { hostname: string }; c
   { name: 'public-private: private IP outside public zones is fine', ctx: { publicZones: new DomainFilter({ filters: ['public.example.com'] }) }, claim: { hostname: 'db.example.com', recordType: 'A', targets: ['10.1.2.3'] } },
 ];
 
+/** Another cluster's weighted record set "a" at w.example.com (Route 53 weighted routing). */
+const weightedIndex = () => {
+  const w = newEndpoint('w.example.com', 'A', ['198.51.100.1'], 60, { owner: 'cluster-b', resource: 'service/shop/w' });
+  w.setIdentifier = 'a';
+  return new OwnershipIndex({ records: [w], claims: [] });
+};
+const weightedCases: { name: string; setIdentifier?: string; rule?: string }[] = [
+  { name: 'its own set identifier: allowed beside the other cluster\'s', setIdentifier: 'b' },
+  { name: 'the same set identifier: the other cluster owns that record set', setIdentifier: 'a', rule: 'ownership' },
+  { name: 'no set identifier: a plain record set cannot sit beside weighted ones', rule: 'ownership' },
+];
+ruleCases.push(...weightedCases.map((c) => ({ name: `ownership with set identifiers: ${c.name}`, ctx: { get ownership() { return weightedIndex(); } } as Partial<RuleContext>, claim: { hostname: 'w.example.com', recordType: 'A', targets: ['203.0.113.1'], ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}) }, ...(c.rule ? { rule: c.rule } : {}) })));
+
 describe('rules', () => {
   for (const c of ruleCases) {
     it(c.name, () => {
@@ -167,4 +180,29 @@ describe('examples/ manifests: one denial per rule', () => {
       'internal-db': 'public-private',
     });
   });
+});
+
+describe('duplicate rule with set identifiers', () => {
+  const svc = (name: string, setId?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: 'shop',
+      annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'w.example.com', ...(setId ? { 'external-dns.alpha.kubernetes.io/set-identifier': setId, 'external-dns.alpha.kubernetes.io/aws-weight': '50' } : {}) },
+    },
+    spec: { type: 'LoadBalancer' },
+    status: { loadBalancer: { ingress: [{ ip: name === 'blue' ? '203.0.113.1' : '203.0.113.2' }] } },
+  });
+  const cases: { name: string; objs: ReturnType<typeof svc>[]; want: string[] }[] = [
+    { name: 'blue/green weighted record sets of one name are not duplicates', objs: [svc('blue', 'blue'), svc('green', 'green')], want: ['allowed', 'allowed'] },
+    { name: 'the same set identifier twice is', objs: [svc('blue', 'blue'), svc('green', 'blue')], want: ['duplicate', 'duplicate'] },
+    { name: 'a plain record beside a weighted one is', objs: [svc('blue', 'blue'), svc('green')], want: ['duplicate', 'duplicate'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const results = validateObjects(c.objs, baseCtx, { ingressClasses: [], defaultTargets: [] });
+      expect(results.map((r) => r.verdict.violations.map((v) => v.rule).join(',') || 'allowed')).toEqual(c.want);
+    });
+  }
 });
