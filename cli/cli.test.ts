@@ -59,6 +59,7 @@ describe('zoneguard validate', () => {
 
   const bad: { name: string; args: string[]; env?: Record<string, string>; err: RegExp }[] = [
     { name: 'malformed YAML names file and line', args: ['validate', '-f', fx('malformed.yaml')], err: /malformed\.yaml:\d+: malformed YAML/ },
+    { name: 'an alias to an anchor that does not exist', args: ['validate', '-f', fx('unresolved-alias.yaml')], err: /unresolved-alias\.yaml:\d+: malformed YAML: Unresolved alias/ },
     { name: 'object without kind', args: ['validate', '-f', fx('nokind.yaml')], err: /nokind\.yaml:1: object has no kind/ },
     { name: 'missing file', args: ['validate', '-f', fx('nope.yaml')], err: /nope\.yaml: cannot read: ENOENT/ },
     { name: 'no -f', args: ['validate'], err: /--file: give at least one manifest/ },

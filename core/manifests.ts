@@ -53,7 +53,13 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
       const what = /call stack/i.test(err.message) ? 'nested too deeply to read (thousands of levels)' : err.message.split('\n')[0];
       throw new InputError(`${file}:${line}: malformed YAML: ${what}`, { file, line });
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // an alias to an anchor that does not exist, too many aliases (a "billion laughs" document)…
+      throw new InputError(`${file}:${startLine}: malformed YAML: ${(e as Error).message.split('\n')[0]}`, { file, line: startLine });
+    }
     if (value === null || value === undefined) continue;
     pushObject(value, file, startLine, out);
   }
