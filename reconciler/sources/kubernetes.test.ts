@@ -35,6 +35,17 @@ const route: KubeObject = {
   spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['shop.example.com'] },
 };
 
+/** The change signals a source gives, and a promise for the next one. */
+function watchChanges(s: KubernetesSource): { changes: string[]; next: () => Promise<void> } {
+  const changes: string[] = [];
+  const waiters: (() => void)[] = [];
+  s.onChange((why) => {
+    changes.push(why);
+    waiters.splice(0).forEach((w) => w());
+  });
+  return { changes, next: () => new Promise<void>((r) => waiters.push(r)) };
+}
+
 describe('Kubernetes source', () => {
   let api: FakeApiServer;
   const running: KubernetesSource[] = [];
@@ -101,15 +112,9 @@ describe('Kubernetes source', () => {
     api.apply(dnsEndpoint('e'));
     api.apply(svc('a'));
     const s = source({ sources: ['crd', 'service'] });
-    const changes: string[] = [];
-    const waiters: (() => void)[] = [];
-    s.onChange((why) => {
-      changes.push(why);
-      waiters.splice(0).forEach((w) => w());
-    });
+    const { changes, next } = watchChanges(s);
     await s.start();
     changes.length = 0;
-    const next = () => new Promise<void>((r) => waiters.push(r));
     // status-only write to the DNSEndpoint, then a Service status change: only the latter signals
     const seen = next();
     await fetch(`${api.url}/apis/externaldns.k8s.io/v1alpha1/namespaces/default/dnsendpoints/e/status`, {
@@ -146,18 +151,13 @@ describe('Kubernetes source', () => {
     api.unserve('HTTPRoute');
     api.unserve('Gateway');
     const s = source();
-    const changes: string[] = [];
-    const waiters: (() => void)[] = [];
-    s.onChange((why) => {
-      changes.push(why);
-      waiters.splice(0).forEach((w) => w());
-    });
+    const { next } = watchChanges(s);
     await s.start();
     expect(s.synced).toBe(true);
     expect(s.absentKinds.sort()).toEqual(['Gateway', 'HTTPRoute']);
     expect(names(s)).toEqual(['Service default/a']);
     // Gateway API installed later: the next list (every restartMaxDelayMs) finds it
-    const seen = new Promise<void>((r) => waiters.push(r));
+    const seen = next();
     api.serve('HTTPRoute');
     api.serve('Gateway');
     api.apply(route);
