@@ -2,7 +2,8 @@
  * Both halves against one real BIND 9 and one (fake) Kubernetes API: cluster-b's reconciler
  * publishes an Ingress's name; cluster-a's webhook, which re-reads ownership only every hour here,
  * denies the same name moments later because the reconciler's "ownership changed" Lease told it to
- * re-read at once. The TXT ownership record in BIND is what both agree on.
+ * re-read at once. The TXT ownership record in BIND is what both agree on. The API is served over
+ * HTTPS, trusted through the kubeconfig's certificate-authority-data.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,8 @@ describe.skipIf(!!why)('webhook and reconciler of two clusters sharing a BIND zo
   let certs: CertDir;
   beforeAll(async () => {
     bind = await startBind({ port: PORT, zones: ['example.com'] });
-    api = await start();
+    // HTTPS with the CA in the kubeconfig, as a real cluster: the Kubernetes client on Node 20 over TLS
+    api = await start({ tls: true });
     dir = mkdtempSync(join(tmpdir(), 'zoneguard-two-halves-'));
     writeFileSync(join(dir, 'kubeconfig'), api.kubeconfigYaml());
     writeFileSync(join(dir, 'tsig.secret'), bind.tsig.secret);

@@ -16,6 +16,8 @@
  * - list items of built-in kinds carry no apiVersion/kind (as a real server), CRD items do.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { selfSignedCert } from '../fakes/tls.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import YAML from 'yaml';
@@ -239,7 +241,11 @@ function parsePath(pathname: string): ParsedPath | undefined {
   return { kind, namespace, name: name === undefined ? undefined : decodeURIComponent(name), subresource };
 }
 
-export async function start(opts: { host?: string; unserved?: string[] } = {}): Promise<FakeApiServer> {
+/**
+ * `tls`: serve HTTPS with a self-signed certificate for 127.0.0.1, and give kubeconfigs that trust
+ * it through certificate-authority-data (as a real cluster's do), not insecure-skip-tls-verify.
+ */
+export async function start(opts: { host?: string; unserved?: string[]; tls?: boolean } = {}): Promise<FakeApiServer> {
   const store = new Map<string, Stored>();
   const unserved = new Set(opts.unserved ?? []);
   const history: HistoryEntry[] = [];
@@ -484,7 +490,8 @@ export async function start(opts: { host?: string; unserved?: string[] } = {}): 
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  const cert = opts.tls ? selfSignedCert() : undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res)
       .then((code) => requests.push({ method: req.method ?? '', path: req.url ?? '', status: code }))
       .catch((e: unknown) => {
@@ -493,17 +500,19 @@ export async function start(opts: { host?: string; unserved?: string[] } = {}): 
         if (!res.headersSent) json(res, err.code, statusBody(err.code, err.reason, err.message));
         else res.end();
       });
-  });
+  };
+  const server: Server = cert ? (createHttpsServer({ key: cert.key, cert: cert.cert }, listener) as unknown as Server) : createServer(listener);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${cert ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const caData = cert ? Buffer.from(cert.cert).toString('base64') : undefined;
 
   const kubeconfigOptions = (namespace = 'default') => ({
-    clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
+    clusters: [{ name: 'fake', server: url, ...(caData ? { caData } : { skipTLSVerify: true }) }],
     users: [{ name: 'fake', token: 'fake-token' }],
     contexts: [{ name: 'fake', cluster: 'fake', user: 'fake', namespace }],
     currentContext: 'fake',
@@ -527,7 +536,7 @@ export async function start(opts: { host?: string; unserved?: string[] } = {}): 
         apiVersion: 'v1',
         kind: 'Config',
         'current-context': 'fake',
-        clusters: [{ name: 'fake', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+        clusters: [{ name: 'fake', cluster: { server: url, ...(caData ? { 'certificate-authority-data': caData } : { 'insecure-skip-tls-verify': true }) } }],
         users: [{ name: 'fake', user: { token: 'fake-token' } }],
         contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace } }],
       });
