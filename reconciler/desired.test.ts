@@ -84,3 +84,38 @@ describe('desiredState', () => {
     });
   }
 });
+
+describe('HTTPRoutes: from the cluster only where a Gateway accepted them, from files as written', () => {
+  const gateway: KubeObject = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'infra' },
+    spec: { gatewayClassName: 'x', listeners: [{ name: 'web', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } } }] },
+    status: { addresses: [{ type: 'IPAddress', value: '203.0.113.50' }] },
+  };
+  const route = (name: string, accepted?: boolean): KubeObject => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name, namespace: 'apps' },
+    spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: [`${name}.example.com`] },
+    ...(accepted === undefined ? {} : { status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, controllerName: 'example.net/gw', conditions: [{ type: 'Accepted', status: accepted ? 'True' : 'False' }] }] } }),
+  });
+  const cases: { name: string; objects: KubeObject[]; live: boolean; want: string[] }[] = [
+    { name: 'live and accepted: published', objects: [gateway, route('ok', true)], live: true, want: ['ok.example.com A 203.0.113.50'] },
+    { name: 'live and refused: nothing', objects: [gateway, route('refused', false)], live: true, want: [] },
+    { name: 'live, no Gateway controller has seen it yet: nothing', objects: [gateway, route('new')], live: true, want: [] },
+    { name: 'from manifests (no status): as written', objects: [gateway, route('file')], live: false, want: ['file.example.com A 203.0.113.50'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const d = desiredState({
+        objects: c.objects,
+        live: c.live ? new Set(c.objects) : undefined,
+        ruleCtx: { ownerId: OWNER, domainFilter: new DomainFilter({ filters: ['example.com'] }), managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+        extractCtx: { ingressClasses: [], defaultTargets: [] },
+        current: [],
+      });
+      expect(d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`)).toEqual(c.want);
+    });
+  }
+});

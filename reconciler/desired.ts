@@ -40,6 +40,8 @@ export interface DesiredInput {
   /** Rule context with ownership read from the registry snapshot; claims are filled in here. */
   ruleCtx: RuleContext;
   extractCtx: ExtractContext;
+  /** Objects read from the cluster (live), whose HTTPRoutes count only where a Gateway accepted them. */
+  live?: ReadonlySet<KubeObject>;
   filter?: ObjectFilter;
   /** The registry snapshot's records (with owner/resource labels). */
   current: readonly Endpoint[];
@@ -65,12 +67,13 @@ export function desiredState(input: DesiredInput): DesiredState {
   }
 
   const ex: ExtractContext = { ...input.extractCtx, gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects) };
+  const exLive: ExtractContext = { ...ex, acceptedRoutesOnly: true };
   const items: { obj: KubeObject; x: Extraction; rank: string; index: number }[] = [];
   for (let index = 0; index < input.objects.length; index++) {
     const obj = input.objects[index];
     const source = sourceOf(obj);
     if (!source) continue;
-    const x = extract(obj, ex);
+    const x = extract(obj, input.live?.has(obj) ? exLive : ex);
     const why = input.filter && outOfScope(input.filter, obj, source);
     if (why && !x.skipped) x.skipped = why;
     const created = String((obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '');

@@ -251,6 +251,7 @@ export class Reconciler {
       objects,
       ruleCtx: { ...o.ruleCtx, ownership: new OwnershipIndex(snapshot) },
       extractCtx: o.extractCtx,
+      live,
       filter: o.filter,
       current: snapshot.records,
     });

@@ -8,6 +8,12 @@ export interface ExtractContext {
   defaultTargets: string[];
   /** Finds a Gateway by namespace and name (HTTPRoute targets). */
   gateway?: (namespace: string, name: string) => KubeObject | undefined;
+  /**
+   * HTTPRoutes read from the cluster by the reconciler: follow only the parents in status.parents
+   * that accepted the route, as external-dns does. Off for the webhook and `validate`, which see a
+   * route before any Gateway controller has written its status, and so follow spec.parentRefs.
+   */
+  acceptedRoutesOnly?: boolean;
 }
 
 /** What an extractor fills in. */

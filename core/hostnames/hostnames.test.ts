@@ -47,6 +47,15 @@ const cases: { kind: string; name: string; want: string[]; warning?: RegExp; ski
   { kind: 'DNSEndpoint', name: 'malformed', want: ['ttl.example.com A 192.0.2.3'], problem: /dnsName is missing/ },
   { kind: 'DNSEndpoint', name: 'numeric-name', want: ['fine.example.com A 192.0.2.10'], problem: /spec\.endpoints\[0\]\.dnsName must be a string, not the number 5 \(DNSEndpoint CRD schema\)/ },
   { kind: 'Ingress', name: 'malformed', want: ['tls.example.com A 203.0.113.13'], problem: /spec\.rules must be a list, not a "app\.example\.com"[^]*spec\.tls\[0\]\.hosts must be a list[^]*spec\.tls\[1\]\.hosts\[0\] must be a string, not the number 5/ },
+  // the webhook and validate see routes before any Gateway controller: spec.parentRefs
+  { kind: 'HTTPRoute', name: 'accepted', want: ['cart.example.com A 203.0.113.50'] },
+  { kind: 'HTTPRoute', name: 'refused', want: ['nope.example.com A 203.0.113.50'] },
+  // the reconciler, reading the cluster: only parents that accepted the route (status.parents)
+  { kind: 'HTTPRoute', name: 'accepted', ctx: { acceptedRoutesOnly: true }, want: ['cart.example.com A 203.0.113.50'] },
+  { kind: 'HTTPRoute', name: 'refused', ctx: { acceptedRoutesOnly: true }, want: [], warning: /no Gateway has accepted this HTTPRoute/ },
+  { kind: 'HTTPRoute', name: 'route', ctx: { acceptedRoutesOnly: true }, want: [], warning: /no Gateway has accepted this HTTPRoute/ },
+  // a parentRef port no HTTP/HTTPS listener serves attaches to nothing
+  { kind: 'HTTPRoute', name: 'wrong-port', want: ['port.example.com ?'], warning: /no HTTP or HTTPS listener of Gateway infra\/gw port 8443 takes this route/ },
   { kind: 'HTTPRoute', name: 'malformed', want: ['typed.example.com ?'], warning: /HTTPRoute has no Gateway in spec.parentRefs/, problem: /spec\.hostnames\[0\] must be a string, not the number 7[^]*spec\.parentRefs must be a list, not a "public"/ },
   { kind: 'HTTPRoute', name: 'route', want: ['shop.example.com A 203.0.113.50'] },
   { kind: 'HTTPRoute', name: 'no-hostnames', want: ['exact.example.org A 203.0.113.50'] },

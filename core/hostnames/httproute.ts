@@ -36,8 +36,23 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
   }
 
   const found = new Map<string, { field: string; targets: Set<string> }>();
-  const parents = listField(base, spec.parentRefs, 'spec.parentRefs').filter((p, i) => objectItem(base, p, `spec.parentRefs[${i}]`) !== undefined) as Record<string, unknown>[];
+  let parents = listField(base, spec.parentRefs, 'spec.parentRefs').filter((p, i) => objectItem(base, p, `spec.parentRefs[${i}]`) !== undefined) as Record<string, unknown>[];
+  if (ctx.acceptedRoutesOnly) {
+    // the parents whose Gateway accepted the route (status.parents[].conditions Accepted=True)
+    const status = isRecord(obj.status) ? obj.status : {};
+    parents = asArray(status.parents)
+      .filter(isRecord)
+      .filter((p) => asArray(p.conditions).some((c) => isRecord(c) && c.type === 'Accepted' && c.status === 'True'))
+      .map((p) => p.parentRef)
+      .filter(isRecord);
+    if (parents.length === 0) {
+      if (routeHosts.length) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: no Gateway has accepted this HTTPRoute (status.parents); nothing is published until one does`);
+      return;
+    }
+  }
   let gatewaysSeen = 0;
+  /** Parents whose Gateway exists but has no HTTP/HTTPS listener this route can attach to. */
+  const unattached: string[] = [];
   parents.forEach((p) => {
     const kind = asString(p.kind) ?? 'Gateway';
     const group = asString(p.group) ?? GATEWAY_GROUP;
@@ -47,13 +62,20 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
     if (!gwName) return;
     const gw = ctx.gateway?.(gwNs, gwName);
     if (!gw) return;
-    gatewaysSeen++;
     const gwSpec = isRecord(gw.spec) ? gw.spec : {};
     const gwStatus = isRecord(gw.status) ? gw.status : {};
     let targets = splitList(annotations(gw)[TARGET_ANNOTATION]);
     if (!targets.length) targets = asArray(gwStatus.addresses).filter(isRecord).map((a) => asString(a.value)).filter((v): v is string => !!v);
     const section = asString(p.sectionName);
-    const listeners = asArray(gwSpec.listeners).filter(isRecord).filter((l) => !section || l.name === section);
+    const port = typeof p.port === 'number' ? p.port : undefined;
+    const declared = asArray(gwSpec.listeners).filter(isRecord);
+    // listeners an HTTPRoute can attach to: the named section, the port, an HTTP or HTTPS protocol
+    const listeners = declared.filter((l) => (!section || l.name === section) && (port === undefined || l.port === port) && (l.protocol === undefined || l.protocol === 'HTTP' || l.protocol === 'HTTPS'));
+    if (declared.length > 0 && listeners.length === 0) {
+      unattached.push(`Gateway ${gwNs}/${gwName}${section ? ` section ${section}` : ''}${port !== undefined ? ` port ${port}` : ''}`);
+      return;
+    }
+    gatewaysSeen++;
     const listenerHosts = listeners.map((l) => asString(l.hostname)?.toLowerCase());
     const anyOpen = listeners.length === 0 || listenerHosts.some((h) => !h);
     const hosts: { host: string; field: string }[] = [];
@@ -79,7 +101,8 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
   if (gatewaysSeen === 0) {
     // The parent Gateway is unknown here (offline, or not created yet): the hostnames are still
     // checked, without targets.
-    if (parents.length > 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: parent Gateway not found; targets come from its status.addresses once it exists`);
+    if (unattached.length > 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: no HTTP or HTTPS listener of ${unattached.join(', ')} takes this route; nothing is published for it`);
+    else if (parents.length > 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: parent Gateway not found; targets come from its status.addresses once it exists`);
     else if (parents.length === 0 && routeHosts.length > 0) base.warnings.push(`${routeHosts.map((r) => r.host).join(', ')}: HTTPRoute has no Gateway in spec.parentRefs; nothing is published until it is attached to one`);
     for (const rh of routeHosts) if (!found.has(rh.host)) found.set(rh.host, { field: rh.field, targets: new Set() });
   }
