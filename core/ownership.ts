@@ -94,18 +94,18 @@ export class OwnershipIndex {
    * (or any type when a CNAME is involved) owned by someone else or by nobody, or an ownership
    * record of another owner whose record is gone.
    */
-  blockerFor(name: string, type: string, ownerId: string, setIdentifier = ''): { owner: string; recordType: string; resource?: string; orphan: boolean } | undefined {
+  blockerFor(name: string, type: string, ownerId: string, setIdentifier = ''): { owner: string; recordType: string; setIdentifier?: string; resource?: string; orphan: boolean } | undefined {
     const e = this.names.get(name);
     if (!e) return undefined;
     for (const r of e.records.values()) {
       const t = r.recordType;
       const clash = (t === type || t === 'CNAME' || type === 'CNAME') && sameSet(r.setIdentifier, setIdentifier);
-      if (clash && r.owner !== ownerId && isManagedClashType(t)) return { owner: r.owner, recordType: t, resource: r.resource, orphan: false };
+      if (clash && r.owner !== ownerId && isManagedClashType(t)) return { owner: r.owner, recordType: t, ...(r.setIdentifier ? { setIdentifier: r.setIdentifier } : {}), resource: r.resource, orphan: false };
     }
     for (const c of e.orphanClaims.values()) {
       const t = c.recordType;
       const clash = (t === type || t === '' || t === 'CNAME' || type === 'CNAME') && sameSet(c.setIdentifier, setIdentifier);
-      if (clash && c.owner !== ownerId) return { owner: c.owner, recordType: t || type, resource: c.resource, orphan: true };
+      if (clash && c.owner !== ownerId) return { owner: c.owner, recordType: t || type, ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}), resource: c.resource, orphan: true };
     }
     return undefined;
   }

@@ -65,12 +65,12 @@ const weightedIndex = () => {
   w.setIdentifier = 'a';
   return new OwnershipIndex({ records: [w], claims: [] });
 };
-const weightedCases: { name: string; setIdentifier?: string; rule?: string }[] = [
+const weightedCases: { name: string; setIdentifier?: string; rule?: string; message?: RegExp }[] = [
   { name: 'its own set identifier: allowed beside the other cluster\'s', setIdentifier: 'b' },
-  { name: 'the same set identifier: the other cluster owns that record set', setIdentifier: 'a', rule: 'ownership' },
+  { name: 'the same set identifier: the other cluster owns that record set', setIdentifier: 'a', rule: 'ownership', message: /^A record \(set identifier "a"\) owned by "cluster-b" \(service\/shop\/w\), not "cluster-a"$/ },
   { name: 'no set identifier: a plain record set cannot sit beside weighted ones', rule: 'ownership' },
 ];
-ruleCases.push(...weightedCases.map((c) => ({ name: `ownership with set identifiers: ${c.name}`, ctx: { get ownership() { return weightedIndex(); } } as Partial<RuleContext>, claim: { hostname: 'w.example.com', recordType: 'A', targets: ['203.0.113.1'], ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}) }, ...(c.rule ? { rule: c.rule } : {}) })));
+ruleCases.push(...weightedCases.map((c) => ({ name: `ownership with set identifiers: ${c.name}`, ctx: { get ownership() { return weightedIndex(); } } as Partial<RuleContext>, claim: { hostname: 'w.example.com', recordType: 'A', targets: ['203.0.113.1'], ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}) }, ...(c.rule ? { rule: c.rule } : {}), ...(c.message ? { message: c.message } : {}) })));
 
 describe('rules', () => {
   for (const c of ruleCases) {
