@@ -56,6 +56,19 @@ export class TxtNameMapper {
   }
 
   /**
+   * The old-format name (no record type) external-dns also writes by default, unless the affix
+   * carries %{record_type}; read, and deleted with its record, never written.
+   */
+  legacyTxtNameFor(dnsName: string): string | undefined {
+    if (this.recordTypeInAffix) return undefined;
+    const dot = dnsName.indexOf('.');
+    let first = dot < 0 ? dnsName : dnsName.slice(0, dot);
+    const rest = dot < 0 ? undefined : dnsName.slice(dot + 1);
+    if (this.wildcardReplacement && first === '*') first = this.wildcardReplacement;
+    return rest === undefined ? this.prefix + first + this.suffix : `${this.prefix}${first}${this.suffix}.${rest}`;
+  }
+
+  /**
    * The (endpoint name, record type) a TXT name stands for; type '' for the old format,
    * name '' when the TXT name does not carry this mapper's affix.
    */

@@ -61,6 +61,23 @@ describe('TxtRegistry.applyChanges', () => {
     expect(await provider.records()).toEqual([]);
   });
 
+  it("deletes external-dns's old-format ownership record too when it is ours, and only then", async () => {
+    const mine = own('cluster-a', 'service/x/old');
+    const { provider, registry } = await setup([
+      // as external-dns (default settings) leaves a record: both formats
+      newEndpoint('gone.example.com', 'A', ['192.0.2.9']),
+      newEndpoint('a-gone.example.com', 'TXT', [mine]),
+      newEndpoint('gone.example.com', 'TXT', [mine]),
+      // another owner's old-format record at a name we delete nothing from stays
+      newEndpoint('kept.example.com', 'A', ['192.0.2.8']),
+      newEndpoint('a-kept.example.com', 'TXT', [mine]),
+      newEndpoint('kept.example.com', 'TXT', [own('cluster-b')]),
+    ]);
+    const recs = (await registry.records()).filter((e) => e.recordType === 'A');
+    await registry.applyChanges({ ...emptyChanges(), delete: recs });
+    expect((await provider.records()).map((e) => `${e.dnsName} ${e.recordType} ${e.targets[0]}`)).toEqual([`kept.example.com TXT ${own('cluster-b')}`]);
+  });
+
   it('never updates or deletes a record owned by someone else, even if asked', async () => {
     const { provider, registry } = await setup([newEndpoint('b.example.com', 'A', ['192.0.2.2']), newEndpoint('a-b.example.com', 'TXT', [own('cluster-b')]), newEndpoint('u.example.com', 'A', ['192.0.2.3'])]);
     const before = await provider.records();

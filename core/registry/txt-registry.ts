@@ -35,6 +35,8 @@ export class TxtRegistry {
   readonly mapper: TxtNameMapper;
   /** TXT ownership records present at the last read: txt name|setIdentifier → stored value. */
   private existingTxt = new Map<string, string>();
+  /** Their TTLs as read: a delete must name the record set as it is (Route 53 compares the TTL). */
+  private existingTxtTtl = new Map<string, number>();
 
   constructor(
     readonly provider: Provider,
@@ -57,6 +59,7 @@ export class TxtRegistry {
   /** Splits raw provider records into owned records and ownership claims (pure; no provider call). */
   interpret(all: readonly Endpoint[]): RegistrySnapshot {
     const existing = new Map<string, string>();
+    const ttls = new Map<string, number>();
     const labelMap = new Map<string, Labels>();
     const claims: OwnershipClaim[] = [];
     const records: Endpoint[] = [];
@@ -74,6 +77,7 @@ export class TxtRegistry {
       const { dnsName, recordType } = this.mapper.endpointFor(rec.dnsName);
       labelMap.set(endpointKey({ dnsName, recordType, setIdentifier: rec.setIdentifier }), labels);
       existing.set(txtKey(rec.dnsName, rec.setIdentifier), rec.targets[0]);
+      if (rec.ttl !== undefined) ttls.set(txtKey(rec.dnsName, rec.setIdentifier), rec.ttl);
       claims.push({ dnsName, recordType, setIdentifier: rec.setIdentifier, labels, txtName: rec.dnsName });
     }
     for (const ep of records) {
@@ -88,6 +92,7 @@ export class TxtRegistry {
       if (labels) Object.assign(ep.labels, labels);
     }
     this.existingTxt = existing;
+    this.existingTxtTtl = ttls;
     return { records, claims };
   }
 
@@ -103,6 +108,11 @@ export class TxtRegistry {
     // a record set with a SetIdentifier must have one
     if (ep.providerSpecific) txt.providerSpecific = { ...ep.providerSpecific };
     return txt;
+  }
+
+  private storedTtl(name: string, setIdentifier: string | undefined): { ttl?: number } {
+    const ttl = this.existingTxtTtl.get(txtKey(name, setIdentifier));
+    return ttl === undefined ? {} : { ttl };
   }
 
   private stored(txt: Endpoint): string | undefined {
@@ -152,7 +162,17 @@ export class TxtRegistry {
       out.delete.push(ep);
       const txt = this.ownershipRecordFor(ep);
       const stored = this.stored(txt);
-      if (stored !== undefined) out.delete.push({ ...txt, targets: [stored] });
+      if (stored !== undefined) out.delete.push({ ...txt, targets: [stored], ...this.storedTtl(txt.dnsName, txt.setIdentifier) });
+      // external-dns also writes an old-format record (no type) by default: when it is ours it goes
+      // too, or it would stay behind as an orphan claiming the name (AAAA never had one)
+      const legacy = ep.recordType === 'AAAA' ? undefined : this.mapper.legacyTxtNameFor(ep.dnsName);
+      const legacyValue = legacy === undefined ? undefined : this.existingTxt.get(txtKey(legacy, ep.setIdentifier));
+      if (legacy !== undefined && legacyValue !== undefined && legacy !== txt.dnsName && tryParseLabels(legacyValue)?.[LabelKey.owner] === this.ownerId) {
+        const old = newEndpoint(legacy, 'TXT', [legacyValue], this.storedTtl(legacy, ep.setIdentifier).ttl ?? txt.ttl, { [LabelKey.ownedRecord]: ep.dnsName });
+        if (ep.setIdentifier) old.setIdentifier = ep.setIdentifier;
+        if (txt.providerSpecific) old.providerSpecific = { ...txt.providerSpecific };
+        out.delete.push(old);
+      }
     }
     return out;
   }
@@ -166,10 +186,15 @@ export class TxtRegistry {
     for (const t of [...full.create, ...full.updateNew]) {
       if (t.recordType === 'TXT' && t.labels[LabelKey.ownedRecord] !== undefined) {
         this.existingTxt.set(txtKey(t.dnsName, t.setIdentifier), t.targets[0]);
+        if (t.ttl !== undefined) this.existingTxtTtl.set(txtKey(t.dnsName, t.setIdentifier), t.ttl);
+        else this.existingTxtTtl.delete(txtKey(t.dnsName, t.setIdentifier));
       }
     }
     for (const t of full.delete) {
-      if (t.recordType === 'TXT' && t.labels[LabelKey.ownedRecord] !== undefined) this.existingTxt.delete(txtKey(t.dnsName, t.setIdentifier));
+      if (t.recordType === 'TXT' && t.labels[LabelKey.ownedRecord] !== undefined) {
+        this.existingTxt.delete(txtKey(t.dnsName, t.setIdentifier));
+        this.existingTxtTtl.delete(txtKey(t.dnsName, t.setIdentifier));
+      }
     }
     return full;
   }

@@ -1,4 +1,4 @@
-import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../endpoint.js';
@@ -151,6 +151,31 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     const current = await registry.records();
     expect(current.filter((e) => e.recordType === 'A' && e.labels.owner === 'me')).toHaveLength(7);
     expect(plan({ current, desired, ownerId: 'me' }).changes).toEqual(emptyChanges());
+  });
+
+  it("takes over and deletes a record external-dns left: both ownership formats, TXT TTLs not the record's", async () => {
+    const p = make();
+    const zoneId = await zone(p, 'example.com');
+    const value = '"heritage=external-dns,external-dns/owner=me,external-dns/resource=service/default/old"';
+    await p.client.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Changes: [
+            { Action: 'CREATE', ResourceRecordSet: { Name: 'old.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.60' }] } },
+            { Action: 'CREATE', ResourceRecordSet: { Name: 'a-old.example.com', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } },
+            { Action: 'CREATE', ResourceRecordSet: { Name: 'old.example.com', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } },
+          ],
+        },
+      }),
+    );
+    const registry = new TxtRegistry(p, { ownerId: 'me' });
+    const current = await registry.records();
+    expect(current.find((e) => e.dnsName === 'old.example.com' && e.recordType === 'A')?.labels.owner).toBe('me');
+    const r = plan({ current, desired: [], ownerId: 'me' });
+    const applied = await registry.applyChanges(r.changes);
+    expect(applied.delete.map((e) => `${e.dnsName} ${e.recordType} ${e.ttl}`).sort()).toEqual(['a-old.example.com TXT 300', 'old.example.com A 60', 'old.example.com TXT 300']);
+    expect((await p.records()).filter((e) => e.dnsName.includes('old.example.com'))).toEqual([]);
   });
 
   it('owns an alias A record through a "cname-" ownership record, as external-dns writes it', async () => {
