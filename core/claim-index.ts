@@ -2,6 +2,7 @@
  * Which objects claim which names: built from the input files (validate) or kept up to date from a
  * watch cache (webhook, reconciler). Two objects claiming one name and type is the duplicate rule.
  */
+import { sameRecordSet } from './endpoint.js';
 import { describeRef, sameRef, type ObjectRef } from './objects.js';
 import type { Extraction } from './rules/types.js';
 
@@ -70,7 +71,7 @@ export class ClaimIndex {
     for (const e of m.values()) {
       if (sameRef(e.ref, self)) continue;
       const clash = e.sets.some(
-        ({ type: t, setIdentifier: s }) => (t === type || t === undefined || type === undefined || t === 'CNAME' || type === 'CNAME') && (s === setIdentifier || s === '' || setIdentifier === ''),
+        ({ type: t, setIdentifier: s }) => (t === type || t === undefined || type === undefined || t === 'CNAME' || type === 'CNAME') && sameRecordSet(s, setIdentifier),
       );
       if (clash) out.push(e.ref);
     }

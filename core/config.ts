@@ -213,6 +213,18 @@ function defaultValue(spec: FlagSpec): FlagValue {
 }
 
 // ---- typed accessors (a Config is a bag; modules read it through these) ----
+/**
+ * A secret kept in a file (a mounted Kubernetes Secret), trimmed; an unreadable file is a
+ * ConfigError naming the flag and the file, never the content.
+ */
+export function readSecretFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new ConfigError(flag, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
 export function str(cfg: Config, key: string): string | undefined {
   const v = cfg[key];
   return typeof v === 'string' ? v : undefined;

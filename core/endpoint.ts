@@ -81,6 +81,14 @@ export function newEndpoint(
 }
 
 /** Identity of a record set: name, type and set identifier. */
+/**
+ * Whether two record sets of one name and type are the same set as far as ownership goes: distinct
+ * only when both carry set identifiers (Route 53 routing) and these differ.
+ */
+export function sameRecordSet(a: string | undefined, b: string | undefined): boolean {
+  return !a || !b || a === b;
+}
+
 export function endpointKey(ep: Pick<Endpoint, 'dnsName' | 'recordType' | 'setIdentifier'>): string {
   return `${ep.dnsName}|${ep.recordType}|${ep.setIdentifier ?? ''}`;
 }

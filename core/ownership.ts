@@ -3,7 +3,7 @@
  * keeps one in memory (refreshed in the background) and `zoneguard validate` builds one per run, so
  * the ownership rule never calls a provider itself.
  */
-import { LabelKey, type Endpoint } from './endpoint.js';
+import { LabelKey, sameRecordSet as sameSet, type Endpoint } from './endpoint.js';
 import type { RegistrySnapshot } from './registry/txt-registry.js';
 
 export interface NameOwnership {
@@ -19,8 +19,6 @@ export interface NameOwnership {
 
 const setKey = (type: string, setIdentifier: string | undefined) => `${type}|${setIdentifier ?? ''}`;
 
-/** Two record sets of one name are distinct only when both have set identifiers and they differ. */
-const sameSet = (a: string, b: string) => a === b || a === '' || b === '';
 
 export class OwnershipIndex {
   private readonly names = new Map<string, NameOwnership>();

@@ -32,3 +32,14 @@ export function loadKubeConfig(kubeconfig: string | undefined, env: Record<strin
 export function contextNamespace(kc: KubeConfig): string | undefined {
   return kc.getContextObject(kc.getCurrentContext())?.namespace || undefined;
 }
+
+/** The HTTP status of a failed client-node call (ApiException.code, or statusCode). */
+export function apiStatusCode(e: unknown): number | undefined {
+  const x = e as { code?: number; statusCode?: number };
+  return x?.code ?? x?.statusCode;
+}
+
+/** Lease times are MicroTime (RFC 3339 with microseconds). */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

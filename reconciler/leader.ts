@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
+import { apiStatusCode as statusCode, microTime } from './kube.js';
 
 export interface LeaderElectionOptions {
   kubeConfig: KubeConfig;
@@ -27,19 +28,10 @@ export interface LeaderElectionOptions {
   now?: () => number;
 }
 
-/** Lease times are MicroTime (RFC 3339 with microseconds). */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
 export function defaultIdentity(env: Record<string, string | undefined>): string {
   return `${env.POD_NAME || hostname()}_${randomBytes(4).toString('hex')}`;
 }
 
-function statusCode(e: unknown): number | undefined {
-  const x = e as { code?: number; statusCode?: number };
-  return x?.code ?? x?.statusCode;
-}
 
 export class LeaderElector {
   private readonly api: CoordinationV1Api;

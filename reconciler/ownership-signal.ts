@@ -10,17 +10,10 @@
 import { CoordinationV1Api, makeInformer, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
 import { backoffDelay } from '../core/providers/batch.js';
+import { apiStatusCode as statusCode, microTime } from './kube.js';
 
 export const SIGNAL_LABEL = 'zoneguard.io/ownership-signal';
 export const WRITES_ANNOTATION = 'zoneguard.io/ownership-writes';
-
-function statusCode(e: unknown): number | undefined {
-  const x = e as { code?: number; statusCode?: number };
-  return x?.code ?? x?.statusCode;
-}
-
-/** Lease times are MicroTime (RFC 3339 with microseconds). */
-const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export interface SignalTarget {
   kubeConfig: KubeConfig;

@@ -25,6 +25,7 @@ import {
 import type { Logger } from '../../core/log.js';
 import type { KubeObject } from '../../core/objects.js';
 import { backoffDelay } from '../../core/providers/batch.js';
+import { apiStatusCode } from '../kube.js';
 import type { Source } from './source.js';
 
 export interface KubernetesSourceOptions {
@@ -211,8 +212,8 @@ export class KubernetesSource implements Source {
 
   private failed(w: Watched, err: unknown): void {
     if (this.stopped) return;
-    const e = err as { message?: string; code?: number; statusCode?: number };
-    const code = e?.code ?? e?.statusCode;
+    const e = err as { message?: string };
+    const code = apiStatusCode(err);
     w.lastError = code ? `HTTP ${code}` : (e?.message ?? String(err)).slice(0, 200);
     const maxDelay = this.opts.restartMaxDelayMs ?? 30_000;
     let delay: number;

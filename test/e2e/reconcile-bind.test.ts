@@ -17,6 +17,7 @@ import type { Rfc2136Provider } from '../../core/providers/rfc2136/rfc2136.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import { ingress } from '../kube/objects.js';
 import { bindUnavailable, startBind, type BindServer } from '../servers/bind.js';
 import { startRelay, type Relay, type RelayAction } from '../servers/relay.js';
 
@@ -52,14 +53,6 @@ function until(reconciler: Reconciler, pred: () => Promise<boolean> | boolean, w
     void check();
   });
 }
-
-const ingress = (name: string, host: string, ip: string) => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name, namespace: 'default' },
-  spec: { rules: [{ host }] },
-  status: { loadBalancer: { ingress: [{ ip }] } },
-});
 
 const dnsEndpoint = (name: string, endpoints: { dnsName: string; recordType: string; targets: string[] }[]) => ({
   apiVersion: 'externaldns.k8s.io/v1alpha1',

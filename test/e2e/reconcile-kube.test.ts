@@ -17,6 +17,7 @@ import type { LeaderElector } from '../../reconciler/leader.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import { ingress } from '../kube/objects.js';
 
 const reconcileFlags = allFlags.filter((f) => !f.commands || f.commands.includes('reconcile'));
 
@@ -100,14 +101,6 @@ function until<T>(reconciler: Reconciler, pred: () => Promise<T | undefined | fa
 async function recordsOf(p: InMemoryProvider): Promise<string[]> {
   return (await p.records()).map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`).sort();
 }
-
-const ingress = (name: string, host: string, ip: string): KubeObject => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name, namespace: 'default' },
-  spec: { rules: [{ host }] },
-  status: { loadBalancer: { ingress: [{ ip }] } },
-});
 
 const service = (name: string, host: string, ip: string): KubeObject => ({
   apiVersion: 'v1',

@@ -18,6 +18,7 @@ import { PdnsProvider } from '../../core/providers/pdns/pdns.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import { ingress } from '../kube/objects.js';
 import { pdnsUnavailable, startPdns, type PdnsServer } from '../servers/pdns.js';
 
 const why = pdnsUnavailable();
@@ -92,13 +93,6 @@ describe.skipIf(why)('reconcile to a real PowerDNS', () => {
     const unowned = { dnsName: 'www.example.com', recordType: 'A', targets: ['192.0.2.80'], ttl: 300, labels: {} };
     await seeder.applyChanges({ create: [other, otherTxt, unowned], updateOld: [], updateNew: [], delete: [] });
 
-    const ingress = (name: string, host: string, ip: string) => ({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: { name, namespace: 'default' },
-      spec: { rules: [{ host }] },
-      status: { loadBalancer: { ingress: [{ ip }] } },
-    });
     api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
     api.apply(ingress('steal', 'shop.example.com', '203.0.113.66'));
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { bool, num, str, type Config } from '../../config.js';
+import { bool, num, readSecretFile, str, type Config } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderFactory } from '../catalog.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
@@ -25,13 +24,7 @@ export const create: ProviderFactory = async (cfg: Config, deps) => {
 export function tokenFrom(cfg: Config, env: Record<string, string | undefined>): string {
   const file = str(cfg, 'cloudflareApiTokenFile');
   if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new ConfigError('cloudflare-api-token-file', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-    const token = text.trim();
+    const token = readSecretFile('cloudflare-api-token-file', file);
     if (!token) throw new ConfigError('cloudflare-api-token-file', `${file} is empty`);
     return token;
   }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { num, str, type Config } from '../../config.js';
+import { num, readSecretFile, str, type Config } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderFactory } from '../catalog.js';
 import { zoneSelectionFrom } from '../cloud.js';
@@ -7,13 +6,7 @@ import { PdnsProvider } from './pdns.js';
 
 function apiKeyFrom(cfg: Config): string {
   const file = str(cfg, 'pdnsApiKeyFile');
-  if (file) {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch (e) {
-      throw new ConfigError('pdns-api-key-file', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-  }
+  if (file) return readSecretFile('pdns-api-key-file', file);
   const key = str(cfg, 'pdnsApiKey');
   if (!key) throw new ConfigError('pdns-api-key', 'is required for --provider pdns (or ZONEGUARD_PDNS_API_KEY, or --pdns-api-key-file)');
   return key;

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { bool, num, str, strs, type Config } from '../../config.js';
+import { bool, num, readSecretFile, str, strs, type Config } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderFactory } from '../catalog.js';
 import { Rfc2136Provider } from './rfc2136.js';
@@ -9,13 +8,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function secretFrom(cfg: Config): string | undefined {
   const file = str(cfg, 'rfc2136TsigSecretFile');
-  if (file) {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch (e) {
-      throw new ConfigError('rfc2136-tsig-secret-file', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-  }
+  if (file) return readSecretFile('rfc2136-tsig-secret-file', file);
   return str(cfg, 'rfc2136TsigSecret');
 }
 

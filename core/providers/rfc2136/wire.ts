@@ -6,6 +6,7 @@
  * the records of an UPDATE are encoded one by one and the class field is written afterwards.
  */
 import dnsPacket from 'dns-packet';
+import dnsTypes from 'dns-packet/types.js';
 
 interface Codec<T> {
   encode(value: T, buf?: Buffer, offset?: number): unknown;
@@ -147,8 +148,6 @@ function header(id: number, flags: number, qd: number, an: number, ns: number, a
  * in the order given. No prerequisites: deleting a record that is not there and adding one that is
  * are both no-ops, so a retried message is harmless.
  */
-/** Type codes of the types written (prerequisites carry no rdata for dns-packet to encode). */
-const TYPE_CODES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, NAPTR: 35 };
 
 /** An RRset that must not exist for the update to apply (RFC 2136 2.4.3). */
 export interface AbsentRRset {
@@ -158,8 +157,9 @@ export interface AbsentRRset {
 
 /** RFC 2136 2.4.3 "RRset does not exist": NAME, TYPE, class NONE, TTL 0, RDLENGTH 0. */
 function absentPrerequisite(p: AbsentRRset): Buffer {
-  const code = TYPE_CODES[p.type];
-  if (code === undefined) throw new Error(`record type ${p.type} is not written by this provider`);
+  // prerequisites carry no rdata for dns-packet's record encoder: the type code from its table
+  const code = WIRE_TYPES.has(p.type) ? dnsTypes.toType(p.type) : 0;
+  if (code === 0) throw new Error(`record type ${p.type} is not written by this provider`);
   const fixed = Buffer.alloc(10);
   fixed.writeUInt16BE(code, 0);
   fixed.writeUInt16BE(CLASS_NONE, 2);
