@@ -39,7 +39,14 @@ export function makeWebhookCerts(opts: WebhookCertOptions): WebhookCerts {
   const commonName = `zoneguard-webhook-ca-${now.toISOString().slice(0, 10)}-${randomBytes(4).toString('hex')}`;
   const ca = createCa({ commonName, validityMs: opts.caValidityMs, now });
   const serving = createServingCert(ca, { dnsNames, validityMs: opts.certValidityMs, now });
-  return { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem, dnsNames, notAfter: serving.notAfter, caBundle: Buffer.from(ca.certPem).toString('base64') };
+  return {
+    caPem: ca.certPem,
+    certPem: serving.certPem,
+    keyPem: serving.keyPem,
+    dnsNames,
+    notAfter: serving.notAfter,
+    caBundle: Buffer.from(ca.certPem).toString('base64'),
+  };
 }
 
 export interface WrittenFiles {
@@ -52,7 +59,10 @@ export interface WrittenFiles {
  * Writes ca.crt, tls.crt, tls.key into `dir`. Each file is written beside its final name and renamed,
  * so a webhook watching the directory never reads half a file; the key is 0600 from the start.
  */
-export function writeCertFiles(dir: string, certs: Pick<WebhookCerts, 'caPem' | 'certPem' | 'keyPem'>): WrittenFiles {
+export function writeCertFiles(
+  dir: string,
+  certs: Pick<WebhookCerts, 'caPem' | 'certPem' | 'keyPem'>,
+): WrittenFiles {
   mkdirSync(dir, { recursive: true });
   const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
   const put = (path: string, text: string, mode: number) => {

@@ -17,7 +17,10 @@ export function serviceDnsNames(service: string, namespace: string, extra: reado
 
 const IP_RE = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
 
-export function createServingCert(ca: CertificateAuthority, opts: { dnsNames: readonly string[]; validityMs: number; now?: Date }): ServingCertificate {
+export function createServingCert(
+  ca: CertificateAuthority,
+  opts: { dnsNames: readonly string[]; validityMs: number; now?: Date },
+): ServingCertificate {
   const now = opts.now ?? new Date();
   const key = rsaKeyPair();
   const cert = forge.pki.createCertificate();
@@ -36,8 +39,18 @@ export function createServingCert(ca: CertificateAuthority, opts: { dnsNames: re
     // names the signing key, so a verifier holding several CAs picks the right one (RFC 5280 §4.2.1.1)
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
     // type 2: dNSName, type 7: iPAddress (RFC 5280 §4.2.1.6); IPs let local runs use 127.0.0.1
-    { name: 'subjectAltName', altNames: opts.dnsNames.map((value) => (IP_RE.test(value) ? { type: 7, ip: value } : { type: 2, value })) },
+    {
+      name: 'subjectAltName',
+      altNames: opts.dnsNames.map((value) =>
+        IP_RE.test(value) ? { type: 7, ip: value } : { type: 2, value },
+      ),
+    },
   ]);
   cert.sign(ca.key.privateKey, forge.md.sha256.create());
-  return { certPem: lf(forge.pki.certificateToPem(cert)), keyPem: key.pem, dnsNames: [...opts.dnsNames], notAfter };
+  return {
+    certPem: lf(forge.pki.certificateToPem(cert)),
+    keyPem: key.pem,
+    dnsNames: [...opts.dnsNames],
+    notAfter,
+  };
 }

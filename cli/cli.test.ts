@@ -38,14 +38,30 @@ describe('zoneguard validate', () => {
   it('exit 1 with one DENY line per violation, in the documented format', async () => {
     const r = await run(['validate', '-f', examples, '--domain-filter', 'example.com']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('DENY Ingress default/outside: app.example.org: domain-filter: not in [example.com]\n');
+    expect(r.out).toContain(
+      'DENY Ingress default/outside: app.example.org: domain-filter: not in [example.com]\n',
+    );
     expect(r.out).toMatch(/1[05] object\(s\): \d+ allowed, \d+ denied/);
   });
 
   it('reads ownership from the configured provider', async () => {
-    const r = await run(['validate', '-f', examples, '--domain-filter', 'example.com', '--provider', 'inmemory', '--inmemory-zone-file', `example.com=${join(root, 'examples', 'zones', 'example.com.zone')}`, '--txt-owner-id', 'cluster-a']);
+    const r = await run([
+      'validate',
+      '-f',
+      examples,
+      '--domain-filter',
+      'example.com',
+      '--provider',
+      'inmemory',
+      '--inmemory-zone-file',
+      `example.com=${join(root, 'examples', 'zones', 'example.com.zone')}`,
+      '--txt-owner-id',
+      'cluster-a',
+    ]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('DENY Ingress default/shop: shop.example.com: ownership: A record owned by "cluster-b"');
+    expect(r.out).toContain(
+      'DENY Ingress default/shop: shop.example.com: ownership: A record owned by "cluster-b"',
+    );
     expect(r.err).not.toContain('ownership rule skipped');
   });
 
@@ -53,23 +69,77 @@ describe('zoneguard validate', () => {
     const r = await run(['validate', '-f', examples, '--domain-filter', 'example.com', '-o', 'json']);
     const doc = JSON.parse(r.out) as { results: Record<string, unknown>[] };
     const outside = doc.results.find((x) => x.name === 'outside')!;
-    expect(outside).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace: 'default', name: 'outside', allowed: false, warnings: [] });
-    expect(outside.violations).toEqual([expect.objectContaining({ hostname: 'app.example.org', rule: 'domain-filter', message: 'not in [example.com]' })]);
+    expect(outside).toMatchObject({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      namespace: 'default',
+      name: 'outside',
+      allowed: false,
+      warnings: [],
+    });
+    expect(outside.violations).toEqual([
+      expect.objectContaining({
+        hostname: 'app.example.org',
+        rule: 'domain-filter',
+        message: 'not in [example.com]',
+      }),
+    ]);
   });
 
   const bad: { name: string; args: string[]; env?: Record<string, string>; err: RegExp }[] = [
-    { name: 'malformed YAML names file and line', args: ['validate', '-f', fx('malformed.yaml')], err: /malformed\.yaml:\d+: malformed YAML/ },
-    { name: 'an alias to an anchor that does not exist', args: ['validate', '-f', fx('unresolved-alias.yaml')], err: /unresolved-alias\.yaml:\d+: malformed YAML: Unresolved alias/ },
-    { name: 'object without kind', args: ['validate', '-f', fx('nokind.yaml')], err: /nokind\.yaml:1: object has no kind/ },
-    { name: 'missing file', args: ['validate', '-f', fx('nope.yaml')], err: /nope\.yaml: cannot read: ENOENT/ },
+    {
+      name: 'malformed YAML names file and line',
+      args: ['validate', '-f', fx('malformed.yaml')],
+      err: /malformed\.yaml:\d+: malformed YAML/,
+    },
+    {
+      name: 'an alias to an anchor that does not exist',
+      args: ['validate', '-f', fx('unresolved-alias.yaml')],
+      err: /unresolved-alias\.yaml:\d+: malformed YAML: Unresolved alias/,
+    },
+    {
+      name: 'object without kind',
+      args: ['validate', '-f', fx('nokind.yaml')],
+      err: /nokind\.yaml:1: object has no kind/,
+    },
+    {
+      name: 'missing file',
+      args: ['validate', '-f', fx('nope.yaml')],
+      err: /nope\.yaml: cannot read: ENOENT/,
+    },
     { name: 'no -f', args: ['validate'], err: /--file: give at least one manifest/ },
-    { name: 'unknown flag', args: ['validate', '-f', examples, '--domain-filer', 'x'], err: /unknown option '--domain-filer'/ },
-    { name: 'bad regex', args: ['validate', '-f', examples, '--regex-domain-filter', '(['], err: /--regex-domain-filter: invalid regular expression/ },
-    { name: 'prefix and suffix together', args: ['validate', '-f', examples, '--txt-prefix', 'a-', '--txt-suffix', '-b'], err: /--txt-suffix: cannot be used together with --txt-prefix/ },
+    {
+      name: 'unknown flag',
+      args: ['validate', '-f', examples, '--domain-filer', 'x'],
+      err: /unknown option '--domain-filer'/,
+    },
+    {
+      name: 'bad regex',
+      args: ['validate', '-f', examples, '--regex-domain-filter', '(['],
+      err: /--regex-domain-filter: invalid regular expression/,
+    },
+    {
+      name: 'prefix and suffix together',
+      args: ['validate', '-f', examples, '--txt-prefix', 'a-', '--txt-suffix', '-b'],
+      err: /--txt-suffix: cannot be used together with --txt-prefix/,
+    },
     { name: 'bad policy', args: ['validate', '-f', examples, '--policy', 'yolo'], err: /--policy.*yolo/ },
-    { name: 'bad label selector', args: ['validate', '-f', examples, '--label-filter', 'a in b'], err: /--label-filter/ },
-    { name: 'bad env value', args: ['validate', '-f', examples], env: { ZONEGUARD_MIN_TTL: 'ten' }, err: /--min-ttl: expects an integer/ },
-    { name: 'config file with unknown key', args: ['validate', '-f', examples, '--config', fx('config-bad.yaml')], err: /--config: .*config-bad\.yaml: unknown key "no-such-flag"/ },
+    {
+      name: 'bad label selector',
+      args: ['validate', '-f', examples, '--label-filter', 'a in b'],
+      err: /--label-filter/,
+    },
+    {
+      name: 'bad env value',
+      args: ['validate', '-f', examples],
+      env: { ZONEGUARD_MIN_TTL: 'ten' },
+      err: /--min-ttl: expects an integer/,
+    },
+    {
+      name: 'config file with unknown key',
+      args: ['validate', '-f', examples, '--config', fx('config-bad.yaml')],
+      err: /--config: .*config-bad\.yaml: unknown key "no-such-flag"/,
+    },
     { name: 'unknown provider', args: ['validate', '-f', examples, '--provider', 'bind'], err: /--provider/ },
   ];
   for (const b of bad) {
@@ -83,7 +153,10 @@ describe('zoneguard validate', () => {
 
   it('exit 2 with a plain reason for a document nested too deeply to read', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'zoneguard-cli-')), 'deep.yaml');
-    writeFileSync(file, `apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec:\n  x: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec:\n  x: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+    );
     const r = await run(['validate', '-f', file]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/deep\.yaml:\d+: malformed YAML: nested too deeply to read/);
@@ -91,24 +164,57 @@ describe('zoneguard validate', () => {
 
   it('exit 1 naming the field for shapes the API server would refuse', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'zoneguard-cli-')), 'shapes.yaml');
-    writeFileSync(file, 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shapes, namespace: web}\nspec:\n  rules: app.example.com\n');
+    writeFileSync(
+      file,
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shapes, namespace: web}\nspec:\n  rules: app.example.com\n',
+    );
     const r = await run(['validate', '-f', file, '--domain-filter', 'example.com']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('DENY Ingress web/shapes: object: spec.rules must be a list, not a "app.example.com"');
+    expect(r.out).toContain(
+      'DENY Ingress web/shapes: object: spec.rules must be a list, not a "app.example.com"',
+    );
   });
 
   it('flags come from the config file, then env, then the command line', async () => {
-    const base = ['plan', '-f', fx('list.json'), '--provider', 'inmemory', '--inmemory-zone', 'example.com', '-o', 'json'];
+    const base = [
+      'plan',
+      '-f',
+      fx('list.json'),
+      '--provider',
+      'inmemory',
+      '--inmemory-zone',
+      'example.com',
+      '-o',
+      'json',
+    ];
     const fromFile = JSON.parse((await run([...base, '--config', fx('config.yaml')])).out);
     expect(fromFile.create[0].labels.owner).toBe('from-file');
-    const fromEnv = JSON.parse((await run([...base, '--config', fx('config.yaml')], { ZONEGUARD_TXT_OWNER_ID: 'from-env' })).out);
+    const fromEnv = JSON.parse(
+      (await run([...base, '--config', fx('config.yaml')], { ZONEGUARD_TXT_OWNER_ID: 'from-env' })).out,
+    );
     expect(fromEnv.create[0].labels.owner).toBe('from-env');
-    const fromCli = JSON.parse((await run([...base, '--config', fx('config.yaml'), '--txt-owner-id', 'from-cli'], { ZONEGUARD_TXT_OWNER_ID: 'from-env' })).out);
+    const fromCli = JSON.parse(
+      (
+        await run([...base, '--config', fx('config.yaml'), '--txt-owner-id', 'from-cli'], {
+          ZONEGUARD_TXT_OWNER_ID: 'from-env',
+        })
+      ).out,
+    );
     expect(fromCli.create[0].labels.owner).toBe('from-cli');
   });
 
   it('--domain-filter is repeatable and comma-separated', async () => {
-    const r = await run(['validate', '-f', examples, '--domain-filter', 'example.org,example.net', '--domain-filter', 'example.com', '-o', 'json']);
+    const r = await run([
+      'validate',
+      '-f',
+      examples,
+      '--domain-filter',
+      'example.org,example.net',
+      '--domain-filter',
+      'example.com',
+      '-o',
+      'json',
+    ]);
     const doc = JSON.parse(r.out) as { results: { name: string; allowed: boolean }[] };
     expect(doc.results.find((x) => x.name === 'outside')!.allowed).toBe(true);
   });
@@ -116,10 +222,30 @@ describe('zoneguard validate', () => {
 
 describe('zoneguard plan and demo', () => {
   it('plan --output json prints record changes only', async () => {
-    const r = await run(['plan', '-f', fx('list.json'), '--provider', 'inmemory', '--inmemory-zone', 'example.com', '-o', 'json', '--txt-owner-id', 'ci']);
+    const r = await run([
+      'plan',
+      '-f',
+      fx('list.json'),
+      '--provider',
+      'inmemory',
+      '--inmemory-zone',
+      'example.com',
+      '-o',
+      'json',
+      '--txt-owner-id',
+      'ci',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({
-      create: [{ dnsName: 'listed.example.com', recordType: 'A', targets: ['203.0.113.20'], ttl: 0, labels: { owner: 'ci', resource: 'ingress/default/in-list' } }],
+      create: [
+        {
+          dnsName: 'listed.example.com',
+          recordType: 'A',
+          targets: ['203.0.113.20'],
+          ttl: 0,
+          labels: { owner: 'ci', resource: 'ingress/default/in-list' },
+        },
+      ],
       updateOld: [],
       updateNew: [],
       delete: [],
@@ -130,18 +256,27 @@ describe('zoneguard plan and demo', () => {
     const r = await run(['demo']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('DENY Ingress default/shop: shop.example.com: ownership');
-    expect(r.out).toContain('CREATE app.example.com A 203.0.113.7 ttl=300 owner=cluster-a resource=ingress/default/app');
+    expect(r.out).toContain(
+      'CREATE app.example.com A 203.0.113.7 ttl=300 owner=cluster-a resource=ingress/default/app',
+    );
   });
 
-  it.skipIf(!existsSync(join(root, 'dist', 'cli', 'main.js')))('the installed launcher runs with plain node (README command)', () => {
-    const out = execFileSync('node', [join(root, 'bin', 'zoneguard.js'), 'demo'], { encoding: 'utf8' });
-    expect(out).toContain('== Records the reconciler would publish');
-    let code = 0;
-    try {
-      execFileSync('node', [join(root, 'bin', 'zoneguard.js'), 'validate', '-f', examples, '--domain-filter', 'example.com'], { encoding: 'utf8' });
-    } catch (e) {
-      code = (e as { status: number }).status;
-    }
-    expect(code).toBe(1);
-  });
+  it.skipIf(!existsSync(join(root, 'dist', 'cli', 'main.js')))(
+    'the installed launcher runs with plain node (README command)',
+    () => {
+      const out = execFileSync('node', [join(root, 'bin', 'zoneguard.js'), 'demo'], { encoding: 'utf8' });
+      expect(out).toContain('== Records the reconciler would publish');
+      let code = 0;
+      try {
+        execFileSync(
+          'node',
+          [join(root, 'bin', 'zoneguard.js'), 'validate', '-f', examples, '--domain-filter', 'example.com'],
+          { encoding: 'utf8' },
+        );
+      } catch (e) {
+        code = (e as { status: number }).status;
+      }
+      expect(code).toBe(1);
+    },
+  );
 });

@@ -14,7 +14,28 @@ import { webhookFlags } from '../webhook/flags.js';
 import { certsFlags } from '../certs/flags.js';
 
 const cliFlags: FlagSpec[] = [
-  { name: 'file', short: 'f', type: 'strings', help: 'manifest files or directories (repeatable)', commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'] },
+  {
+    name: 'file',
+    short: 'f',
+    type: 'strings',
+    help: 'manifest files or directories (repeatable)',
+    commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'],
+  },
 ];
 
-export const allFlags: FlagSpec[] = [...coreFlags, ...cliFlags, ...cloudFlags, ...awsFlags, ...cloudflareFlags, ...googleFlags, ...azureFlags, ...doctorFlags, ...pdnsFlags, ...rfc2136Flags, ...certsInClusterFlags, ...reconcileFlags, ...webhookFlags, ...certsFlags];
+export const allFlags: FlagSpec[] = [
+  ...coreFlags,
+  ...cliFlags,
+  ...cloudFlags,
+  ...awsFlags,
+  ...cloudflareFlags,
+  ...googleFlags,
+  ...azureFlags,
+  ...doctorFlags,
+  ...pdnsFlags,
+  ...rfc2136Flags,
+  ...certsInClusterFlags,
+  ...reconcileFlags,
+  ...webhookFlags,
+  ...certsFlags,
+];

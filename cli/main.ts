@@ -10,8 +10,20 @@ import { reconcileCommand } from './commands/reconcile.js';
 import { webhookCommand } from './commands/webhook.js';
 import { certsCommand } from './commands/certs.js';
 
-export const commands: CommandSpec[] = [validateCommand, planCommand, demoCommand, doctorCommand, certsInClusterCommand, reconcileCommand, webhookCommand, certsCommand];
+export const commands: CommandSpec[] = [
+  validateCommand,
+  planCommand,
+  demoCommand,
+  doctorCommand,
+  certsInClusterCommand,
+  reconcileCommand,
+  webhookCommand,
+  certsCommand,
+];
 
-export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   return runCli(argv, commands, allFlags, io);
 }

@@ -43,7 +43,13 @@ function flagsFor(all: readonly FlagSpec[], command: string): FlagSpec[] {
 function optionFor(spec: FlagSpec): Option {
   const long = `--${spec.name}`;
   const flags = spec.short ? `-${spec.short}, ${long}` : long;
-  const def = spec.secret || spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) || spec.default === '' ? '' : ` (default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)})`;
+  const def =
+    spec.secret ||
+    spec.default === undefined ||
+    (Array.isArray(spec.default) && spec.default.length === 0) ||
+    spec.default === ''
+      ? ''
+      : ` (default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)})`;
   const help = `${spec.help}${def} [env ${envName(spec.name)}]`;
   if (spec.type === 'boolean') {
     return new Option(flags, help);
@@ -54,16 +60,27 @@ function optionFor(spec: FlagSpec): Option {
   return opt;
 }
 
-export function buildProgram(commands: readonly CommandSpec[], flags: readonly FlagSpec[], io: Io, onExit: (code: number) => void): Command {
+export function buildProgram(
+  commands: readonly CommandSpec[],
+  flags: readonly FlagSpec[],
+  io: Io,
+  onExit: (code: number) => void,
+): Command {
   const program = new Command('zoneguard');
   program
-    .description('Keeps Kubernetes DNS honest: admission webhook, reconciler and offline validator for external-dns records')
+    .description(
+      'Keeps Kubernetes DNS honest: admission webhook, reconciler and offline validator for external-dns records',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false)
     .allowExcessArguments(false);
   for (const spec of commands) {
-    const cmd = program.command(spec.name).description(spec.description).exitOverride().allowExcessArguments(false);
+    const cmd = program
+      .command(spec.name)
+      .description(spec.description)
+      .exitOverride()
+      .allowExcessArguments(false);
     cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     if (spec.args) cmd.arguments(spec.args);
     const specs = flagsFor(flags, spec.name);
@@ -90,7 +107,12 @@ export function buildProgram(commands: readonly CommandSpec[], flags: readonly F
 }
 
 /** Runs the CLI; returns the exit code: 0 ok, 1 denied/failed check, 2 bad usage or input. */
-export async function runCli(argv: readonly string[], commands: readonly CommandSpec[], flags: readonly FlagSpec[], io: Io): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  commands: readonly CommandSpec[],
+  flags: readonly FlagSpec[],
+  io: Io,
+): Promise<number> {
   let code = 0;
   const program = buildProgram(commands, flags, io, (c) => (code = c));
   try {
@@ -98,7 +120,12 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
       // commander already printed "error: ..." naming the option
       return 2;
     }

@@ -71,7 +71,9 @@ export class ClaimIndex {
     for (const e of m.values()) {
       if (sameRef(e.ref, self)) continue;
       const clash = e.sets.some(
-        ({ type: t, setIdentifier: s }) => (t === type || t === undefined || type === undefined || t === 'CNAME' || type === 'CNAME') && sameRecordSet(s, setIdentifier),
+        ({ type: t, setIdentifier: s }) =>
+          (t === type || t === undefined || type === undefined || t === 'CNAME' || type === 'CNAME') &&
+          sameRecordSet(s, setIdentifier),
       );
       if (clash) out.push(e.ref);
     }

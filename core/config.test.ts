@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { coerceFlag, coreFlags, matchesSelector, parseDuration, parseSelector, resolveConfig, type FlagSpec } from './config.js';
+import {
+  coerceFlag,
+  coreFlags,
+  matchesSelector,
+  parseDuration,
+  parseSelector,
+  resolveConfig,
+  type FlagSpec,
+} from './config.js';
 
 describe('durations', () => {
   const table: [string, number | undefined][] = [
@@ -29,26 +37,41 @@ describe('label selectors', () => {
     { sel: '!legacy', labels: { legacy: '' }, want: false },
     { sel: 'example.com/zone=public', labels: { 'example.com/zone': 'public' }, want: true },
   ];
-  for (const t of table) it(`${t.sel} on ${JSON.stringify(t.labels)}`, () => expect(matchesSelector(parseSelector(t.sel), t.labels)).toBe(t.want));
-  for (const bad of ['a in b', 'a=b=c', ',', 'a,,b', 'in (x)']) it(`rejects "${bad}"`, () => expect(() => parseSelector(bad)).toThrow());
+  for (const t of table)
+    it(`${t.sel} on ${JSON.stringify(t.labels)}`, () =>
+      expect(matchesSelector(parseSelector(t.sel), t.labels)).toBe(t.want));
+  for (const bad of ['a in b', 'a=b=c', ',', 'a,,b', 'in (x)'])
+    it(`rejects "${bad}"`, () => expect(() => parseSelector(bad)).toThrow());
 });
 
 describe('flag coercion', () => {
-  const spec = (type: FlagSpec['type'], extra: Partial<FlagSpec> = {}): FlagSpec => ({ name: 'x', type, help: '', ...extra });
-  it('strings split on commas and accumulate', () => expect(coerceFlag(spec('strings'), ['a,b', ' c '])).toEqual(['a', 'b', 'c']));
+  const spec = (type: FlagSpec['type'], extra: Partial<FlagSpec> = {}): FlagSpec => ({
+    name: 'x',
+    type,
+    help: '',
+    ...extra,
+  });
+  it('strings split on commas and accumulate', () =>
+    expect(coerceFlag(spec('strings'), ['a,b', ' c '])).toEqual(['a', 'b', 'c']));
   it('booleans accept true/false words', () => {
     expect(coerceFlag(spec('boolean'), 'false')).toBe(false);
     expect(coerceFlag(spec('boolean'), 'yes')).toBe(true);
     expect(() => coerceFlag(spec('boolean'), 'maybe')).toThrow(ConfigError);
   });
-  it('ints honour a minimum and name the flag', () => expect(() => coerceFlag(spec('int', { min: 1 }), '0')).toThrow('--x: must be at least 1, got 0'));
-  it('enums list the choices', () => expect(() => coerceFlag(spec('enum', { choices: ['a', 'b'] }), 'c')).toThrow('--x: must be one of a, b, got "c"'));
+  it('ints honour a minimum and name the flag', () =>
+    expect(() => coerceFlag(spec('int', { min: 1 }), '0')).toThrow('--x: must be at least 1, got 0'));
+  it('enums list the choices', () =>
+    expect(() => coerceFlag(spec('enum', { choices: ['a', 'b'] }), 'c')).toThrow(
+      '--x: must be one of a, b, got "c"',
+    ));
   it('regexes are compiled and checked', () => {
     expect(coerceFlag(spec('regex'), '^a$')).toBeInstanceOf(RegExp);
     expect(() => coerceFlag(spec('regex'), '(')).toThrow(/--x: invalid regular expression/);
   });
   it('owner ids cannot break the TXT format', () => {
-    expect(() => resolveConfig(coreFlags, { cli: { 'txt-owner-id': 'a,b' }, env: {} })).toThrow(/--txt-owner-id: must not contain/);
+    expect(() => resolveConfig(coreFlags, { cli: { 'txt-owner-id': 'a,b' }, env: {} })).toThrow(
+      /--txt-owner-id: must not contain/,
+    );
   });
   it('defaults follow external-dns', () => {
     const cfg = resolveConfig(coreFlags, { cli: {}, env: {} });

@@ -199,16 +199,17 @@ export function resolveConfig(specs: readonly FlagSpec[], sources: ConfigSources
     if (sources.cli[spec.name] !== undefined) raw = sources.cli[spec.name];
     else if (sources.env[envName(spec.name)] !== undefined) raw = sources.env[envName(spec.name)];
     else if (sources.file && sources.file[spec.name] !== undefined) raw = sources.file[spec.name];
-    out[camelCase(spec.name)] =
-      raw === undefined ? defaultValue(spec) : coerceFlag(spec, raw);
+    out[camelCase(spec.name)] = raw === undefined ? defaultValue(spec) : coerceFlag(spec, raw);
   }
   return Object.freeze(out);
 }
 
 function defaultValue(spec: FlagSpec): FlagValue {
-  if (spec.default === undefined) return spec.type === 'strings' ? [] : spec.type === 'boolean' ? false : undefined;
+  if (spec.default === undefined)
+    return spec.type === 'strings' ? [] : spec.type === 'boolean' ? false : undefined;
   if (spec.type === 'duration' && typeof spec.default === 'string') return parseDuration(spec.default);
-  if (spec.type === 'regex') return typeof spec.default === 'string' && spec.default ? new RegExp(spec.default) : undefined;
+  if (spec.type === 'regex')
+    return typeof spec.default === 'string' && spec.default ? new RegExp(spec.default) : undefined;
   return Array.isArray(spec.default) ? [...spec.default] : spec.default;
 }
 
@@ -252,32 +253,132 @@ export const POLICY_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'dem
 
 export const coreFlags: FlagSpec[] = [
   { name: 'config', type: 'string', help: 'YAML file with flag values (keys are flag names)', commands: ALL },
-  { name: 'log-level', type: 'enum', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info', help: 'log level' },
+  {
+    name: 'log-level',
+    type: 'enum',
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+    default: 'info',
+    help: 'log level',
+  },
   { name: 'log-format', type: 'enum', choices: ['json', 'text'], default: 'json', help: 'log format' },
-  { name: 'domain-filter', type: 'strings', help: 'limit to domains ending in this suffix (repeatable, comma-separated); a leading dot excludes the apex' },
+  {
+    name: 'domain-filter',
+    type: 'strings',
+    help: 'limit to domains ending in this suffix (repeatable, comma-separated); a leading dot excludes the apex',
+  },
   { name: 'exclude-domains', type: 'strings', help: 'exclude subdomains (repeatable, comma-separated)' },
-  { name: 'regex-domain-filter', type: 'regex', help: 'limit to domains matching this regex; overrides --domain-filter' },
-  { name: 'regex-domain-exclusion', type: 'regex', help: 'exclude domains matching this regex; overrides --domain-filter' },
+  {
+    name: 'regex-domain-filter',
+    type: 'regex',
+    help: 'limit to domains matching this regex; overrides --domain-filter',
+  },
+  {
+    name: 'regex-domain-exclusion',
+    type: 'regex',
+    help: 'exclude domains matching this regex; overrides --domain-filter',
+  },
   { name: 'zone-id-filter', type: 'strings', help: 'only manage zones with these ids (repeatable)' },
   { name: 'zone-name-filter', type: 'strings', help: 'only manage zones with these names (repeatable)' },
-  { name: 'public-zone', type: 'strings', help: 'zones that are public: private, loopback and link-local targets are denied in them (repeatable)' },
-  { name: 'txt-owner-id', type: 'string', default: 'default', help: 'owner id written into TXT ownership records', check: (v) => (v === '' ? 'must not be empty' : /[,"=]/.test(String(v)) ? 'must not contain , " or =' : undefined) },
-  { name: 'txt-prefix', type: 'string', default: '', help: 'prefix of TXT ownership record names; may contain %{record_type}' },
-  { name: 'txt-suffix', type: 'string', default: '', help: 'suffix of TXT ownership record names; may contain %{record_type}' },
-  { name: 'txt-wildcard-replacement', type: 'string', default: '', help: 'replaces * in the TXT ownership name of wildcard records' },
-  { name: 'managed-record-types', type: 'strings', default: [...DEFAULT_MANAGED_RECORD_TYPES], help: 'record types to manage (repeatable, comma-separated)', check: (v) => checkRecordTypes(v as string[]) },
-  { name: 'policy', type: 'enum', choices: ['sync', 'upsert-only', 'create-only'], default: 'sync', help: 'how far changes may go: sync deletes, upsert-only never deletes, create-only only creates' },
-  { name: 'provider', type: 'enum', choices: ['inmemory', 'rfc2136', 'pdns', 'aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'], help: 'DNS provider to read ownership from and publish to' },
-  { name: 'source', type: 'strings', default: ['service', 'ingress', 'crd', 'gateway-httproute'], help: 'object kinds to read: service, ingress, crd, gateway-httproute (repeatable)', check: (v) => checkSources(v as string[]) },
+  {
+    name: 'public-zone',
+    type: 'strings',
+    help: 'zones that are public: private, loopback and link-local targets are denied in them (repeatable)',
+  },
+  {
+    name: 'txt-owner-id',
+    type: 'string',
+    default: 'default',
+    help: 'owner id written into TXT ownership records',
+    check: (v) =>
+      v === '' ? 'must not be empty' : /[,"=]/.test(String(v)) ? 'must not contain , " or =' : undefined,
+  },
+  {
+    name: 'txt-prefix',
+    type: 'string',
+    default: '',
+    help: 'prefix of TXT ownership record names; may contain %{record_type}',
+  },
+  {
+    name: 'txt-suffix',
+    type: 'string',
+    default: '',
+    help: 'suffix of TXT ownership record names; may contain %{record_type}',
+  },
+  {
+    name: 'txt-wildcard-replacement',
+    type: 'string',
+    default: '',
+    help: 'replaces * in the TXT ownership name of wildcard records',
+  },
+  {
+    name: 'managed-record-types',
+    type: 'strings',
+    default: [...DEFAULT_MANAGED_RECORD_TYPES],
+    help: 'record types to manage (repeatable, comma-separated)',
+    check: (v) => checkRecordTypes(v as string[]),
+  },
+  {
+    name: 'policy',
+    type: 'enum',
+    choices: ['sync', 'upsert-only', 'create-only'],
+    default: 'sync',
+    help: 'how far changes may go: sync deletes, upsert-only never deletes, create-only only creates',
+  },
+  {
+    name: 'provider',
+    type: 'enum',
+    choices: ['inmemory', 'rfc2136', 'pdns', 'aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'],
+    help: 'DNS provider to read ownership from and publish to',
+  },
+  {
+    name: 'source',
+    type: 'strings',
+    default: ['service', 'ingress', 'crd', 'gateway-httproute'],
+    help: 'object kinds to read: service, ingress, crd, gateway-httproute (repeatable)',
+    check: (v) => checkSources(v as string[]),
+  },
   { name: 'namespace', type: 'string', default: '', help: 'limit to one namespace (empty: all)' },
-  { name: 'label-filter', type: 'string', default: '', help: 'label selector objects must match (e.g. team=a,env!=dev)', check: (v) => checkLabelSelector(String(v)) },
-  { name: 'annotation-filter', type: 'string', default: '', help: 'annotation selector objects must match (same syntax as label selectors)', check: (v) => checkLabelSelector(String(v)) },
+  {
+    name: 'label-filter',
+    type: 'string',
+    default: '',
+    help: 'label selector objects must match (e.g. team=a,env!=dev)',
+    check: (v) => checkLabelSelector(String(v)),
+  },
+  {
+    name: 'annotation-filter',
+    type: 'string',
+    default: '',
+    help: 'annotation selector objects must match (same syntax as label selectors)',
+    check: (v) => checkLabelSelector(String(v)),
+  },
   { name: 'ingress-class', type: 'strings', help: 'only Ingresses of these classes (repeatable)' },
-  { name: 'default-targets', type: 'strings', help: 'targets used when an object has none of its own (repeatable)' },
-  { name: 'min-ttl', type: 'int', min: 1, help: 'warn when a record asks for a TTL below this (provider minimum)' },
+  {
+    name: 'default-targets',
+    type: 'strings',
+    help: 'targets used when an object has none of its own (repeatable)',
+  },
+  {
+    name: 'min-ttl',
+    type: 'int',
+    min: 1,
+    help: 'warn when a record asks for a TTL below this (provider minimum)',
+  },
   { name: 'inmemory-zone', type: 'strings', help: 'zones of the inmemory provider (repeatable)' },
-  { name: 'inmemory-zone-file', type: 'strings', help: 'seed an inmemory zone from an RFC 1035 master file: zone=path (repeatable)', check: (v) => checkZoneFiles(v as string[]) },
-  { name: 'output', short: 'o', type: 'enum', choices: ['text', 'json'], default: 'text', help: 'output format' },
+  {
+    name: 'inmemory-zone-file',
+    type: 'strings',
+    help: 'seed an inmemory zone from an RFC 1035 master file: zone=path (repeatable)',
+    check: (v) => checkZoneFiles(v as string[]),
+  },
+  {
+    name: 'output',
+    short: 'o',
+    type: 'enum',
+    choices: ['text', 'json'],
+    default: 'text',
+    help: 'output format',
+  },
 ];
 
 export const KNOWN_SOURCES = ['service', 'ingress', 'crd', 'gateway-httproute'];
@@ -336,7 +437,10 @@ export function parseSelector(sel: string): SelectorRequirement[] {
     if (p === '') throw new Error(`empty requirement in selector "${sel}"`);
     let m: RegExpExecArray | null;
     if ((m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(p))) {
-      const values = m[3].split(',').map((v) => v.trim()).filter(Boolean);
+      const values = m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       reqs.push({ key: checkKey(m[1]), op: m[2] as 'in' | 'notin', values });
     } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(p))) {
       if (!VALUE_RE.test(m[3])) throw new Error(`invalid value "${m[3]}" in selector`);
@@ -357,7 +461,10 @@ function checkKey(k: string): string {
   return k;
 }
 
-export function matchesSelector(reqs: readonly SelectorRequirement[], labels: Record<string, string> | undefined): boolean {
+export function matchesSelector(
+  reqs: readonly SelectorRequirement[],
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   return reqs.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
@@ -381,6 +488,9 @@ export function matchesSelector(reqs: readonly SelectorRequirement[], labels: Re
 /** Cross-flag checks that no single flag can make. */
 export function checkCoreConfig(cfg: Config): void {
   if (str(cfg, 'txtPrefix') && str(cfg, 'txtSuffix')) {
-    throw new ConfigError('txt-suffix', 'cannot be used together with --txt-prefix (external-dns: they are mutually exclusive)');
+    throw new ConfigError(
+      'txt-suffix',
+      'cannot be used together with --txt-prefix (external-dns: they are mutually exclusive)',
+    );
   }
 }

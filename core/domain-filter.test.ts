@@ -12,39 +12,156 @@ interface Case {
 
 // Behaviours documented by external-dns (endpoint/domain_filter_test.go and the FAQ).
 const cases: Case[] = [
-  { name: 'empty filter matches everything', domains: { 'example.com': true, 'a.b.example.org': true, '': true } },
-  { name: 'plain filter matches apex and subdomains', filters: ['example.com'], domains: { 'example.com': true, 'a.example.com': true, 'x.y.example.com': true } },
-  { name: 'plain filter does not match a longer label', filters: ['example.com'], domains: { 'badexample.com': false, 'example.com.evil.org': false, 'example.org': false } },
-  { name: 'filter and name are case-insensitive', filters: ['Example.COM'], domains: { 'APP.example.com': true, 'app.EXAMPLE.com.': true } },
-  { name: 'trailing dots are ignored on both sides', filters: ['example.com.'], domains: { 'app.example.com.': true, 'example.com': true } },
-  { name: 'spaces around filters are trimmed', filters: ['  example.com '], domains: { 'a.example.com': true } },
+  {
+    name: 'empty filter matches everything',
+    domains: { 'example.com': true, 'a.b.example.org': true, '': true },
+  },
+  {
+    name: 'plain filter matches apex and subdomains',
+    filters: ['example.com'],
+    domains: { 'example.com': true, 'a.example.com': true, 'x.y.example.com': true },
+  },
+  {
+    name: 'plain filter does not match a longer label',
+    filters: ['example.com'],
+    domains: { 'badexample.com': false, 'example.com.evil.org': false, 'example.org': false },
+  },
+  {
+    name: 'filter and name are case-insensitive',
+    filters: ['Example.COM'],
+    domains: { 'APP.example.com': true, 'app.EXAMPLE.com.': true },
+  },
+  {
+    name: 'trailing dots are ignored on both sides',
+    filters: ['example.com.'],
+    domains: { 'app.example.com.': true, 'example.com': true },
+  },
+  {
+    name: 'spaces around filters are trimmed',
+    filters: ['  example.com '],
+    domains: { 'a.example.com': true },
+  },
   { name: 'empty filter entries are dropped', filters: ['', ' '], domains: { 'anything.org': true } },
-  { name: 'leading dot matches subdomains only', filters: ['.example.com'], domains: { 'a.example.com': true, 'example.com': false, 'badexample.com': false } },
-  { name: 'several filters: any may match', filters: ['example.com', 'example.org'], domains: { 'a.example.org': true, 'a.example.net': false } },
-  { name: 'filter for a subdomain does not match its parent', filters: ['sub.example.com'], domains: { 'example.com': false, 'a.sub.example.com': true, 'other.example.com': false } },
-  { name: 'same dot count requires equality', filters: ['foo.example.com'], domains: { 'bar.example.com': false, 'foo.example.com': true } },
-  { name: 'exclusion wins over filter', filters: ['example.com'], exclude: ['internal.example.com'], domains: { 'app.example.com': true, 'internal.example.com': false, 'db.internal.example.com': false } },
-  { name: 'exclusion alone excludes only its domains', exclude: ['example.org'], domains: { 'a.example.com': true, 'a.example.org': false } },
-  { name: 'regex filter overrides plain filters', filters: ['example.com'], regex: /^(app|api)\.example\.org$/, domains: { 'app.example.org': true, 'app.example.com': false } },
-  { name: 'regex is matched against the lower-cased name without trailing dot', regex: /^app\.example\.com$/, domains: { 'APP.example.com.': true } },
-  { name: 'regex filter and regex exclusion both apply (stricter than external-dns, see domain-filter.ts)', regex: /example\.com$/, regexExclusion: /^internal\./, domains: { 'app.example.com': true, 'internal.example.com': false, 'app.example.org': false } },
+  {
+    name: 'leading dot matches subdomains only',
+    filters: ['.example.com'],
+    domains: { 'a.example.com': true, 'example.com': false, 'badexample.com': false },
+  },
+  {
+    name: 'several filters: any may match',
+    filters: ['example.com', 'example.org'],
+    domains: { 'a.example.org': true, 'a.example.net': false },
+  },
+  {
+    name: 'filter for a subdomain does not match its parent',
+    filters: ['sub.example.com'],
+    domains: { 'example.com': false, 'a.sub.example.com': true, 'other.example.com': false },
+  },
+  {
+    name: 'same dot count requires equality',
+    filters: ['foo.example.com'],
+    domains: { 'bar.example.com': false, 'foo.example.com': true },
+  },
+  {
+    name: 'exclusion wins over filter',
+    filters: ['example.com'],
+    exclude: ['internal.example.com'],
+    domains: { 'app.example.com': true, 'internal.example.com': false, 'db.internal.example.com': false },
+  },
+  {
+    name: 'exclusion alone excludes only its domains',
+    exclude: ['example.org'],
+    domains: { 'a.example.com': true, 'a.example.org': false },
+  },
+  {
+    name: 'regex filter overrides plain filters',
+    filters: ['example.com'],
+    regex: /^(app|api)\.example\.org$/,
+    domains: { 'app.example.org': true, 'app.example.com': false },
+  },
+  {
+    name: 'regex is matched against the lower-cased name without trailing dot',
+    regex: /^app\.example\.com$/,
+    domains: { 'APP.example.com.': true },
+  },
+  {
+    name: 'regex filter and regex exclusion both apply (stricter than external-dns, see domain-filter.ts)',
+    regex: /example\.com$/,
+    regexExclusion: /^internal\./,
+    domains: { 'app.example.com': true, 'internal.example.com': false, 'app.example.org': false },
+  },
   // external-dns's own table (endpoint/domain_filter_test.go)
-  { name: 'external-dns: .org filter', filters: ['.org'], domains: { 'example.org': true, 'test.example.org': true, 'foo.test.example.org': true } },
-  { name: 'external-dns: anexample is not example', filters: ['example.org'], domains: { 'anexample.org': false, 'test.anexample.org': false } },
-  { name: 'external-dns: example is not anexample', filters: ['anexample.org'], domains: { 'example.org': false, 'test.example.org': false } },
-  { name: 'external-dns: deep subdomain of filter', filters: ['bar.sub.example.org'], domains: { 'foo.bar.sub.example.org': true, 'foo.bar.sub.example.org.': true } },
-  { name: 'external-dns: exclusion keeps siblings', filters: ['example.org.'], exclude: ['api.example.org'], domains: { 'dev-api.example.org': true, 'qa-api.example.org': true, 'dev.api.example.org': false } },
-  { name: 'external-dns: leading-dot exclusion with spaces', filters: ['   example.org. '], exclude: ['   .api.example.org    '], domains: { 'foo.api.example.org': false, 'bar.baz.api.example.org.': false } },
-  { name: 'external-dns: nested filter beats broader exclusion only when not excluded', filters: ['example.org', 'api.example.org'], exclude: ['internal.api.example.org'], domains: { 'foo.api.example.org': true, 'foo.internal.api.example.org': false } },
-  { name: 'external-dns: mixed case filters and exclusions', filters: ['eXaMPle.ORG', 'API.example.ORG'], exclude: ['api.example.org'], domains: { 'foobar.Example.Org': true, 'foobar.API.Example.Org': false } },
-  { name: 'external-dns: regex alternatives', regex: /(?:foo|bar)\.org$/, regexExclusion: /^example\.(?:foo|bar)\.org$/, domains: { 'foo.org': true, 'a.example.bar.org': true, 'example.foo.org': false, 'example.bar.org': false } },
-  { name: 'regex exclusion without a regex filter', regexExclusion: /\.dev\.example\.com$/, domains: { 'a.dev.example.com': false, 'a.example.com': true } },
+  {
+    name: 'external-dns: .org filter',
+    filters: ['.org'],
+    domains: { 'example.org': true, 'test.example.org': true, 'foo.test.example.org': true },
+  },
+  {
+    name: 'external-dns: anexample is not example',
+    filters: ['example.org'],
+    domains: { 'anexample.org': false, 'test.anexample.org': false },
+  },
+  {
+    name: 'external-dns: example is not anexample',
+    filters: ['anexample.org'],
+    domains: { 'example.org': false, 'test.example.org': false },
+  },
+  {
+    name: 'external-dns: deep subdomain of filter',
+    filters: ['bar.sub.example.org'],
+    domains: { 'foo.bar.sub.example.org': true, 'foo.bar.sub.example.org.': true },
+  },
+  {
+    name: 'external-dns: exclusion keeps siblings',
+    filters: ['example.org.'],
+    exclude: ['api.example.org'],
+    domains: { 'dev-api.example.org': true, 'qa-api.example.org': true, 'dev.api.example.org': false },
+  },
+  {
+    name: 'external-dns: leading-dot exclusion with spaces',
+    filters: ['   example.org. '],
+    exclude: ['   .api.example.org    '],
+    domains: { 'foo.api.example.org': false, 'bar.baz.api.example.org.': false },
+  },
+  {
+    name: 'external-dns: nested filter beats broader exclusion only when not excluded',
+    filters: ['example.org', 'api.example.org'],
+    exclude: ['internal.api.example.org'],
+    domains: { 'foo.api.example.org': true, 'foo.internal.api.example.org': false },
+  },
+  {
+    name: 'external-dns: mixed case filters and exclusions',
+    filters: ['eXaMPle.ORG', 'API.example.ORG'],
+    exclude: ['api.example.org'],
+    domains: { 'foobar.Example.Org': true, 'foobar.API.Example.Org': false },
+  },
+  {
+    name: 'external-dns: regex alternatives',
+    regex: /(?:foo|bar)\.org$/,
+    regexExclusion: /^example\.(?:foo|bar)\.org$/,
+    domains: {
+      'foo.org': true,
+      'a.example.bar.org': true,
+      'example.foo.org': false,
+      'example.bar.org': false,
+    },
+  },
+  {
+    name: 'regex exclusion without a regex filter',
+    regexExclusion: /\.dev\.example\.com$/,
+    domains: { 'a.dev.example.com': false, 'a.example.com': true },
+  },
 ];
 
 describe('DomainFilter.match', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const f = new DomainFilter({ filters: c.filters, exclude: c.exclude, regex: c.regex, regexExclusion: c.regexExclusion });
+      const f = new DomainFilter({
+        filters: c.filters,
+        exclude: c.exclude,
+        regex: c.regex,
+        regexExclusion: c.regexExclusion,
+      });
       for (const [domain, want] of Object.entries(c.domains)) {
         expect(f.match(domain), domain).toBe(want);
       }
@@ -70,7 +187,9 @@ describe('DomainFilter zones', () => {
 
   it('describes itself for messages', () => {
     expect(new DomainFilter({ filters: ['example.com'] }).describe()).toBe('[example.com]');
-    expect(new DomainFilter({ filters: ['example.com'], exclude: ['x.example.com'] }).describe()).toBe('[example.com] excluding [x.example.com]');
+    expect(new DomainFilter({ filters: ['example.com'], exclude: ['x.example.com'] }).describe()).toBe(
+      '[example.com] excluding [x.example.com]',
+    );
     expect(new DomainFilter({ regex: /\.com$/ }).describe()).toBe('/\\.com$/');
   });
 

@@ -65,7 +65,8 @@ export class DomainFilter {
     this.filters = prepare(opts.filters);
     this.exclude = prepare(opts.exclude);
     if (opts.regex && opts.regex.source !== '(?:)') this.regex = opts.regex;
-    if (opts.regexExclusion && opts.regexExclusion.source !== '(?:)') this.regexExclusion = opts.regexExclusion;
+    if (opts.regexExclusion && opts.regexExclusion.source !== '(?:)')
+      this.regexExclusion = opts.regexExclusion;
   }
 
   get usesRegex(): boolean {
@@ -107,7 +108,8 @@ export class DomainFilter {
 
   /** Human description for messages: "[example.com, .example.org]" or the regex. */
   describe(): string {
-    if (this.regex && this.regexExclusion) return `/${this.regex.source}/ excluding /${this.regexExclusion.source}/`;
+    if (this.regex && this.regexExclusion)
+      return `/${this.regex.source}/ excluding /${this.regexExclusion.source}/`;
     if (this.regexExclusion) return `names not matching /${this.regexExclusion.source}/`;
     if (this.regex) return `/${this.regex.source}/`;
     const inc = this.filters.length ? `[${this.filters.join(', ')}]` : '[any domain]';

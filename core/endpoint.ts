@@ -16,7 +16,16 @@ export const RecordType = {
 } as const;
 
 /** Record types the TXT registry can encode in an ownership record name (external-dns's supported types). */
-export const SUPPORTED_RECORD_TYPES: readonly string[] = ['A', 'AAAA', 'CNAME', 'NS', 'MX', 'SRV', 'NAPTR', 'TXT'];
+export const SUPPORTED_RECORD_TYPES: readonly string[] = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'NS',
+  'MX',
+  'SRV',
+  'NAPTR',
+  'TXT',
+];
 
 export const DEFAULT_MANAGED_RECORD_TYPES: readonly string[] = ['A', 'AAAA', 'CNAME'];
 

@@ -22,7 +22,9 @@ export const REDACT_PATHS = [
   'config.cloudflareApiToken',
 ];
 
-export function createLogger(opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {},
+): Logger {
   return pino(
     {
       name: opts.name ?? 'zoneguard',

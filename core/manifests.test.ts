@@ -7,7 +7,11 @@ import { parseManifests } from './manifests.js';
 import { validateObjects } from './validate.js';
 import { DomainFilter } from './domain-filter.js';
 
-const ctx = { ownerId: 'cluster-a', domainFilter: new DomainFilter({ filters: ['example.com'] }), managedRecordTypes: ['A', 'AAAA', 'CNAME'] };
+const ctx = {
+  ownerId: 'cluster-a',
+  domainFilter: new DomainFilter({ filters: ['example.com'] }),
+  managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+};
 const SEED = `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -52,15 +56,45 @@ function readAndValidate(text: string): void {
 
 describe('manifests: never a crash, whatever the text', () => {
   it('random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => readAndValidate(s)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => readAndValidate(s)),
+      { numRuns: 2000 },
+    );
   });
 
   it('a real manifest with characters cut, repeated or replaced', () => {
-    const edit = fc.record({ at: fc.nat(SEED.length), cut: fc.nat(40), insert: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('[', '{', ': ', '\n  - ', '*a', '&a ', '!!int ', '"', "'", '\t', '---\n', ' 5', ' null', ' []', ' {}')) });
+    const edit = fc.record({
+      at: fc.nat(SEED.length),
+      cut: fc.nat(40),
+      insert: fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom(
+          '[',
+          '{',
+          ': ',
+          '\n  - ',
+          '*a',
+          '&a ',
+          '!!int ',
+          '"',
+          "'",
+          '\t',
+          '---\n',
+          ' 5',
+          ' null',
+          ' []',
+          ' {}',
+        ),
+      ),
+    });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
         let text = SEED;
-        for (const e of edits) text = text.slice(0, e.at % (text.length + 1)) + e.insert + text.slice((e.at % (text.length + 1)) + e.cut);
+        for (const e of edits)
+          text =
+            text.slice(0, e.at % (text.length + 1)) +
+            e.insert +
+            text.slice((e.at % (text.length + 1)) + e.cut);
         readAndValidate(text);
       }),
       { numRuns: 3000 },

@@ -24,7 +24,10 @@ export function listManifestFiles(paths: readonly string[]): string[] {
     try {
       st = statSync(p);
     } catch (e) {
-      throw new InputError(`${p}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: p });
+      throw new InputError(
+        `${p}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        { file: p },
+      );
     }
     if (st.isDirectory()) {
       for (const entry of readdirSync(p).sort()) {
@@ -50,7 +53,9 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
       const err = doc.errors[0];
       const line = err.linePos?.[0]?.line ?? startLine;
       // the parser recurses: a document nested thousands of levels deep exhausts the stack
-      const what = /call stack/i.test(err.message) ? 'nested too deeply to read (thousands of levels)' : err.message.split('\n')[0];
+      const what = /call stack/i.test(err.message)
+        ? 'nested too deeply to read (thousands of levels)'
+        : err.message.split('\n')[0];
       throw new InputError(`${file}:${line}: malformed YAML: ${what}`, { file, line });
     }
     let value: unknown;
@@ -58,7 +63,10 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       // an alias to an anchor that does not exist, too many aliases (a "billion laughs" document)…
-      throw new InputError(`${file}:${startLine}: malformed YAML: ${(e as Error).message.split('\n')[0]}`, { file, line: startLine });
+      throw new InputError(`${file}:${startLine}: malformed YAML: ${(e as Error).message.split('\n')[0]}`, {
+        file,
+        line: startLine,
+      });
     }
     if (value === null || value === undefined) continue;
     pushObject(value, file, startLine, out);
@@ -68,23 +76,38 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
 
 function pushObject(value: unknown, file: string, line: number, out: LoadedObject[]): void {
   if (!isRecord(value)) throw new InputError(`${file}:${line}: document is not an object`, { file, line });
-  if (typeof value.kind !== 'string' || value.kind === '') throw new InputError(`${file}:${line}: object has no kind`, { file, line });
-  if (typeof value.apiVersion !== 'string' || value.apiVersion === '') throw new InputError(`${file}:${line}: ${value.kind} has no apiVersion`, { file, line });
+  if (typeof value.kind !== 'string' || value.kind === '')
+    throw new InputError(`${file}:${line}: object has no kind`, { file, line });
+  if (typeof value.apiVersion !== 'string' || value.apiVersion === '')
+    throw new InputError(`${file}:${line}: ${value.kind} has no apiVersion`, { file, line });
   if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
-    if (!Array.isArray(value.items)) throw new InputError(`${file}:${line}: List has no items`, { file, line });
+    if (!Array.isArray(value.items))
+      throw new InputError(`${file}:${line}: List has no items`, { file, line });
     for (const item of value.items) pushObject(item, file, line, out);
     return;
   }
   const meta = value.metadata;
   if (!isRecord(meta) || typeof meta.name !== 'string' || meta.name === '') {
-    throw new InputError(`${file}:${line}: ${value.kind} has no metadata.name`, { file, line, field: 'metadata.name' });
+    throw new InputError(`${file}:${line}: ${value.kind} has no metadata.name`, {
+      file,
+      line,
+      field: 'metadata.name',
+    });
   }
   if (meta.annotations !== undefined && !isRecord(meta.annotations)) {
-    throw new InputError(`${file}:${line}: ${value.kind} ${meta.name}: metadata.annotations must be a map`, { file, line, field: 'metadata.annotations' });
+    throw new InputError(`${file}:${line}: ${value.kind} ${meta.name}: metadata.annotations must be a map`, {
+      file,
+      line,
+      field: 'metadata.annotations',
+    });
   }
   if (isRecord(meta.annotations)) {
     for (const [k, v] of Object.entries(meta.annotations)) {
-      if (typeof v !== 'string') throw new InputError(`${file}:${line}: ${value.kind} ${meta.name}: annotation ${k} must be a string (quote it)`, { file, line, field: `metadata.annotations["${k}"]` });
+      if (typeof v !== 'string')
+        throw new InputError(
+          `${file}:${line}: ${value.kind} ${meta.name}: annotation ${k} must be a string (quote it)`,
+          { file, line, field: `metadata.annotations["${k}"]` },
+        );
     }
   }
   out.push({ obj: value as KubeObject, file, line });

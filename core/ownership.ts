@@ -12,13 +12,15 @@ export interface NameOwnership {
    * Several clusters may share one name through record sets with distinct set identifiers (Route 53
    * weighted, latency, failover or geolocation routing), each owning its own.
    */
-  records: Map<string, { recordType: string; setIdentifier: string; owner: string; resource?: string; targets: string[] }>;
+  records: Map<
+    string,
+    { recordType: string; setIdentifier: string; owner: string; resource?: string; targets: string[] }
+  >;
   /** Ownership TXT records whose record is missing, keyed the same way (type '' = old format). */
   orphanClaims: Map<string, { recordType: string; setIdentifier: string; owner: string; resource?: string }>;
 }
 
 const setKey = (type: string, setIdentifier: string | undefined) => `${type}|${setIdentifier ?? ''}`;
-
 
 export class OwnershipIndex {
   private readonly names = new Map<string, NameOwnership>();
@@ -34,7 +36,11 @@ export class OwnershipIndex {
    * The same index, built in slices with a yield to the event loop between them, so that a server
    * refreshing a large index (the webhook: 100,000 names take ~90 ms) keeps answering meanwhile.
    */
-  static async build(snapshot: RegistrySnapshot, loadedAt = Date.now(), slice = 2000): Promise<OwnershipIndex> {
+  static async build(
+    snapshot: RegistrySnapshot,
+    loadedAt = Date.now(),
+    slice = 2000,
+  ): Promise<OwnershipIndex> {
     const index = new OwnershipIndex({ records: [], claims: [] }, loadedAt);
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
     for (let i = 0; i < snapshot.records.length; i += slice) {
@@ -52,8 +58,19 @@ export class OwnershipIndex {
     const entry = this.entry(c.dnsName);
     const setIdentifier = c.setIdentifier ?? '';
     if (c.recordType !== '' && entry.records.has(setKey(c.recordType, setIdentifier))) return;
-    if (c.recordType === '' && [...entry.records.values()].some((r) => r.owner === c.labels[LabelKey.owner] && r.setIdentifier === setIdentifier)) return;
-    entry.orphanClaims.set(setKey(c.recordType, setIdentifier), { recordType: c.recordType, setIdentifier, owner: c.labels[LabelKey.owner] ?? '', resource: c.labels[LabelKey.resource] });
+    if (
+      c.recordType === '' &&
+      [...entry.records.values()].some(
+        (r) => r.owner === c.labels[LabelKey.owner] && r.setIdentifier === setIdentifier,
+      )
+    )
+      return;
+    entry.orphanClaims.set(setKey(c.recordType, setIdentifier), {
+      recordType: c.recordType,
+      setIdentifier,
+      owner: c.labels[LabelKey.owner] ?? '',
+      resource: c.labels[LabelKey.resource],
+    });
   }
 
   static empty(): OwnershipIndex {
@@ -92,18 +109,42 @@ export class OwnershipIndex {
    * (or any type when a CNAME is involved) owned by someone else or by nobody, or an ownership
    * record of another owner whose record is gone.
    */
-  blockerFor(name: string, type: string, ownerId: string, setIdentifier = ''): { owner: string; recordType: string; setIdentifier?: string; resource?: string; orphan: boolean } | undefined {
+  blockerFor(
+    name: string,
+    type: string,
+    ownerId: string,
+    setIdentifier = '',
+  ):
+    | { owner: string; recordType: string; setIdentifier?: string; resource?: string; orphan: boolean }
+    | undefined {
     const e = this.names.get(name);
     if (!e) return undefined;
     for (const r of e.records.values()) {
       const t = r.recordType;
-      const clash = (t === type || t === 'CNAME' || type === 'CNAME') && sameSet(r.setIdentifier, setIdentifier);
-      if (clash && r.owner !== ownerId && isManagedClashType(t)) return { owner: r.owner, recordType: t, ...(r.setIdentifier ? { setIdentifier: r.setIdentifier } : {}), resource: r.resource, orphan: false };
+      const clash =
+        (t === type || t === 'CNAME' || type === 'CNAME') && sameSet(r.setIdentifier, setIdentifier);
+      if (clash && r.owner !== ownerId && isManagedClashType(t))
+        return {
+          owner: r.owner,
+          recordType: t,
+          ...(r.setIdentifier ? { setIdentifier: r.setIdentifier } : {}),
+          resource: r.resource,
+          orphan: false,
+        };
     }
     for (const c of e.orphanClaims.values()) {
       const t = c.recordType;
-      const clash = (t === type || t === '' || t === 'CNAME' || type === 'CNAME') && sameSet(c.setIdentifier, setIdentifier);
-      if (clash && c.owner !== ownerId) return { owner: c.owner, recordType: t || type, ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}), resource: c.resource, orphan: true };
+      const clash =
+        (t === type || t === '' || t === 'CNAME' || type === 'CNAME') &&
+        sameSet(c.setIdentifier, setIdentifier);
+      if (clash && c.owner !== ownerId)
+        return {
+          owner: c.owner,
+          recordType: t || type,
+          ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}),
+          resource: c.resource,
+          orphan: true,
+        };
     }
     return undefined;
   }

@@ -81,7 +81,8 @@ interface Row {
 
 export function plan(input: PlanInput): PlanResult {
   const managed = new Set((input.managedRecordTypes ?? ['A', 'AAAA', 'CNAME']).map((t) => t.toUpperCase()));
-  const inScope = (ep: Endpoint) => managed.has(ep.recordType) && (!input.domainFilter || input.domainFilter.match(ep.dnsName));
+  const inScope = (ep: Endpoint) =>
+    managed.has(ep.recordType) && (!input.domainFilter || input.domainFilter.match(ep.dnsName));
   const owner = input.ownerId;
   const rows = new Map<string, Row>();
   const row = (ep: Endpoint): Row => {
@@ -112,7 +113,13 @@ export function plan(input: PlanInput): PlanResult {
       chosen.set(type, winner);
       for (const c of candidates) {
         if (c !== winner) {
-          conflicts.push({ dnsName: c.dnsName, recordType: type, desired: c, reason: 'lost-to-other-resource', winner: winner.labels[LabelKey.resource] });
+          conflicts.push({
+            dnsName: c.dnsName,
+            recordType: type,
+            desired: c,
+            reason: 'lost-to-other-resource',
+            winner: winner.labels[LabelKey.resource],
+          });
         }
       }
     }
@@ -128,7 +135,12 @@ export function plan(input: PlanInput): PlanResult {
           }
         }
       } else {
-        conflicts.push({ dnsName: cname.dnsName, recordType: 'CNAME', desired: cname, reason: 'cname-conflict' });
+        conflicts.push({
+          dnsName: cname.dnsName,
+          recordType: 'CNAME',
+          desired: cname,
+          reason: 'cname-conflict',
+        });
         chosen.delete('CNAME');
       }
     }
@@ -141,7 +153,13 @@ export function plan(input: PlanInput): PlanResult {
         const blocker = foreign.find((f) => f.recordType === 'CNAME' || type === 'CNAME');
         if (blocker) {
           const o = blocker.labels[LabelKey.owner];
-          conflicts.push({ dnsName: des.dnsName, recordType: type, desired: des, reason: o ? 'owned-by-other' : 'unowned', owner: o });
+          conflicts.push({
+            dnsName: des.dnsName,
+            recordType: type,
+            desired: des,
+            reason: o ? 'owned-by-other' : 'unowned',
+            owner: o,
+          });
           continue;
         }
         const created = cloneEndpoint(des);
@@ -151,7 +169,13 @@ export function plan(input: PlanInput): PlanResult {
       }
       if (!isOwnedBy(cur, owner)) {
         const o = cur.labels[LabelKey.owner];
-        conflicts.push({ dnsName: des.dnsName, recordType: type, desired: des, reason: o ? 'owned-by-other' : 'unowned', owner: o });
+        conflicts.push({
+          dnsName: des.dnsName,
+          recordType: type,
+          desired: des,
+          reason: o ? 'owned-by-other' : 'unowned',
+          owner: o,
+        });
         continue;
       }
       if (needsUpdate(cur, des)) {
@@ -173,10 +197,13 @@ export function plan(input: PlanInput): PlanResult {
     changes.updateOld = [];
     changes.updateNew = [];
   }
-  const byKey = (a: Endpoint, b: Endpoint) => (endpointKey(a) < endpointKey(b) ? -1 : endpointKey(a) > endpointKey(b) ? 1 : 0);
+  const byKey = (a: Endpoint, b: Endpoint) =>
+    endpointKey(a) < endpointKey(b) ? -1 : endpointKey(a) > endpointKey(b) ? 1 : 0;
   changes.create.sort(byKey);
   changes.delete.sort(byKey);
-  const pairs = changes.updateOld.map((o, i) => [o, changes.updateNew[i]] as const).sort((x, y) => byKey(x[0], y[0]));
+  const pairs = changes.updateOld
+    .map((o, i) => [o, changes.updateNew[i]] as const)
+    .sort((x, y) => byKey(x[0], y[0]));
   changes.updateOld = pairs.map((p) => p[0]);
   changes.updateNew = pairs.map((p) => p[1]);
   return { changes, conflicts };

@@ -36,7 +36,10 @@ export function policyFrom(cfg: Config): Policy {
   return (str(cfg, 'policy') as Policy) ?? 'sync';
 }
 
-export function ruleContextFrom(cfg: Config, extra: { ownership?: OwnershipIndex; claims?: ClaimIndex } = {}): RuleContext {
+export function ruleContextFrom(
+  cfg: Config,
+  extra: { ownership?: OwnershipIndex; claims?: ClaimIndex } = {},
+): RuleContext {
   const ctx: RuleContext = {
     ownerId: ownerIdFrom(cfg),
     domainFilter: domainFilterFrom(cfg),
@@ -84,10 +87,14 @@ export function objectFilterFrom(cfg: Config): ObjectFilter {
 
 /** Why an object is out of scope for these settings, or undefined when it is in scope. */
 export function outOfScope(f: ObjectFilter, obj: KubeObject, source: string | undefined): string | undefined {
-  if (source && f.sources.length && !f.sources.includes(source)) return `source "${source}" is not in --source [${f.sources.join(', ')}]`;
-  if (f.namespace && obj.metadata?.namespace !== f.namespace) return `namespace "${obj.metadata?.namespace ?? ''}" is not --namespace "${f.namespace}"`;
-  if (f.labels.length && !matchesSelector(f.labels, obj.metadata?.labels)) return 'labels do not match --label-filter';
-  if (f.annotations.length && !matchesSelector(f.annotations, obj.metadata?.annotations)) return 'annotations do not match --annotation-filter';
+  if (source && f.sources.length && !f.sources.includes(source))
+    return `source "${source}" is not in --source [${f.sources.join(', ')}]`;
+  if (f.namespace && obj.metadata?.namespace !== f.namespace)
+    return `namespace "${obj.metadata?.namespace ?? ''}" is not --namespace "${f.namespace}"`;
+  if (f.labels.length && !matchesSelector(f.labels, obj.metadata?.labels))
+    return 'labels do not match --label-filter';
+  if (f.annotations.length && !matchesSelector(f.annotations, obj.metadata?.annotations))
+    return 'annotations do not match --annotation-filter';
   return undefined;
 }
 

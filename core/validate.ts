@@ -8,7 +8,13 @@ import type { Endpoint } from './endpoint.js';
 import { endpointsOf, extract, sourceOf } from './hostnames/index.js';
 import type { ExtractContext } from './hostnames/common.js';
 import type { KubeObject } from './objects.js';
-import { evaluate, type EvaluateOptions, type Extraction, type RuleContext, type Verdict } from './rules/index.js';
+import {
+  evaluate,
+  type EvaluateOptions,
+  type Extraction,
+  type RuleContext,
+  type Verdict,
+} from './rules/index.js';
 import { outOfScope, type ObjectFilter } from './setup.js';
 
 export interface ObjectResult {
@@ -19,7 +25,9 @@ export interface ObjectResult {
   endpoints: Endpoint[];
 }
 
-export function gatewayLookup(objs: readonly KubeObject[]): (ns: string, name: string) => KubeObject | undefined {
+export function gatewayLookup(
+  objs: readonly KubeObject[],
+): (ns: string, name: string) => KubeObject | undefined {
   const gateways = new Map<string, KubeObject>();
   for (const o of objs) {
     if (o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/')) {
@@ -50,6 +58,11 @@ export function validateObjects(
   const ctx: RuleContext = { ...ruleCtx, claims: ruleCtx.claims ?? index };
   return items.map(({ obj, x }) => {
     const verdict = evaluate(x, ctx, opts.evaluate);
-    return { obj, extraction: x, verdict, endpoints: verdict.allowed && !verdict.skipped ? endpointsOf(x) : [] };
+    return {
+      obj,
+      extraction: x,
+      verdict,
+      endpoints: verdict.allowed && !verdict.skipped ? endpointsOf(x) : [],
+    };
   });
 }

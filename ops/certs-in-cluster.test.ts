@@ -34,7 +34,14 @@ function resetStore(serviceName = 'zoneguard-webhook') {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: 'zoneguard' },
-      webhooks: [{ name: 'validate.zoneguard.io', clientConfig: { service: { name: serviceName, namespace: 'zoneguard', path: '/validate', port: 443 } } }],
+      webhooks: [
+        {
+          name: 'validate.zoneguard.io',
+          clientConfig: {
+            service: { name: serviceName, namespace: 'zoneguard', path: '/validate', port: 443 },
+          },
+        },
+      ],
     },
   };
   store.secrets.clear();
@@ -66,13 +73,16 @@ beforeAll(async () => {
       };
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { message: 'Unauthorized' });
       const url = req.url ?? '';
-      let m = /^\/apis\/admissionregistration\.k8s\.io\/v1\/validatingwebhookconfigurations\/([^/]+)$/.exec(url);
+      let m = /^\/apis\/admissionregistration\.k8s\.io\/v1\/validatingwebhookconfigurations\/([^/]+)$/.exec(
+        url,
+      );
       if (m) {
         const vwc = store.vwc[m[1]];
         if (!vwc) return send(404, { message: `validatingwebhookconfigurations "${m[1]}" not found` });
         if (req.method === 'GET') return send(200, vwc);
         if (req.method === 'PATCH') {
-          if (req.headers['content-type'] !== 'application/json-patch+json') return send(415, { message: 'unsupported patch type' });
+          if (req.headers['content-type'] !== 'application/json-patch+json')
+            return send(415, { message: 'unsupported patch type' });
           applyJsonPatch(vwc, JSON.parse(body));
           store.writes.push('patch vwc');
           return send(200, vwc);
@@ -81,7 +91,10 @@ beforeAll(async () => {
       m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(url);
       if (m) {
         const key = `${m[1]}/${m[2] ?? ''}`;
-        if (req.method === 'GET') return store.secrets.has(key) ? send(200, store.secrets.get(key)) : send(404, { message: 'not found' });
+        if (req.method === 'GET')
+          return store.secrets.has(key)
+            ? send(200, store.secrets.get(key))
+            : send(404, { message: 'not found' });
         const obj = JSON.parse(body);
         if (req.method === 'POST') {
           const k = `${m[1]}/${obj.metadata.name}`;
@@ -94,7 +107,8 @@ beforeAll(async () => {
         if (req.method === 'PUT') {
           const cur = store.secrets.get(key);
           if (!cur) return send(404, { message: 'not found' });
-          if (obj.metadata.resourceVersion !== cur.metadata.resourceVersion) return send(409, { message: 'the object has been modified' });
+          if (obj.metadata.resourceVersion !== cur.metadata.resourceVersion)
+            return send(409, { message: 'the object has been modified' });
           obj.metadata.resourceVersion = String(store.rv++);
           store.secrets.set(key, obj);
           store.writes.push('update secret');
@@ -128,10 +142,20 @@ afterAll(async () => {
 beforeEach(() => resetStore());
 
 const api = () => kubeApi(kubeConfigFor({ server: base, token: TOKEN, namespace: 'zoneguard' }));
-const opts = (now?: Date) => ({ webhookConfig: 'zoneguard', secretName: 'zoneguard-webhook-tls', secretNamespace: 'zoneguard', validityMs: 365 * DAY, renewBeforeMs: 30 * DAY, ...(now ? { now } : {}) });
+const opts = (now?: Date) => ({
+  webhookConfig: 'zoneguard',
+  secretName: 'zoneguard-webhook-tls',
+  secretNamespace: 'zoneguard',
+  validityMs: 365 * DAY,
+  renewBeforeMs: 30 * DAY,
+  ...(now ? { now } : {}),
+});
 const secret = () => store.secrets.get('zoneguard/zoneguard-webhook-tls');
 const pem = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
-const bundleCerts = () => pem(store.vwc.zoneguard.webhooks[0].clientConfig.caBundle).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+const bundleCerts = () =>
+  pem(store.vwc.zoneguard.webhooks[0].clientConfig.caBundle).match(
+    /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+  ) ?? [];
 
 class Capture extends Writable {
   text = '';
@@ -145,9 +169,21 @@ describe('zoneguard certs-in-cluster', () => {
   it('creates the Secret and patches the caBundle on first run, then leaves both alone', async () => {
     const stdout = new Capture();
     const stderr = new Capture();
-    const args = ['node', 'zoneguard', 'certs-in-cluster', '--kubeconfig', join(dir, 'kubeconfig'), '--webhook-config', 'zoneguard', '--log-level', 'error'];
+    const args = [
+      'node',
+      'zoneguard',
+      'certs-in-cluster',
+      '--kubeconfig',
+      join(dir, 'kubeconfig'),
+      '--webhook-config',
+      'zoneguard',
+      '--log-level',
+      'error',
+    ];
     expect(await main(args, { stdout, stderr, env: {} })).toBe(0);
-    expect(stdout.text).toMatch(/^certificate created \(the secret has no ca\.crt, tls\.crt and tls\.key\); valid until \S+; caBundle patched$/m);
+    expect(stdout.text).toMatch(
+      /^certificate created \(the secret has no ca\.crt, tls\.crt and tls\.key\); valid until \S+; caBundle patched$/m,
+    );
     expect(store.writes).toEqual(['create secret', 'patch vwc']);
 
     const s = secret();
@@ -159,7 +195,9 @@ describe('zoneguard certs-in-cluster', () => {
     expect(ca.ca).toBe(true);
     expect(leaf.ca).toBe(false);
     // the key is the certificate's
-    expect(createPublicKey(createPrivateKey(pem(s.data['tls.key']))).export({ type: 'spki', format: 'pem' })).toBe(leaf.publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(
+      createPublicKey(createPrivateKey(pem(s.data['tls.key']))).export({ type: 'spki', format: 'pem' }),
+    ).toBe(leaf.publicKey.export({ type: 'spki', format: 'pem' }));
     expect(bundleCerts()).toEqual([ca.toString().trim()]);
 
     store.writes = [];
@@ -171,11 +209,23 @@ describe('zoneguard certs-in-cluster', () => {
 
   it('is also `zoneguard certs --patch-webhook NAME`, with the same outcome', async () => {
     const stdout = new Capture();
-    const args = ['node', 'zoneguard', 'certs', '--patch-webhook', 'zoneguard', '--kubeconfig', join(dir, 'kubeconfig'), '--log-level', 'error'];
+    const args = [
+      'node',
+      'zoneguard',
+      'certs',
+      '--patch-webhook',
+      'zoneguard',
+      '--kubeconfig',
+      join(dir, 'kubeconfig'),
+      '--log-level',
+      'error',
+    ];
     expect(await main(args, { stdout, stderr: new Capture(), env: {} })).toBe(0);
     expect(stdout.text).toMatch(/^certificate created .*; caBundle patched$/m);
     expect(store.writes).toEqual(['create secret', 'patch vwc']);
-    expect(new X509Certificate(pem(secret().data['tls.crt'])).subjectAltName).toContain('DNS:zoneguard-webhook.zoneguard.svc');
+    expect(new X509Certificate(pem(secret().data['tls.crt'])).subjectAltName).toContain(
+      'DNS:zoneguard-webhook.zoneguard.svc',
+    );
   });
 
   it('renews within --renew-before and trusts the old and the new CA during the rotation', async () => {
@@ -210,7 +260,9 @@ describe('zoneguard certs-in-cluster', () => {
   });
 
   it('fails clearly without the webhook configuration, and on a concurrent update', async () => {
-    await expect(ensureWebhookCerts(api(), { ...opts(), webhookConfig: 'missing' })).rejects.toThrow(/ValidatingWebhookConfiguration missing not found: apply the manifests first/);
+    await expect(ensureWebhookCerts(api(), { ...opts(), webhookConfig: 'missing' })).rejects.toThrow(
+      /ValidatingWebhookConfiguration missing not found: apply the manifests first/,
+    );
     const now = new Date('2030-01-01T00:00:00Z');
     await ensureWebhookCerts(api(), opts(now));
     // another renewal wrote the Secret between our read and our write: the API server says 409
@@ -222,18 +274,40 @@ describe('zoneguard certs-in-cluster', () => {
         return stale.request(method, path, body, ct);
       },
     };
-    await expect(ensureWebhookCerts(raced, opts(new Date(now.getTime() + 340 * DAY)))).rejects.toThrow(/updating Secret zoneguard\/zoneguard-webhook-tls: HTTP 409/);
+    await expect(ensureWebhookCerts(raced, opts(new Date(now.getTime() + 340 * DAY)))).rejects.toThrow(
+      /updating Secret zoneguard\/zoneguard-webhook-tls: HTTP 409/,
+    );
   });
 
   it('checks the stored certificate', () => {
     expect(renewalReason(undefined, ['a'], new Date(), 0)).toMatch(/no ca\.crt/);
-    expect(renewalReason({ data: { 'ca.crt': 'eA==', 'tls.crt': 'eA==', 'tls.key': 'eA==' } }, ['a'], new Date(), 0)).toMatch(/does not parse/);
+    expect(
+      renewalReason(
+        { data: { 'ca.crt': 'eA==', 'tls.crt': 'eA==', 'tls.key': 'eA==' } },
+        ['a'],
+        new Date(),
+        0,
+      ),
+    ).toMatch(/does not parse/);
     expect(serviceDnsNames('svc', 'ns')).toEqual(['svc.ns.svc', 'svc.ns.svc.cluster.local', 'svc.ns', 'svc']);
   });
 
   it('refuses --renew-before not shorter than --cert-validity', async () => {
     const stderr = new Capture();
-    const code = await main(['node', 'zoneguard', 'certs-in-cluster', '--webhook-config', 'x', '--cert-validity', '24h', '--renew-before', '48h'], { stdout: new Capture(), stderr, env: {} });
+    const code = await main(
+      [
+        'node',
+        'zoneguard',
+        'certs-in-cluster',
+        '--webhook-config',
+        'x',
+        '--cert-validity',
+        '24h',
+        '--renew-before',
+        '48h',
+      ],
+      { stdout: new Capture(), stderr, env: {} },
+    );
     expect(code).toBe(2);
     expect(stderr.text).toContain('--renew-before');
   });

@@ -30,7 +30,10 @@ export interface CertsInClusterResult {
 
 interface WebhookConfig {
   metadata?: { name?: string };
-  webhooks?: { name: string; clientConfig?: { caBundle?: string; service?: { name: string; namespace: string } } }[];
+  webhooks?: {
+    name: string;
+    clientConfig?: { caBundle?: string; service?: { name: string; namespace: string } };
+  }[];
 }
 
 interface TlsSecret {
@@ -53,13 +56,21 @@ export function serviceDnsNames(name: string, namespace: string): string[] {
 
 /** PEM certificates in a bundle, in order. */
 function splitPem(bundle: string): string[] {
-  return (bundle.replace(/\r\n/g, '\n').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []);
+  return (
+    bundle.replace(/\r\n/g, '\n').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  );
 }
 
 /** Why the stored certificate must be replaced, or undefined when it is good. */
-export function renewalReason(secret: TlsSecret | undefined, dnsNames: readonly string[], now: Date, renewBeforeMs: number): string | undefined {
+export function renewalReason(
+  secret: TlsSecret | undefined,
+  dnsNames: readonly string[],
+  now: Date,
+  renewBeforeMs: number,
+): string | undefined {
   const data = secret?.data ?? {};
-  if (!data['tls.crt'] || !data['tls.key'] || !data['ca.crt']) return 'the secret has no ca.crt, tls.crt and tls.key';
+  if (!data['tls.crt'] || !data['tls.key'] || !data['ca.crt'])
+    return 'the secret has no ca.crt, tls.crt and tls.key';
   let leaf: X509Certificate;
   let ca: X509Certificate;
   try {
@@ -73,29 +84,44 @@ export function renewalReason(secret: TlsSecret | undefined, dnsNames: readonly 
   const missing = dnsNames.filter((n) => !sans.includes(n));
   if (missing.length) return `the certificate is not valid for ${missing.join(', ')}`;
   const left = new Date(leaf.validTo).getTime() - now.getTime();
-  if (left <= renewBeforeMs) return `the certificate expires ${new Date(leaf.validTo).toISOString()}, within --renew-before`;
+  if (left <= renewBeforeMs)
+    return `the certificate expires ${new Date(leaf.validTo).toISOString()}, within --renew-before`;
   return undefined;
 }
 
-export async function ensureWebhookCerts(api: KubeApi, opts: CertsInClusterOptions): Promise<CertsInClusterResult> {
+export async function ensureWebhookCerts(
+  api: KubeApi,
+  opts: CertsInClusterOptions,
+): Promise<CertsInClusterResult> {
   const now = opts.now ?? new Date();
   const vwcRes = await api.request('GET', `${VWC_PATH}/${encodeURIComponent(opts.webhookConfig)}`);
-  if (vwcRes.status === 404) throw new Error(`ValidatingWebhookConfiguration ${opts.webhookConfig} not found: apply the manifests first (kubectl apply -k deploy/overlays/...)`);
+  if (vwcRes.status === 404)
+    throw new Error(
+      `ValidatingWebhookConfiguration ${opts.webhookConfig} not found: apply the manifests first (kubectl apply -k deploy/overlays/...)`,
+    );
   if (vwcRes.status !== 200) fail(`reading ValidatingWebhookConfiguration ${opts.webhookConfig}`, vwcRes);
   const vwc = vwcRes.body as WebhookConfig;
   const hooks = vwc.webhooks ?? [];
-  const services = hooks.map((h) => h.clientConfig?.service).filter((s): s is { name: string; namespace: string } => !!s);
-  if (services.length === 0) throw new Error(`ValidatingWebhookConfiguration ${opts.webhookConfig} has no webhook calling a Service`);
+  const services = hooks
+    .map((h) => h.clientConfig?.service)
+    .filter((s): s is { name: string; namespace: string } => !!s);
+  if (services.length === 0)
+    throw new Error(`ValidatingWebhookConfiguration ${opts.webhookConfig} has no webhook calling a Service`);
   const dnsNames = [...new Set(services.flatMap((s) => serviceDnsNames(s.name, s.namespace)))];
 
   const secretPath = `/api/v1/namespaces/${encodeURIComponent(opts.secretNamespace)}/secrets/${encodeURIComponent(opts.secretName)}`;
   const secRes = await api.request('GET', secretPath);
-  if (secRes.status !== 200 && secRes.status !== 404) fail(`reading Secret ${opts.secretNamespace}/${opts.secretName}`, secRes);
+  if (secRes.status !== 200 && secRes.status !== 404)
+    fail(`reading Secret ${opts.secretNamespace}/${opts.secretName}`, secRes);
   const existing = secRes.status === 200 ? (secRes.body as TlsSecret) : undefined;
   const reason = renewalReason(existing, dnsNames, now, opts.renewBeforeMs);
 
-  let caPem = existing?.data?.['ca.crt'] ? Buffer.from(existing.data['ca.crt'], 'base64').toString('utf8') : '';
-  let notAfter = existing?.data?.['tls.crt'] ? new Date(new X509Certificate(Buffer.from(existing.data['tls.crt'], 'base64')).validTo) : now;
+  let caPem = existing?.data?.['ca.crt']
+    ? Buffer.from(existing.data['ca.crt'], 'base64').toString('utf8')
+    : '';
+  let notAfter = existing?.data?.['tls.crt']
+    ? new Date(new X509Certificate(Buffer.from(existing.data['tls.crt'], 'base64')).validTo)
+    : now;
   let action: CertsInClusterResult['action'] = 'unchanged';
   const previousCa = caPem;
   if (reason) {
@@ -108,7 +134,13 @@ export async function ensureWebhookCerts(api: KubeApi, opts: CertsInClusterOptio
     const body: TlsSecret & { apiVersion: string; kind: string } = {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: opts.secretName, namespace: opts.secretNamespace, ...(existing?.metadata?.resourceVersion ? { resourceVersion: existing.metadata.resourceVersion } : {}) },
+      metadata: {
+        name: opts.secretName,
+        namespace: opts.secretNamespace,
+        ...(existing?.metadata?.resourceVersion
+          ? { resourceVersion: existing.metadata.resourceVersion }
+          : {}),
+      },
       type: 'kubernetes.io/tls',
       data,
     };
@@ -118,8 +150,13 @@ export async function ensureWebhookCerts(api: KubeApi, opts: CertsInClusterOptio
       if (put.status !== 200) fail(`updating Secret ${opts.secretNamespace}/${opts.secretName}`, put);
       action = 'renewed';
     } else {
-      const post = await api.request('POST', `/api/v1/namespaces/${encodeURIComponent(opts.secretNamespace)}/secrets`, body);
-      if (post.status !== 201 && post.status !== 200) fail(`creating Secret ${opts.secretNamespace}/${opts.secretName}`, post);
+      const post = await api.request(
+        'POST',
+        `/api/v1/namespaces/${encodeURIComponent(opts.secretNamespace)}/secrets`,
+        body,
+      );
+      if (post.status !== 201 && post.status !== 200)
+        fail(`creating Secret ${opts.secretNamespace}/${opts.secretName}`, post);
       action = 'created';
     }
     caPem = bundle.caCert;
@@ -127,12 +164,26 @@ export async function ensureWebhookCerts(api: KubeApi, opts: CertsInClusterOptio
   }
 
   // trust the current CA and, during a rotation, the previous one while it is still valid
-  const trusted = [caPem, ...splitPem(previousCa)].flatMap(splitPem).filter((pem, i, all) => all.indexOf(pem) === i).filter((pem) => new Date(new X509Certificate(pem).validTo) > now).slice(0, 2);
+  const trusted = [caPem, ...splitPem(previousCa)]
+    .flatMap(splitPem)
+    .filter((pem, i, all) => all.indexOf(pem) === i)
+    .filter((pem) => new Date(new X509Certificate(pem).validTo) > now)
+    .slice(0, 2);
   const caBundle = Buffer.from(trusted.join('\n') + '\n').toString('base64');
-  const patch = hooks.flatMap((h, i) => (h.clientConfig?.caBundle === caBundle ? [] : [{ op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundle }]));
+  const patch = hooks.flatMap((h, i) =>
+    h.clientConfig?.caBundle === caBundle
+      ? []
+      : [{ op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundle }],
+  );
   if (patch.length) {
-    const res = await api.request('PATCH', `${VWC_PATH}/${encodeURIComponent(opts.webhookConfig)}`, patch, 'application/json-patch+json');
-    if (res.status !== 200) fail(`patching the caBundle of ValidatingWebhookConfiguration ${opts.webhookConfig}`, res);
+    const res = await api.request(
+      'PATCH',
+      `${VWC_PATH}/${encodeURIComponent(opts.webhookConfig)}`,
+      patch,
+      'application/json-patch+json',
+    );
+    if (res.status !== 200)
+      fail(`patching the caBundle of ValidatingWebhookConfiguration ${opts.webhookConfig}`, res);
   }
   return { action, ...(reason ? { reason } : {}), dnsNames, notAfter, caBundlePatched: patch.length > 0 };
 }

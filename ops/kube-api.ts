@@ -20,13 +20,22 @@ export interface KubeApi {
 }
 
 /** A KubeConfig for one server and bearer token (tests, and callers that already hold a token). */
-export function kubeConfigFor(opts: { server: string; token?: string; namespace?: string; insecure?: boolean }): KubeConfig {
+export function kubeConfigFor(opts: {
+  server: string;
+  token?: string;
+  namespace?: string;
+  insecure?: boolean;
+}): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     // client-node accepts a plain-http server only with skipTLSVerify (there is no TLS to verify)
-    clusters: [{ name: 'c', server: opts.server, skipTLSVerify: opts.insecure ?? opts.server.startsWith('http:') }],
+    clusters: [
+      { name: 'c', server: opts.server, skipTLSVerify: opts.insecure ?? opts.server.startsWith('http:') },
+    ],
     users: [{ name: 'u', ...(opts.token ? { token: opts.token } : {}) }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u', ...(opts.namespace ? { namespace: opts.namespace } : {}) }],
+    contexts: [
+      { name: 'ctx', cluster: 'c', user: 'u', ...(opts.namespace ? { namespace: opts.namespace } : {}) },
+    ],
     currentContext: 'ctx',
   });
   return kc;
@@ -59,20 +68,23 @@ export function kubeApi(kc: KubeConfig): KubeApi {
         opts.headers['content-length'] = String(payload.length);
       }
       return new Promise((resolve, reject) => {
-        const req = (secure ? httpsRequest : httpRequest)(secure ? { ...opts, minVersion: 'TLSv1.2' } : opts, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = text;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              // not JSON (a proxy's error page): keep the text
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
-          });
-        });
+        const req = (secure ? httpsRequest : httpRequest)(
+          secure ? { ...opts, minVersion: 'TLSv1.2' } : opts,
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              let parsed: unknown = text;
+              try {
+                parsed = text ? JSON.parse(text) : undefined;
+              } catch {
+                // not JSON (a proxy's error page): keep the text
+              }
+              resolve({ status: res.statusCode ?? 0, body: parsed });
+            });
+          },
+        );
         req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 15s`)));
         req.on('error', reject);
         if (payload) req.write(payload);

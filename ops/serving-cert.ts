@@ -13,7 +13,11 @@ export interface ServingBundle {
   notAfter: Date;
 }
 
-function keyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+function keyPair(): {
+  privateKey: forge.pki.rsa.PrivateKey;
+  publicKey: forge.pki.rsa.PublicKey;
+  pem: string;
+} {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
@@ -27,7 +31,11 @@ function serial(): string {
   return b.toString('hex');
 }
 
-export function makeServingBundle(dnsNames: readonly string[], validityMs: number, now = new Date()): ServingBundle {
+export function makeServingBundle(
+  dnsNames: readonly string[],
+  validityMs: number,
+  now = new Date(),
+): ServingBundle {
   const notBefore = new Date(now.getTime() - 5 * 60_000); // tolerate clock skew between nodes
   const notAfter = new Date(now.getTime() + validityMs);
 
@@ -66,5 +74,10 @@ export function makeServingBundle(dnsNames: readonly string[], validityMs: numbe
 
   // forge writes CRLF line ends; files and caBundles read better (and compare equal) with LF
   const lf = (pem: string) => pem.replace(/\r\n/g, '\n');
-  return { caCert: lf(forge.pki.certificateToPem(caCert)), tlsCert: lf(forge.pki.certificateToPem(cert)), tlsKey: leaf.pem, notAfter };
+  return {
+    caCert: lf(forge.pki.certificateToPem(caCert)),
+    tlsCert: lf(forge.pki.certificateToPem(cert)),
+    tlsKey: leaf.pem,
+    notAfter,
+  };
 }

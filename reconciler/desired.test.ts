@@ -16,12 +16,19 @@ const ing = (name: string, hosts: string[], created?: string): KubeObject => ({
 });
 
 /** A record this owner published for an object. */
-const published = (host: string, object: string): Endpoint => newEndpoint(host, 'A', ['203.0.113.1'], 300, { owner: OWNER, resource: `ingress/default/${object}` });
+const published = (host: string, object: string): Endpoint =>
+  newEndpoint(host, 'A', ['203.0.113.1'], 300, { owner: OWNER, resource: `ingress/default/${object}` });
 
 const T1 = '2026-01-01T00:00:00Z';
 const T2 = '2026-01-02T00:00:00Z';
 
-const cases: { name: string; objects: KubeObject[]; current?: Endpoint[]; want: Record<string, Outcome>; published?: string[] }[] = [
+const cases: {
+  name: string;
+  objects: KubeObject[];
+  current?: Endpoint[];
+  want: Record<string, Outcome>;
+  published?: string[];
+}[] = [
   {
     name: 'no duplicate: everything is published',
     objects: [ing('a', ['a.example.com']), ing('b', ['b.example.com'])],
@@ -63,7 +70,12 @@ const cases: { name: string; objects: KubeObject[]; current?: Endpoint[]; want: 
   {
     name: 'an incumbent whose published name now breaks a rule is warned, not denied (webhook UPDATE)',
     objects: [ing('inc', ['x.example.org'], T1)],
-    current: [newEndpoint('x.example.org', 'A', ['203.0.113.1'], 300, { owner: OWNER, resource: 'ingress/default/inc' })],
+    current: [
+      newEndpoint('x.example.org', 'A', ['203.0.113.1'], 300, {
+        owner: OWNER,
+        resource: 'ingress/default/inc',
+      }),
+    ],
     want: { inc: 'published' },
   },
 ];
@@ -73,7 +85,11 @@ describe('desiredState', () => {
     it(c.name, () => {
       const d = desiredState({
         objects: c.objects,
-        ruleCtx: { ownerId: OWNER, domainFilter: new DomainFilter({ filters: ['example.com'] }), managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+        ruleCtx: {
+          ownerId: OWNER,
+          domainFilter: new DomainFilter({ filters: ['example.com'] }),
+          managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+        },
         extractCtx: { ingressClasses: [], defaultTargets: [] },
         current: c.current ?? [],
       });
@@ -90,7 +106,12 @@ describe('HTTPRoutes: from the cluster only where a Gateway accepted them, from 
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: 'gw', namespace: 'infra' },
-    spec: { gatewayClassName: 'x', listeners: [{ name: 'web', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } } }] },
+    spec: {
+      gatewayClassName: 'x',
+      listeners: [
+        { name: 'web', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } } },
+      ],
+    },
     status: { addresses: [{ type: 'IPAddress', value: '203.0.113.50' }] },
   };
   const route = (name: string, accepted?: boolean): KubeObject => ({
@@ -98,20 +119,51 @@ describe('HTTPRoutes: from the cluster only where a Gateway accepted them, from 
     kind: 'HTTPRoute',
     metadata: { name, namespace: 'apps' },
     spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: [`${name}.example.com`] },
-    ...(accepted === undefined ? {} : { status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, controllerName: 'example.net/gw', conditions: [{ type: 'Accepted', status: accepted ? 'True' : 'False' }] }] } }),
+    ...(accepted === undefined
+      ? {}
+      : {
+          status: {
+            parents: [
+              {
+                parentRef: { name: 'gw', namespace: 'infra' },
+                controllerName: 'example.net/gw',
+                conditions: [{ type: 'Accepted', status: accepted ? 'True' : 'False' }],
+              },
+            ],
+          },
+        }),
   });
   const cases: { name: string; objects: KubeObject[]; live: boolean; want: string[] }[] = [
-    { name: 'live and accepted: published', objects: [gateway, route('ok', true)], live: true, want: ['ok.example.com A 203.0.113.50'] },
+    {
+      name: 'live and accepted: published',
+      objects: [gateway, route('ok', true)],
+      live: true,
+      want: ['ok.example.com A 203.0.113.50'],
+    },
     { name: 'live and refused: nothing', objects: [gateway, route('refused', false)], live: true, want: [] },
-    { name: 'live, no Gateway controller has seen it yet: nothing', objects: [gateway, route('new')], live: true, want: [] },
-    { name: 'from manifests (no status): as written', objects: [gateway, route('file')], live: false, want: ['file.example.com A 203.0.113.50'] },
+    {
+      name: 'live, no Gateway controller has seen it yet: nothing',
+      objects: [gateway, route('new')],
+      live: true,
+      want: [],
+    },
+    {
+      name: 'from manifests (no status): as written',
+      objects: [gateway, route('file')],
+      live: false,
+      want: ['file.example.com A 203.0.113.50'],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const d = desiredState({
         objects: c.objects,
         live: c.live ? new Set(c.objects) : undefined,
-        ruleCtx: { ownerId: OWNER, domainFilter: new DomainFilter({ filters: ['example.com'] }), managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+        ruleCtx: {
+          ownerId: OWNER,
+          domainFilter: new DomainFilter({ filters: ['example.com'] }),
+          managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+        },
         extractCtx: { ingressClasses: [], defaultTargets: [] },
         current: [],
       });

@@ -20,7 +20,13 @@ import { LabelKey, type Endpoint } from '../core/endpoint.js';
 import { endpointsOf, extract, sourceOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import { describeRef, refOf, type KubeObject } from '../core/objects.js';
-import { evaluate, type EvaluateOptions, type Extraction, type RuleContext, type Verdict } from '../core/rules/index.js';
+import {
+  evaluate,
+  type EvaluateOptions,
+  type Extraction,
+  type RuleContext,
+  type Verdict,
+} from '../core/rules/index.js';
 import { outOfScope, type ObjectFilter } from '../core/setup.js';
 import { gatewayLookup } from '../core/validate.js';
 
@@ -66,7 +72,10 @@ export function desiredState(input: DesiredInput): DesiredState {
     p.records.push(ep);
   }
 
-  const ex: ExtractContext = { ...input.extractCtx, gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects) };
+  const ex: ExtractContext = {
+    ...input.extractCtx,
+    gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects),
+  };
   const exLive: ExtractContext = { ...ex, acceptedRoutesOnly: true };
   const items: { obj: KubeObject; x: Extraction; rank: string; index: number }[] = [];
   for (let index = 0; index < input.objects.length; index++) {
@@ -76,7 +85,9 @@ export function desiredState(input: DesiredInput): DesiredState {
     const x = extract(obj, input.live?.has(obj) ? exLive : ex);
     const why = input.filter && outOfScope(input.filter, obj, source);
     if (why && !x.skipped) x.skipped = why;
-    const created = String((obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '');
+    const created = String(
+      (obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '',
+    );
     items.push({ obj, x, rank: `${published.has(x.resource) ? 0 : 1}|${created}`, index });
   }
   // groups of objects admitted "at the same time", in admission order
@@ -99,12 +110,22 @@ export function desiredState(input: DesiredInput): DesiredState {
     const denied: Extraction[] = [];
     for (const { obj, x, index } of group) {
       const mine = published.get(x.resource);
-      const verdict = evaluate(x, ctx, { ...input.evaluate, deniable: mine ? (c) => !mine.names.has(c.hostname) : undefined });
+      const verdict = evaluate(x, ctx, {
+        ...input.evaluate,
+        deniable: mine ? (c) => !mine.names.has(c.hostname) : undefined,
+      });
       let out: ObjectOutcome;
       if (verdict.skipped) out = { obj, extraction: x, verdict, outcome: 'skipped', endpoints: [] };
-      else if (verdict.allowed) out = { obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) };
+      else if (verdict.allowed)
+        out = { obj, extraction: x, verdict, outcome: 'published', endpoints: endpointsOf(x) };
       else {
-        out = { obj, extraction: x, verdict, outcome: 'rejected', endpoints: (mine?.records ?? []).map(keep) };
+        out = {
+          obj,
+          extraction: x,
+          verdict,
+          outcome: 'rejected',
+          endpoints: (mine?.records ?? []).map(keep),
+        };
         denied.push(x);
       }
       byIndex[index] = out;
@@ -118,7 +139,11 @@ export function desiredState(input: DesiredInput): DesiredState {
 
 /** A published record kept as it is: desired = current, so the plan leaves it alone. */
 function keep(ep: Endpoint): Endpoint {
-  return { ...ep, targets: [...ep.targets], labels: { [LabelKey.resource]: ep.labels[LabelKey.resource] ?? '' } };
+  return {
+    ...ep,
+    targets: [...ep.targets],
+    labels: { [LabelKey.resource]: ep.labels[LabelKey.resource] ?? '' },
+  };
 }
 
 export function describeObject(obj: KubeObject): string {

@@ -9,7 +9,10 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '../core/errors.js';
 
-export function loadKubeConfig(kubeconfig: string | undefined, env: Record<string, string | undefined>): KubeConfig {
+export function loadKubeConfig(
+  kubeconfig: string | undefined,
+  env: Record<string, string | undefined>,
+): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (kubeconfig) kc.loadFromFile(kubeconfig);
@@ -18,7 +21,10 @@ export function loadKubeConfig(kubeconfig: string | undefined, env: Record<strin
       const fromEnv = env.KUBECONFIG?.split(delimiter).find((p) => p && existsSync(p));
       const home = join(env.HOME ?? homedir(), '.kube', 'config');
       const file = fromEnv ?? (existsSync(home) ? home : undefined);
-      if (!file) throw new Error('no --kubeconfig, not in a cluster (KUBERNETES_SERVICE_HOST unset), and no $KUBECONFIG or ~/.kube/config');
+      if (!file)
+        throw new Error(
+          'no --kubeconfig, not in a cluster (KUBERNETES_SERVICE_HOST unset), and no $KUBECONFIG or ~/.kube/config',
+        );
       kc.loadFromFile(file);
     }
   } catch (e) {

@@ -16,7 +16,10 @@ describe('leader election', () => {
   });
 
   /** An elector whose leading/not-leading transitions are awaitable. */
-  function candidate(identity: string, times = { leaseDurationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 50 }) {
+  function candidate(
+    identity: string,
+    times = { leaseDurationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 50 },
+  ) {
     const transitions: string[] = [];
     const waiters: { want: string; resolve: () => void }[] = [];
     const note = (t: string) => {
@@ -34,14 +37,19 @@ describe('leader election', () => {
       onStoppedLeading: () => note('stopped'),
     });
     electors.push(e);
-    const when = (want: string) => new Promise<void>((resolve) => (transitions.includes(want) ? resolve() : waiters.push({ want, resolve })));
+    const when = (want: string) =>
+      new Promise<void>((resolve) =>
+        transitions.includes(want) ? resolve() : waiters.push({ want, resolve }),
+      );
     return { e, transitions, when };
   }
-  const holder = () => (api.leases.get('zoneguard', 'lease')?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
+  const holder = () =>
+    (api.leases.get('zoneguard', 'lease')?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
   /** Waits until the fake API server has served `n` more Lease reads (candidates are trying). */
   const leaseReads = (n: number) =>
     new Promise<void>((resolve) => {
-      const count = () => api.requests().filter((r) => r.method === 'GET' && r.path.includes('/leases/')).length;
+      const count = () =>
+        api.requests().filter((r) => r.method === 'GET' && r.path.includes('/leases/')).length;
       const target = count() + n;
       const t = setInterval(() => count() >= target && (clearInterval(t), resolve()), 10);
     });
@@ -87,7 +95,11 @@ describe('leader election', () => {
   });
 
   it('rejects inconsistent durations', () => {
-    expect(() => candidate('x', { leaseDurationMs: 1000, renewDeadlineMs: 1000, retryPeriodMs: 100 })).toThrow(/lease duration/);
-    expect(() => candidate('x', { leaseDurationMs: 2000, renewDeadlineMs: 1000, retryPeriodMs: 1000 })).toThrow(/renew deadline/);
+    expect(() =>
+      candidate('x', { leaseDurationMs: 1000, renewDeadlineMs: 1000, retryPeriodMs: 100 }),
+    ).toThrow(/lease duration/);
+    expect(() =>
+      candidate('x', { leaseDurationMs: 2000, renewDeadlineMs: 1000, retryPeriodMs: 1000 }),
+    ).toThrow(/renew deadline/);
   });
 });

@@ -32,7 +32,6 @@ export function defaultIdentity(env: Record<string, string | undefined>): string
   return `${env.POD_NAME || hostname()}_${randomBytes(4).toString('hex')}`;
 }
 
-
 export class LeaderElector {
   private readonly api: CoordinationV1Api;
   private readonly now: () => number;
@@ -47,8 +46,10 @@ export class LeaderElector {
   private lastRenew = 0;
 
   constructor(private readonly o: LeaderElectionOptions) {
-    if (!(o.leaseDurationMs > o.renewDeadlineMs)) throw new Error('leader election: lease duration must be greater than the renew deadline');
-    if (!(o.renewDeadlineMs > o.retryPeriodMs)) throw new Error('leader election: renew deadline must be greater than the retry period');
+    if (!(o.leaseDurationMs > o.renewDeadlineMs))
+      throw new Error('leader election: lease duration must be greater than the renew deadline');
+    if (!(o.renewDeadlineMs > o.retryPeriodMs))
+      throw new Error('leader election: renew deadline must be greater than the retry period');
     this.api = o.kubeConfig.makeApiClient(CoordinationV1Api);
     this.now = o.now ?? Date.now;
   }
@@ -81,14 +82,20 @@ export class LeaderElector {
       try {
         ok = await this.tryAcquireOrRenew();
       } catch (e) {
-        this.o.logger.warn({ lease: `${this.o.namespace}/${this.o.name}`, err: (e as Error).message, code: statusCode(e) }, 'leader election: lease update failed');
+        this.o.logger.warn(
+          { lease: `${this.o.namespace}/${this.o.name}`, err: (e as Error).message, code: statusCode(e) },
+          'leader election: lease update failed',
+        );
       }
       if (this.stopped) break;
       if (ok) {
         this.lastRenew = this.now();
         if (!this.leading) {
           this.leading = true;
-          this.o.logger.info({ lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity }, 'leader election: became leader');
+          this.o.logger.info(
+            { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity },
+            'leader election: became leader',
+          );
           await this.o.onStartedLeading();
         }
       } else if (this.leading && this.now() - this.lastRenew >= this.o.renewDeadlineMs) {
@@ -101,7 +108,10 @@ export class LeaderElector {
 
   private async lose(why: string): Promise<void> {
     this.leading = false;
-    this.o.logger.warn({ lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity, why }, 'leader election: stopped leading');
+    this.o.logger.warn(
+      { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity, why },
+      'leader election: stopped leading',
+    );
     await this.o.onStoppedLeading();
   }
 
@@ -119,7 +129,13 @@ export class LeaderElector {
         namespace,
         body: {
           metadata: { name, namespace },
-          spec: { holderIdentity: identity, leaseDurationSeconds: leaseSeconds, acquireTime: microTime(nowMs) as unknown as Date, renewTime: microTime(nowMs) as unknown as Date, leaseTransitions: 0 },
+          spec: {
+            holderIdentity: identity,
+            leaseDurationSeconds: leaseSeconds,
+            acquireTime: microTime(nowMs) as unknown as Date,
+            renewTime: microTime(nowMs) as unknown as Date,
+            leaseTransitions: 0,
+          },
         },
       });
       this.observe(identity, microTime(nowMs), '');
@@ -186,11 +202,22 @@ export class LeaderElector {
       await this.api.replaceNamespacedLease({
         namespace,
         name,
-        body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) as unknown as Date } },
+        body: {
+          ...lease,
+          spec: {
+            ...lease.spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            renewTime: microTime(this.now()) as unknown as Date,
+          },
+        },
       });
       this.o.logger.info({ lease: `${namespace}/${name}`, identity }, 'leader election: released the lease');
     } catch (e) {
-      this.o.logger.warn({ lease: `${namespace}/${name}`, err: (e as Error).message }, 'leader election: release failed');
+      this.o.logger.warn(
+        { lease: `${namespace}/${name}`, err: (e as Error).message },
+        'leader election: release failed',
+      );
     }
   }
 }

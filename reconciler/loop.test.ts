@@ -10,15 +10,33 @@ import { createReconcilerMetrics } from './metrics.js';
 import { Feedback } from './status.js';
 import { RecordingSink, StaticSource, SwitchableProvider } from './testing.js';
 
-const ingress = (name: string, host: string, ip: string, extra: { created?: string; annotations?: Record<string, string> } = {}): KubeObject => ({
+const ingress = (
+  name: string,
+  host: string,
+  ip: string,
+  extra: { created?: string; annotations?: Record<string, string> } = {},
+): KubeObject => ({
   apiVersion: 'networking.k8s.io/v1',
   kind: 'Ingress',
-  metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1, ...(extra.created ? { creationTimestamp: extra.created } : {}), ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+  metadata: {
+    name,
+    namespace: 'default',
+    uid: `uid-${name}`,
+    generation: 1,
+    ...(extra.created ? { creationTimestamp: extra.created } : {}),
+    ...(extra.annotations ? { annotations: extra.annotations } : {}),
+  },
   spec: { rules: [{ host }] },
   status: { loadBalancer: { ingress: [{ ip }] } },
 });
 
-const dnsEndpoint = (name: string, host: string, ip: string, generation = 1, status?: unknown): KubeObject => ({
+const dnsEndpoint = (
+  name: string,
+  host: string,
+  ip: string,
+  generation = 1,
+  status?: unknown,
+): KubeObject => ({
   apiVersion: 'externaldns.k8s.io/v1alpha1',
   kind: 'DNSEndpoint',
   metadata: { name, namespace: 'default', uid: `uid-${name}`, generation },
@@ -26,7 +44,15 @@ const dnsEndpoint = (name: string, host: string, ip: string, generation = 1, sta
   ...(status ? { status } : {}),
 });
 
-function setup(objects: KubeObject[], opts: { zoneFile?: string; owner?: string; publicZone?: boolean; policy?: ReconcilerOptions['policy'] } = {}) {
+function setup(
+  objects: KubeObject[],
+  opts: {
+    zoneFile?: string;
+    owner?: string;
+    publicZone?: boolean;
+    policy?: ReconcilerOptions['policy'];
+  } = {},
+) {
   const inmem = new InMemoryProvider({ zones: ['example.com'] });
   if (opts.zoneFile) inmem.loadZoneFile('example.com', opts.zoneFile);
   const provider = new SwitchableProvider(inmem);
@@ -39,7 +65,12 @@ function setup(objects: KubeObject[], opts: { zoneFile?: string; owner?: string;
   const reconciler = new Reconciler({
     registry,
     sources: [source],
-    ruleCtx: { ownerId: owner, domainFilter, managedRecordTypes: ['A', 'AAAA', 'CNAME'], ...(opts.publicZone ? { publicZones: new DomainFilter({ filters: ['example.com'] }) } : {}) },
+    ruleCtx: {
+      ownerId: owner,
+      domainFilter,
+      managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      ...(opts.publicZone ? { publicZones: new DomainFilter({ filters: ['example.com'] }) } : {}),
+    },
     extractCtx: { ingressClasses: [], defaultTargets: [] },
     policy: opts.policy ?? 'sync',
     managedRecordTypes: ['A', 'AAAA', 'CNAME'],
@@ -52,20 +83,21 @@ function setup(objects: KubeObject[], opts: { zoneFile?: string; owner?: string;
     retryMaxDelayMs: 5,
   });
   const records = async () =>
-    (await inmem.records())
-      .map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`)
-      .sort();
+    (await inmem.records()).map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`).sort();
   return { inmem, provider, registry, source, sink, metrics, reconciler, records };
 }
 
-const TXT = (name: string, owner: string, resource: string) => `a-${name} TXT heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}`;
+const TXT = (name: string, owner: string, resource: string) =>
+  `a-${name} TXT heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}`;
 
 describe('reconciler loop', () => {
   it('publishes records with TXT ownership, then makes no write in steady state', async () => {
     const t = setup([ingress('app', 'app.example.com', '203.0.113.7')]);
     const first = await t.reconciler.sync();
     expect(first.ok).toBe(true);
-    expect(await t.records()).toEqual(['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
+    expect(await t.records()).toEqual(
+      ['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort(),
+    );
     expect(t.inmem.writes).toBe(1);
     for (let i = 0; i < 3; i++) {
       const r = await t.reconciler.sync();
@@ -74,7 +106,14 @@ describe('reconciler loop', () => {
     }
     expect(t.inmem.writes).toBe(1);
     expect(t.provider.calls.apply).toBe(1);
-    expect(t.sink.events).toEqual([{ object: 'Ingress default/app', type: 'Normal', reason: 'DNSRecordPublished', message: 'published app.example.com A 203.0.113.7' }]);
+    expect(t.sink.events).toEqual([
+      {
+        object: 'Ingress default/app',
+        type: 'Normal',
+        reason: 'DNSRecordPublished',
+        message: 'published app.example.com A 203.0.113.7',
+      },
+    ]);
     const text = await t.metrics.registry.metrics();
     expect(text).toMatch(/zoneguard_changes_applied_total\{change="create",record_type="A"\} 1/);
     expect(text).toMatch(/zoneguard_changes_applied_total\{change="create",record_type="TXT"\} 1/);
@@ -82,16 +121,31 @@ describe('reconciler loop', () => {
   });
 
   it('follows updates and deletes, TXT records with them', async () => {
-    const t = setup([ingress('app', 'app.example.com', '203.0.113.7'), ingress('old', 'old.example.com', '203.0.113.8')]);
+    const t = setup([
+      ingress('app', 'app.example.com', '203.0.113.7'),
+      ingress('old', 'old.example.com', '203.0.113.8'),
+    ]);
     await t.reconciler.sync();
     t.source.set([ingress('app', 'app.example.com', '203.0.113.9')]);
     const r = await t.reconciler.sync();
     expect(r.ok).toBe(true);
-    expect(await t.records()).toEqual(['app.example.com A 203.0.113.9', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
-    expect(t.sink.events.map((e) => e.message)).toContain('updated app.example.com A 203.0.113.9 (was 203.0.113.7)');
+    expect(await t.records()).toEqual(
+      ['app.example.com A 203.0.113.9', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort(),
+    );
+    expect(t.sink.events.map((e) => e.message)).toContain(
+      'updated app.example.com A 203.0.113.9 (was 203.0.113.7)',
+    );
   });
 
-  const rejections: { name: string; objects: KubeObject[]; zoneFile?: string; publicZone?: boolean; rule: string; published: string[]; rejected?: number }[] = [
+  const rejections: {
+    name: string;
+    objects: KubeObject[];
+    zoneFile?: string;
+    publicZone?: boolean;
+    rule: string;
+    published: string[];
+    rejected?: number;
+  }[] = [
     {
       name: 'outside the domain filter',
       objects: [ingress('x', 'app.example.org', '203.0.113.7')],
@@ -108,9 +162,13 @@ describe('reconciler loop', () => {
     {
       name: 'name owned by another owner',
       objects: [ingress('x', 'shop.example.com', '203.0.113.7')],
-      zoneFile: 'shop 300 IN A 198.51.100.20\na-shop 300 IN TXT "heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront"\n',
+      zoneFile:
+        'shop 300 IN A 198.51.100.20\na-shop 300 IN TXT "heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront"\n',
       rule: 'ownership',
-      published: ['a-shop.example.com TXT heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront', 'shop.example.com A 198.51.100.20'],
+      published: [
+        'a-shop.example.com TXT heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront',
+        'shop.example.com A 198.51.100.20',
+      ],
     },
     {
       name: 'unowned record',
@@ -121,13 +179,22 @@ describe('reconciler loop', () => {
     },
     {
       name: 'duplicate: the younger object loses',
-      objects: [ingress('young', 'dup.example.com', '203.0.113.2', { created: '2026-01-02T00:00:00Z' }), ingress('old', 'dup.example.com', '203.0.113.1', { created: '2026-01-01T00:00:00Z' })],
+      objects: [
+        ingress('young', 'dup.example.com', '203.0.113.2', { created: '2026-01-02T00:00:00Z' }),
+        ingress('old', 'dup.example.com', '203.0.113.1', { created: '2026-01-01T00:00:00Z' }),
+      ],
       rule: 'duplicate',
-      published: ['dup.example.com A 203.0.113.1', TXT('dup.example.com', 'cluster-a', 'ingress/default/old')],
+      published: [
+        'dup.example.com A 203.0.113.1',
+        TXT('dup.example.com', 'cluster-a', 'ingress/default/old'),
+      ],
     },
     {
       name: 'duplicate with no known order (manifests): both lose, as validate says',
-      objects: [ingress('one', 'dup.example.com', '203.0.113.1'), ingress('two', 'dup.example.com', '203.0.113.2')],
+      objects: [
+        ingress('one', 'dup.example.com', '203.0.113.1'),
+        ingress('two', 'dup.example.com', '203.0.113.2'),
+      ],
       rule: 'duplicate',
       published: [],
       rejected: 2,
@@ -149,31 +216,45 @@ describe('reconciler loop', () => {
       // the same rejection is not reported again on the next sync
       await t.reconciler.sync();
       expect(t.sink.events.filter((e) => e.type === 'Warning')).toHaveLength(c.rejected ?? 1);
-      expect(await t.metrics.registry.metrics()).toMatch(new RegExp(`zoneguard_objects_rejected\\{rule="${c.rule}"\\} ${c.rejected ?? 1}`));
+      expect(await t.metrics.registry.metrics()).toMatch(
+        new RegExp(`zoneguard_objects_rejected\\{rule="${c.rule}"\\} ${c.rejected ?? 1}`),
+      );
     });
   }
 
   it('keeps the incumbent of a name when a newer object claims it, and its records when it is denied', async () => {
-    const t = setup([ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' })]);
+    const t = setup([
+      ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' }),
+    ]);
     await t.reconciler.sync();
     // an older object (created earlier) appears claiming the same name: the publisher keeps it
-    t.source.set([ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' }), ingress('second', 'app.example.com', '203.0.113.2', { created: '2026-01-01T00:00:00Z' })]);
+    t.source.set([
+      ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' }),
+      ingress('second', 'app.example.com', '203.0.113.2', { created: '2026-01-01T00:00:00Z' }),
+    ]);
     await t.reconciler.sync();
-    expect(await t.records()).toEqual(['app.example.com A 203.0.113.1', TXT('app.example.com', 'cluster-a', 'ingress/default/first')].sort());
+    expect(await t.records()).toEqual(
+      ['app.example.com A 203.0.113.1', TXT('app.example.com', 'cluster-a', 'ingress/default/first')].sort(),
+    );
     // the publisher changes to add a name outside the domain filter: denied as a whole, old records stay
     const changed = ingress('first', 'app.example.com', '203.0.113.1', { created: '2026-01-02T00:00:00Z' });
     (changed.spec as { rules: { host: string }[] }).rules.push({ host: 'evil.example.org' });
     t.source.set([changed]);
     const r = await t.reconciler.sync();
     expect(r.desired!.outcomes[0].outcome).toBe('rejected');
-    expect(await t.records()).toEqual(['app.example.com A 203.0.113.1', TXT('app.example.com', 'cluster-a', 'ingress/default/first')].sort());
+    expect(await t.records()).toEqual(
+      ['app.example.com A 203.0.113.1', TXT('app.example.com', 'cluster-a', 'ingress/default/first')].sort(),
+    );
   });
 
   it('writes DNSEndpoint status: observedGeneration and Ready, only when it changes', async () => {
     const t = setup([dnsEndpoint('static', 'static.example.com', '203.0.113.10')]);
     await t.reconciler.sync();
     expect(t.sink.statuses).toHaveLength(1);
-    expect(t.sink.statuses[0].status).toMatchObject({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Published', observedGeneration: 1 }] });
+    expect(t.sink.statuses[0].status).toMatchObject({
+      observedGeneration: 1,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Published', observedGeneration: 1 }],
+    });
     await t.reconciler.sync();
     expect(t.sink.statuses).toHaveLength(1);
     // the object as the API server now has it (status written): still nothing to write
@@ -183,7 +264,10 @@ describe('reconciler loop', () => {
     t.source.set([dnsEndpoint('static', 'static.example.org', '203.0.113.10', 2, t.sink.statuses[0].status)]);
     await t.reconciler.sync();
     expect(t.sink.statuses).toHaveLength(2);
-    expect(t.sink.statuses[1].status).toMatchObject({ observedGeneration: 2, conditions: [{ type: 'Ready', status: 'False', reason: 'Rejected' }] });
+    expect(t.sink.statuses[1].status).toMatchObject({
+      observedGeneration: 2,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'Rejected' }],
+    });
   });
 
   it('never deletes under upsert-only and create-only', async () => {
@@ -192,14 +276,20 @@ describe('reconciler loop', () => {
       await t.reconciler.sync();
       t.source.set([]);
       await t.reconciler.sync();
-      expect(await t.records()).toEqual(['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
+      expect(await t.records()).toEqual(
+        ['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort(),
+      );
     }
   });
 
   it('does not write in dry-run and reports the plan', async () => {
     const t = setup([ingress('app', 'app.example.com', '203.0.113.7')]);
     const plans: number[] = [];
-    const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, dryRun: true, onPlan: (p) => plans.push(p.changes.create.length) });
+    const r = new Reconciler({
+      ...(t.reconciler as unknown as { o: ReconcilerOptions }).o,
+      dryRun: true,
+      onPlan: (p) => plans.push(p.changes.create.length),
+    });
     const res = await r.sync();
     expect(res.ok).toBe(true);
     expect(plans).toEqual([1]);
@@ -223,8 +313,12 @@ describe('reconciler loop', () => {
     await t.reconciler.stop();
     expect(results.slice(0, 3).map((r) => r.ok)).toEqual([false, false, false]);
     expect(results[3].ok).toBe(true);
-    expect(await t.records()).toEqual(['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort());
-    expect(await t.metrics.registry.metrics()).toMatch(/zoneguard_provider_errors_total\{provider="inmemory",kind="records"\} 3/);
+    expect(await t.records()).toEqual(
+      ['app.example.com A 203.0.113.7', TXT('app.example.com', 'cluster-a', 'ingress/default/app')].sort(),
+    );
+    expect(await t.metrics.registry.metrics()).toMatch(
+      /zoneguard_provider_errors_total\{provider="inmemory",kind="records"\} 3/,
+    );
   });
 
   it('syncs when a source changes (debounced), and not after stop', async () => {
@@ -251,7 +345,11 @@ describe('reconciler loop', () => {
 
   it('resyncs every interval; with events off a change waits for the next resync', async () => {
     const t = setup([]);
-    const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, intervalMs: 30, events: false });
+    const r = new Reconciler({
+      ...(t.reconciler as unknown as { o: ReconcilerOptions }).o,
+      intervalMs: 30,
+      events: false,
+    });
     const stamps: number[] = [];
     let done!: () => void;
     const three = new Promise<void>((res) => (done = res));

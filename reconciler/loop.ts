@@ -175,7 +175,15 @@ export class Reconciler {
       next = now + this.interval;
       if (this.dirty) next = Math.min(next, Math.max(now, this.lastStart + this.minEvent));
     } else {
-      const delay = Math.max(this.minEvent, backoffDelay(this.failures++, this.o.retryBaseDelayMs ?? 1000, this.o.retryMaxDelayMs ?? 60_000, this.o.random));
+      const delay = Math.max(
+        this.minEvent,
+        backoffDelay(
+          this.failures++,
+          this.o.retryBaseDelayMs ?? 1000,
+          this.o.retryMaxDelayMs ?? 60_000,
+          this.o.random,
+        ),
+      );
       this.backoffUntil = now + delay;
       next = this.backoffUntil;
       this.o.logger.info({ retryInMs: delay, failures: this.failures }, 'sync will be retried');
@@ -222,11 +230,20 @@ export class Reconciler {
       const cause = e.cause;
       this.o.metrics?.providerErrors.inc({ provider, kind: e.step });
       this.o.logger.error(
-        { provider, kind: e.step, retryable: cause instanceof ProviderError ? cause.retryable : undefined, err: (cause as Error)?.message ?? String(cause), failures: this.failures + 1 },
+        {
+          provider,
+          kind: e.step,
+          retryable: cause instanceof ProviderError ? cause.retryable : undefined,
+          err: (cause as Error)?.message ?? String(cause),
+          failures: this.failures + 1,
+        },
         'provider error',
       );
     } else {
-      this.o.logger.error({ err: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack }, 'sync failed');
+      this.o.logger.error(
+        { err: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack },
+        'sync failed',
+      );
     }
   }
 
@@ -281,7 +298,12 @@ export class Reconciler {
       result.applied = applied;
       this.countApplied(applied);
       o.logger.info(
-        { create: planned.changes.create.length, update: planned.changes.updateNew.length, delete: planned.changes.delete.length, owner: o.registry.ownerId },
+        {
+          create: planned.changes.create.length,
+          update: planned.changes.updateNew.length,
+          delete: planned.changes.delete.length,
+          owner: o.registry.ownerId,
+        },
         'changes applied',
       );
       try {
@@ -306,7 +328,8 @@ export class Reconciler {
     const m = this.o.metrics;
     if (!m) return;
     const owned = new Map<string, Endpoint>();
-    for (const ep of current) if (ep.labels[LabelKey.owner] === this.o.registry.ownerId) owned.set(endpointKey(ep), ep);
+    for (const ep of current)
+      if (ep.labels[LabelKey.owner] === this.o.registry.ownerId) owned.set(endpointKey(ep), ep);
     for (const ep of [...c.delete, ...c.updateOld]) owned.delete(endpointKey(ep));
     for (const ep of [...c.create, ...c.updateNew]) owned.set(endpointKey(ep), ep);
     const byType = new Map<string, number>();
@@ -327,7 +350,16 @@ export class Reconciler {
         const key = `${keyOf(out.obj)}|${out.obj.metadata?.generation ?? out.obj.metadata?.resourceVersion ?? ''}|${formatViolation(v)}`;
         const first = !this.logged.has(key);
         this.logged.add(key);
-        this.o.logger[first ? 'warn' : 'debug']({ hostname: v.hostname, rule: v.rule, object: describeObject(out.obj), reason: v.message, fix: v.fix }, 'object skipped');
+        this.o.logger[first ? 'warn' : 'debug'](
+          {
+            hostname: v.hostname,
+            rule: v.rule,
+            object: describeObject(out.obj),
+            reason: v.message,
+            fix: v.fix,
+          },
+          'object skipped',
+        );
       }
     }
     if (this.logged.size > 50_000) this.logged.clear();
@@ -340,36 +372,78 @@ export class Reconciler {
       for (const [reason, n] of byReason) m.conflicts.set({ reason }, n);
     }
     for (const c of planned.conflicts) {
-      this.o.logger.debug({ hostname: c.dnsName, recordType: c.recordType, reason: c.reason, owner: c.owner, resource: c.desired.labels[LabelKey.resource] }, 'record held back');
+      this.o.logger.debug(
+        {
+          hostname: c.dnsName,
+          recordType: c.recordType,
+          reason: c.reason,
+          owner: c.owner,
+          resource: c.desired.labels[LabelKey.resource],
+        },
+        'record held back',
+      );
     }
   }
 
   private readonly logged = new Set<string>();
 
   /** Events on the objects whose records changed or were refused, and DNSEndpoint status. */
-  private async tellKubernetes(desired: DesiredState, planned: PlanResult, live: Set<KubeObject>): Promise<void> {
+  private async tellKubernetes(
+    desired: DesiredState,
+    planned: PlanResult,
+    live: Set<KubeObject>,
+  ): Promise<void> {
     const fb = this.o.feedback!;
     const byResource = new Map<string, KubeObject>();
-    for (const out of desired.outcomes) if (live.has(out.obj)) byResource.set(resourceLabel(out.obj), out.obj);
+    for (const out of desired.outcomes)
+      if (live.has(out.obj)) byResource.set(resourceLabel(out.obj), out.obj);
     const objOf = (ep: Endpoint) => byResource.get(ep.labels[LabelKey.resource] ?? '');
     const c = planned.changes;
     const sends: Promise<void>[] = [];
     for (const ep of c.create) {
       const obj = objOf(ep);
-      if (obj) sends.push(fb.event(obj, 'Normal', EVENT_REASONS.published, `published ${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')}`, false));
+      if (obj)
+        sends.push(
+          fb.event(
+            obj,
+            'Normal',
+            EVENT_REASONS.published,
+            `published ${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')}`,
+            false,
+          ),
+        );
     }
     c.updateNew.forEach((ep, i) => {
       const obj = objOf(ep) ?? objOf(c.updateOld[i]);
-      if (obj) sends.push(fb.event(obj, 'Normal', EVENT_REASONS.updated, `updated ${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')} (was ${c.updateOld[i].targets.join(',')})`, false));
+      if (obj)
+        sends.push(
+          fb.event(
+            obj,
+            'Normal',
+            EVENT_REASONS.updated,
+            `updated ${ep.dnsName} ${ep.recordType} ${ep.targets.join(',')} (was ${c.updateOld[i].targets.join(',')})`,
+            false,
+          ),
+        );
     });
     for (const ep of c.delete) {
       const obj = objOf(ep);
-      if (obj) sends.push(fb.event(obj, 'Normal', EVENT_REASONS.deleted, `deleted ${ep.dnsName} ${ep.recordType}`, false));
+      if (obj)
+        sends.push(
+          fb.event(obj, 'Normal', EVENT_REASONS.deleted, `deleted ${ep.dnsName} ${ep.recordType}`, false),
+        );
     }
     const conflictsOf = new Map<string, string[]>();
     for (const k of planned.conflicts) {
       const res = k.desired.labels[LabelKey.resource] ?? '';
-      const why = k.reason === 'owned-by-other' ? `owned by "${k.owner}"` : k.reason === 'unowned' ? 'exists with no ownership record' : k.reason === 'cname-conflict' ? 'a CNAME cannot share its name with other records' : `lost to ${k.winner}`;
+      const why =
+        k.reason === 'owned-by-other'
+          ? `owned by "${k.owner}"`
+          : k.reason === 'unowned'
+            ? 'exists with no ownership record'
+            : k.reason === 'cname-conflict'
+              ? 'a CNAME cannot share its name with other records'
+              : `lost to ${k.winner}`;
       const list = conflictsOf.get(res) ?? [];
       list.push(`${k.dnsName} ${k.recordType} ${why}`);
       conflictsOf.set(res, list);
@@ -380,17 +454,32 @@ export class Reconciler {
       if (out.outcome === 'rejected') {
         const msg = out.verdict.violations.map((v) => `${formatViolation(v)} (fix: ${v.fix})`).join('; ');
         sends.push(fb.event(out.obj, 'Warning', EVENT_REASONS.rejected, `not published: ${msg}`));
-        if (isDnsEndpoint) sends.push(fb.status(out.obj, { status: 'False', reason: 'Rejected', message: msg }));
+        if (isDnsEndpoint)
+          sends.push(fb.status(out.obj, { status: 'False', reason: 'Rejected', message: msg }));
         continue;
       }
       if (out.outcome !== 'published') continue;
       const conflicts = conflictsOf.get(out.extraction.resource);
       if (conflicts) {
-        sends.push(fb.event(out.obj, 'Warning', EVENT_REASONS.conflict, `not published: ${conflicts.join('; ')}`));
-        if (isDnsEndpoint) sends.push(fb.status(out.obj, { status: 'False', reason: 'Conflict', message: conflicts.join('; ') }));
+        sends.push(
+          fb.event(out.obj, 'Warning', EVENT_REASONS.conflict, `not published: ${conflicts.join('; ')}`),
+        );
+        if (isDnsEndpoint)
+          sends.push(
+            fb.status(out.obj, { status: 'False', reason: 'Conflict', message: conflicts.join('; ') }),
+          );
       } else if (isDnsEndpoint) {
         const n = out.endpoints.length;
-        sends.push(fb.status(out.obj, { status: 'True', reason: 'Published', message: n === 1 ? `1 record published: ${describeEndpoint(out.endpoints[0])}` : `${n} records published` }));
+        sends.push(
+          fb.status(out.obj, {
+            status: 'True',
+            reason: 'Published',
+            message:
+              n === 1
+                ? `1 record published: ${describeEndpoint(out.endpoints[0])}`
+                : `${n} records published`,
+          }),
+        );
       }
     }
     await Promise.all(sends);

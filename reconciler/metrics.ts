@@ -28,21 +28,66 @@ export interface ReconcilerMetrics {
   leader: Gauge;
 }
 
-export function createReconcilerMetrics(opts: { registry?: Registry; defaultMetrics?: boolean } = {}): ReconcilerMetrics {
+export function createReconcilerMetrics(
+  opts: { registry?: Registry; defaultMetrics?: boolean } = {},
+): ReconcilerMetrics {
   const registry = opts.registry ?? new Registry();
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'zoneguard_' });
   const registers = [registry];
   return {
     registry,
-    recordsManaged: new Gauge({ name: 'zoneguard_records_managed', help: 'Records owned by this owner id after the last successful sync, by record type', labelNames: ['record_type'], registers }),
-    changesApplied: new Counter({ name: 'zoneguard_changes_applied_total', help: 'Record changes applied to the provider (TXT ownership records included)', labelNames: ['change', 'record_type'], registers }),
-    providerErrors: new Counter({ name: 'zoneguard_provider_errors_total', help: 'Provider calls that failed (kind: records = reading, apply = writing)', labelNames: ['provider', 'kind'], registers }),
-    syncs: new Counter({ name: 'zoneguard_syncs_total', help: 'Reconciliation syncs by result', labelNames: ['result'], registers }),
-    lastSyncTimestamp: new Gauge({ name: 'zoneguard_last_sync_timestamp_seconds', help: 'Time of the last successful sync, seconds since the epoch', registers }),
-    syncDuration: new Histogram({ name: 'zoneguard_sync_duration_seconds', help: 'Duration of a sync: read, validate, plan and apply', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
-    objectsRejected: new Gauge({ name: 'zoneguard_objects_rejected', help: 'Objects skipped at the last sync because a rule denies them, by rule', labelNames: ['rule'], registers }),
-    conflicts: new Gauge({ name: 'zoneguard_plan_conflicts', help: 'Desired records held back at the last sync by a plan conflict, by reason', labelNames: ['reason'], registers }),
-    leader: new Gauge({ name: 'zoneguard_leader', help: '1 while this replica reconciles (holds the Lease, or runs without leader election)', registers }),
+    recordsManaged: new Gauge({
+      name: 'zoneguard_records_managed',
+      help: 'Records owned by this owner id after the last successful sync, by record type',
+      labelNames: ['record_type'],
+      registers,
+    }),
+    changesApplied: new Counter({
+      name: 'zoneguard_changes_applied_total',
+      help: 'Record changes applied to the provider (TXT ownership records included)',
+      labelNames: ['change', 'record_type'],
+      registers,
+    }),
+    providerErrors: new Counter({
+      name: 'zoneguard_provider_errors_total',
+      help: 'Provider calls that failed (kind: records = reading, apply = writing)',
+      labelNames: ['provider', 'kind'],
+      registers,
+    }),
+    syncs: new Counter({
+      name: 'zoneguard_syncs_total',
+      help: 'Reconciliation syncs by result',
+      labelNames: ['result'],
+      registers,
+    }),
+    lastSyncTimestamp: new Gauge({
+      name: 'zoneguard_last_sync_timestamp_seconds',
+      help: 'Time of the last successful sync, seconds since the epoch',
+      registers,
+    }),
+    syncDuration: new Histogram({
+      name: 'zoneguard_sync_duration_seconds',
+      help: 'Duration of a sync: read, validate, plan and apply',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    objectsRejected: new Gauge({
+      name: 'zoneguard_objects_rejected',
+      help: 'Objects skipped at the last sync because a rule denies them, by rule',
+      labelNames: ['rule'],
+      registers,
+    }),
+    conflicts: new Gauge({
+      name: 'zoneguard_plan_conflicts',
+      help: 'Desired records held back at the last sync by a plan conflict, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    leader: new Gauge({
+      name: 'zoneguard_leader',
+      help: '1 while this replica reconciles (holds the Lease, or runs without leader election)',
+      registers,
+    }),
   };
 }
 
@@ -60,7 +105,11 @@ export interface MetricsServer {
 }
 
 /** /metrics (Prometheus text) and /healthz (200 while `healthy()`), nothing else. */
-export async function serveMetrics(address: string, registry: Registry, healthy: () => boolean = () => true): Promise<MetricsServer> {
+export async function serveMetrics(
+  address: string,
+  registry: Registry,
+  healthy: () => boolean = () => true,
+): Promise<MetricsServer> {
   const { host, port } = parseListenAddress(address);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

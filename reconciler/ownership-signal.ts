@@ -41,7 +41,13 @@ export class OwnershipSignalWriter {
     const lease = (count: number, resourceVersion?: string): V1Lease => ({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name, namespace, labels: { [SIGNAL_LABEL]: name }, annotations: { [WRITES_ANNOTATION]: String(count) }, ...(resourceVersion ? { resourceVersion } : {}) },
+      metadata: {
+        name,
+        namespace,
+        labels: { [SIGNAL_LABEL]: name },
+        annotations: { [WRITES_ANNOTATION]: String(count) },
+        ...(resourceVersion ? { resourceVersion } : {}),
+      },
       spec: { holderIdentity: this.identity, renewTime: microTime(this.now()) as unknown as Date },
     });
     try {
@@ -53,13 +59,21 @@ export class OwnershipSignalWriter {
       }
       const before = Number(current?.metadata?.annotations?.[WRITES_ANNOTATION] ?? 0);
       this.writes = Math.max(this.writes, Number.isFinite(before) ? before : 0) + 1;
-      if (current) await this.api.replaceNamespacedLease({ namespace, name, body: lease(this.writes, current.metadata?.resourceVersion) });
+      if (current)
+        await this.api.replaceNamespacedLease({
+          namespace,
+          name,
+          body: lease(this.writes, current.metadata?.resourceVersion),
+        });
       else await this.api.createNamespacedLease({ namespace, body: lease(this.writes) });
       return true;
     } catch (e) {
       // 409: another writer bumped it in between; the webhooks saw that change anyway
       if (statusCode(e) === 409) return true;
-      this.t.logger.warn({ lease: `${namespace}/${name}`, err: (e as Error)?.message ?? String(e), code: statusCode(e) }, 'ownership signal not written; webhooks catch up at their next refresh');
+      this.t.logger.warn(
+        { lease: `${namespace}/${name}`, err: (e as Error)?.message ?? String(e), code: statusCode(e) },
+        'ownership signal not written; webhooks catch up at their next refresh',
+      );
       return false;
     }
   }
@@ -79,7 +93,12 @@ export class OwnershipSignalWatch {
   ) {
     const api = t.kubeConfig.makeApiClient(CoordinationV1Api);
     const selector = `${SIGNAL_LABEL}=${t.name}`;
-    this.informer = makeInformer<V1Lease>(t.kubeConfig, `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(t.namespace)}/leases`, () => api.listNamespacedLease({ namespace: t.namespace, labelSelector: selector }), selector);
+    this.informer = makeInformer<V1Lease>(
+      t.kubeConfig,
+      `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(t.namespace)}/leases`,
+      () => api.listNamespacedLease({ namespace: t.namespace, labelSelector: selector }),
+      selector,
+    );
     const changed = (l: V1Lease) => {
       if (l.metadata?.name === t.name) onChange();
     };
@@ -96,7 +115,15 @@ export class OwnershipSignalWatch {
   private failed(err: unknown): void {
     if (this.stopped) return;
     const delay = Math.max(100, backoffDelay(this.failures++, 1000, this.restartMaxDelayMs));
-    this.t.logger.warn({ lease: `${this.t.namespace}/${this.t.name}`, err: (err as Error)?.message ?? String(err), code: statusCode(err), retryInMs: delay }, 'ownership signal watch failed; restarting');
+    this.t.logger.warn(
+      {
+        lease: `${this.t.namespace}/${this.t.name}`,
+        err: (err as Error)?.message ?? String(err),
+        code: statusCode(err),
+        retryInMs: delay,
+      },
+      'ownership signal watch failed; restarting',
+    );
     clearTimeout(this.restart);
     this.restart = setTimeout(() => {
       if (this.stopped) return;

@@ -9,7 +9,14 @@ import { planToJson } from '../core/plan.js';
 import { openProvider } from '../core/providers/open.js';
 import { withRetry } from '../core/providers/batch.js';
 import type { Provider } from '../core/providers/provider.js';
-import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, policyFrom, ruleContextFrom } from '../core/setup.js';
+import {
+  domainFilterFrom,
+  extractContextFrom,
+  managedRecordTypesFrom,
+  objectFilterFrom,
+  policyFrom,
+  ruleContextFrom,
+} from '../core/setup.js';
 import { contextNamespace, loadKubeConfig } from './kube.js';
 import { defaultIdentity, LeaderElector } from './leader.js';
 import { OwnershipSignalWriter } from './ownership-signal.js';
@@ -28,7 +35,12 @@ export interface ReconcileRunOptions {
   /** Stops a long-running reconcile (the command wires SIGTERM and SIGINT to it). */
   signal?: AbortSignal;
   /** Called once the reconciler is running (tests reach into it). */
-  onReady?: (r: { reconciler: Reconciler; elector?: LeaderElector; metricsUrl?: string; provider: Provider }) => void;
+  onReady?: (r: {
+    reconciler: Reconciler;
+    elector?: LeaderElector;
+    metricsUrl?: string;
+    provider: Provider;
+  }) => void;
 }
 
 function wantsKube(cfg: Config): boolean {
@@ -36,10 +48,18 @@ function wantsKube(cfg: Config): boolean {
   return strs(cfg, 'file').length === 0 || str(cfg, 'kubeconfig') !== undefined || bool(cfg, 'leaderElect');
 }
 
-export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout' | 'stderr'>, opts: ReconcileRunOptions = {}): Promise<number> {
+export async function runReconcile(
+  cfg: Config,
+  ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout' | 'stderr'>,
+  opts: ReconcileRunOptions = {},
+): Promise<number> {
   const logger = ctx.logger;
   const opened = await openProvider(cfg, logger, ctx.env);
-  if (!opened) throw new ConfigError('provider', 'reconcile needs a provider to publish to (e.g. --provider rfc2136 ... or --provider inmemory --inmemory-zone example.com)');
+  if (!opened)
+    throw new ConfigError(
+      'provider',
+      'reconcile needs a provider to publish to (e.g. --provider rfc2136 ... or --provider inmemory --inmemory-zone example.com)',
+    );
   const once = bool(cfg, 'once');
   const dryRun = bool(cfg, 'dryRun');
   const files = strs(cfg, 'file');
@@ -51,15 +71,35 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
   if (files.length) sources.push(new FileSource(files, logger));
   if (kc) {
     const filter = objectFilterFrom(cfg);
-    sources.push(new KubernetesSource({ kubeConfig: kc, sources: filter.sources, namespace: filter.namespace, labelSelector: str(cfg, 'labelFilter'), logger }));
+    sources.push(
+      new KubernetesSource({
+        kubeConfig: kc,
+        sources: filter.sources,
+        namespace: filter.namespace,
+        labelSelector: str(cfg, 'labelFilter'),
+        logger,
+      }),
+    );
   }
 
   const metrics = createReconcilerMetrics({ defaultMetrics: true });
   const emit = (str(cfg, 'emitEvents') ?? 'all') as 'all' | 'warnings' | 'none';
-  const feedback = kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
+  const feedback =
+    kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
   const json = str(cfg, 'output') === 'json';
   const signalName = str(cfg, 'ownershipSignalLease');
-  const signal = kc && !dryRun && signalName ? new OwnershipSignalWriter({ kubeConfig: kc, namespace: str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default', name: signalName, logger }, identity) : undefined;
+  const signal =
+    kc && !dryRun && signalName
+      ? new OwnershipSignalWriter(
+          {
+            kubeConfig: kc,
+            namespace: str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default',
+            name: signalName,
+            logger,
+          },
+          identity,
+        )
+      : undefined;
   const reconciler = new Reconciler({
     registry: opened.registry,
     sources,
@@ -76,7 +116,12 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
     minEventSyncIntervalMs: num(cfg, 'minEventSyncInterval', 1000),
     events: cfg.events !== false,
     dryRun,
-    onPlan: dryRun ? (r) => (json ? ctx.stdout.write(JSON.stringify(planToJson(r.changes), null, 2) + '\n') : printPlanText(r, ctx.stdout)) : undefined,
+    onPlan: dryRun
+      ? (r) =>
+          json
+            ? ctx.stdout.write(JSON.stringify(planToJson(r.changes), null, 2) + '\n')
+            : printPlanText(r, ctx.stdout)
+      : undefined,
     retryBaseDelayMs: num(cfg, 'retryBaseDelay', 1000),
     retryMaxDelayMs: num(cfg, 'retryMaxDelay', 60_000),
     // webhook replicas re-read ownership when we have written (see ownership-signal.ts)
@@ -97,16 +142,29 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
   });
   if (once) {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ONCE_SOURCE_TIMEOUT_MS)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), ONCE_SOURCE_TIMEOUT_MS)),
+    );
     const r = await Promise.race([started, timedOut]);
     clearTimeout(timer);
     if (r === 'timeout') {
-      ctx.stderr.write(`zoneguard: reconcile failed: the sources did not finish their first read within ${ONCE_SOURCE_TIMEOUT_MS / 1000}s (is the API server reachable?)\n`);
+      ctx.stderr.write(
+        `zoneguard: reconcile failed: the sources did not finish their first read within ${ONCE_SOURCE_TIMEOUT_MS / 1000}s (is the API server reachable?)\n`,
+      );
       await closeAll();
       return 1;
     }
   } else await started;
-  logger.info({ sources: sources.map((s) => s.name), provider: opened.provider.name, owner: opened.registry.ownerId, dryRun, once }, 'reconciler started');
+  logger.info(
+    {
+      sources: sources.map((s) => s.name),
+      provider: opened.provider.name,
+      owner: opened.registry.ownerId,
+      dryRun,
+      once,
+    },
+    'reconciler started',
+  );
 
   if (once) {
     let last: SyncResult | undefined;
@@ -164,4 +222,3 @@ export async function runReconcile(cfg: Config, ctx: Pick<CommandContext, 'logge
   await closeAll(server);
   return 0;
 }
-

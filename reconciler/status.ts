@@ -5,7 +5,13 @@
  * sent again for the same object generation, an unchanged status is not written), so a steady
  * state writes nothing. A failed write is logged and never fails a sync.
  */
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
 import type { KubeObject } from '../core/objects.js';
 
@@ -77,7 +83,14 @@ export function kubeFeedbackSink(kc: KubeConfig, identity: string): FeedbackSink
     async status(obj, status) {
       const [group, version] = String(obj.apiVersion).split('/');
       await custom.patchNamespacedCustomObjectStatus(
-        { group, version, plural: 'dnsendpoints', namespace: obj.metadata?.namespace || 'default', name: String(obj.metadata?.name), body: { status } },
+        {
+          group,
+          version,
+          plural: 'dnsendpoints',
+          namespace: obj.metadata?.namespace || 'default',
+          name: String(obj.metadata?.name),
+          body: { status },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     },
@@ -89,7 +102,13 @@ function objectKey(obj: KubeObject): string {
 }
 
 function sameCondition(a: ReadyCondition | undefined, b: ReadyCondition): boolean {
-  return !!a && a.status === b.status && a.reason === b.reason && a.message === b.message && a.observedGeneration === b.observedGeneration;
+  return (
+    !!a &&
+    a.status === b.status &&
+    a.reason === b.reason &&
+    a.message === b.message &&
+    a.observedGeneration === b.observedGeneration
+  );
 }
 
 /** Deduplicates and sends Events and status; never throws. */
@@ -117,12 +136,22 @@ export class Feedback {
       if (!set) this.sent.set(key, (set = new Set()));
       set.add(id);
     } catch (e) {
-      this.logger.warn({ object: `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, reason, err: (e as Error).message }, 'event write failed');
+      this.logger.warn(
+        {
+          object: `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
+          reason,
+          err: (e as Error).message,
+        },
+        'event write failed',
+      );
     }
   }
 
   /** Writes a DNSEndpoint's status when it differs from what the object (or our last write) says. */
-  async status(obj: KubeObject, ready: Omit<ReadyCondition, 'type' | 'lastTransitionTime' | 'observedGeneration'>): Promise<void> {
+  async status(
+    obj: KubeObject,
+    ready: Omit<ReadyCondition, 'type' | 'lastTransitionTime' | 'observedGeneration'>,
+  ): Promise<void> {
     const generation = obj.metadata?.generation ?? 0;
     const cond: ReadyCondition = { type: 'Ready', ...ready, observedGeneration: generation };
     const current = obj.status as { observedGeneration?: number; conditions?: ReadyCondition[] } | undefined;
@@ -131,13 +160,22 @@ export class Feedback {
     const key = objectKey(obj);
     const fingerprint = JSON.stringify([generation, cond]);
     if (this.written.get(key) === fingerprint) return;
-    cond.lastTransitionTime = had && had.status === cond.status && had.lastTransitionTime ? had.lastTransitionTime : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    cond.lastTransitionTime =
+      had && had.status === cond.status && had.lastTransitionTime
+        ? had.lastTransitionTime
+        : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const others = (current?.conditions ?? []).filter((c) => c.type !== 'Ready');
     try {
       await this.sink.status(obj, { observedGeneration: generation, conditions: [...others, cond] });
       this.written.set(key, fingerprint);
     } catch (e) {
-      this.logger.warn({ object: `DNSEndpoint ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, err: (e as Error).message }, 'status write failed');
+      this.logger.warn(
+        {
+          object: `DNSEndpoint ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
+          err: (e as Error).message,
+        },
+        'status write failed',
+      );
     }
   }
 

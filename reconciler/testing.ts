@@ -46,10 +46,18 @@ export class RecordingSink implements FeedbackSink {
   readonly events: RecordedEvent[] = [];
   readonly statuses: { object: string; status: DnsEndpointStatus }[] = [];
   async event(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
-    this.events.push({ object: `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`, type, reason, message });
+    this.events.push({
+      object: `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`,
+      type,
+      reason,
+      message,
+    });
   }
   async status(obj: KubeObject, status: DnsEndpointStatus): Promise<void> {
-    this.statuses.push({ object: `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`, status });
+    this.statuses.push({
+      object: `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`,
+      status,
+    });
   }
 }
 

@@ -18,8 +18,12 @@ const bind = await startBind({ port, zones: ['example.com'] });
 const dir = resolve(import.meta.dirname, '../.dev-bind');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'tsig.secret'), `${bind.tsig.secret}\n`, { mode: 0o600 });
-console.log(`BIND 9 answers for example.com on 127.0.0.1:${port} (TSIG key ${bind.tsig.name}, ${bind.tsig.algorithm}; secret in .dev-bind/tsig.secret)`);
-console.log(`  see the zone: dig @127.0.0.1 -p ${port} -y ${bind.tsig.algorithm}:${bind.tsig.name}:$(cat .dev-bind/tsig.secret) example.com AXFR`);
+console.log(
+  `BIND 9 answers for example.com on 127.0.0.1:${port} (TSIG key ${bind.tsig.name}, ${bind.tsig.algorithm}; secret in .dev-bind/tsig.secret)`,
+);
+console.log(
+  `  see the zone: dig @127.0.0.1 -p ${port} -y ${bind.tsig.algorithm}:${bind.tsig.name}:$(cat .dev-bind/tsig.secret) example.com AXFR`,
+);
 console.log('Ctrl-C stops it.');
 const stop = () => void bind.stop().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -6,7 +6,16 @@
 import { extract, sourceOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import { describeRef, isRecord, type KubeObject } from '../core/objects.js';
-import { denialMessage, evaluate, formatViolation, newClaimsOnly, type EvaluateOptions, type RuleContext, type RuleId, type Violation } from '../core/rules/index.js';
+import {
+  denialMessage,
+  evaluate,
+  formatViolation,
+  newClaimsOnly,
+  type EvaluateOptions,
+  type RuleContext,
+  type RuleId,
+  type Violation,
+} from '../core/rules/index.js';
 import { outOfScope, type ObjectFilter } from '../core/setup.js';
 import type { AdmissionRequest } from './review.js';
 
@@ -45,12 +54,14 @@ export interface AdmissionVerdict {
   object?: string;
 }
 
-const seconds = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? 'never loaded' : `${Math.round(ms / 1000)}s old`);
+const seconds = (ms: number | undefined) =>
+  ms === undefined || !Number.isFinite(ms) ? 'never loaded' : `${Math.round(ms / 1000)}s old`;
 
 /** The object as the API server will store it: namespace and kind from the request when absent. */
 function completed(obj: Record<string, unknown>, req: AdmissionRequest): KubeObject {
   const o = { ...obj } as KubeObject;
-  if (o.apiVersion === undefined) o.apiVersion = req.kind.group ? `${req.kind.group}/${req.kind.version}` : req.kind.version;
+  if (o.apiVersion === undefined)
+    o.apiVersion = req.kind.group ? `${req.kind.group}/${req.kind.version}` : req.kind.version;
   if (o.kind === undefined) o.kind = req.kind.kind;
   if (isRecord(o.metadata) || o.metadata === undefined) {
     const meta = { ...(o.metadata ?? {}) };
@@ -74,7 +85,8 @@ function shapeProblem(obj: unknown, where: string): string | undefined {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= MAX_OBJECT_DEPTH) return `${where} is nested more than ${MAX_OBJECT_DEPTH} levels deep`;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   const meta = (obj as KubeObject).metadata;
   if (meta === undefined) return undefined;
@@ -87,7 +99,8 @@ function shapeProblem(obj: unknown, where: string): string | undefined {
       continue;
     }
     if (!isRecord(m)) return `${where}.metadata.${field} is not a map of strings`;
-    for (const [k, val] of Object.entries(m)) if (typeof val !== 'string') return `${where}.metadata.${field}["${k.slice(0, 80)}"] is not a string`;
+    for (const [k, val] of Object.entries(m))
+      if (typeof val !== 'string') return `${where}.metadata.${field}["${k.slice(0, 80)}"] is not a string`;
   }
   return undefined;
 }
@@ -104,10 +117,22 @@ function objectProblem(kind: string, what: string): AdmissionVerdict {
 
 export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdict {
   const kind = req.kind.kind;
-  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return { allowed: true, kind, warnings: [], violations: [], skipped: `${req.operation} is always allowed` };
+  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE')
+    return {
+      allowed: true,
+      kind,
+      warnings: [],
+      violations: [],
+      skipped: `${req.operation} is always allowed`,
+    };
   // status and other subresources never change the hostnames an object asks for
-  if (req.subResource) return { allowed: true, kind, warnings: [], violations: [], skipped: `subresource ${req.subResource}` };
-  if (!isRecord(req.object)) return objectProblem(kind, `request.object is ${req.object === undefined || req.object === null ? 'missing' : `a ${Array.isArray(req.object) ? 'list' : typeof req.object}, not an object`}`);
+  if (req.subResource)
+    return { allowed: true, kind, warnings: [], violations: [], skipped: `subresource ${req.subResource}` };
+  if (!isRecord(req.object))
+    return objectProblem(
+      kind,
+      `request.object is ${req.object === undefined || req.object === null ? 'missing' : `a ${Array.isArray(req.object) ? 'list' : typeof req.object}, not an object`}`,
+    );
   const shape = shapeProblem(req.object, 'request.object');
   if (shape) return objectProblem(kind, shape);
   if (req.operation === 'UPDATE' && req.oldObject != null) {
@@ -116,13 +141,23 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
   }
   const obj = completed(req.object, req);
   const source = sourceOf(obj);
-  if (!source) return { allowed: true, kind, warnings: [], violations: [], skipped: `${String(obj.apiVersion)} ${String(obj.kind)} is not a kind zoneguard reads` };
+  if (!source)
+    return {
+      allowed: true,
+      kind,
+      warnings: [],
+      violations: [],
+      skipped: `${String(obj.apiVersion)} ${String(obj.kind)} is not a kind zoneguard reads`,
+    };
   const why = outOfScope(ctx.filter, obj, source);
   if (why) return { allowed: true, kind, warnings: [], violations: [], skipped: why };
 
   const ex = ctx.extractContext();
   const x = extract(obj, ex);
-  const oldX = req.operation === 'UPDATE' && isRecord(req.oldObject) ? extract(completed(req.oldObject, req), ex) : undefined;
+  const oldX =
+    req.operation === 'UPDATE' && isRecord(req.oldObject)
+      ? extract(completed(req.oldObject, req), ex)
+      : undefined;
   const deniable = newClaimsOnly(oldX);
   const opts: EvaluateOptions = { deniable, warnOnly: ctx.warnOnly };
   const ruleCtx = ctx.ruleContext();
@@ -131,25 +166,41 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
     // what would be denied on CREATE but is kept on UPDATE, said as a warning so it gets fixed some day
     const kept = new Set(verdict.violations.map((v) => `${v.hostname}|${v.rule}|${v.message}`));
     for (const v of evaluate(x, ruleCtx, { warnOnly: ctx.warnOnly }).violations) {
-      if (!kept.has(`${v.hostname}|${v.rule}|${v.message}`)) verdict.warnings.push(`${formatViolation(v)} (not denied: the object already had this hostname before this update)`);
+      if (!kept.has(`${v.hostname}|${v.rule}|${v.message}`))
+        verdict.warnings.push(
+          `${formatViolation(v)} (not denied: the object already had this hostname before this update)`,
+        );
     }
   }
 
   const own = ctx.ownership();
   if (own.state === 'stale' && !verdict.skipped) {
     const age = `ownership data is ${seconds(own.ageMs)} (over --max-ownership-age ${Math.round((own.maxAgeMs ?? 0) / 1000)}s)${own.lastError ? `; last refresh failed: ${own.lastError}` : ''}`;
-    if (ctx.stalePolicy === 'warn') verdict.warnings.push(`ownership: ${age}; hostnames were checked against the last data read`);
+    if (ctx.stalePolicy === 'warn')
+      verdict.warnings.push(`ownership: ${age}; hostnames were checked against the last data read`);
     if (ctx.stalePolicy === 'deny') {
       const denied = new Set(verdict.violations.map((v) => v.hostname));
       for (const c of verdict.claims) {
         if (!deniable(c) || denied.has(c.hostname)) continue;
         denied.add(c.hostname);
-        verdict.violations.push({ hostname: c.hostname, rule: 'ownership', message: `cannot check: ${age}`, fix: 'retry in a little while; the webhook keeps re-reading the DNS provider', field: c.field });
+        verdict.violations.push({
+          hostname: c.hostname,
+          rule: 'ownership',
+          message: `cannot check: ${age}`,
+          fix: 'retry in a little while; the webhook keeps re-reading the DNS provider',
+          field: c.field,
+        });
       }
       verdict.allowed = verdict.violations.length === 0;
     }
   }
-  const out: AdmissionVerdict = { allowed: verdict.allowed, kind, warnings: verdict.warnings, violations: verdict.violations, object: describeRef(x.ref) };
+  const out: AdmissionVerdict = {
+    allowed: verdict.allowed,
+    kind,
+    warnings: verdict.warnings,
+    violations: verdict.violations,
+    object: describeRef(x.ref),
+  };
   if (verdict.skipped) out.skipped = verdict.skipped;
   if (!verdict.allowed) out.message = denialMessage(verdict, describeRef);
   return out;

@@ -13,7 +13,12 @@ import { extract } from '../core/hostnames/index.js';
 import type { Logger } from '../core/log.js';
 import { refOf, type KubeObject } from '../core/objects.js';
 import { extractContextFrom, objectFilterFrom, outOfScope, type ObjectFilter } from '../core/setup.js';
-import { ALL_SOURCES, KubernetesSource, type KindSpec, type ObjectEvent } from '../reconciler/sources/kubernetes.js';
+import {
+  ALL_SOURCES,
+  KubernetesSource,
+  type KindSpec,
+  type ObjectEvent,
+} from '../reconciler/sources/kubernetes.js';
 
 export interface ClusterClaimsOptions {
   kubeConfig: KubeConfig;
@@ -81,7 +86,8 @@ export class ClusterClaims {
       if (event === 'delete') this.gateways.delete(key);
       else this.gateways.set(key, obj);
       // a Gateway's addresses decide its routes' record types: re-read the routes
-      for (const route of this.source.objects()) if (route.kind === 'HTTPRoute') this.claim(route, spec.source);
+      for (const route of this.source.objects())
+        if (route.kind === 'HTTPRoute') this.claim(route, spec.source);
       return;
     }
     if (event === 'delete') this.index.remove(refOf(obj));

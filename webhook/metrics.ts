@@ -15,14 +15,44 @@ export interface WebhookMetrics {
   tlsReloads: Counter<'result'>;
 }
 
-export function createMetrics(state: { ownershipAgeSeconds: () => number | undefined; ownershipNames: () => number | undefined; clusterObjects: () => number | undefined }): WebhookMetrics {
+export function createMetrics(state: {
+  ownershipAgeSeconds: () => number | undefined;
+  ownershipNames: () => number | undefined;
+  clusterObjects: () => number | undefined;
+}): WebhookMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'zoneguard_' });
-  const reviews = new Counter({ name: 'zoneguard_admission_reviews_total', help: 'AdmissionReviews answered, by object kind, operation and verdict (allowed, warned, denied, invalid: HTTP 4xx)', labelNames: ['kind', 'operation', 'verdict'], registers: [registry] });
-  const ruleFindings = new Counter({ name: 'zoneguard_admission_rule_findings_total', help: 'Reviews in which a rule found something, by kind, operation, rule id and decision (denied or warned)', labelNames: ['kind', 'operation', 'rule', 'decision'], registers: [registry] });
-  const duration = new Histogram({ name: 'zoneguard_admission_duration_seconds', help: 'Time to answer an AdmissionReview, from the first body byte to the response', labelNames: ['kind', 'operation'], buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [registry] });
-  const ownershipRefreshes = new Counter({ name: 'zoneguard_ownership_refreshes_total', help: 'Reads of the ownership index from the DNS provider, by result', labelNames: ['result'], registers: [registry] });
-  const tlsReloads = new Counter({ name: 'zoneguard_tls_reloads_total', help: 'Serving certificate reloads after the files changed, by result', labelNames: ['result'], registers: [registry] });
+  const reviews = new Counter({
+    name: 'zoneguard_admission_reviews_total',
+    help: 'AdmissionReviews answered, by object kind, operation and verdict (allowed, warned, denied, invalid: HTTP 4xx)',
+    labelNames: ['kind', 'operation', 'verdict'],
+    registers: [registry],
+  });
+  const ruleFindings = new Counter({
+    name: 'zoneguard_admission_rule_findings_total',
+    help: 'Reviews in which a rule found something, by kind, operation, rule id and decision (denied or warned)',
+    labelNames: ['kind', 'operation', 'rule', 'decision'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'zoneguard_admission_duration_seconds',
+    help: 'Time to answer an AdmissionReview, from the first body byte to the response',
+    labelNames: ['kind', 'operation'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
+  const ownershipRefreshes = new Counter({
+    name: 'zoneguard_ownership_refreshes_total',
+    help: 'Reads of the ownership index from the DNS provider, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const tlsReloads = new Counter({
+    name: 'zoneguard_tls_reloads_total',
+    help: 'Serving certificate reloads after the files changed, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'zoneguard_ownership_cache_age_seconds',
     help: 'Age of the ownership data the webhook checks against (absent with no --provider; +Inf before the first load)',

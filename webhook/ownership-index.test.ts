@@ -9,30 +9,50 @@ describe('OwnershipIndex.build (sliced, for the webhook)', () => {
     const records = [
       newEndpoint('a.example.com', 'A', ['192.0.2.1'], undefined, { owner: 'x' }),
       newEndpoint('b.example.com', 'CNAME', ['lb.example.net'], undefined, { owner: '' }),
-      ...Array.from({ length: 5000 }, (_, i) => newEndpoint(`n${i}.example.com`, 'A', ['192.0.2.2'], undefined, { owner: i % 2 ? 'x' : 'me' })),
+      ...Array.from({ length: 5000 }, (_, i) =>
+        newEndpoint(`n${i}.example.com`, 'A', ['192.0.2.2'], undefined, { owner: i % 2 ? 'x' : 'me' }),
+      ),
     ];
-    const claims = [{ dnsName: 'gone.example.com', recordType: 'A', labels: { owner: 'y', resource: 'ingress/a/b' } }, { dnsName: 'a.example.com', recordType: '', labels: { owner: 'x' } }] as never;
+    const claims = [
+      { dnsName: 'gone.example.com', recordType: 'A', labels: { owner: 'y', resource: 'ingress/a/b' } },
+      { dnsName: 'a.example.com', recordType: '', labels: { owner: 'x' } },
+    ] as never;
     const snapshot = { records, claims };
     const sync = new OwnershipIndex(snapshot, 1);
     const sliced = await OwnershipIndex.build(snapshot, 1, 700);
     expect(sliced.size).toBe(sync.size);
     expect(sliced.loadedAt).toBe(1);
-    for (const name of ['a.example.com', 'b.example.com', 'gone.example.com', 'n0.example.com', 'n1.example.com', 'n4999.example.com', 'none.example.com']) {
-      for (const type of ['A', 'AAAA', 'CNAME']) expect(sliced.blockerFor(name, type, 'me'), `${name} ${type}`).toEqual(sync.blockerFor(name, type, 'me'));
+    for (const name of [
+      'a.example.com',
+      'b.example.com',
+      'gone.example.com',
+      'n0.example.com',
+      'n1.example.com',
+      'n4999.example.com',
+      'none.example.com',
+    ]) {
+      for (const type of ['A', 'AAAA', 'CNAME'])
+        expect(sliced.blockerFor(name, type, 'me'), `${name} ${type}`).toEqual(
+          sync.blockerFor(name, type, 'me'),
+        );
     }
   });
 });
 
 describe('OwnershipCache', () => {
-  const cache = (load: () => Promise<OwnershipIndex>, now: () => number) => new OwnershipCache({ load, refreshMs: 60_000, maxAgeMs: 10_000, logger: silentLogger(), now });
+  const cache = (load: () => Promise<OwnershipIndex>, now: () => number) =>
+    new OwnershipCache({ load, refreshMs: 60_000, maxAgeMs: 10_000, logger: silentLogger(), now });
 
   it('keeps the last index when a refresh fails, and turns stale past the maximum age', async () => {
     let t = 1_000;
     let fail = false;
-    const c = cache(async () => {
-      if (fail) throw new Error('connect ECONNREFUSED');
-      return OwnershipIndex.build({ records: [], claims: [] }, t);
-    }, () => t);
+    const c = cache(
+      async () => {
+        if (fail) throw new Error('connect ECONNREFUSED');
+        return OwnershipIndex.build({ records: [], claims: [] }, t);
+      },
+      () => t,
+    );
     expect(c.state()).toMatchObject({ state: 'stale', ageMs: Infinity });
     expect(await c.refreshNow()).toBe(true);
     const first = c.current();
@@ -40,7 +60,12 @@ describe('OwnershipCache', () => {
     fail = true;
     expect(await c.refreshNow()).toBe(false);
     expect(c.current()).toBe(first);
-    expect(c.state()).toEqual({ state: 'fresh', ageMs: 5_000, maxAgeMs: 10_000, lastError: 'connect ECONNREFUSED' });
+    expect(c.state()).toEqual({
+      state: 'fresh',
+      ageMs: 5_000,
+      maxAgeMs: 10_000,
+      lastError: 'connect ECONNREFUSED',
+    });
     t += 6_000;
     expect(c.state()).toMatchObject({ state: 'stale', ageMs: 11_000 });
     fail = false;

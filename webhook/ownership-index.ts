@@ -23,14 +23,16 @@ export async function snapshotFingerprint(snapshot: RegistrySnapshot): Promise<s
   const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
   for (let i = 0; i < snapshot.records.length; i += SLICE) {
     let text = '';
-    for (const r of snapshot.records.slice(i, i + SLICE)) text += `${r.dnsName}\t${r.recordType}\t${r.setIdentifier ?? ''}\t${r.targets.join(',')}\t${r.labels[LabelKey.owner] ?? ''}\t${r.labels[LabelKey.resource] ?? ''}\n`;
+    for (const r of snapshot.records.slice(i, i + SLICE))
+      text += `${r.dnsName}\t${r.recordType}\t${r.setIdentifier ?? ''}\t${r.targets.join(',')}\t${r.labels[LabelKey.owner] ?? ''}\t${r.labels[LabelKey.resource] ?? ''}\n`;
     h.update(text);
     await pause();
   }
   h.update('\u0000claims\n');
   for (let i = 0; i < snapshot.claims.length; i += SLICE) {
     let text = '';
-    for (const c of snapshot.claims.slice(i, i + SLICE)) text += `${c.dnsName}\t${c.recordType}\t${c.labels[LabelKey.owner] ?? ''}\t${c.labels[LabelKey.resource] ?? ''}\n`;
+    for (const c of snapshot.claims.slice(i, i + SLICE))
+      text += `${c.dnsName}\t${c.recordType}\t${c.labels[LabelKey.owner] ?? ''}\t${c.labels[LabelKey.resource] ?? ''}\n`;
     h.update(text);
     await pause();
   }
@@ -119,12 +121,18 @@ export class OwnershipCache {
       this.loadedAt = this.opts.snapshot ? started : index.loadedAt;
       this.lastError = undefined;
       for (const f of this.loadWaiters.splice(0)) f();
-      this.opts.logger.debug({ provider: this.opts.provider, names: index.size, unchanged, ms: this.now() - started }, 'ownership refreshed');
+      this.opts.logger.debug(
+        { provider: this.opts.provider, names: index.size, unchanged, ms: this.now() - started },
+        'ownership refreshed',
+      );
       this.opts.onRefresh?.(true, index);
       return true;
     } catch (e) {
       this.lastError = (e as Error)?.message ?? String(e);
-      this.opts.logger.warn({ provider: this.opts.provider, err: this.lastError, ageSeconds: this.ageMs() / 1000 }, 'ownership refresh failed');
+      this.opts.logger.warn(
+        { provider: this.opts.provider, err: this.lastError, ageSeconds: this.ageMs() / 1000 },
+        'ownership refresh failed',
+      );
       this.opts.onRefresh?.(false);
       return false;
     }
@@ -151,7 +159,12 @@ export class OwnershipCache {
 
   state(): OwnershipState {
     const ageMs = this.ageMs();
-    return { state: ageMs > this.opts.maxAgeMs ? 'stale' : 'fresh', ageMs, maxAgeMs: this.opts.maxAgeMs, ...(this.lastError ? { lastError: this.lastError } : {}) };
+    return {
+      state: ageMs > this.opts.maxAgeMs ? 'stale' : 'fresh',
+      ageMs,
+      maxAgeMs: this.opts.maxAgeMs,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   close(): void {

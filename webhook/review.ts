@@ -67,22 +67,34 @@ const validateReview = new Ajv({ allErrors: false, strict: false }).compile(REVI
 function describeAjvError(e: ErrorObject | undefined): string {
   if (!e) return 'not an AdmissionReview';
   const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'review';
-  if (e.keyword === 'required') return `${at === 'review' ? '' : `${at}.`}${(e.params as { missingProperty: string }).missingProperty} is missing`;
-  if (e.keyword === 'enum') return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  if (e.keyword === 'required')
+    return `${at === 'review' ? '' : `${at}.`}${(e.params as { missingProperty: string }).missingProperty} is missing`;
+  if (e.keyword === 'enum')
+    return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return `${at} ${e.message ?? 'is invalid'}`;
 }
 
-export type ParsedReview = { ok: true; review: AdmissionReview & { request: AdmissionRequest } } | { ok: false; message: string };
+export type ParsedReview =
+  { ok: true; review: AdmissionReview & { request: AdmissionRequest } } | { ok: false; message: string };
 
 /** Checks a parsed JSON body; a failure names the field and is answered with HTTP 400. */
 export function parseReview(body: unknown): ParsedReview {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'body is not a JSON object (expected an AdmissionReview)' };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, message: 'body is not a JSON object (expected an AdmissionReview)' };
   const b = body as Record<string, unknown>;
-  if (b.kind !== 'AdmissionReview') return { ok: false, message: `kind must be AdmissionReview, got ${JSON.stringify(b.kind ?? null).slice(0, 80)}` };
+  if (b.kind !== 'AdmissionReview')
+    return {
+      ok: false,
+      message: `kind must be AdmissionReview, got ${JSON.stringify(b.kind ?? null).slice(0, 80)}`,
+    };
   if (b.apiVersion !== REVIEW_API_VERSION) {
-    return { ok: false, message: `apiVersion must be ${REVIEW_API_VERSION}, got ${JSON.stringify(b.apiVersion ?? null).slice(0, 80)} (set admissionReviewVersions: ["v1"] in the webhook configuration)` };
+    return {
+      ok: false,
+      message: `apiVersion must be ${REVIEW_API_VERSION}, got ${JSON.stringify(b.apiVersion ?? null).slice(0, 80)} (set admissionReviewVersions: ["v1"] in the webhook configuration)`,
+    };
   }
-  if (!validateReview(body)) return { ok: false, message: `invalid AdmissionReview: ${describeAjvError(validateReview.errors?.[0])}` };
+  if (!validateReview(body))
+    return { ok: false, message: `invalid AdmissionReview: ${describeAjvError(validateReview.errors?.[0])}` };
   return { ok: true, review: body as AdmissionReview & { request: AdmissionRequest } };
 }
 
@@ -92,9 +104,13 @@ function printable(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
-export function reviewResponse(uid: string, verdict: { allowed: boolean; message?: string; warnings?: readonly string[] }): AdmissionReview {
+export function reviewResponse(
+  uid: string,
+  verdict: { allowed: boolean; message?: string; warnings?: readonly string[] },
+): AdmissionReview {
   const response: AdmissionResponse = { uid, allowed: verdict.allowed };
-  if (!verdict.allowed) response.status = { code: 403, reason: 'Forbidden', message: verdict.message ?? 'denied by zoneguard' };
+  if (!verdict.allowed)
+    response.status = { code: 403, reason: 'Forbidden', message: verdict.message ?? 'denied by zoneguard' };
   if (verdict.warnings?.length) response.warnings = verdict.warnings.map(printable);
   return { apiVersion: REVIEW_API_VERSION, kind: 'AdmissionReview', response };
 }

@@ -59,16 +59,31 @@ export function parseListenAddress(addr: string): { host: string | undefined; po
 }
 
 export function checkWebhookConfig(cfg: Config): void {
-  if (!str(cfg, 'tlsCertFile')) throw new ConfigError('tls-cert-file', 'give the serving certificate (PEM), e.g. tls.crt made by `zoneguard certs`');
-  if (!str(cfg, 'tlsPrivateKeyFile')) throw new ConfigError('tls-private-key-file', 'give the private key (PEM), e.g. tls.key made by `zoneguard certs`');
-  if (num(cfg, 'maxOwnershipAge', 0) < num(cfg, 'ownershipRefresh', 0)) throw new ConfigError('max-ownership-age', 'must be at least --ownership-refresh, or the data would be stale between two refreshes');
+  if (!str(cfg, 'tlsCertFile'))
+    throw new ConfigError(
+      'tls-cert-file',
+      'give the serving certificate (PEM), e.g. tls.crt made by `zoneguard certs`',
+    );
+  if (!str(cfg, 'tlsPrivateKeyFile'))
+    throw new ConfigError(
+      'tls-private-key-file',
+      'give the private key (PEM), e.g. tls.key made by `zoneguard certs`',
+    );
+  if (num(cfg, 'maxOwnershipAge', 0) < num(cfg, 'ownershipRefresh', 0))
+    throw new ConfigError(
+      'max-ownership-age',
+      'must be at least --ownership-refresh, or the data would be stale between two refreshes',
+    );
   parseListenAddress(str(cfg, 'listenAddress') ?? ':8443');
 }
 
 export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webhook> {
   checkWebhookConfig(cfg);
   const { logger } = deps;
-  const files = { certFile: str(cfg, 'tlsCertFile') as string, keyFile: str(cfg, 'tlsPrivateKeyFile') as string };
+  const files = {
+    certFile: str(cfg, 'tlsCertFile') as string,
+    keyFile: str(cfg, 'tlsPrivateKeyFile') as string,
+  };
   let tlsPair: TlsPair;
   try {
     tlsPair = readTlsPair(files);
@@ -98,11 +113,17 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   } else {
     // decision: a missing --provider is the operator's setup, not the user's object; it is logged
     // once here (and visible as the absent cache-age metric), not repeated in every response
-    logger.warn({}, 'no --provider: the ownership rule is skipped (no TXT ownership records to check against)');
+    logger.warn(
+      {},
+      'no --provider: the ownership rule is skipped (no TXT ownership records to check against)',
+    );
   }
   const kc = await kubeConfigFrom(cfg, deps);
-  const cluster = deps.clusterClaims ?? (kc && str(cfg, 'duplicatePolicy') !== 'off' ? await clusterClaimsFrom(cfg, kc, deps) : undefined);
-  const signal = kc && ownership ? await ownershipSignalFrom(cfg, kc, deps, () => void ownership.refreshNow()) : undefined;
+  const cluster =
+    deps.clusterClaims ??
+    (kc && str(cfg, 'duplicatePolicy') !== 'off' ? await clusterClaimsFrom(cfg, kc, deps) : undefined);
+  const signal =
+    kc && ownership ? await ownershipSignalFrom(cfg, kc, deps, () => void ownership.refreshNow()) : undefined;
 
   metrics = createMetrics({
     ownershipAgeSeconds: () => (ownership ? ownership.ageMs() / 1000 : undefined),
@@ -130,13 +151,23 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   const readiness = () => {
     const reasons: string[] = [];
     if (ownership && !ownership.loaded) reasons.push('ownership index not loaded yet');
-    if (cluster && !cluster.synced) reasons.push(`cluster watch cache not synced yet (${cluster.pending().join('; ') || 'starting'})`);
+    if (cluster && !cluster.synced)
+      reasons.push(`cluster watch cache not synced yet (${cluster.pending().join('; ') || 'starting'})`);
     return reasons;
   };
-  const app = createApp({ admit: admitCtx, metrics, logger, maxRequestBytes: num(cfg, 'maxRequestBytes', 3 * 1024 * 1024), readiness });
+  const app = createApp({
+    admit: admitCtx,
+    metrics,
+    logger,
+    maxRequestBytes: num(cfg, 'maxRequestBytes', 3 * 1024 * 1024),
+    readiness,
+  });
   const { host, port } = parseListenAddress(str(cfg, 'listenAddress') ?? ':8443');
   const listening = await listen(app, tlsPair, host, port);
-  const tls = new TlsReloader(listening.server, files, tlsPair, { intervalMs: num(cfg, 'tlsReloadInterval', 10_000), logger });
+  const tls = new TlsReloader(listening.server, files, tlsPair, {
+    intervalMs: num(cfg, 'tlsReloadInterval', 10_000),
+    logger,
+  });
   tls.on('reload', (ok: boolean) => metrics?.tlsReloads.inc({ result: ok ? 'ok' : 'error' }));
   tls.start();
 
@@ -145,8 +176,20 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   void cluster?.start();
   void signal?.start().catch(() => undefined);
 
-  const urlHost = listening.host.includes(':') ? `[${listening.host}]` : listening.host === '0.0.0.0' ? '127.0.0.1' : listening.host;
-  logger.info({ address: `${listening.host}:${listening.port}`, provider: providerName, duplicates: cluster ? str(cfg, 'duplicatePolicy') : 'off', staleOwnership: admitCtx.stalePolicy }, 'webhook listening');
+  const urlHost = listening.host.includes(':')
+    ? `[${listening.host}]`
+    : listening.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : listening.host;
+  logger.info(
+    {
+      address: `${listening.host}:${listening.port}`,
+      provider: providerName,
+      duplicates: cluster ? str(cfg, 'duplicatePolicy') : 'off',
+      staleOwnership: admitCtx.stalePolicy,
+    },
+    'webhook listening',
+  );
   let closing: Promise<void> | undefined;
   return {
     url: `https://${urlHost}:${listening.port}`,
@@ -176,7 +219,11 @@ async function kubeConfigFrom(cfg: Config, deps: WebhookDeps): Promise<KubeConfi
   const kubeconfig = str(cfg, 'kubeconfig');
   const inCluster = bool(cfg, 'inCluster');
   if (!kubeconfig && !inCluster && !deps.env.KUBERNETES_SERVICE_HOST) return undefined;
-  if (inCluster && !kubeconfig && !deps.env.KUBERNETES_SERVICE_HOST) throw new ConfigError('in-cluster', 'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead');
+  if (inCluster && !kubeconfig && !deps.env.KUBERNETES_SERVICE_HOST)
+    throw new ConfigError(
+      'in-cluster',
+      'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead',
+    );
   // loaded lazily: a webhook without a cluster does not pay for the Kubernetes client
   const { loadKubeConfig } = await import('../reconciler/kube.js');
   return loadKubeConfig(kubeconfig, deps.env);
@@ -189,10 +236,18 @@ async function clusterClaimsFrom(cfg: Config, kc: KubeConfig, deps: WebhookDeps)
 }
 
 /** The reconciler's "ownership changed" Lease, watched so ownership is re-read right after writes. */
-async function ownershipSignalFrom(cfg: Config, kc: KubeConfig, deps: WebhookDeps, onChange: () => void): Promise<OwnershipSignalWatch | undefined> {
+async function ownershipSignalFrom(
+  cfg: Config,
+  kc: KubeConfig,
+  deps: WebhookDeps,
+  onChange: () => void,
+): Promise<OwnershipSignalWatch | undefined> {
   const name = str(cfg, 'ownershipSignalLease');
   if (!name) return undefined;
-  const [{ OwnershipSignalWatch }, { contextNamespace }] = await Promise.all([import('../reconciler/ownership-signal.js'), import('../reconciler/kube.js')]);
+  const [{ OwnershipSignalWatch }, { contextNamespace }] = await Promise.all([
+    import('../reconciler/ownership-signal.js'),
+    import('../reconciler/kube.js'),
+  ]);
   const namespace = str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default';
   deps.logger.info({ lease: `${namespace}/${name}` }, 'watching the reconciler ownership signal');
   return new OwnershipSignalWatch({ kubeConfig: kc, namespace, name, logger: deps.logger }, onChange);

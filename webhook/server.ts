@@ -33,7 +33,12 @@ type Body = { ok: true; text: string } | { ok: false; code: number; reason: stri
 function readBody(req: IncomingMessage, limit: number): Promise<Body> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
-    const tooLarge = (n: number): Body => ({ ok: false, code: 413, reason: 'RequestEntityTooLarge', message: `request body is ${n} bytes${Number.isFinite(declared) ? '' : ' or more'}, over --max-request-bytes ${limit}` });
+    const tooLarge = (n: number): Body => ({
+      ok: false,
+      code: 413,
+      reason: 'RequestEntityTooLarge',
+      message: `request body is ${n} bytes${Number.isFinite(declared) ? '' : ' or more'}, over --max-request-bytes ${limit}`,
+    });
     if (Number.isFinite(declared) && declared > limit) return resolve(tooLarge(declared));
     const chunks: Buffer[] = [];
     let size = 0;
@@ -89,7 +94,14 @@ export function createApp(opts: AppOptions): WebhookApp {
     res.end(text);
   };
 
-  const fail = (req: IncomingMessage, res: ServerResponse, code: number, reason: string, message: string, closeConnection = false) => {
+  const fail = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    code: number,
+    reason: string,
+    message: string,
+    closeConnection = false,
+  ) => {
     metrics.reviews.inc({ kind: '', operation: '', verdict: 'invalid' });
     logger.info({ code, reason, err: message, remote: req.socket.remoteAddress }, 'review rejected');
     if (closeConnection) res.setHeader('Connection', 'close');
@@ -106,7 +118,13 @@ export function createApp(opts: AppOptions): WebhookApp {
       try {
         json = JSON.parse(body.text);
       } catch (e) {
-        return fail(req, res, 400, 'BadRequest', `body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+        return fail(
+          req,
+          res,
+          400,
+          'BadRequest',
+          `body is not valid JSON: ${(e as Error).message.slice(0, 200)}`,
+        );
       }
       const parsed = parseReview(json);
       if (!parsed.ok) return fail(req, res, 400, 'BadRequest', parsed.message);
@@ -124,20 +142,51 @@ export function createApp(opts: AppOptions): WebhookApp {
       for (const rule of rules) metrics.ruleFindings.inc({ ...labels, rule, decision: 'denied' });
       if (verdict.warnings.length) {
         // rule findings that only warn read "<hostname>: <rule>: <message>" (core formatViolation)
-        const warned = new Set(verdict.warnings.map((w) => WARNING_RULE_RE.exec(w)?.[1]).filter((r): r is string => r !== undefined && RULE_ID_SET.has(r)));
+        const warned = new Set(
+          verdict.warnings
+            .map((w) => WARNING_RULE_RE.exec(w)?.[1])
+            .filter((r): r is string => r !== undefined && RULE_ID_SET.has(r)),
+        );
         for (const rule of warned) metrics.ruleFindings.inc({ ...labels, rule, decision: 'warned' });
       }
       metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
       if (!verdict.allowed) {
-        logger.info({ uid: request.uid, operation: request.operation, object: verdict.object ?? verdict.kind, dryRun: request.dryRun === true, violations: verdict.violations.map((v) => ({ hostname: v.hostname, rule: v.rule })) }, 'review denied');
+        logger.info(
+          {
+            uid: request.uid,
+            operation: request.operation,
+            object: verdict.object ?? verdict.kind,
+            dryRun: request.dryRun === true,
+            violations: verdict.violations.map((v) => ({ hostname: v.hostname, rule: v.rule })),
+          },
+          'review denied',
+        );
       } else if (logger.isLevelEnabled('debug')) {
-        logger.debug({ uid: request.uid, operation: request.operation, object: verdict.object ?? verdict.kind, warnings: verdict.warnings.length, skipped: verdict.skipped }, 'review allowed');
+        logger.debug(
+          {
+            uid: request.uid,
+            operation: request.operation,
+            object: verdict.object ?? verdict.kind,
+            warnings: verdict.warnings.length,
+            skipped: verdict.skipped,
+          },
+          'review allowed',
+        );
       }
     } catch (e) {
       // a thrown error is a bug, never a verdict: a 500 (the API server applies failurePolicy)
       logger.error({ err: (e as Error)?.stack ?? String(e) }, 'review failed');
       metrics.reviews.inc({ kind: '', operation: '', verdict: 'error' });
-      if (!res.headersSent) send(res, 500, statusBody(500, 'InternalError', 'zoneguard failed to review this request (a bug; see the webhook log)'));
+      if (!res.headersSent)
+        send(
+          res,
+          500,
+          statusBody(
+            500,
+            'InternalError',
+            'zoneguard failed to review this request (a bug; see the webhook log)',
+          ),
+        );
     } finally {
       inFlight--;
     }
@@ -147,7 +196,11 @@ export function createApp(opts: AppOptions): WebhookApp {
   app.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const reasons = closing ? ['shutting down'] : opts.readiness();
-    send(res, reasons.length ? 503 : 200, reasons.length ? { status: 'not ready', reasons } : { status: 'ready' });
+    send(
+      res,
+      reasons.length ? 503 : 200,
+      reasons.length ? { status: 'not ready', reasons } : { status: 'ready' },
+    );
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
@@ -156,7 +209,15 @@ export function createApp(opts: AppOptions): WebhookApp {
   // anything else: a Kubernetes Status 404/405, not express's HTML page
   app.use((req: Request, res: Response) => {
     const known = ['/validate', '/healthz', '/readyz', '/metrics'].includes(req.path);
-    send(res, known ? 405 : 404, statusBody(known ? 405 : 404, known ? 'MethodNotAllowed' : 'NotFound', known ? `${req.method} ${req.path} is not supported` : `no route ${req.path}`));
+    send(
+      res,
+      known ? 405 : 404,
+      statusBody(
+        known ? 405 : 404,
+        known ? 'MethodNotAllowed' : 'NotFound',
+        known ? `${req.method} ${req.path} is not supported` : `no route ${req.path}`,
+      ),
+    );
   });
   // express reports errors of its own (e.g. a malformed URL) here; a 400, since they are the client's
   app.use((err: Error, _req: Request, res: Response, _next: express.NextFunction) => {
@@ -176,12 +237,20 @@ export interface Listening {
 }
 
 /** kube-apiserver calls <path>?timeout=10s. */
-const isValidate = (req: IncomingMessage) => req.method === 'POST' && (req.url === '/validate' || req.url?.startsWith('/validate?') === true);
+const isValidate = (req: IncomingMessage) =>
+  req.method === 'POST' && (req.url === '/validate' || req.url?.startsWith('/validate?') === true);
 
-export async function listen(app: WebhookApp, tls: TlsPair, host: string | undefined, port: number): Promise<Listening> {
+export async function listen(
+  app: WebhookApp,
+  tls: TlsPair,
+  host: string | undefined,
+  port: number,
+): Promise<Listening> {
   // the hot route bypasses express's router and its per-request prototype swaps, which cost 2-3x
   // throughput on this path (measured with npm run bench:webhook); express serves everything else
-  const server = createServer({ ...TLS_OPTIONS, ...tls }, (req, res) => (isValidate(req) ? void app.validate(req, res) : app(req, res)));
+  const server = createServer({ ...TLS_OPTIONS, ...tls }, (req, res) =>
+    isValidate(req) ? void app.validate(req, res) : app(req, res),
+  );
   // a client that stops sending never holds a connection for long (kube-apiserver's timeout is <= 30s)
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -52,10 +52,18 @@ export class TlsReloader extends EventEmitter {
           clearTimeout(this.debounce);
           this.debounce = setTimeout(() => this.check(), 20);
         });
-        w.on('error', (e) => this.opts.logger.warn({ dir, err: e.message }, 'certificate directory watch failed; relying on periodic re-read'));
+        w.on('error', (e) =>
+          this.opts.logger.warn(
+            { dir, err: e.message },
+            'certificate directory watch failed; relying on periodic re-read',
+          ),
+        );
         this.watchers.push(w);
       } catch (e) {
-        this.opts.logger.warn({ dir, err: (e as Error).message }, 'cannot watch certificate directory; relying on periodic re-read');
+        this.opts.logger.warn(
+          { dir, err: (e as Error).message },
+          'cannot watch certificate directory; relying on periodic re-read',
+        );
       }
     }
     this.timer = setInterval(() => this.check(), this.opts.intervalMs);
@@ -89,7 +97,10 @@ export class TlsReloader extends EventEmitter {
   private failed(error: string, fingerprint: string): false {
     // report a broken pair once, not every interval
     if (this.lastFailed === fingerprint) return false;
-    this.opts.logger.error({ certFile: this.files.certFile, keyFile: this.files.keyFile, err: error }, 'serving certificate reload failed; keeping the current one');
+    this.opts.logger.error(
+      { certFile: this.files.certFile, keyFile: this.files.keyFile, err: error },
+      'serving certificate reload failed; keeping the current one',
+    );
     this.lastFailed = fingerprint;
     this.emit('reload', false, error);
     return false;

@@ -18,7 +18,8 @@ export function certsFromConfig(cfg: Config, now?: Date): { certs: WebhookCerts;
 
 export const certsCommand: CommandSpec = {
   name: 'certs',
-  description: "create a CA and the webhook's serving certificate (ca.crt, tls.crt, tls.key in --out) and print the caBundle; with --patch-webhook NAME, keep them in the cluster instead",
+  description:
+    "create a CA and the webhook's serving certificate (ca.crt, tls.crt, tls.key in --out) and print the caBundle; with --patch-webhook NAME, keep them in the cluster instead",
   check: (cfg) => {
     if (str(cfg, 'patchWebhook')) checkRenewal(cfg);
   },
@@ -26,7 +27,10 @@ export const certsCommand: CommandSpec = {
     const webhook = str(cfg, 'patchWebhook');
     if (webhook) return runCertsInCluster(cfg, ctx, webhook);
     const { certs, files } = certsFromConfig(cfg);
-    ctx.logger.info({ files, dnsNames: certs.dnsNames, notAfter: certs.notAfter.toISOString() }, 'webhook certificates written');
+    ctx.logger.info(
+      { files, dnsNames: certs.dnsNames, notAfter: certs.notAfter.toISOString() },
+      'webhook certificates written',
+    );
     // stdout is only the caBundle, so that `caBundle: $(zoneguard certs ...)` works
     ctx.stdout.write(`${certs.caBundle}\n`);
     return 0;

@@ -44,14 +44,18 @@ export const demoCommand: CommandSpec = {
   async run(cfg, ctx) {
     const c = demoConfig(cfg);
     const files = c.file as string[];
-    ctx.stdout.write(`zoneguard demo: owner "${String(c.txtOwnerId)}", domain filter ${String((c.domainFilter as string[]).join(',') || '(any)')}, zone ${String((c.inmemoryZoneFile as string[]).join(' '))}\n`);
+    ctx.stdout.write(
+      `zoneguard demo: owner "${String(c.txtOwnerId)}", domain filter ${String((c.domainFilter as string[]).join(',') || '(any)')}, zone ${String((c.inmemoryZoneFile as string[]).join(' '))}\n`,
+    );
     ctx.stdout.write(`\n== Admission verdicts for ${files.join(' ')} (what kubectl apply would get)\n`);
     const { result, results, notes } = await computePlan(c, files, ctx);
     for (const n of notes) ctx.stdout.write(`note: ${n}\n`);
     printVerdictsText(results, ctx.stdout);
     const denied = results.filter((r) => !r.verdict.allowed).length;
     ctx.stdout.write(`${results.length} object(s): ${results.length - denied} allowed, ${denied} denied\n`);
-    ctx.stdout.write(`\n== Records the reconciler would publish (with TXT ownership records for owner "${String(c.txtOwnerId)}")\n`);
+    ctx.stdout.write(
+      `\n== Records the reconciler would publish (with TXT ownership records for owner "${String(c.txtOwnerId)}")\n`,
+    );
     printPlanText(result, ctx.stdout);
     return 0;
   },

@@ -9,7 +9,15 @@ import { loadManifests } from '../../core/manifests.js';
 import { openProvider } from '../../core/providers/open.js';
 import { TxtNameMapper } from '../../core/registry/txt-names.js';
 import { hostnameProblem } from '../../core/rules/index.js';
-import { domainFilterFrom, extractContextFrom, managedRecordTypesFrom, objectFilterFrom, ownerIdFrom, policyFrom, ruleContextFrom } from '../../core/setup.js';
+import {
+  domainFilterFrom,
+  extractContextFrom,
+  managedRecordTypesFrom,
+  objectFilterFrom,
+  ownerIdFrom,
+  policyFrom,
+  ruleContextFrom,
+} from '../../core/setup.js';
 import { parseNameServer } from '../../core/doctor/dns-query.js';
 import { diagnose } from '../../core/doctor/diagnose.js';
 import { formatReport } from '../../core/doctor/format.js';
@@ -29,13 +37,18 @@ export function doctorSettingsFrom(cfg: Config): DoctorSettings {
     ruleContext: ruleContextFrom(cfg),
     extractContext: extractContextFrom(cfg),
     objectFilter: objectFilterFrom(cfg),
-    mapper: new TxtNameMapper({ prefix: str(cfg, 'txtPrefix') ?? '', suffix: str(cfg, 'txtSuffix') ?? '', wildcardReplacement: str(cfg, 'txtWildcardReplacement') ?? '' }),
+    mapper: new TxtNameMapper({
+      prefix: str(cfg, 'txtPrefix') ?? '',
+      suffix: str(cfg, 'txtSuffix') ?? '',
+      wildcardReplacement: str(cfg, 'txtWildcardReplacement') ?? '',
+    }),
   };
 }
 
 export const doctorCommand: CommandSpec = {
   name: 'doctor',
-  description: 'explain why a name is (not) published: claiming objects, filters, rules, TXT owner, live DNS answers',
+  description:
+    'explain why a name is (not) published: claiming objects, filters, rules, TXT owner, live DNS answers',
   args: '<host>',
   async run(cfg, ctx) {
     const host = normalizeDnsName(ctx.args[0] ?? '');
@@ -47,7 +60,8 @@ export const doctorCommand: CommandSpec = {
     const notes: string[] = [];
     const files = strs(cfg, 'file');
     const kubeconfig = str(cfg, 'kubeconfig');
-    if (files.length) objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
+    if (files.length)
+      objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
     if (kubeconfig) {
       try {
         const api = kubeApi(loadKubeConfig(kubeconfig, ctx.env));
@@ -63,13 +77,16 @@ export const doctorCommand: CommandSpec = {
     try {
       const evidence = await gatherEvidence(host, settings, {
         objects,
-        objectsNote: objects ? undefined : 'no -f manifests and no --kubeconfig: which objects claim the name was not checked',
+        objectsNote: objects
+          ? undefined
+          : 'no -f manifests and no --kubeconfig: which objects claim the name was not checked',
         opened,
         nameserver: nsText ? parseNameServer(nsText) : undefined,
         timeoutMs: num(cfg, 'dnsTimeout', 2000),
       });
       const report = diagnose(host, settings, evidence);
-      if (str(cfg, 'output') === 'json') ctx.stdout.write(JSON.stringify({ ...report, notes }, null, 2) + '\n');
+      if (str(cfg, 'output') === 'json')
+        ctx.stdout.write(JSON.stringify({ ...report, notes }, null, 2) + '\n');
       else {
         for (const n of notes) ctx.stderr.write(`zoneguard: note: ${n}\n`);
         ctx.stdout.write(formatReport(report));

@@ -11,12 +11,16 @@ import type { CommandSpec } from '../program.js';
 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',
-  description: 'publish accepted records to the DNS provider with TXT ownership records, on watch events and every --interval',
+  description:
+    'publish accepted records to the DNS provider with TXT ownership records, on watch events and every --interval',
   check: (cfg) => {
     if (!str(cfg, 'provider')) throw new ConfigError('provider', 'reconcile needs a provider to publish to');
-    if (str(cfg, 'kubeApi') === 'off' && strs(cfg, 'file').length === 0) throw new ConfigError('kube-api', 'off leaves no source: give manifests with -f');
-    if (bool(cfg, 'leaderElect') && str(cfg, 'kubeApi') === 'off') throw new ConfigError('leader-elect', 'needs the Kubernetes API (--kube-api=off given)');
-    if (bool(cfg, 'leaderElect') && bool(cfg, 'once')) throw new ConfigError('leader-elect', 'cannot be combined with --once');
+    if (str(cfg, 'kubeApi') === 'off' && strs(cfg, 'file').length === 0)
+      throw new ConfigError('kube-api', 'off leaves no source: give manifests with -f');
+    if (bool(cfg, 'leaderElect') && str(cfg, 'kubeApi') === 'off')
+      throw new ConfigError('leader-elect', 'needs the Kubernetes API (--kube-api=off given)');
+    if (bool(cfg, 'leaderElect') && bool(cfg, 'once'))
+      throw new ConfigError('leader-elect', 'cannot be combined with --once');
     const address = str(cfg, 'metricsAddress') ?? '';
     if (address) {
       try {
@@ -28,17 +32,27 @@ export const reconcileCommand: CommandSpec = {
     const lease = num(cfg, 'leaderElectionLeaseDuration', 15_000);
     const renew = num(cfg, 'leaderElectionRenewDeadline', 10_000);
     const retry = num(cfg, 'leaderElectionRetryPeriod', 2000);
-    if (!(lease > renew)) throw new ConfigError('leader-election-lease-duration', 'must be greater than --leader-election-renew-deadline');
-    if (!(renew > retry)) throw new ConfigError('leader-election-renew-deadline', 'must be greater than --leader-election-retry-period');
+    if (!(lease > renew))
+      throw new ConfigError(
+        'leader-election-lease-duration',
+        'must be greater than --leader-election-renew-deadline',
+      );
+    if (!(renew > retry))
+      throw new ConfigError(
+        'leader-election-renew-deadline',
+        'must be greater than --leader-election-retry-period',
+      );
   },
   run(cfg, ctx) {
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
-    return import('../../reconciler/run.js').then(({ runReconcile }) => runReconcile(cfg, ctx, { signal: ac.signal })).finally(() => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-    });
+    return import('../../reconciler/run.js')
+      .then(({ runReconcile }) => runReconcile(cfg, ctx, { signal: ac.signal }))
+      .finally(() => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+      });
   },
 };

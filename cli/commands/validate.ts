@@ -17,7 +17,11 @@ export interface ValidationRun {
   opened?: Awaited<ReturnType<typeof openProvider>>;
 }
 
-export async function runValidation(cfg: Config, files: string[], ctx: Pick<CommandContext, 'logger' | 'env'>): Promise<ValidationRun> {
+export async function runValidation(
+  cfg: Config,
+  files: string[],
+  ctx: Pick<CommandContext, 'logger' | 'env'>,
+): Promise<ValidationRun> {
   const loaded = loadManifests(files);
   const notes: string[] = [];
   const opened = await openProvider(cfg, ctx.logger, ctx.env);
@@ -30,7 +34,10 @@ export async function runValidation(cfg: Config, files: string[], ctx: Pick<Comm
     const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
     ignored.set(k, (ignored.get(k) ?? 0) + 1);
   }
-  if (ignored.size) notes.push(`not checked (kinds zoneguard does not read): ${[...ignored].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  if (ignored.size)
+    notes.push(
+      `not checked (kinds zoneguard does not read): ${[...ignored].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    );
   const results = validateObjects(
     loaded.map((l) => l.obj),
     ruleContextFrom(cfg, { ownership }),
@@ -48,7 +55,13 @@ export function resultsJson(results: readonly ObjectResult[]): object {
       namespace: v.ref.namespace ?? '',
       name: v.ref.name,
       allowed: v.allowed,
-      violations: v.violations.map((x) => ({ hostname: x.hostname, rule: x.rule, message: x.message, fix: x.fix, ...(x.field ? { field: x.field } : {}) })),
+      violations: v.violations.map((x) => ({
+        hostname: x.hostname,
+        rule: x.rule,
+        message: x.message,
+        fix: x.fix,
+        ...(x.field ? { field: x.field } : {}),
+      })),
       warnings: v.warnings,
       ...(v.skipped ? { skipped: v.skipped } : {}),
     })),
@@ -61,15 +74,25 @@ export function printVerdictsText(results: readonly ObjectResult[], out: NodeJS.
     for (const viol of v.violations) out.write(`DENY ${who}: ${formatViolation(viol)}\n`);
     for (const w of v.warnings) out.write(`WARN ${who}: ${w}\n`);
     if (v.skipped) out.write(`SKIP ${who}: ${v.skipped}\n`);
-    else if (v.allowed) out.write(`ALLOW ${who}: ${v.claims.map((c) => c.hostname).filter((h, i, a) => a.indexOf(h) === i).join(', ') || '(no hostnames)'}\n`);
+    else if (v.allowed)
+      out.write(
+        `ALLOW ${who}: ${
+          v.claims
+            .map((c) => c.hostname)
+            .filter((h, i, a) => a.indexOf(h) === i)
+            .join(', ') || '(no hostnames)'
+        }\n`,
+      );
   }
 }
 
 export const validateCommand: CommandSpec = {
   name: 'validate',
-  description: 'validate manifests offline with the same rules as the webhook (exit 0 allowed, 1 denied, 2 bad input)',
+  description:
+    'validate manifests offline with the same rules as the webhook (exit 0 allowed, 1 denied, 2 bad input)',
   check: (cfg) => {
-    if (strs(cfg, 'file').length === 0) throw new ConfigError('file', 'give at least one manifest file or directory with -f');
+    if (strs(cfg, 'file').length === 0)
+      throw new ConfigError('file', 'give at least one manifest file or directory with -f');
   },
   async run(cfg, ctx) {
     const { results, notes } = await runValidation(cfg, strs(cfg, 'file'), ctx);

@@ -4,7 +4,8 @@ import type { CommandSpec } from '../program.js';
 
 export const webhookCommand: CommandSpec = {
   name: 'webhook',
-  description: 'serve the validating admission webhook (POST /validate, /healthz, /readyz, /metrics) over HTTPS',
+  description:
+    'serve the validating admission webhook (POST /validate, /healthz, /readyz, /metrics) over HTTPS',
   check: checkWebhookConfig,
   async run(cfg, ctx) {
     const webhook = await startWebhook(cfg, { logger: ctx.logger, env: ctx.env });

@@ -31,7 +31,13 @@ export const DNSENDPOINT_SCHEMA = {
               recordTTL: int64,
               setIdentifier: { type: 'string' },
               labels: { type: 'object', additionalProperties: { type: 'string' } },
-              providerSpecific: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } } } },
+              providerSpecific: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { name: { type: 'string' }, value: { type: 'string' } },
+                },
+              },
             },
           },
         },
@@ -69,7 +75,14 @@ addFormats.default(ajv, ['date-time']);
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => n >= -(2 ** 63) && n < 2 ** 63 });
 const validate = ajv.compile(DNSENDPOINT_SCHEMA);
 
-const TYPE_WORDS: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+const TYPE_WORDS: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+};
 
 export interface SchemaProblem {
   /** spec.endpoints[0].recordTTL */
@@ -79,7 +92,10 @@ export interface SchemaProblem {
 
 /** "/spec/endpoints/0/recordTTL" → "spec.endpoints[0].recordTTL". */
 function fieldOf(e: ErrorObject): string {
-  const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (e.keyword === 'required') parts.push(String((e.params as { missingProperty: string }).missingProperty));
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
@@ -97,8 +113,10 @@ export function dnsEndpointSchemaProblems(obj: unknown): SchemaProblem[] {
     seen.add(field);
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') message = 'is required';
-    else if (e.keyword === 'enum') message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}, not ${describeType(e.data)}`;
-    else if (e.keyword === 'type') message = `must be ${TYPE_WORDS[String((e.params as { type: string }).type)] ?? (e.params as { type: string }).type}, not ${describeType(e.data)}`;
+    else if (e.keyword === 'enum')
+      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}, not ${describeType(e.data)}`;
+    else if (e.keyword === 'type')
+      message = `must be ${TYPE_WORDS[String((e.params as { type: string }).type)] ?? (e.params as { type: string }).type}, not ${describeType(e.data)}`;
     out.push({ field, message });
     if (out.length === 20) break;
   }

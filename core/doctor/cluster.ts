@@ -12,12 +12,27 @@ export type KubeGet = (path: string) => Promise<{ status: number; body: unknown 
 const KINDS = [
   { path: '/api/v1/services', apiVersion: 'v1', kind: 'Service' },
   { path: '/apis/networking.k8s.io/v1/ingresses', apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-  { path: '/apis/externaldns.k8s.io/v1alpha1/dnsendpoints', apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint' },
-  { path: '/apis/gateway.networking.k8s.io/v1/httproutes', apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
-  { path: '/apis/gateway.networking.k8s.io/v1/gateways', apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
+  {
+    path: '/apis/externaldns.k8s.io/v1alpha1/dnsendpoints',
+    apiVersion: 'externaldns.k8s.io/v1alpha1',
+    kind: 'DNSEndpoint',
+  },
+  {
+    path: '/apis/gateway.networking.k8s.io/v1/httproutes',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+  },
+  {
+    path: '/apis/gateway.networking.k8s.io/v1/gateways',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+  },
 ];
 
-export async function readClusterObjects(get: KubeGet, origin = 'cluster'): Promise<{ objects: SourcedObject[]; notes: string[] }> {
+export async function readClusterObjects(
+  get: KubeGet,
+  origin = 'cluster',
+): Promise<{ objects: SourcedObject[]; notes: string[] }> {
   const objects: SourcedObject[] = [];
   const notes: string[] = [];
   for (const k of KINDS) {
@@ -37,7 +52,8 @@ export async function readClusterObjects(get: KubeGet, origin = 'cluster'): Prom
       }
       const list = res.body as { items?: KubeObject[]; metadata?: { continue?: string } };
       // list items carry no apiVersion/kind of their own
-      for (const item of list.items ?? []) objects.push({ obj: { ...item, apiVersion: k.apiVersion, kind: k.kind }, origin });
+      for (const item of list.items ?? [])
+        objects.push({ obj: { ...item, apiVersion: k.apiVersion, kind: k.kind }, origin });
       cont = list.metadata?.continue ?? '';
     } while (cont);
   }

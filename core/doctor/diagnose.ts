@@ -4,7 +4,14 @@
  * who owns the name in the TXT registry, what the plan would do, and what the authoritative
  * server answers. Ends in one verdict line that says what to change.
  */
-import { describeEndpoint, LabelKey, newEndpoint, normalizeDnsName, sameTargets, type Endpoint } from '../endpoint.js';
+import {
+  describeEndpoint,
+  LabelKey,
+  newEndpoint,
+  normalizeDnsName,
+  sameTargets,
+  type Endpoint,
+} from '../endpoint.js';
 import { CONTROLLER_ANNOTATION, extract, sourceOf } from '../hostnames/index.js';
 import { describeRef, type KubeObject } from '../objects.js';
 import { OwnershipIndex } from '../ownership.js';
@@ -68,7 +75,12 @@ function stripController(obj: KubeObject): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, annotations: ann } };
 }
 
-function claimantsOf(host: string, settings: DoctorSettings, evidence: DoctorEvidence, ownership: OwnershipIndex | undefined) {
+function claimantsOf(
+  host: string,
+  settings: DoctorSettings,
+  evidence: DoctorEvidence,
+  ownership: OwnershipIndex | undefined,
+) {
   const objs = evidence.objects ?? [];
   const results = validateObjects(
     objs.map((o) => o.obj),
@@ -87,15 +99,26 @@ function claimantsOf(host: string, settings: DoctorSettings, evidence: DoctorEvi
     const skipped = r.extraction.skipped;
     if (claims.length === 0 && skipped) {
       // skipped before its names were read (controller annotation, ingress class): read them anyway
-      const unscoped = extract(stripController(o.obj), { ...settings.extractContext, ingressClasses: [], gateway });
+      const unscoped = extract(stripController(o.obj), {
+        ...settings.extractContext,
+        ingressClasses: [],
+        gateway,
+      });
       claims = unscoped.claims.filter((c) => claimCovers(c.hostname, host));
     }
     if (claims.length === 0) continue;
     const who = describeRef(r.verdict.ref);
     for (const c of claims) {
       const violations = r.verdict.violations.filter((v) => v.hostname.split(', ').includes(c.hostname));
-      const otherViolations = r.verdict.violations.filter((v) => !v.hostname.split(', ').includes(c.hostname));
-      const warnings = [...r.verdict.warnings.filter((w) => w.includes(c.hostname)), ...otherViolations.map((v) => `denied for another of its hostnames: ${v.hostname}: ${v.rule}: ${v.message}`)];
+      const otherViolations = r.verdict.violations.filter(
+        (v) => !v.hostname.split(', ').includes(c.hostname),
+      );
+      const warnings = [
+        ...r.verdict.warnings.filter((w) => w.includes(c.hostname)),
+        ...otherViolations.map(
+          (v) => `denied for another of its hostnames: ${v.hostname}: ${v.rule}: ${v.message}`,
+        ),
+      ];
       findings.push({
         object: who,
         origin: o.origin,
@@ -117,21 +140,52 @@ function claimantsOf(host: string, settings: DoctorSettings, evidence: DoctorEvi
   return { findings, desired };
 }
 
-function ownershipOf(host: string, snapshot: RegistrySnapshot, current: readonly Endpoint[], settings: DoctorSettings, types: readonly string[]): OwnershipFinding {
-  const txtValue = (name: string) => current.find((e) => e.recordType === 'TXT' && e.dnsName === name)?.targets[0] ?? '';
+function ownershipOf(
+  host: string,
+  snapshot: RegistrySnapshot,
+  current: readonly Endpoint[],
+  settings: DoctorSettings,
+  types: readonly string[],
+): OwnershipFinding {
+  const txtValue = (name: string) =>
+    current.find((e) => e.recordType === 'TXT' && e.dnsName === name)?.targets[0] ?? '';
   return {
     records: snapshot.records
       .filter((r) => r.dnsName === host && r.recordType !== 'TXT')
-      .map((r) => ({ recordType: r.recordType, targets: r.targets, ...(r.ttl ? { ttl: r.ttl } : {}), owner: r.labels[LabelKey.owner] ?? '', ...(r.labels[LabelKey.resource] ? { resource: r.labels[LabelKey.resource] } : {}) })),
+      .map((r) => ({
+        recordType: r.recordType,
+        targets: r.targets,
+        ...(r.ttl ? { ttl: r.ttl } : {}),
+        owner: r.labels[LabelKey.owner] ?? '',
+        ...(r.labels[LabelKey.resource] ? { resource: r.labels[LabelKey.resource] } : {}),
+      })),
     txt: snapshot.claims
       .filter((c) => c.dnsName === host)
-      .map((c) => ({ txtName: c.txtName, recordType: c.recordType, owner: c.labels[LabelKey.owner] ?? '', ...(c.labels[LabelKey.resource] ? { resource: c.labels[LabelKey.resource] } : {}), value: txtValue(c.txtName) })),
+      .map((c) => ({
+        txtName: c.txtName,
+        recordType: c.recordType,
+        owner: c.labels[LabelKey.owner] ?? '',
+        ...(c.labels[LabelKey.resource] ? { resource: c.labels[LabelKey.resource] } : {}),
+        value: txtValue(c.txtName),
+      })),
     expectedTxtNames: types.map((t) => settings.mapper.txtNameFor(host, t)),
   };
 }
 
-function describeConflict(host: string, c: PlanConflict, settings: DoctorSettings, ownership: OwnershipFinding | undefined): string {
-  const txt = ownership?.txt.find((t) => t.owner === c.owner && (t.recordType === c.recordType || t.recordType === '' || c.recordType === 'CNAME' || t.recordType === 'CNAME'));
+function describeConflict(
+  host: string,
+  c: PlanConflict,
+  settings: DoctorSettings,
+  ownership: OwnershipFinding | undefined,
+): string {
+  const txt = ownership?.txt.find(
+    (t) =>
+      t.owner === c.owner &&
+      (t.recordType === c.recordType ||
+        t.recordType === '' ||
+        c.recordType === 'CNAME' ||
+        t.recordType === 'CNAME'),
+  );
   switch (c.reason) {
     case 'owned-by-other':
       return ownedByMessage(host, settings, c.owner ?? '', c.recordType, txt?.txtName);
@@ -146,12 +200,26 @@ function describeConflict(host: string, c: PlanConflict, settings: DoctorSetting
   }
 }
 
-function ownedByMessage(host: string, settings: DoctorSettings, owner: string, recordType: string, txtName: string | undefined): string {
+function ownedByMessage(
+  host: string,
+  settings: DoctorSettings,
+  owner: string,
+  recordType: string,
+  txtName: string | undefined,
+): string {
   return `owned by ${owner}: change --txt-owner-id to "${owner}" if this instance is that owner, or have ${owner} release ${host} (remove the TXT record ${txtName ?? settings.mapper.txtNameFor(host, recordType)} and its ${recordType} record) so that "${settings.ownerId}" can take it`;
 }
 
-function unownedMessage(host: string, settings: DoctorSettings, recordType: string, resource: string | undefined): string {
-  const labels = { [LabelKey.owner]: settings.ownerId, ...(resource ? { [LabelKey.resource]: resource } : {}) };
+function unownedMessage(
+  host: string,
+  settings: DoctorSettings,
+  recordType: string,
+  resource: string | undefined,
+): string {
+  const labels = {
+    [LabelKey.owner]: settings.ownerId,
+    ...(resource ? { [LabelKey.resource]: resource } : {}),
+  };
   return `${host} ${recordType} exists with no ownership record, so zoneguard leaves it alone: delete it, or adopt it by adding TXT ${settings.mapper.txtNameFor(host, recordType)} "${serializeLabels(labels, false)}"`;
 }
 
@@ -160,7 +228,13 @@ function ownershipVerdict(host: string, settings: DoctorSettings, own: Ownership
   const foreign = own.records.find((r) => r.owner !== settings.ownerId);
   if (foreign) {
     return foreign.owner
-      ? ownedByMessage(host, settings, foreign.owner, foreign.recordType, own.txt.find((t) => t.owner === foreign.owner)?.txtName)
+      ? ownedByMessage(
+          host,
+          settings,
+          foreign.owner,
+          foreign.recordType,
+          own.txt.find((t) => t.owner === foreign.owner)?.txtName,
+        )
       : unownedMessage(host, settings, foreign.recordType, undefined);
   }
   const orphan = own.txt.find((t) => t.owner !== settings.ownerId);
@@ -179,10 +253,15 @@ function dnsSummary(answers: readonly DnsAnswer[], host: string): string {
     if (recs.length === 0) {
       // an absent TXT ownership name is the normal case: mention only the host's empty answers
       const normal = a.rcode === 'NOERROR' || a.rcode === 'NXDOMAIN';
-      if (a.name === host || !normal) parts.push(`${a.type} ${a.name}: ${a.rcode === 'NOERROR' ? 'no records' : a.rcode}${a.authoritative === false ? ' (not authoritative)' : ''}`);
+      if (a.name === host || !normal)
+        parts.push(
+          `${a.type} ${a.name}: ${a.rcode === 'NOERROR' ? 'no records' : a.rcode}${a.authoritative === false ? ' (not authoritative)' : ''}`,
+        );
       continue;
     }
-    parts.push(`${a.type} ${a.name}: ${recs.map((r) => `${a.type === 'TXT' ? `"${r.data}"` : r.data} ttl ${r.ttl}`).join(', ')}${a.authoritative === false ? ' (not authoritative)' : ''}`);
+    parts.push(
+      `${a.type} ${a.name}: ${recs.map((r) => `${a.type === 'TXT' ? `"${r.data}"` : r.data} ttl ${r.ttl}`).join(', ')}${a.authoritative === false ? ' (not authoritative)' : ''}`,
+    );
   }
   return parts.join('; ');
 }
@@ -190,7 +269,13 @@ function dnsSummary(answers: readonly DnsAnswer[], host: string): string {
 export function diagnose(hostIn: string, settings: DoctorSettings, evidence: DoctorEvidence): DoctorReport {
   const host = normalizeDnsName(hostIn);
   const steps: Step[] = [];
-  const report: DoctorReport = { host, ownerId: settings.ownerId, policy: settings.policy, steps, verdict: { status: 'unknown', message: '' } };
+  const report: DoctorReport = {
+    host,
+    ownerId: settings.ownerId,
+    policy: settings.policy,
+    steps,
+    verdict: { status: 'unknown', message: '' },
+  };
   const verdicts: { status: VerdictStatus; message: string }[] = [];
   const conclude = (status: VerdictStatus, message: string) => verdicts.push({ status, message });
 
@@ -216,22 +301,58 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
     report.claimants = findings;
     desired = d;
     if (findings.length === 0) {
-      steps.push({ step: 'objects', status: 'fail', detail: `none of ${evidence.objects.length} object(s) claims ${host}` });
+      steps.push({
+        step: 'objects',
+        status: 'fail',
+        detail: `none of ${evidence.objects.length} object(s) claims ${host}`,
+      });
     } else {
       for (const f of findings) {
         const what = `${f.recordType ?? '(no type yet)'}${f.targets.length ? ` ${f.targets.join(',')}` : ''}`;
         const wildcard = f.claimedName !== host ? ` via wildcard ${f.claimedName}` : '';
-        steps.push({ step: 'objects', status: 'ok', detail: `${f.object} (${f.origin}) claims ${host}${wildcard} ${what} at ${f.field}` });
+        steps.push({
+          step: 'objects',
+          status: 'ok',
+          detail: `${f.object} (${f.origin}) claims ${host}${wildcard} ${what} at ${f.field}`,
+        });
         steps.push(
           f.hasAddress
             ? { step: 'address', status: 'ok', detail: `${f.object}: targets ${f.targets.join(', ')}` }
-            : { step: 'address', status: 'warn', detail: `${f.object}: no usable address yet${f.warnings.length ? `: ${f.warnings[0]}` : ''}` },
+            : {
+                step: 'address',
+                status: 'warn',
+                detail: `${f.object}: no usable address yet${f.warnings.length ? `: ${f.warnings[0]}` : ''}`,
+              },
         );
-        steps.push(f.outOfScope ? { step: 'scope', status: 'fail', detail: `${f.object} is out of scope: ${f.outOfScope}` } : { step: 'scope', status: 'ok', detail: `${f.object}: in scope (source ${f.source}${settings.objectFilter.namespace ? `, --namespace ${settings.objectFilter.namespace}` : ''})` });
+        steps.push(
+          f.outOfScope
+            ? { step: 'scope', status: 'fail', detail: `${f.object} is out of scope: ${f.outOfScope}` }
+            : {
+                step: 'scope',
+                status: 'ok',
+                detail: `${f.object}: in scope (source ${f.source}${settings.objectFilter.namespace ? `, --namespace ${settings.objectFilter.namespace}` : ''})`,
+              },
+        );
         if (!f.outOfScope) {
-          if (f.violations.length) for (const v of f.violations) steps.push({ step: 'rules', status: 'fail', detail: `${f.object}: ${v.rule}: ${v.message} (fix: ${v.fix})` });
-          else if (!f.allowed) steps.push({ step: 'rules', status: 'fail', detail: `${f.object}: ${f.warnings.find((w) => w.startsWith('denied')) ?? 'denied'}` });
-          else steps.push({ step: 'rules', status: 'ok', detail: `${f.object}: allowed by every rule${index ? '' : ' (ownership not checked)'}` });
+          if (f.violations.length)
+            for (const v of f.violations)
+              steps.push({
+                step: 'rules',
+                status: 'fail',
+                detail: `${f.object}: ${v.rule}: ${v.message} (fix: ${v.fix})`,
+              });
+          else if (!f.allowed)
+            steps.push({
+              step: 'rules',
+              status: 'fail',
+              detail: `${f.object}: ${f.warnings.find((w) => w.startsWith('denied')) ?? 'denied'}`,
+            });
+          else
+            steps.push({
+              step: 'rules',
+              status: 'ok',
+              detail: `${f.object}: allowed by every rule${index ? '' : ' (ownership not checked)'}`,
+            });
         }
       }
     }
@@ -245,24 +366,47 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
     } else if (allowed.length === 0) {
       const f = inScope[0];
       const v = f.violations[0];
-      const owner = v?.rule === 'ownership' && report.ownership ? ownershipVerdict(host, settings, report.ownership) : undefined;
+      const owner =
+        v?.rule === 'ownership' && report.ownership
+          ? ownershipVerdict(host, settings, report.ownership)
+          : undefined;
       if (owner) conclude('problem', `${f.object} is denied: ${owner}`);
-      else conclude('problem', v ? `${f.object} is denied: ${v.rule}: ${v.message} (fix: ${v.fix})` : `${f.object} is ${f.warnings.find((w) => w.startsWith('denied')) ?? 'denied'}`);
+      else
+        conclude(
+          'problem',
+          v
+            ? `${f.object} is denied: ${v.rule}: ${v.message} (fix: ${v.fix})`
+            : `${f.object} is ${f.warnings.find((w) => w.startsWith('denied')) ?? 'denied'}`,
+        );
     } else if (!allowed.some((f) => f.hasAddress)) {
       const f = allowed[0];
       conclude('pending', `${f.object} has nothing to publish yet: ${f.warnings[0] ?? 'it has no target'}`);
     }
   } else {
-    steps.push({ step: 'objects', status: 'skip', detail: evidence.objectsNote ?? 'no -f manifests and no --kubeconfig: objects not checked' });
+    steps.push({
+      step: 'objects',
+      status: 'skip',
+      detail: evidence.objectsNote ?? 'no -f manifests and no --kubeconfig: objects not checked',
+    });
   }
 
   // 5: zone
   if (evidence.zones) {
-    const zone = zoneFor(evidence.zones.map((z) => ({ id: z, name: z })), host);
+    const zone = zoneFor(
+      evidence.zones.map((z) => ({ id: z, name: z })),
+      host,
+    );
     if (zone) steps.push({ step: 'zone', status: 'ok', detail: `in zone ${zone.name}` });
     else {
-      steps.push({ step: 'zone', status: 'fail', detail: `no managed zone contains ${host} (zones: ${evidence.zones.join(', ') || 'none'})` });
-      conclude('problem', `no zone the provider manages contains ${host} (zones: ${evidence.zones.join(', ') || 'none'}): check --domain-filter, --zone-id-filter and the provider's zones`);
+      steps.push({
+        step: 'zone',
+        status: 'fail',
+        detail: `no managed zone contains ${host} (zones: ${evidence.zones.join(', ') || 'none'})`,
+      });
+      conclude(
+        'problem',
+        `no zone the provider manages contains ${host} (zones: ${evidence.zones.join(', ') || 'none'}): check --domain-filter, --zone-id-filter and the provider's zones`,
+      );
     }
   }
 
@@ -271,29 +415,63 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
   if (snapshot && evidence.current && report.ownership) {
     const own = report.ownership;
     if (types.length) own.expectedTxtNames = types.map((t) => settings.mapper.txtNameFor(host, t));
-    if (own.records.length === 0 && own.txt.length === 0) steps.push({ step: 'ownership', status: 'info', detail: `no records and no ownership TXT records at ${host} (${evidence.currentSource})` });
+    if (own.records.length === 0 && own.txt.length === 0)
+      steps.push({
+        step: 'ownership',
+        status: 'info',
+        detail: `no records and no ownership TXT records at ${host} (${evidence.currentSource})`,
+      });
     for (const r of own.records) {
       const mine = r.owner === settings.ownerId;
-      steps.push({ step: 'ownership', status: mine ? 'ok' : 'warn', detail: `${host} ${r.recordType} ${r.targets.join(',')} is ${r.owner ? `owned by "${r.owner}"${r.resource ? ` (${r.resource})` : ''}` : 'not owned by anyone (no ownership TXT record)'}${mine ? ' (this instance)' : ''}` });
+      steps.push({
+        step: 'ownership',
+        status: mine ? 'ok' : 'warn',
+        detail: `${host} ${r.recordType} ${r.targets.join(',')} is ${r.owner ? `owned by "${r.owner}"${r.resource ? ` (${r.resource})` : ''}` : 'not owned by anyone (no ownership TXT record)'}${mine ? ' (this instance)' : ''}`,
+      });
     }
     for (const t of own.txt) {
-      if (own.records.some((r) => r.owner === t.owner && (r.recordType === t.recordType || t.recordType === ''))) continue;
-      steps.push({ step: 'ownership', status: 'warn', detail: `TXT ${t.txtName} claims ${host} ${t.recordType || '(any type)'} for "${t.owner}" but the record itself is missing` });
+      if (
+        own.records.some((r) => r.owner === t.owner && (r.recordType === t.recordType || t.recordType === ''))
+      )
+        continue;
+      steps.push({
+        step: 'ownership',
+        status: 'warn',
+        detail: `TXT ${t.txtName} claims ${host} ${t.recordType || '(any type)'} for "${t.owner}" but the record itself is missing`,
+      });
     }
   } else {
-    steps.push({ step: 'ownership', status: 'skip', detail: evidence.currentNote ?? 'no --provider and no name server: ownership not checked' });
+    steps.push({
+      step: 'ownership',
+      status: 'skip',
+      detail: evidence.currentNote ?? 'no --provider and no name server: ownership not checked',
+    });
   }
 
   // 7: plan for this host
   if (desired && snapshot) {
     const current = snapshot.records.filter((r) => r.dnsName === host);
-    const input = { current, desired, ownerId: settings.ownerId, managedRecordTypes: settings.managedRecordTypes, domainFilter: settings.domainFilter };
+    const input = {
+      current,
+      desired,
+      ownerId: settings.ownerId,
+      managedRecordTypes: settings.managedRecordTypes,
+      domainFilter: settings.domainFilter,
+    };
     const p = plan({ ...input, policy: settings.policy });
     const finding: PlanFinding = {
       create: p.changes.create.map(describeEndpoint),
-      update: p.changes.updateNew.map((ep, i) => `${describeEndpoint(ep)} (was ${p.changes.updateOld[i].targets.join(',')})`),
+      update: p.changes.updateNew.map(
+        (ep, i) => `${describeEndpoint(ep)} (was ${p.changes.updateOld[i].targets.join(',')})`,
+      ),
       delete: p.changes.delete.map(describeEndpoint),
-      conflicts: p.conflicts.map((c) => ({ recordType: c.recordType, reason: c.reason, ...(c.owner ? { owner: c.owner } : {}), ...(c.winner ? { winner: c.winner } : {}), ...(c.desired.labels[LabelKey.resource] ? { resource: c.desired.labels[LabelKey.resource] } : {}) })),
+      conflicts: p.conflicts.map((c) => ({
+        recordType: c.recordType,
+        reason: c.reason,
+        ...(c.owner ? { owner: c.owner } : {}),
+        ...(c.winner ? { winner: c.winner } : {}),
+        ...(c.desired.labels[LabelKey.resource] ? { resource: c.desired.labels[LabelKey.resource] } : {}),
+      })),
     };
     report.plan = finding;
     for (const c of p.conflicts) {
@@ -301,19 +479,39 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
       steps.push({ step: 'plan', status: 'fail', detail: `${c.recordType}: ${c.reason}` });
       conclude('problem', msg);
     }
-    const changes = [...finding.create.map((s) => `create ${s}`), ...finding.update.map((s) => `update ${s}`), ...finding.delete.map((s) => `delete ${s}`)];
+    const changes = [
+      ...finding.create.map((s) => `create ${s}`),
+      ...finding.update.map((s) => `update ${s}`),
+      ...finding.delete.map((s) => `delete ${s}`),
+    ];
     if (changes.length) {
       steps.push({ step: 'plan', status: 'warn', detail: `the reconciler would ${changes.join('; ')}` });
       // with no claimant the final verdict says so, and what happens to the record
-      if (report.claimants?.length) conclude('pending', `not in sync yet: the reconciler would ${changes.join('; ')}; if this persists, check that a reconciler is leader and its provider errors (zoneguard_provider_errors_total, log "provider error")`);
+      if (report.claimants?.length)
+        conclude(
+          'pending',
+          `not in sync yet: the reconciler would ${changes.join('; ')}; if this persists, check that a reconciler is leader and its provider errors (zoneguard_provider_errors_total, log "provider error")`,
+        );
     } else if (!p.conflicts.length) {
       // policy may be what holds a change back
       const sync = plan({ ...input, policy: 'sync' });
-      const held = [...sync.changes.updateNew.map((ep) => `update to ${describeEndpoint(ep)}`), ...sync.changes.delete.map((ep) => `delete of ${describeEndpoint(ep)}`)];
+      const held = [
+        ...sync.changes.updateNew.map((ep) => `update to ${describeEndpoint(ep)}`),
+        ...sync.changes.delete.map((ep) => `delete of ${describeEndpoint(ep)}`),
+      ];
       if (held.length) {
-        steps.push({ step: 'plan', status: 'fail', detail: `--policy ${settings.policy} holds back: ${held.join('; ')}` });
-        if (report.claimants?.length) conclude('problem', `--policy ${settings.policy} holds back the ${held.join('; ')}: use --policy ${sync.changes.delete.length && !sync.changes.updateNew.length ? 'sync' : 'upsert-only or sync'}, or change the record by hand`);
-      } else if (desired.length) steps.push({ step: 'plan', status: 'ok', detail: 'in sync: nothing to change' });
+        steps.push({
+          step: 'plan',
+          status: 'fail',
+          detail: `--policy ${settings.policy} holds back: ${held.join('; ')}`,
+        });
+        if (report.claimants?.length)
+          conclude(
+            'problem',
+            `--policy ${settings.policy} holds back the ${held.join('; ')}: use --policy ${sync.changes.delete.length && !sync.changes.updateNew.length ? 'sync' : 'upsert-only or sync'}, or change the record by hand`,
+          );
+      } else if (desired.length)
+        steps.push({ step: 'plan', status: 'ok', detail: 'in sync: nothing to change' });
     }
   }
 
@@ -323,22 +521,41 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
     report.dns = {
       server: evidence.dns.server,
       via: evidence.dns.via,
-      answers: answers.map((a) => ({ name: a.name, type: a.type, ...(a.rcode ? { rcode: a.rcode } : {}), ...(a.authoritative !== undefined ? { authoritative: a.authoritative } : {}), records: a.records.map((r) => ({ type: r.type, ttl: r.ttl, data: r.data })), ...(a.error ? { error: a.error } : {}) })),
+      answers: answers.map((a) => ({
+        name: a.name,
+        type: a.type,
+        ...(a.rcode ? { rcode: a.rcode } : {}),
+        ...(a.authoritative !== undefined ? { authoritative: a.authoritative } : {}),
+        records: a.records.map((r) => ({ type: r.type, ttl: r.ttl, data: r.data })),
+        ...(a.error ? { error: a.error } : {}),
+      })),
     };
     const failed = answers.filter((a) => a.error);
     const notAuth = answers.some((a) => !a.error && a.authoritative === false);
-    steps.push({ step: 'dns', status: failed.length ? 'fail' : notAuth ? 'warn' : 'info', detail: `${evidence.dns.server} (${evidence.dns.via}) answers: ${dnsSummary(answers, host) || 'nothing'}` });
+    steps.push({
+      step: 'dns',
+      status: failed.length ? 'fail' : notAuth ? 'warn' : 'info',
+      detail: `${evidence.dns.server} (${evidence.dns.via}) answers: ${dnsSummary(answers, host) || 'nothing'}`,
+    });
     // without a provider the server is the only source of ownership: its silence decides
     const fromProvider = evidence.currentSource?.startsWith('provider') ?? false;
-    if (failed.length === answers.length && answers.length && !fromProvider) conclude('unknown', `${evidence.dns.server} did not answer (${failed[0].error}): check --nameserver`);
-    if (notAuth) conclude('unknown', `${evidence.dns.server} is not authoritative for ${host}: point --nameserver at the zone's primary`);
+    if (failed.length === answers.length && answers.length && !fromProvider)
+      conclude('unknown', `${evidence.dns.server} did not answer (${failed[0].error}): check --nameserver`);
+    if (notAuth)
+      conclude(
+        'unknown',
+        `${evidence.dns.server} is not authoritative for ${host}: point --nameserver at the zone's primary`,
+      );
     // the provider says in sync, the server disagrees: a secondary not yet transferred, or caching
     if (desired && desired.length && verdicts.length === 0) {
       const live = endpointsFromAnswers(answers.filter((a) => a.name === host));
       for (const d of desired) {
         const got = live.find((l) => l.recordType === d.recordType);
         if (!got || !sameTargets(got.targets, d.targets)) {
-          conclude('pending', `${evidence.dns.server} answers ${host} ${d.recordType} ${got ? got.targets.join(',') : 'nothing'}, the wanted value is ${d.targets.join(',')}: the change is not visible there yet (zone transfer, or a caching server: TTL ${got?.ttl ?? 'n/a'}s)`);
+          conclude(
+            'pending',
+            `${evidence.dns.server} answers ${host} ${d.recordType} ${got ? got.targets.join(',') : 'nothing'}, the wanted value is ${d.targets.join(',')}: the change is not visible there yet (zone transfer, or a caching server: TTL ${got?.ttl ?? 'n/a'}s)`,
+          );
         }
       }
     }
@@ -357,7 +574,12 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
   return report;
 }
 
-function finalVerdict(host: string, settings: DoctorSettings, report: DoctorReport, desired: Endpoint[] | undefined): { status: VerdictStatus; message: string } {
+function finalVerdict(
+  host: string,
+  settings: DoctorSettings,
+  report: DoctorReport,
+  desired: Endpoint[] | undefined,
+): { status: VerdictStatus; message: string } {
   const own = report.ownership;
   const foreign = own?.records.find((r) => r.owner !== settings.ownerId);
   const mine = own?.records.filter((r) => r.owner === settings.ownerId) ?? [];
@@ -368,19 +590,44 @@ function finalVerdict(host: string, settings: DoctorSettings, report: DoctorRepo
         message: `no object claims ${host}, yet its ${mine.map((r) => r.recordType).join('/')} record is owned by "${settings.ownerId}" (${mine[0].resource ?? 'unknown resource'}): ${settings.policy === 'sync' ? 'the reconciler deletes it on its next sync' : `--policy ${settings.policy} keeps it; delete it by hand or use --policy sync`}`,
       };
     }
-    if (foreign) return { status: 'problem', message: `no object here claims ${host}; it is ${foreign.owner ? `owned by "${foreign.owner}"${foreign.resource ? ` (${foreign.resource})` : ''}` : 'a record with no ownership TXT record'}` };
-    return { status: 'problem', message: `no object claims ${host}: add it to an object (the external-dns.alpha.kubernetes.io/hostname annotation, an Ingress rule host, an HTTPRoute hostname, or a DNSEndpoint)` };
+    if (foreign)
+      return {
+        status: 'problem',
+        message: `no object here claims ${host}; it is ${foreign.owner ? `owned by "${foreign.owner}"${foreign.resource ? ` (${foreign.resource})` : ''}` : 'a record with no ownership TXT record'}`,
+      };
+    return {
+      status: 'problem',
+      message: `no object claims ${host}: add it to an object (the external-dns.alpha.kubernetes.io/hostname annotation, an Ingress rule host, an HTTPRoute hostname, or a DNSEndpoint)`,
+    };
   }
   if (!desired) {
     // objects not checked: say what the zone holds
     const other = own && ownershipVerdict(host, settings, own);
     if (other) return { status: 'problem', message: other };
-    if (mine.length) return { status: 'ok', message: `${host} is published (${mine.map((r) => `${r.recordType} ${r.targets.join(',')}`).join('; ')}) and owned by "${settings.ownerId}"` };
-    if (own) return { status: 'unknown', message: `${host} has no records and no owner; give -f or --kubeconfig to see which object should publish it` };
-    return { status: 'unknown', message: 'nothing could be checked: give -f or --kubeconfig, and --nameserver or --provider' };
+    if (mine.length)
+      return {
+        status: 'ok',
+        message: `${host} is published (${mine.map((r) => `${r.recordType} ${r.targets.join(',')}`).join('; ')}) and owned by "${settings.ownerId}"`,
+      };
+    if (own)
+      return {
+        status: 'unknown',
+        message: `${host} has no records and no owner; give -f or --kubeconfig to see which object should publish it`,
+      };
+    return {
+      status: 'unknown',
+      message: 'nothing could be checked: give -f or --kubeconfig, and --nameserver or --provider',
+    };
   }
-  if (!own) return { status: 'unknown', message: `${report.claimants?.[0]?.object ?? 'the object'} is allowed; give --nameserver or --provider to check what is published` };
+  if (!own)
+    return {
+      status: 'unknown',
+      message: `${report.claimants?.[0]?.object ?? 'the object'} is allowed; give --nameserver or --provider to check what is published`,
+    };
   const published = desired.map((d) => `${d.recordType} ${d.targets.join(',')}`).join('; ');
   const answered = report.dns && report.dns.answers.some((a) => !a.error);
-  return { status: 'ok', message: `${host} is published (${published}) and owned by "${settings.ownerId}"${answered ? `; ${report.dns?.server} answers it` : ''}` };
+  return {
+    status: 'ok',
+    message: `${host} is published (${published}) and owned by "${settings.ownerId}"${answered ? `; ${report.dns?.server} answers it` : ''}`,
+  };
 }

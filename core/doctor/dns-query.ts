@@ -72,11 +72,21 @@ function toAnswer(server: NameServer, name: string, type: string, msg: dnsPacket
     type,
     rcode: (msg as { rcode?: string }).rcode ?? 'NOERROR',
     authoritative: (flags & dnsPacket.AUTHORITATIVE_ANSWER) !== 0,
-    records: (msg.answers ?? []).map((a) => ({ name: a.name.replace(/\.$/, '').toLowerCase(), type: a.type, ttl: (a as { ttl?: number }).ttl ?? 0, data: recordData(a) })),
+    records: (msg.answers ?? []).map((a) => ({
+      name: a.name.replace(/\.$/, '').toLowerCase(),
+      type: a.type,
+      ttl: (a as { ttl?: number }).ttl ?? 0,
+      data: recordData(a),
+    })),
   };
 }
 
-function udpOnce(server: NameServer, query: Buffer, id: number, timeoutMs: number): Promise<dnsPacket.Packet> {
+function udpOnce(
+  server: NameServer,
+  query: Buffer,
+  id: number,
+  timeoutMs: number,
+): Promise<dnsPacket.Packet> {
   return new Promise((resolve, reject) => {
     const sock = createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
     const timer = setTimeout(() => {
@@ -133,12 +143,22 @@ function tcpOnce(server: NameServer, query: Buffer, timeoutMs: number): Promise<
 }
 
 /** One question to one server. Never throws: a failure is reported in `error`. */
-export async function queryDns(server: NameServer, name: string, type: string, opts: QueryOptions = {}): Promise<DnsAnswer> {
+export async function queryDns(
+  server: NameServer,
+  name: string,
+  type: string,
+  opts: QueryOptions = {},
+): Promise<DnsAnswer> {
   const timeoutMs = opts.timeoutMs ?? 2000;
   const tries = opts.tries ?? 2;
   const id = randomInt(0, 65536);
   // no RD bit: we want what this server holds, not what it could look up
-  const query = dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type: type as dnsPacket.RecordType, name }] });
+  const query = dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: 0,
+    questions: [{ type: type as dnsPacket.RecordType, name }],
+  });
   let lastError = '';
   for (let i = 0; i < tries; i++) {
     try {

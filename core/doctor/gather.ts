@@ -19,7 +19,11 @@ export interface GatherOptions {
 
 const HOST_TYPES = ['A', 'AAAA', 'CNAME'];
 
-export async function gatherEvidence(hostIn: string, settings: DoctorSettings, opts: GatherOptions): Promise<DoctorEvidence> {
+export async function gatherEvidence(
+  hostIn: string,
+  settings: DoctorSettings,
+  opts: GatherOptions,
+): Promise<DoctorEvidence> {
   const host = normalizeDnsName(hostIn);
   const names = namesToRead(host, settings);
   const interesting = new Set([names.host, ...names.txt]);
@@ -44,7 +48,10 @@ export async function gatherEvidence(hostIn: string, settings: DoctorSettings, o
   if (!server) {
     try {
       // the system resolver, bounded like the direct queries (c-ares defaults wait 5 s x 4 tries)
-      const found = await findZoneServer(host, opts.resolver ?? new Resolver({ timeout: opts.timeoutMs ?? 2000, tries: 2 }));
+      const found = await findZoneServer(
+        host,
+        opts.resolver ?? new Resolver({ timeout: opts.timeoutMs ?? 2000, tries: 2 }),
+      );
       server = found.server;
       via = `NS ${found.nsName} of zone ${found.zone}`;
     } catch (e) {
@@ -53,17 +60,24 @@ export async function gatherEvidence(hostIn: string, settings: DoctorSettings, o
   }
   if (server) {
     const q = { timeoutMs: opts.timeoutMs ?? 2000, tries: 2 };
-    const questions: [string, string][] = [...HOST_TYPES.map((t): [string, string] => [host, t]), ...[names.host, ...names.txt].filter((n, i, a) => a.indexOf(n) === i).map((n): [string, string] => [n, 'TXT'])];
+    const questions: [string, string][] = [
+      ...HOST_TYPES.map((t): [string, string] => [host, t]),
+      ...[names.host, ...names.txt]
+        .filter((n, i, a) => a.indexOf(n) === i)
+        .map((n): [string, string] => [n, 'TXT']),
+    ];
     const answers: DnsAnswer[] = await Promise.all(questions.map(([n, t]) => queryDns(server, n, t, q)));
     evidence.dns = { server: formatNameServer(server), via, answers };
     if (!evidence.current && !opts.opened) {
-      if (answers.every((a) => a.error)) evidence.currentNote = `${formatNameServer(server)} did not answer: ownership not checked`;
+      if (answers.every((a) => a.error))
+        evidence.currentNote = `${formatNameServer(server)} did not answer: ownership not checked`;
       else {
         evidence.current = endpointsFromAnswers(answers.filter((a) => !a.error));
         evidence.currentSource = `DNS ${formatNameServer(server)}`;
       }
     }
   }
-  if (!evidence.current && !evidence.currentNote) evidence.currentNote = 'no --provider and no name server answered: ownership not checked';
+  if (!evidence.current && !evidence.currentNote)
+    evidence.currentNote = 'no --provider and no name server answered: ownership not checked';
   return evidence;
 }

@@ -14,7 +14,9 @@ export function oldFormatTxtName(mapper: TxtNameMapper, host: string): string | 
   let first = dot < 0 ? host : host.slice(0, dot);
   const rest = dot < 0 ? undefined : host.slice(dot + 1);
   if (mapper.wildcardReplacement && first === '*') first = mapper.wildcardReplacement;
-  return rest === undefined ? `${mapper.prefix}${first}${mapper.suffix}` : `${mapper.prefix}${first}${mapper.suffix}.${rest}`;
+  return rest === undefined
+    ? `${mapper.prefix}${first}${mapper.suffix}`
+    : `${mapper.prefix}${first}${mapper.suffix}.${rest}`;
 }
 
 export function txtNamesFor(mapper: TxtNameMapper, host: string, types: readonly string[]): TxtName[] {

@@ -14,7 +14,10 @@ export interface ZoneServer {
 }
 
 /** The zone apex (the closest enclosing name with NS records) and its first resolvable server. */
-export async function findZoneServer(host: string, resolver: NsResolver = new Resolver()): Promise<ZoneServer> {
+export async function findZoneServer(
+  host: string,
+  resolver: NsResolver = new Resolver(),
+): Promise<ZoneServer> {
   const labels = host.split('.');
   for (let i = 0; i < labels.length - 1; i++) {
     const candidate = labels.slice(i).join('.');
@@ -32,7 +35,9 @@ export async function findZoneServer(host: string, resolver: NsResolver = new Re
         // try the next name server
       }
     }
-    throw new Error(`zone ${candidate} has name servers ${names.join(', ')}, none of which resolves to an address`);
+    throw new Error(
+      `zone ${candidate} has name servers ${names.join(', ')}, none of which resolves to an address`,
+    );
   }
   throw new Error(`no zone with NS records found above ${host} through the system resolver`);
 }

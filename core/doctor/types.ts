@@ -91,7 +91,14 @@ export interface PlanFinding {
 export interface DnsFinding {
   server: string;
   via: string;
-  answers: { name: string; type: string; rcode?: string; authoritative?: boolean; records: { type: string; ttl: number; data: string }[]; error?: string }[];
+  answers: {
+    name: string;
+    type: string;
+    rcode?: string;
+    authoritative?: boolean;
+    records: { type: string; ttl: number; data: string }[];
+    error?: string;
+  }[];
 }
 
 export type VerdictStatus = 'ok' | 'problem' | 'pending' | 'unknown';

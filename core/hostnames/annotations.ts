@@ -14,7 +14,15 @@ export const ALIAS_ANNOTATION = `${ANNOTATION_PREFIX}alias`;
 /** Route 53 routing policies and health checks: `aws-weight` → provider-specific `aws/weight`, … */
 export const AWS_ANNOTATION_PREFIX = `${ANNOTATION_PREFIX}aws-`;
 /** Those that make a routing policy, which Route 53 only accepts with a set identifier. */
-export const AWS_ROUTING_ANNOTATIONS = ['weight', 'region', 'failover', 'geolocation-continent-code', 'geolocation-country-code', 'geolocation-subdivision-code', 'multi-value-answer'].map((k) => `${AWS_ANNOTATION_PREFIX}${k}`);
+export const AWS_ROUTING_ANNOTATIONS = [
+  'weight',
+  'region',
+  'failover',
+  'geolocation-continent-code',
+  'geolocation-country-code',
+  'geolocation-subdivision-code',
+  'multi-value-answer',
+].map((k) => `${AWS_ANNOTATION_PREFIX}${k}`);
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 /** external-dns only processes objects whose controller annotation, if any, is this. */
 export const CONTROLLER_VALUE = 'dns-controller';
@@ -42,7 +50,8 @@ export function parseTtl(value: string): { ttl?: number; error?: string } {
     const ms = parseDuration(v);
     if (ms !== undefined) seconds = ms / 1000;
   }
-  if (seconds === undefined || !Number.isFinite(seconds)) return { error: `"${value}" is not a number of seconds or a duration such as 5m` };
+  if (seconds === undefined || !Number.isFinite(seconds))
+    return { error: `"${value}" is not a number of seconds or a duration such as 5m` };
   if (!Number.isInteger(seconds)) return { error: `"${value}" is not a whole number of seconds` };
   if (seconds < 1 || seconds > MAX_TTL) return { error: `${seconds} is outside 1..${MAX_TTL}` };
   return { ttl: seconds };

@@ -34,22 +34,50 @@ export interface Partial {
 export function listField(base: Partial, value: unknown, field: string): unknown[] {
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value;
-  base.problems.push({ hostname: '', rule: 'object', message: `${field} must be a list, not ${describeType(value)}`, fix: `write ${field} as a YAML list`, field });
+  base.problems.push({
+    hostname: '',
+    rule: 'object',
+    message: `${field} must be a list, not ${describeType(value)}`,
+    fix: `write ${field} as a YAML list`,
+    field,
+  });
   return [];
 }
 
 /** A string item or field the extractor reads: the string, or a problem naming the field. */
-export function stringField(base: Partial, value: unknown, field: string, what = 'a string'): string | undefined {
+export function stringField(
+  base: Partial,
+  value: unknown,
+  field: string,
+  what = 'a string',
+): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  base.problems.push({ hostname: '', rule: 'object', message: `${field} must be ${what}, not ${describeType(value)}`, fix: `write ${field} as ${what}`, field });
+  base.problems.push({
+    hostname: '',
+    rule: 'object',
+    message: `${field} must be ${what}, not ${describeType(value)}`,
+    fix: `write ${field} as ${what}`,
+    field,
+  });
   return undefined;
 }
 
 /** A mapping item the extractor reads (a rule, a tls entry): the object, or a problem naming it. */
-export function objectItem(base: Partial, value: unknown, field: string): Record<string, unknown> | undefined {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  base.problems.push({ hostname: '', rule: 'object', message: `${field} must be a mapping, not ${describeType(value)}`, fix: `write ${field} as a YAML mapping`, field });
+export function objectItem(
+  base: Partial,
+  value: unknown,
+  field: string,
+): Record<string, unknown> | undefined {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  base.problems.push({
+    hostname: '',
+    rule: 'object',
+    message: `${field} must be a mapping, not ${describeType(value)}`,
+    fix: `write ${field} as a YAML mapping`,
+    field,
+  });
   return undefined;
 }
 

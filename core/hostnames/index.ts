@@ -54,7 +54,13 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     return out;
   }
   if (obj.metadata !== undefined && !isRecord(obj.metadata)) {
-    out.problems.push({ hostname: '', rule: 'object', message: 'metadata is not an object', fix: 'fix the manifest', field: 'metadata' });
+    out.problems.push({
+      hostname: '',
+      rule: 'object',
+      message: 'metadata is not an object',
+      fix: 'fix the manifest',
+      field: 'metadata',
+    });
     return out;
   }
   const ann = annotations(obj);
@@ -69,7 +75,13 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     if (ttlText !== undefined) {
       const r = parseTtl(ttlText);
       if (r.error) {
-        out.problems.push({ hostname: '', rule: 'ttl', message: `TTL annotation ${r.error}`, fix: 'set the ttl annotation to whole seconds in 1..2147483647, e.g. "300"', field: `metadata.annotations["${TTL_ANNOTATION}"]` });
+        out.problems.push({
+          hostname: '',
+          rule: 'ttl',
+          message: `TTL annotation ${r.error}`,
+          fix: 'set the ttl annotation to whole seconds in 1..2147483647, e.g. "300"',
+          field: `metadata.annotations["${TTL_ANNOTATION}"]`,
+        });
       } else base.common.ttl = r.ttl;
     }
     const setId = ann[SET_IDENTIFIER_ANNOTATION];
@@ -79,14 +91,27 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     if (proxied !== undefined) ps[CLOUDFLARE_PROXIED_ANNOTATION] = proxied;
     if (ann[ALIAS_ANNOTATION] !== undefined) ps.alias = ann[ALIAS_ANNOTATION];
     // aws-weight, aws-region, aws-failover, aws-geolocation-*, aws-health-check-id… → aws/<name>
-    for (const [k, v] of Object.entries(ann)) if (k.startsWith(AWS_ANNOTATION_PREFIX)) ps[`aws/${k.slice(AWS_ANNOTATION_PREFIX.length)}`] = v;
+    for (const [k, v] of Object.entries(ann))
+      if (k.startsWith(AWS_ANNOTATION_PREFIX)) ps[`aws/${k.slice(AWS_ANNOTATION_PREFIX.length)}`] = v;
     if (Object.keys(ps).length) base.common.providerSpecific = ps;
     const routing = AWS_ROUTING_ANNOTATIONS.filter((k) => ann[k] !== undefined);
     if (routing.length && !setId) {
-      out.problems.push({ hostname: '', rule: 'object', message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(', ')} needs the set-identifier annotation (a Route 53 routing policy applies to one of several record sets of a name)`, fix: `add ${SET_IDENTIFIER_ANNOTATION}, unique among the objects sharing this hostname`, field: `metadata.annotations["${routing[0]}"]` });
+      out.problems.push({
+        hostname: '',
+        rule: 'object',
+        message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(', ')} needs the set-identifier annotation (a Route 53 routing policy applies to one of several record sets of a name)`,
+        fix: `add ${SET_IDENTIFIER_ANNOTATION}, unique among the objects sharing this hostname`,
+        field: `metadata.annotations["${routing[0]}"]`,
+      });
     }
-    if (routing.length > 1 && !(routing.every((k) => k.includes('geolocation')))) {
-      out.problems.push({ hostname: '', rule: 'object', message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(' and ')}: Route 53 takes one routing policy per record set`, fix: 'keep one of the aws-* routing annotations', field: `metadata.annotations["${routing[1]}"]` });
+    if (routing.length > 1 && !routing.every((k) => k.includes('geolocation'))) {
+      out.problems.push({
+        hostname: '',
+        rule: 'object',
+        message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(' and ')}: Route 53 takes one routing policy per record set`,
+        fix: 'keep one of the aws-* routing annotations',
+        field: `metadata.annotations["${routing[1]}"]`,
+      });
     }
   }
   const objectProblems = out.problems.length;
@@ -95,7 +120,8 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem
   // without a hostname (a DNSEndpoint entry with no dnsName) belongs to no other entry's name
-  for (const p of out.problems.slice(0, objectProblems)) if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
+  for (const p of out.problems.slice(0, objectProblems))
+    if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
   return out;
 }
 
@@ -104,7 +130,10 @@ export function endpointsOf(x: Extraction): Endpoint[] {
   const out: Endpoint[] = [];
   for (const c of x.claims) {
     if (!c.recordType || c.targets.length === 0) continue;
-    const ep = newEndpoint(c.hostname, c.recordType, c.targets, c.ttl, { ...(c.labels ?? {}), [LabelKey.resource]: x.resource });
+    const ep = newEndpoint(c.hostname, c.recordType, c.targets, c.ttl, {
+      ...(c.labels ?? {}),
+      [LabelKey.resource]: x.resource,
+    });
     if (c.setIdentifier) ep.setIdentifier = c.setIdentifier;
     if (c.providerSpecific) ep.providerSpecific = { ...c.providerSpecific };
     out.push(ep);

@@ -7,7 +7,13 @@
  * kubernetes.io/ingress.class annotation) is listed.
  */
 import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
-import { HOSTNAME_ANNOTATION, INGRESS_CLASS_ANNOTATION, INGRESS_HOSTNAME_SOURCE_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
+import {
+  HOSTNAME_ANNOTATION,
+  INGRESS_CLASS_ANNOTATION,
+  INGRESS_HOSTNAME_SOURCE_ANNOTATION,
+  TARGET_ANNOTATION,
+  splitList,
+} from './annotations.js';
 import { claimsFor } from './targets.js';
 import { listField, objectItem, stringField, type ExtractContext, type Partial } from './common.js';
 
@@ -54,14 +60,19 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
     listField(base, spec.tls, 'spec.tls').forEach((raw, i) => {
       const tls = objectItem(base, raw, `spec.tls[${i}]`);
       if (!tls) return;
-      listField(base, tls.hosts, `spec.tls[${i}].hosts`).forEach((h, j) => add(stringField(base, h, `spec.tls[${i}].hosts[${j}]`), `spec.tls[${i}].hosts[${j}]`));
+      listField(base, tls.hosts, `spec.tls[${i}].hosts`).forEach((h, j) =>
+        add(stringField(base, h, `spec.tls[${i}].hosts[${j}]`), `spec.tls[${i}].hosts[${j}]`),
+      );
     });
   }
   if (useAnnotation) {
-    for (const h of splitList(ann[HOSTNAME_ANNOTATION])) add(h, `metadata.annotations["${HOSTNAME_ANNOTATION}"]`);
+    for (const h of splitList(ann[HOSTNAME_ANNOTATION]))
+      add(h, `metadata.annotations["${HOSTNAME_ANNOTATION}"]`);
   }
   if (names.length > 0 && targets.length === 0) {
-    base.warnings.push(`${names.map((n) => n.host).join(', ')}: Ingress has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`);
+    base.warnings.push(
+      `${names.map((n) => n.host).join(', ')}: Ingress has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
+    );
   }
   for (const n of names) base.claims.push(...claimsFor(n.host, targets, { ...base.common, field: n.field }));
 }

@@ -7,7 +7,12 @@
  */
 import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
 import type { Claim } from '../rules/types.js';
-import { HOSTNAME_ANNOTATION, INTERNAL_HOSTNAME_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
+import {
+  HOSTNAME_ANNOTATION,
+  INTERNAL_HOSTNAME_ANNOTATION,
+  TARGET_ANNOTATION,
+  splitList,
+} from './annotations.js';
 import { claimsFor } from './targets.js';
 import type { ExtractContext, Partial } from './common.js';
 
@@ -40,19 +45,30 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
     if (targetOverride.length) targets = targetOverride;
     else if (type === 'LoadBalancer') {
       targets = lbTargets;
-      if (targets.length === 0) base.warnings.push(`${hostnames.join(', ')}: Service has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`);
+      if (targets.length === 0)
+        base.warnings.push(
+          `${hostnames.join(', ')}: Service has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
+        );
     } else if (type === 'ExternalName') {
       const ext = asString(spec.externalName);
       targets = ext ? [ext] : [];
     } else if (type === 'NodePort') {
       targets = ctx.defaultTargets;
-      if (!targets.length) base.warnings.push(`${hostnames.join(', ')}: NodePort Service targets are node addresses, which only the reconciler sees`);
+      if (!targets.length)
+        base.warnings.push(
+          `${hostnames.join(', ')}: NodePort Service targets are node addresses, which only the reconciler sees`,
+        );
     } else if (clusterIp === 'None') {
       targets = ctx.defaultTargets;
-      if (!targets.length) base.warnings.push(`${hostnames.join(', ')}: headless Service targets are pod addresses, which only the reconciler sees`);
+      if (!targets.length)
+        base.warnings.push(
+          `${hostnames.join(', ')}: headless Service targets are pod addresses, which only the reconciler sees`,
+        );
     } else {
       targets = ctx.defaultTargets;
-      base.warnings.push(`${hostnames.join(', ')}: external-dns publishes the hostname annotation of a ${type} Service only for LoadBalancer, NodePort, ExternalName or headless Services; use internal-hostname for the cluster IP`);
+      base.warnings.push(
+        `${hostnames.join(', ')}: external-dns publishes the hostname annotation of a ${type} Service only for LoadBalancer, NodePort, ExternalName or headless Services; use internal-hostname for the cluster IP`,
+      );
       return pushInternal();
     }
     push(hostnames, `metadata.annotations["${HOSTNAME_ANNOTATION}"]`, targets);
@@ -61,8 +77,13 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
 
   function pushInternal() {
     if (internal.length === 0) return;
-    const targets = targetOverride.length ? targetOverride : clusterIp && clusterIp !== 'None' ? [clusterIp] : [];
-    if (targets.length === 0) base.warnings.push(`${internal.join(', ')}: Service has no cluster IP for internal-hostname`);
+    const targets = targetOverride.length
+      ? targetOverride
+      : clusterIp && clusterIp !== 'None'
+        ? [clusterIp]
+        : [];
+    if (targets.length === 0)
+      base.warnings.push(`${internal.join(', ')}: Service has no cluster IP for internal-hostname`);
     push(internal, `metadata.annotations["${INTERNAL_HOSTNAME_ANNOTATION}"]`, targets);
   }
 }

@@ -23,7 +23,11 @@ export function recordTypeOfTarget(target: string): 'A' | 'AAAA' | 'CNAME' {
  * Claims for one hostname and a target list: one claim per record type the targets need
  * (external-dns's endpointsForHostname), or one type-less claim when there is no target yet.
  */
-export function claimsFor(name: string, targets: readonly string[], base: Omit<Claim, 'hostname' | 'targets' | 'recordType'>): Claim[] {
+export function claimsFor(
+  name: string,
+  targets: readonly string[],
+  base: Omit<Claim, 'hostname' | 'targets' | 'recordType'>,
+): Claim[] {
   const hostname = normalizeDnsName(name);
   if (targets.length === 0) return [{ ...base, hostname, targets: [] }];
   const byType = new Map<string, string[]>();

@@ -6,17 +6,38 @@ import { backoffDelay, changesOf, flattenChanges, splitChanges, withRetry, ZoneC
 const rec = (i: number) => newEndpoint(`h${i}.example.com`, 'A', ['192.0.2.1']);
 
 describe('splitChanges', () => {
-  const changes = flattenChanges({ create: [rec(1), rec(2), rec(3)], delete: [rec(4)], updateOld: [rec(5)], updateNew: [rec(5)] });
-  const table: { name: string; max: number; cost?: (c: (typeof changes)[number]) => number; maxSize?: number; want: number[] }[] = [
+  const changes = flattenChanges({
+    create: [rec(1), rec(2), rec(3)],
+    delete: [rec(4)],
+    updateOld: [rec(5)],
+    updateNew: [rec(5)],
+  });
+  const table: {
+    name: string;
+    max: number;
+    cost?: (c: (typeof changes)[number]) => number;
+    maxSize?: number;
+    want: number[];
+  }[] = [
     { name: 'one batch when under the limit', max: 10, want: [5] },
     { name: 'exact split', max: 1, want: [1, 1, 1, 1, 1] },
     { name: 'split at the limit', max: 2, want: [2, 2, 1] },
-    { name: 'updates cost two (Route 53 counts DELETE+CREATE)', max: 2, cost: (c) => (c.action === 'update' ? 2 : 1), want: [1, 1, 2, 1] },
+    {
+      name: 'updates cost two (Route 53 counts DELETE+CREATE)',
+      max: 2,
+      cost: (c) => (c.action === 'update' ? 2 : 1),
+      want: [1, 1, 2, 1],
+    },
     { name: 'a size budget splits too', max: 100, maxSize: 40, want: [2, 2, 1] },
   ];
   for (const t of table) {
     it(t.name, () => {
-      const batches = splitChanges(changes, { maxChanges: t.max, cost: t.cost, maxSize: t.maxSize, size: () => 20 });
+      const batches = splitChanges(changes, {
+        maxChanges: t.max,
+        cost: t.cost,
+        maxSize: t.maxSize,
+        size: () => 20,
+      });
       expect(batches.map((b) => b.length)).toEqual(t.want);
       expect(batches.flat()).toEqual(changes);
     });
@@ -43,12 +64,28 @@ describe('withRetry', () => {
   });
   it('does not retry a non-retryable error', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new ProviderError('p', 'BADSIG', false); }, { sleep: async () => {} })).rejects.toThrow('BADSIG');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new ProviderError('p', 'BADSIG', false);
+        },
+        { sleep: async () => {} },
+      ),
+    ).rejects.toThrow('BADSIG');
     expect(calls).toBe(1);
   });
   it('gives up after the attempts', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new ProviderError('p', 'down', true); }, { attempts: 3, sleep: async () => {} })).rejects.toThrow('down');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new ProviderError('p', 'down', true);
+        },
+        { attempts: 3, sleep: async () => {} },
+      ),
+    ).rejects.toThrow('down');
     expect(calls).toBe(3);
   });
   it('full jitter stays within the cap', () => {

@@ -18,7 +18,8 @@ export type Change =
 export function flattenChanges(c: Changes): Change[] {
   const out: Change[] = [];
   for (const r of c.delete) out.push({ action: 'delete', record: r });
-  for (let i = 0; i < c.updateNew.length; i++) out.push({ action: 'update', old: c.updateOld[i], record: c.updateNew[i] });
+  for (let i = 0; i < c.updateNew.length; i++)
+    out.push({ action: 'update', old: c.updateOld[i], record: c.updateNew[i] });
   for (const r of c.create) out.push({ action: 'create', record: r });
   return out;
 }
@@ -56,7 +57,8 @@ export function splitChanges(changes: readonly Change[], limits: BatchLimits): C
   for (const ch of changes) {
     const c = cost(ch);
     const s = limits.size ? limits.size(ch) : 0;
-    const over = curCost + c > limits.maxChanges || (limits.maxSize !== undefined && curSize + s > limits.maxSize);
+    const over =
+      curCost + c > limits.maxChanges || (limits.maxSize !== undefined && curSize + s > limits.maxSize);
     if (cur.length > 0 && over) {
       batches.push(cur);
       cur = [];
@@ -87,7 +89,12 @@ export interface RetryOptions {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)]. */
-export function backoffDelay(attempt: number, base: number, max: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  base: number,
+  max: number,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(max, base * 2 ** attempt);
   return Math.floor(random() * cap);
 }

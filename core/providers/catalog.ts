@@ -35,7 +35,11 @@ export function knownProviders(): string[] {
 
 export async function createProvider(name: string, cfg: Config, deps: ProviderDeps): Promise<Provider> {
   const load = catalog[name];
-  if (!load) throw new ConfigError('provider', `provider "${name}" is not available (available: ${knownProviders().join(', ')})`);
+  if (!load)
+    throw new ConfigError(
+      'provider',
+      `provider "${name}" is not available (available: ${knownProviders().join(', ')})`,
+    );
   const factory = await load();
   return factory(cfg, deps);
 }

@@ -14,8 +14,18 @@ import { zoneFor, type Changes, type Zone } from './provider.js';
 const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
 
 export const cloudFlags: FlagSpec[] = [
-  { name: 'provider-cache-time', type: 'duration', default: '0s', help: `how long a provider's zone list is cached (0: list zones on every read) [${CLOUD.join(', ')}]` },
-  { name: 'batch-change-interval', type: 'duration', default: '1s', help: 'pause between two change batches sent to a provider' },
+  {
+    name: 'provider-cache-time',
+    type: 'duration',
+    default: '0s',
+    help: `how long a provider's zone list is cached (0: list zones on every read) [${CLOUD.join(', ')}]`,
+  },
+  {
+    name: 'batch-change-interval',
+    type: 'duration',
+    default: '1s',
+    help: 'pause between two change batches sent to a provider',
+  },
 ];
 
 export interface ZoneSelection {
@@ -27,7 +37,11 @@ export interface ZoneSelection {
 }
 
 export function zoneSelectionFrom(cfg: Config, domainFilter?: DomainFilter): ZoneSelection {
-  return { domainFilter, zoneIds: strs(cfg, 'zoneIdFilter'), zoneNames: strs(cfg, 'zoneNameFilter').map(normalizeZoneName) };
+  return {
+    domainFilter,
+    zoneIds: strs(cfg, 'zoneIdFilter'),
+    zoneNames: strs(cfg, 'zoneNameFilter').map(normalizeZoneName),
+  };
 }
 
 function normalizeZoneName(n: string): string {
@@ -42,7 +56,8 @@ function normalizeZoneName(n: string): string {
  */
 export function selectZone(sel: ZoneSelection, zone: Zone, ids: readonly string[] = [zone.id]): boolean {
   if (sel.domainFilter && !sel.domainFilter.matchZone(zone.name)) return false;
-  if (sel.zoneIds?.length && !sel.zoneIds.some((f) => ids.some((id) => id === f || id.endsWith(f)))) return false;
+  if (sel.zoneIds?.length && !sel.zoneIds.some((f) => ids.some((id) => id === f || id.endsWith(f))))
+    return false;
   if (sel.zoneNames?.length && !sel.zoneNames.includes(zone.name)) return false;
   return true;
 }
@@ -60,7 +75,11 @@ export interface BatchRunOptions {
  * Sends batches in order, each with jittered retry on retryable errors, so that a throttled run
  * resumes at the batch where it stopped rather than from the start. Returns how many were sent.
  */
-export async function sendBatches<B>(batches: readonly B[], send: (batch: B, index: number) => Promise<void>, opts: BatchRunOptions): Promise<number> {
+export async function sendBatches<B>(
+  batches: readonly B[],
+  send: (batch: B, index: number) => Promise<void>,
+  opts: BatchRunOptions,
+): Promise<number> {
   const pause = opts.sleep ?? realSleep;
   for (let i = 0; i < batches.length; i++) {
     if (i > 0 && opts.intervalMs) await pause(opts.intervalMs);
@@ -68,7 +87,17 @@ export async function sendBatches<B>(batches: readonly B[], send: (batch: B, ind
       ...opts.retry,
       sleep: opts.retry?.sleep ?? opts.sleep,
       onRetry: (err, attempt, delayMs) => {
-        opts.logger?.warn({ provider: opts.provider, batch: i + 1, batches: batches.length, attempt, delayMs, err: (err as Error).message }, 'provider throttled, backing off');
+        opts.logger?.warn(
+          {
+            provider: opts.provider,
+            batch: i + 1,
+            batches: batches.length,
+            attempt,
+            delayMs,
+            err: (err as Error).message,
+          },
+          'provider throttled, backing off',
+        );
         opts.retry?.onRetry?.(err, attempt, delayMs);
       },
     });
@@ -81,7 +110,11 @@ export async function sendBatches<B>(batches: readonly B[], send: (batch: B, ind
  * jittered retry as a batch, at most `limit` at a time. After a failure that retries cannot cure,
  * nothing new starts; the calls in flight finish and the first error is thrown. Returns the count.
  */
-export async function sendConcurrently<T>(items: readonly T[], send: (item: T) => Promise<void>, opts: BatchRunOptions & { limit: number }): Promise<number> {
+export async function sendConcurrently<T>(
+  items: readonly T[],
+  send: (item: T) => Promise<void>,
+  opts: BatchRunOptions & { limit: number },
+): Promise<number> {
   let next = 0;
   let failed: unknown;
   const worker = async () => {
@@ -92,7 +125,10 @@ export async function sendConcurrently<T>(items: readonly T[], send: (item: T) =
           ...opts.retry,
           sleep: opts.retry?.sleep ?? opts.sleep,
           onRetry: (err, attempt, delayMs) => {
-            opts.logger?.warn({ provider: opts.provider, attempt, delayMs, err: (err as Error).message }, 'provider throttled, backing off');
+            opts.logger?.warn(
+              { provider: opts.provider, attempt, delayMs, err: (err as Error).message },
+              'provider throttled, backing off',
+            );
             opts.retry?.onRetry?.(err, attempt, delayMs);
           },
         });
@@ -110,7 +146,12 @@ export async function sendConcurrently<T>(items: readonly T[], send: (item: T) =
  * One API call (a list, a read) with the same jittered retry as a batch; `toError` turns what the
  * SDK threw into a ProviderError that says whether it is worth retrying.
  */
-export async function callWithRetry<T>(what: string, fn: () => Promise<T>, toError: (what: string, err: unknown) => ProviderError, opts: BatchRunOptions): Promise<T> {
+export async function callWithRetry<T>(
+  what: string,
+  fn: () => Promise<T>,
+  toError: (what: string, err: unknown) => ProviderError,
+  opts: BatchRunOptions,
+): Promise<T> {
   let result: T | undefined;
   await sendBatches(
     [0],
@@ -130,12 +171,19 @@ export async function callWithRetry<T>(what: string, fn: () => Promise<T>, toErr
  * A change set cut by zone (the most specific zone of each name), in apply order; changes whose
  * name is in no zone are left out and logged, as external-dns's cloud providers do.
  */
-export function changesByZone<Z extends Zone>(zones: readonly Z[], changes: Changes, opts: { provider: string; logger?: Logger }): Map<Z, Change[]> {
+export function changesByZone<Z extends Zone>(
+  zones: readonly Z[],
+  changes: Changes,
+  opts: { provider: string; logger?: Logger },
+): Map<Z, Change[]> {
   const byZone = new Map<Z, Change[]>();
   for (const ch of flattenChanges(changes)) {
     const zone = zoneFor(zones, ch.record.dnsName);
     if (!zone) {
-      opts.logger?.warn({ provider: opts.provider, hostname: ch.record.dnsName }, 'no zone for record, skipped');
+      opts.logger?.warn(
+        { provider: opts.provider, hostname: ch.record.dnsName },
+        'no zone for record, skipped',
+      );
       continue;
     }
     const list = byZone.get(zone);
@@ -155,18 +203,35 @@ export function retryableStatus(status: number | undefined): boolean {
 }
 
 /** Wraps an SDK error in a ProviderError without leaking request headers or bodies. */
-export function providerError(provider: string, what: string, err: unknown, retryable: boolean): ProviderError {
+export function providerError(
+  provider: string,
+  what: string,
+  err: unknown,
+  retryable: boolean,
+): ProviderError {
   const e = err as { message?: string; name?: string; code?: string | number };
   const detail = [e?.name && e.name !== 'Error' ? e.name : undefined, e?.message].filter(Boolean).join(': ');
-  const status = (err as { $metadata?: { httpStatusCode?: number }; status?: number; statusCode?: number; code?: number | string }) ?? {};
+  const status =
+    (err as {
+      $metadata?: { httpStatusCode?: number };
+      status?: number;
+      statusCode?: number;
+      code?: number | string;
+    }) ?? {};
   // the cause keeps what helps diagnose (name, status) and never the SDK's request (headers carry credentials)
-  const cause = { name: e?.name, code: e?.code, status: status.$metadata?.httpStatusCode ?? status.status ?? status.statusCode };
+  const cause = {
+    name: e?.name,
+    code: e?.code,
+    status: status.$metadata?.httpStatusCode ?? status.status ?? status.statusCode,
+  };
   return new ProviderError(provider, `${what}: ${redactSecrets(detail || String(err))}`, retryable, cause);
 }
 
 /** Drops anything that looks like a bearer token or key from a message meant for logs. */
 export function redactSecrets(text: string): string {
-  return text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]').replace(/((?:api[-_]?token|api[-_]?key|secret|password)["'=:\s]+)[^\s"',}]+/gi, '$1[redacted]');
+  return text
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]')
+    .replace(/((?:api[-_]?token|api[-_]?key|secret|password)["'=:\s]+)[^\s"',}]+/gi, '$1[redacted]');
 }
 
 // ---- TXT values as RFC 1035 character-strings (Route 53 and Cloud DNS want them quoted) ----
@@ -176,7 +241,7 @@ export function quoteTxt(text: string): string {
   const chunks: string[] = [];
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length === 0) return '""';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     // cut at 255 bytes, never inside a UTF-8 sequence
     let end = Math.min(i + 255, bytes.length);
     while (end < bytes.length && end > i && (bytes[end] & 0xc0) === 0x80) end--;

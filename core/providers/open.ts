@@ -12,7 +12,11 @@ export interface OpenedProvider {
   registry: TxtRegistry;
 }
 
-export async function openProvider(cfg: Config, logger: Logger, env: Record<string, string | undefined>): Promise<OpenedProvider | undefined> {
+export async function openProvider(
+  cfg: Config,
+  logger: Logger,
+  env: Record<string, string | undefined>,
+): Promise<OpenedProvider | undefined> {
   const name = str(cfg, 'provider');
   if (!name) return undefined;
   const provider = await createProvider(name, cfg, { logger, domainFilter: domainFilterFrom(cfg), env });

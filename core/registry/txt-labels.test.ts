@@ -8,21 +8,41 @@ describe('ownership TXT value (external-dns labels format)', () => {
     expect(serializeLabels({ resource: 'ingress/default/app', owner: 'cluster-a' })).toBe(
       '"heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/default/app"',
     );
-    expect(serializeLabels({ owner: 'default' }, false)).toBe('heritage=external-dns,external-dns/owner=default');
+    expect(serializeLabels({ owner: 'default' }, false)).toBe(
+      'heritage=external-dns,external-dns/owner=default',
+    );
     expect(serializeLabels({})).toBe('"heritage=external-dns"');
   });
 
   it('never serializes the ownedRecord label', () => {
-    expect(serializeLabels({ owner: 'a', ownedRecord: 'x.example.com' }, false)).toBe('heritage=external-dns,external-dns/owner=a');
+    expect(serializeLabels({ owner: 'a', ownedRecord: 'x.example.com' }, false)).toBe(
+      'heritage=external-dns,external-dns/owner=a',
+    );
   });
 
   const parseCases: { name: string; value: string; want: Record<string, string> | 'invalid' }[] = [
-    { name: 'quoted', value: '"heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=service/ns/api"', want: { owner: 'cluster-b', resource: 'service/ns/api' } },
+    {
+      name: 'quoted',
+      value: '"heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=service/ns/api"',
+      want: { owner: 'cluster-b', resource: 'service/ns/api' },
+    },
     { name: 'unquoted', value: 'heritage=external-dns,external-dns/owner=x', want: { owner: 'x' } },
-    { name: 'keys in any order', value: 'external-dns/resource=a/b/c,heritage=external-dns,external-dns/owner=x', want: { owner: 'x', resource: 'a/b/c' } },
-    { name: 'unknown tokens ignored', value: 'heritage=external-dns,garbage,external-dns/owner=x,other=1', want: { owner: 'x' } },
+    {
+      name: 'keys in any order',
+      value: 'external-dns/resource=a/b/c,heritage=external-dns,external-dns/owner=x',
+      want: { owner: 'x', resource: 'a/b/c' },
+    },
+    {
+      name: 'unknown tokens ignored',
+      value: 'heritage=external-dns,garbage,external-dns/owner=x,other=1',
+      want: { owner: 'x' },
+    },
     { name: 'empty owner is kept', value: 'heritage=external-dns,external-dns/owner=', want: { owner: '' } },
-    { name: 'no heritage is not an ownership record', value: 'v=spf1 include:_spf.example.com ~all', want: 'invalid' },
+    {
+      name: 'no heritage is not an ownership record',
+      value: 'v=spf1 include:_spf.example.com ~all',
+      want: 'invalid',
+    },
     { name: 'another heritage is not ours', value: 'heritage=other,external-dns/owner=x', want: 'invalid' },
     { name: 'empty string', value: '', want: 'invalid' },
   ];

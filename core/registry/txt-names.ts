@@ -65,7 +65,9 @@ export class TxtNameMapper {
     let first = dot < 0 ? dnsName : dnsName.slice(0, dot);
     const rest = dot < 0 ? undefined : dnsName.slice(dot + 1);
     if (this.wildcardReplacement && first === '*') first = this.wildcardReplacement;
-    return rest === undefined ? this.prefix + first + this.suffix : `${this.prefix}${first}${this.suffix}.${rest}`;
+    return rest === undefined
+      ? this.prefix + first + this.suffix
+      : `${this.prefix}${first}${this.suffix}.${rest}`;
   }
 
   /**
@@ -95,14 +97,16 @@ export class TxtNameMapper {
         const p = prefix.split(RECORD_TYPE_TEMPLATE).join(lt);
         const s = suffix.split(RECORD_TYPE_TEMPLATE).join(lt);
         if (this.isPrefix && name.startsWith(p)) return { dnsName: name.slice(p.length), recordType: t };
-        if (this.isSuffix && name.endsWith(s)) return { dnsName: name.slice(0, name.length - s.length), recordType: t };
+        if (this.isSuffix && name.endsWith(s))
+          return { dnsName: name.slice(0, name.length - s.length), recordType: t };
       }
       // old records written before the template was in use
       prefix = prefix.split(RECORD_TYPE_TEMPLATE).join('');
       suffix = suffix.split(RECORD_TYPE_TEMPLATE).join('');
     }
     if (this.isPrefix && name.startsWith(prefix)) return typeFromDefaultPosition(name.slice(prefix.length));
-    if (this.isSuffix && name.endsWith(suffix)) return typeFromDefaultPosition(name.slice(0, name.length - suffix.length));
+    if (this.isSuffix && name.endsWith(suffix))
+      return typeFromDefaultPosition(name.slice(0, name.length - suffix.length));
     return { dnsName: '', recordType: '' };
   }
 }

@@ -4,7 +4,14 @@
  * together with the records this owner changes. Changes to records of other owners are dropped here
  * too, as a second line of defence behind the plan.
  */
-import { cloneEndpoint, endpointKey, newEndpoint, type Endpoint, type Labels, LabelKey } from '../endpoint.js';
+import {
+  cloneEndpoint,
+  endpointKey,
+  newEndpoint,
+  type Endpoint,
+  type Labels,
+  LabelKey,
+} from '../endpoint.js';
 import type { Changes, Provider } from '../providers/provider.js';
 import { serializeLabels, tryParseLabels } from './txt-labels.js';
 import { TxtNameMapper, type TxtNameOptions } from './txt-names.js';
@@ -84,10 +91,14 @@ export class TxtRegistry {
       const parts = ep.dnsName.split('.');
       if (this.mapper.wildcardReplacement && parts[0] === '*') parts[0] = this.mapper.wildcardReplacement;
       const lookupName = parts.join('.');
-      let labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: ownershipType(ep), setIdentifier: ep.setIdentifier }));
+      let labels = labelMap.get(
+        endpointKey({ dnsName: lookupName, recordType: ownershipType(ep), setIdentifier: ep.setIdentifier }),
+      );
       // old format (no type in the name) is read for every type but AAAA, as external-dns does
       if (!labels && ep.recordType !== 'AAAA') {
-        labels = labelMap.get(endpointKey({ dnsName: lookupName, recordType: '', setIdentifier: ep.setIdentifier }));
+        labels = labelMap.get(
+          endpointKey({ dnsName: lookupName, recordType: '', setIdentifier: ep.setIdentifier }),
+        );
       }
       if (labels) Object.assign(ep.labels, labels);
     }
@@ -100,9 +111,15 @@ export class TxtRegistry {
   ownershipRecordFor(ep: Endpoint): Endpoint {
     const labels: Labels = { ...ep.labels, [LabelKey.owner]: this.ownerId };
     delete labels[LabelKey.ownedRecord];
-    const txt = newEndpoint(this.mapper.txtNameFor(ep.dnsName, ownershipType(ep)), 'TXT', [serializeLabels(labels, false)], ep.ttl, {
-      [LabelKey.ownedRecord]: ep.dnsName,
-    });
+    const txt = newEndpoint(
+      this.mapper.txtNameFor(ep.dnsName, ownershipType(ep)),
+      'TXT',
+      [serializeLabels(labels, false)],
+      ep.ttl,
+      {
+        [LabelKey.ownedRecord]: ep.dnsName,
+      },
+    );
     if (ep.setIdentifier) txt.setIdentifier = ep.setIdentifier;
     // the record's routing policy (Route 53 weight, region...) goes with it, as external-dns does:
     // a record set with a SetIdentifier must have one
@@ -162,13 +179,26 @@ export class TxtRegistry {
       out.delete.push(ep);
       const txt = this.ownershipRecordFor(ep);
       const stored = this.stored(txt);
-      if (stored !== undefined) out.delete.push({ ...txt, targets: [stored], ...this.storedTtl(txt.dnsName, txt.setIdentifier) });
+      if (stored !== undefined)
+        out.delete.push({ ...txt, targets: [stored], ...this.storedTtl(txt.dnsName, txt.setIdentifier) });
       // external-dns also writes an old-format record (no type) by default: when it is ours it goes
       // too, or it would stay behind as an orphan claiming the name (AAAA never had one)
       const legacy = ep.recordType === 'AAAA' ? undefined : this.mapper.legacyTxtNameFor(ep.dnsName);
-      const legacyValue = legacy === undefined ? undefined : this.existingTxt.get(txtKey(legacy, ep.setIdentifier));
-      if (legacy !== undefined && legacyValue !== undefined && legacy !== txt.dnsName && tryParseLabels(legacyValue)?.[LabelKey.owner] === this.ownerId) {
-        const old = newEndpoint(legacy, 'TXT', [legacyValue], this.storedTtl(legacy, ep.setIdentifier).ttl ?? txt.ttl, { [LabelKey.ownedRecord]: ep.dnsName });
+      const legacyValue =
+        legacy === undefined ? undefined : this.existingTxt.get(txtKey(legacy, ep.setIdentifier));
+      if (
+        legacy !== undefined &&
+        legacyValue !== undefined &&
+        legacy !== txt.dnsName &&
+        tryParseLabels(legacyValue)?.[LabelKey.owner] === this.ownerId
+      ) {
+        const old = newEndpoint(
+          legacy,
+          'TXT',
+          [legacyValue],
+          this.storedTtl(legacy, ep.setIdentifier).ttl ?? txt.ttl,
+          { [LabelKey.ownedRecord]: ep.dnsName },
+        );
         if (ep.setIdentifier) old.setIdentifier = ep.setIdentifier;
         if (txt.providerSpecific) old.providerSpecific = { ...txt.providerSpecific };
         out.delete.push(old);

@@ -7,5 +7,10 @@ export const duplicateRule: Rule = (claim, x, ctx) => {
   const others = ctx.claims.claimants(claim.hostname, claim.recordType, x.ref, claim.setIdentifier);
   if (others.length === 0) return undefined;
   const names = others.map(describeRef).join(', ');
-  return v(claim, 'duplicate', `also claimed by ${names}`, `use a different hostname, or remove it from ${names}`);
+  return v(
+    claim,
+    'duplicate',
+    `also claimed by ${names}`,
+    `use a different hostname, or remove it from ${names}`,
+  );
 };

@@ -31,5 +31,12 @@ export function hostnameProblem(name: string, recordType?: string): string | und
 
 export const hostnameRule: Rule = (claim) => {
   const p = hostnameProblem(claim.hostname, claim.recordType);
-  return p ? v(claim, 'hostname', `invalid hostname: ${p}`, 'use an RFC 1123 name: labels of a-z, 0-9 and -, at most 63 characters each, 253 in all, * only as the whole first label') : undefined;
+  return p
+    ? v(
+        claim,
+        'hostname',
+        `invalid hostname: ${p}`,
+        'use an RFC 1123 name: labels of a-z, 0-9 and -, at most 63 characters each, 253 in all, * only as the whole first label',
+      )
+    : undefined;
 };

@@ -50,7 +50,9 @@ export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions 
       if (id === 'hostname') break;
     }
     if (ctx.minTtl !== undefined && claim.ttl !== undefined && claim.ttl < ctx.minTtl) {
-      warnings.push(`${claim.hostname}: ttl: ${claim.ttl}s is below the provider minimum of ${ctx.minTtl}s; the provider will use ${ctx.minTtl}s`);
+      warnings.push(
+        `${claim.hostname}: ttl: ${claim.ttl}s is below the provider minimum of ${ctx.minTtl}s; the provider will use ${ctx.minTtl}s`,
+      );
     }
   }
   return { ref: x.ref, allowed: violations.length === 0, violations, warnings, claims: x.claims };

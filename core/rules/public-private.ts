@@ -2,7 +2,14 @@
 import ipaddr from 'ipaddr.js';
 import { violation as v, type Rule } from './context.js';
 
-const PRIVATE_RANGES = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified']);
+const PRIVATE_RANGES = new Set([
+  'private',
+  'loopback',
+  'linkLocal',
+  'uniqueLocal',
+  'carrierGradeNat',
+  'unspecified',
+]);
 
 /** Addresses repeat across reviews (a load balancer's few IPs): classify each once. */
 const rangeCache = new Map<string, string | undefined>();
@@ -20,7 +27,8 @@ export function isNonPublicAddress(ip: string): string | undefined {
 function classify(ip: string): string | undefined {
   try {
     let addr = ipaddr.parse(ip);
-    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+      addr = (addr as ipaddr.IPv6).toIPv4Address();
     const range = addr.range();
     return PRIVATE_RANGES.has(range) ? range : undefined;
   } catch {
@@ -29,12 +37,18 @@ function classify(ip: string): string | undefined {
 }
 
 export const publicPrivateRule: Rule = (claim, _x, ctx) => {
-  if (!ctx.publicZones || !ctx.publicZones.isConfigured() || !ctx.publicZones.match(claim.hostname)) return undefined;
+  if (!ctx.publicZones || !ctx.publicZones.isConfigured() || !ctx.publicZones.match(claim.hostname))
+    return undefined;
   if (claim.recordType !== 'A' && claim.recordType !== 'AAAA') return undefined;
   for (const t of claim.targets) {
     const range = isNonPublicAddress(t);
     if (range) {
-      return v(claim, 'public-private', `${range} address ${t} in public zone ${ctx.publicZones.describe()}`, 'publish private addresses only in a private zone, or use a public address');
+      return v(
+        claim,
+        'public-private',
+        `${range} address ${t} in public zone ${ctx.publicZones.describe()}`,
+        'publish private addresses only in a private zone, or use a public address',
+      );
     }
   }
   return undefined;

@@ -3,5 +3,10 @@ import { violation as v, type Rule } from './context.js';
 
 export const recordTypeRule: Rule = (claim, _x, ctx) => {
   if (!claim.recordType || ctx.managedRecordTypes.includes(claim.recordType)) return undefined;
-  return v(claim, 'record-type', `record type ${claim.recordType} is not managed [${ctx.managedRecordTypes.join(', ')}]`, `use one of ${ctx.managedRecordTypes.join(', ')}, or have --managed-record-types extended`);
+  return v(
+    claim,
+    'record-type',
+    `record type ${claim.recordType} is not managed [${ctx.managedRecordTypes.join(', ')}]`,
+    `use one of ${ctx.managedRecordTypes.join(', ')}, or have --managed-record-types extended`,
+  );
 };

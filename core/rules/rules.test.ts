@@ -28,49 +28,208 @@ function claimX(claim: Partial<Claim> & { hostname: string }): Extraction {
   };
 }
 
-const ruleCases: { name: string; claim: Partial<Claim> & { hostname: string }; ctx?: Partial<RuleContext>; rule?: string; message?: RegExp }[] = [
-  { name: 'allowed A record', claim: { hostname: 'app.example.com', recordType: 'A', targets: ['203.0.113.1'] } },
-  { name: 'domain-filter: outside', claim: { hostname: 'app.example.org', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'domain-filter', message: /^not in \[example\.com\] excluding/ },
-  { name: 'domain-filter: excluded', claim: { hostname: 'db.internal.example.com', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'domain-filter', message: /^excluded by \[internal\.example\.com\]/ },
-  { name: 'domain-filter: regex', ctx: { domainFilter: new DomainFilter({ regex: /^[a-z]+\.example\.com$/ }) }, claim: { hostname: 'a1.example.com', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'domain-filter', message: /not in \/\^\[a-z\]\+/ },
-  { name: 'hostname: label too long', claim: { hostname: `${'a'.repeat(64)}.example.com`, recordType: 'A', targets: ['203.0.113.1'] }, rule: 'hostname', message: /64 characters, over 63/ },
-  { name: 'hostname: name too long', claim: { hostname: `${'abcdefghi.'.repeat(25)}example.com`, recordType: 'A', targets: ['203.0.113.1'] }, rule: 'hostname', message: /over 253/ },
-  { name: 'hostname: empty label', claim: { hostname: 'a..example.com', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'hostname', message: /empty label/ },
-  { name: 'hostname: wildcard first is fine', claim: { hostname: '*.example.com', recordType: 'A', targets: ['203.0.113.1'] } },
-  { name: 'hostname: wildcard inside a label', claim: { hostname: 'a*.example.com', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'hostname', message: /whole first label/ },
-  { name: 'hostname: underscore in an A record', claim: { hostname: 'my_app.example.com', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'hostname' },
-  { name: 'hostname: underscore label allowed for TXT', ctx: { managedRecordTypes: ['A', 'TXT'] }, claim: { hostname: '_acme-challenge.example.com', recordType: 'TXT', targets: ['token'] } },
-  { name: 'hostname: leading hyphen', claim: { hostname: '-app.example.com', recordType: 'A', targets: ['203.0.113.1'] }, rule: 'hostname', message: /hyphen/ },
-  { name: 'target: A with hostname', claim: { hostname: 'a.example.com', recordType: 'A', targets: ['lb.example.net'] }, rule: 'target', message: /not an IPv4 address/ },
-  { name: 'target: A with bad octet', claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.256'] }, rule: 'target' },
-  { name: 'target: AAAA with IPv4', claim: { hostname: 'a.example.com', recordType: 'AAAA', targets: ['203.0.113.1'] }, rule: 'target', message: /not an IPv6/ },
-  { name: 'target: CNAME with IP', claim: { hostname: 'a.example.com', recordType: 'CNAME', targets: ['203.0.113.1'] }, rule: 'target', message: /is an IP address/ },
-  { name: 'target: CNAME with two targets', claim: { hostname: 'a.example.com', recordType: 'CNAME', targets: ['x.example.net', 'y.example.net'] }, rule: 'target', message: /exactly one/ },
-  { name: 'target: CNAME to itself', claim: { hostname: 'a.example.com', recordType: 'CNAME', targets: ['a.example.com'] }, rule: 'target', message: /itself/ },
-  { name: 'target: no targets on an explicit record', claim: { hostname: 'a.example.com', recordType: 'A', targets: [] }, rule: 'target', message: /no targets/ },
-  { name: 'ttl: zero', claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 0 }, rule: 'ttl' },
-  { name: 'ttl: too big', claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 2147483648 }, rule: 'ttl' },
-  { name: 'ttl: max is fine', claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 2147483647 } },
-  { name: 'record-type: MX unmanaged', claim: { hostname: 'example.com', recordType: 'MX', targets: ['10 mx.example.com'] }, rule: 'record-type', message: /MX is not managed/ },
-  { name: 'public-private: RFC 1918', claim: { hostname: 'db.example.com', recordType: 'A', targets: ['10.1.2.3'] }, rule: 'public-private', message: /private address 10\.1\.2\.3/ },
-  { name: 'public-private: loopback', claim: { hostname: 'db.example.com', recordType: 'A', targets: ['127.0.0.1'] }, rule: 'public-private', message: /loopback/ },
-  { name: 'public-private: link-local v6', claim: { hostname: 'db.example.com', recordType: 'AAAA', targets: ['fe80::1'] }, rule: 'public-private', message: /linkLocal/ },
-  { name: 'public-private: ULA v6', claim: { hostname: 'db.example.com', recordType: 'AAAA', targets: ['fd00::1'] }, rule: 'public-private' },
-  { name: 'public-private: private IP outside public zones is fine', ctx: { publicZones: new DomainFilter({ filters: ['public.example.com'] }) }, claim: { hostname: 'db.example.com', recordType: 'A', targets: ['10.1.2.3'] } },
+const ruleCases: {
+  name: string;
+  claim: Partial<Claim> & { hostname: string };
+  ctx?: Partial<RuleContext>;
+  rule?: string;
+  message?: RegExp;
+}[] = [
+  {
+    name: 'allowed A record',
+    claim: { hostname: 'app.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+  },
+  {
+    name: 'domain-filter: outside',
+    claim: { hostname: 'app.example.org', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'domain-filter',
+    message: /^not in \[example\.com\] excluding/,
+  },
+  {
+    name: 'domain-filter: excluded',
+    claim: { hostname: 'db.internal.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'domain-filter',
+    message: /^excluded by \[internal\.example\.com\]/,
+  },
+  {
+    name: 'domain-filter: regex',
+    ctx: { domainFilter: new DomainFilter({ regex: /^[a-z]+\.example\.com$/ }) },
+    claim: { hostname: 'a1.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'domain-filter',
+    message: /not in \/\^\[a-z\]\+/,
+  },
+  {
+    name: 'hostname: label too long',
+    claim: { hostname: `${'a'.repeat(64)}.example.com`, recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'hostname',
+    message: /64 characters, over 63/,
+  },
+  {
+    name: 'hostname: name too long',
+    claim: { hostname: `${'abcdefghi.'.repeat(25)}example.com`, recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'hostname',
+    message: /over 253/,
+  },
+  {
+    name: 'hostname: empty label',
+    claim: { hostname: 'a..example.com', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'hostname',
+    message: /empty label/,
+  },
+  {
+    name: 'hostname: wildcard first is fine',
+    claim: { hostname: '*.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+  },
+  {
+    name: 'hostname: wildcard inside a label',
+    claim: { hostname: 'a*.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'hostname',
+    message: /whole first label/,
+  },
+  {
+    name: 'hostname: underscore in an A record',
+    claim: { hostname: 'my_app.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'hostname',
+  },
+  {
+    name: 'hostname: underscore label allowed for TXT',
+    ctx: { managedRecordTypes: ['A', 'TXT'] },
+    claim: { hostname: '_acme-challenge.example.com', recordType: 'TXT', targets: ['token'] },
+  },
+  {
+    name: 'hostname: leading hyphen',
+    claim: { hostname: '-app.example.com', recordType: 'A', targets: ['203.0.113.1'] },
+    rule: 'hostname',
+    message: /hyphen/,
+  },
+  {
+    name: 'target: A with hostname',
+    claim: { hostname: 'a.example.com', recordType: 'A', targets: ['lb.example.net'] },
+    rule: 'target',
+    message: /not an IPv4 address/,
+  },
+  {
+    name: 'target: A with bad octet',
+    claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.256'] },
+    rule: 'target',
+  },
+  {
+    name: 'target: AAAA with IPv4',
+    claim: { hostname: 'a.example.com', recordType: 'AAAA', targets: ['203.0.113.1'] },
+    rule: 'target',
+    message: /not an IPv6/,
+  },
+  {
+    name: 'target: CNAME with IP',
+    claim: { hostname: 'a.example.com', recordType: 'CNAME', targets: ['203.0.113.1'] },
+    rule: 'target',
+    message: /is an IP address/,
+  },
+  {
+    name: 'target: CNAME with two targets',
+    claim: { hostname: 'a.example.com', recordType: 'CNAME', targets: ['x.example.net', 'y.example.net'] },
+    rule: 'target',
+    message: /exactly one/,
+  },
+  {
+    name: 'target: CNAME to itself',
+    claim: { hostname: 'a.example.com', recordType: 'CNAME', targets: ['a.example.com'] },
+    rule: 'target',
+    message: /itself/,
+  },
+  {
+    name: 'target: no targets on an explicit record',
+    claim: { hostname: 'a.example.com', recordType: 'A', targets: [] },
+    rule: 'target',
+    message: /no targets/,
+  },
+  {
+    name: 'ttl: zero',
+    claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 0 },
+    rule: 'ttl',
+  },
+  {
+    name: 'ttl: too big',
+    claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 2147483648 },
+    rule: 'ttl',
+  },
+  {
+    name: 'ttl: max is fine',
+    claim: { hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 2147483647 },
+  },
+  {
+    name: 'record-type: MX unmanaged',
+    claim: { hostname: 'example.com', recordType: 'MX', targets: ['10 mx.example.com'] },
+    rule: 'record-type',
+    message: /MX is not managed/,
+  },
+  {
+    name: 'public-private: RFC 1918',
+    claim: { hostname: 'db.example.com', recordType: 'A', targets: ['10.1.2.3'] },
+    rule: 'public-private',
+    message: /private address 10\.1\.2\.3/,
+  },
+  {
+    name: 'public-private: loopback',
+    claim: { hostname: 'db.example.com', recordType: 'A', targets: ['127.0.0.1'] },
+    rule: 'public-private',
+    message: /loopback/,
+  },
+  {
+    name: 'public-private: link-local v6',
+    claim: { hostname: 'db.example.com', recordType: 'AAAA', targets: ['fe80::1'] },
+    rule: 'public-private',
+    message: /linkLocal/,
+  },
+  {
+    name: 'public-private: ULA v6',
+    claim: { hostname: 'db.example.com', recordType: 'AAAA', targets: ['fd00::1'] },
+    rule: 'public-private',
+  },
+  {
+    name: 'public-private: private IP outside public zones is fine',
+    ctx: { publicZones: new DomainFilter({ filters: ['public.example.com'] }) },
+    claim: { hostname: 'db.example.com', recordType: 'A', targets: ['10.1.2.3'] },
+  },
 ];
 
 /** Another cluster's weighted record set "a" at w.example.com (Route 53 weighted routing). */
 const weightedIndex = () => {
-  const w = newEndpoint('w.example.com', 'A', ['198.51.100.1'], 60, { owner: 'cluster-b', resource: 'service/shop/w' });
+  const w = newEndpoint('w.example.com', 'A', ['198.51.100.1'], 60, {
+    owner: 'cluster-b',
+    resource: 'service/shop/w',
+  });
   w.setIdentifier = 'a';
   return new OwnershipIndex({ records: [w], claims: [] });
 };
 const weightedCases: { name: string; setIdentifier?: string; rule?: string; message?: RegExp }[] = [
-  { name: 'its own set identifier: allowed beside the other cluster\'s', setIdentifier: 'b' },
-  { name: 'the same set identifier: the other cluster owns that record set', setIdentifier: 'a', rule: 'ownership', message: /^A record \(set identifier "a"\) owned by "cluster-b" \(service\/shop\/w\), not "cluster-a"$/ },
+  { name: "its own set identifier: allowed beside the other cluster's", setIdentifier: 'b' },
+  {
+    name: 'the same set identifier: the other cluster owns that record set',
+    setIdentifier: 'a',
+    rule: 'ownership',
+    message: /^A record \(set identifier "a"\) owned by "cluster-b" \(service\/shop\/w\), not "cluster-a"$/,
+  },
   { name: 'no set identifier: a plain record set cannot sit beside weighted ones', rule: 'ownership' },
 ];
-ruleCases.push(...weightedCases.map((c) => ({ name: `ownership with set identifiers: ${c.name}`, ctx: { get ownership() { return weightedIndex(); } } as Partial<RuleContext>, claim: { hostname: 'w.example.com', recordType: 'A', targets: ['203.0.113.1'], ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}) }, ...(c.rule ? { rule: c.rule } : {}), ...(c.message ? { message: c.message } : {}) })));
+ruleCases.push(
+  ...weightedCases.map((c) => ({
+    name: `ownership with set identifiers: ${c.name}`,
+    ctx: {
+      get ownership() {
+        return weightedIndex();
+      },
+    } as Partial<RuleContext>,
+    claim: {
+      hostname: 'w.example.com',
+      recordType: 'A',
+      targets: ['203.0.113.1'],
+      ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}),
+    },
+    ...(c.rule ? { rule: c.rule } : {}),
+    ...(c.message ? { message: c.message } : {}),
+  })),
+);
 
 describe('rules', () => {
   for (const c of ruleCases) {
@@ -99,21 +258,32 @@ describe('rules', () => {
   });
 
   it('warns below the provider minimum TTL', () => {
-    const v = evaluate(claimX({ hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 5 }), { ...baseCtx, minTtl: 30 });
+    const v = evaluate(
+      claimX({ hostname: 'a.example.com', recordType: 'A', targets: ['203.0.113.1'], ttl: 5 }),
+      { ...baseCtx, minTtl: 30 },
+    );
     expect(v.allowed).toBe(true);
-    expect(v.warnings).toEqual(['a.example.com: ttl: 5s is below the provider minimum of 30s; the provider will use 30s']);
+    expect(v.warnings).toEqual([
+      'a.example.com: ttl: 5s is below the provider minimum of 30s; the provider will use 30s',
+    ]);
   });
 
   it('warnOnly turns a rule into warnings; deniable limits denials to new names', () => {
     const x = claimX({ hostname: 'app.example.org', recordType: 'A', targets: ['203.0.113.1'] });
-    expect(evaluate(x, baseCtx, { warnOnly: new Set(['domain-filter']) })).toMatchObject({ allowed: true, warnings: ['app.example.org: domain-filter: not in [example.com] excluding [internal.example.com]'] });
+    expect(evaluate(x, baseCtx, { warnOnly: new Set(['domain-filter']) })).toMatchObject({
+      allowed: true,
+      warnings: ['app.example.org: domain-filter: not in [example.com] excluding [internal.example.com]'],
+    });
     expect(evaluate(x, baseCtx, { deniable: newClaimsOnly(x) }).allowed).toBe(true);
-    expect(evaluate(x, baseCtx, { deniable: newClaimsOnly(claimX({ hostname: 'other.example.com' })) }).allowed).toBe(false);
+    expect(
+      evaluate(x, baseCtx, { deniable: newClaimsOnly(claimX({ hostname: 'other.example.com' })) }).allowed,
+    ).toBe(false);
   });
 });
 
 describe('ownership rule', () => {
-  const own = (o: string) => `heritage=external-dns,external-dns/owner=${o},external-dns/resource=ingress/x/y`;
+  const own = (o: string) =>
+    `heritage=external-dns,external-dns/owner=${o},external-dns/resource=ingress/x/y`;
   async function index() {
     const p = new InMemoryProvider({ zones: ['example.com'] });
     await p.applyChanges({
@@ -133,7 +303,11 @@ describe('ownership rule', () => {
     return new OwnershipIndex(await new TxtRegistry(p, { ownerId: 'cluster-a' }).snapshot());
   }
   const table: { host: string; type?: string; want?: RegExp }[] = [
-    { host: 'theirs.example.com', type: 'A', want: /A record owned by "cluster-b" \(ingress\/x\/y\), not "cluster-a"/ },
+    {
+      host: 'theirs.example.com',
+      type: 'A',
+      want: /A record owned by "cluster-b" \(ingress\/x\/y\), not "cluster-a"/,
+    },
     { host: 'theirs.example.com', type: 'AAAA' },
     { host: 'theirs.example.com', type: 'CNAME', want: /owned by "cluster-b"/ },
     { host: 'theirs.example.com', type: undefined, want: /owned by "cluster-b"/ },
@@ -146,7 +320,21 @@ describe('ownership rule', () => {
   for (const t of table) {
     it(`${t.host} ${t.type ?? '(no target yet)'} → ${t.want ? 'deny' : 'allow'}`, async () => {
       const ctx = { ...baseCtx, ownership: await index() };
-      const v = evaluate(claimX({ hostname: t.host, recordType: t.type, targets: t.type === 'CNAME' ? ['lb.example.net'] : t.type === 'AAAA' ? ['2001:db8::1'] : t.type ? ['203.0.113.1'] : [] }), ctx);
+      const v = evaluate(
+        claimX({
+          hostname: t.host,
+          recordType: t.type,
+          targets:
+            t.type === 'CNAME'
+              ? ['lb.example.net']
+              : t.type === 'AAAA'
+                ? ['2001:db8::1']
+                : t.type
+                  ? ['203.0.113.1']
+                  : [],
+        }),
+        ctx,
+      );
       if (t.want) expect(v.violations.find((x) => x.rule === 'ownership')?.message).toMatch(t.want);
       else expect(v.violations).toEqual([]);
     });
@@ -158,10 +346,21 @@ describe('examples/ manifests: one denial per rule', () => {
     const root = join(import.meta.dirname, '..', '..', 'examples');
     const provider = new InMemoryProvider({ zones: [] });
     provider.loadZoneFileFrom('example.com', join(root, 'zones', 'example.com.zone'));
-    const ownership = new OwnershipIndex(await new TxtRegistry(provider, { ownerId: 'cluster-a' }).snapshot());
+    const ownership = new OwnershipIndex(
+      await new TxtRegistry(provider, { ownerId: 'cluster-a' }).snapshot(),
+    );
     const objs = loadManifests([join(root, 'manifests')]).map((l) => l.obj);
-    const results = validateObjects(objs, { ...baseCtx, domainFilter: new DomainFilter({ filters: ['example.com'] }), ownership }, { ingressClasses: [], defaultTargets: [] });
-    const byName = Object.fromEntries(results.map((r) => [r.verdict.ref.name, r.verdict.violations.map((v) => v.rule).join(',') || 'allowed']));
+    const results = validateObjects(
+      objs,
+      { ...baseCtx, domainFilter: new DomainFilter({ filters: ['example.com'] }), ownership },
+      { ingressClasses: [], defaultTargets: [] },
+    );
+    const byName = Object.fromEntries(
+      results.map((r) => [
+        r.verdict.ref.name,
+        r.verdict.violations.map((v) => v.rule).join(',') || 'allowed',
+      ]),
+    );
     expect(byName).toEqual({
       app: 'allowed',
       blog: 'allowed',
@@ -189,20 +388,42 @@ describe('duplicate rule with set identifiers', () => {
     metadata: {
       name,
       namespace: 'shop',
-      annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'w.example.com', ...(setId ? { 'external-dns.alpha.kubernetes.io/set-identifier': setId, 'external-dns.alpha.kubernetes.io/aws-weight': '50' } : {}) },
+      annotations: {
+        'external-dns.alpha.kubernetes.io/hostname': 'w.example.com',
+        ...(setId
+          ? {
+              'external-dns.alpha.kubernetes.io/set-identifier': setId,
+              'external-dns.alpha.kubernetes.io/aws-weight': '50',
+            }
+          : {}),
+      },
     },
     spec: { type: 'LoadBalancer' },
     status: { loadBalancer: { ingress: [{ ip: name === 'blue' ? '203.0.113.1' : '203.0.113.2' }] } },
   });
   const cases: { name: string; objs: ReturnType<typeof svc>[]; want: string[] }[] = [
-    { name: 'blue/green weighted record sets of one name are not duplicates', objs: [svc('blue', 'blue'), svc('green', 'green')], want: ['allowed', 'allowed'] },
-    { name: 'the same set identifier twice is', objs: [svc('blue', 'blue'), svc('green', 'blue')], want: ['duplicate', 'duplicate'] },
-    { name: 'a plain record beside a weighted one is', objs: [svc('blue', 'blue'), svc('green')], want: ['duplicate', 'duplicate'] },
+    {
+      name: 'blue/green weighted record sets of one name are not duplicates',
+      objs: [svc('blue', 'blue'), svc('green', 'green')],
+      want: ['allowed', 'allowed'],
+    },
+    {
+      name: 'the same set identifier twice is',
+      objs: [svc('blue', 'blue'), svc('green', 'blue')],
+      want: ['duplicate', 'duplicate'],
+    },
+    {
+      name: 'a plain record beside a weighted one is',
+      objs: [svc('blue', 'blue'), svc('green')],
+      want: ['duplicate', 'duplicate'],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const results = validateObjects(c.objs, baseCtx, { ingressClasses: [], defaultTargets: [] });
-      expect(results.map((r) => r.verdict.violations.map((v) => v.rule).join(',') || 'allowed')).toEqual(c.want);
+      expect(results.map((r) => r.verdict.violations.map((v) => v.rule).join(',') || 'allowed')).toEqual(
+        c.want,
+      );
     });
   }
 });

@@ -5,7 +5,12 @@ import { violation as v, type Rule } from './context.js';
 export const ttlRule: Rule = (claim) => {
   if (claim.ttl === undefined) return undefined;
   if (!Number.isInteger(claim.ttl) || claim.ttl < 1 || claim.ttl > MAX_TTL) {
-    return v(claim, 'ttl', `TTL ${claim.ttl} is not an integer in 1..${MAX_TTL}`, 'use a whole number of seconds, e.g. 300');
+    return v(
+      claim,
+      'ttl',
+      `TTL ${claim.ttl} is not an integer in 1..${MAX_TTL}`,
+      'use a whole number of seconds, e.g. 300',
+    );
   }
   return undefined;
 };

@@ -33,7 +33,10 @@ export class FileSource implements Source {
     try {
       this.load();
     } catch (e) {
-      this.logger?.warn({ err: (e as Error).message, files: this.paths }, 'manifest read failed; keeping the last good read');
+      this.logger?.warn(
+        { err: (e as Error).message, files: this.paths },
+        'manifest read failed; keeping the last good read',
+      );
     }
   }
 

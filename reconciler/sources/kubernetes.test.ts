@@ -11,7 +11,12 @@ import { KubernetesSource, type KubernetesSourceOptions } from './kubernetes.js'
 const svc = (name: string, ns = 'default', labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name, namespace: ns, labels, annotations: { 'external-dns.alpha.kubernetes.io/hostname': `${name}.example.com` } },
+  metadata: {
+    name,
+    namespace: ns,
+    labels,
+    annotations: { 'external-dns.alpha.kubernetes.io/hostname': `${name}.example.com` },
+  },
   spec: { type: 'LoadBalancer' },
   status: { loadBalancer: { ingress: [{ ip: '203.0.113.1' }] } },
 });
@@ -25,7 +30,10 @@ const gateway: KubeObject = {
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'Gateway',
   metadata: { name: 'gw', namespace: 'infra' },
-  spec: { gatewayClassName: 'x', listeners: [{ name: 'wild', port: 443, protocol: 'HTTPS', hostname: '*.example.com' }] },
+  spec: {
+    gatewayClassName: 'x',
+    listeners: [{ name: 'wild', port: 443, protocol: 'HTTPS', hostname: '*.example.com' }],
+  },
   status: { addresses: [{ type: 'IPAddress', value: '203.0.113.50' }] },
 };
 const route: KubeObject = {
@@ -57,7 +65,14 @@ describe('Kubernetes source', () => {
     await api.close();
   });
   const source = (opts: Partial<KubernetesSourceOptions> = {}) => {
-    const s = new KubernetesSource({ kubeConfig: api.kubeConfig(), sources: ['service', 'ingress', 'crd', 'gateway-httproute'], logger: silentLogger(), restartBaseDelayMs: 10, restartMaxDelayMs: 20, ...opts });
+    const s = new KubernetesSource({
+      kubeConfig: api.kubeConfig(),
+      sources: ['service', 'ingress', 'crd', 'gateway-httproute'],
+      logger: silentLogger(),
+      restartBaseDelayMs: 10,
+      restartMaxDelayMs: 20,
+      ...opts,
+    });
     running.push(s);
     return s;
   };
@@ -71,11 +86,29 @@ describe('Kubernetes source', () => {
     {
       name: 'every selected kind, with apiVersion and kind set',
       opts: {},
-      want: ['DNSEndpoint default/e', 'Gateway infra/gw', 'HTTPRoute apps/route', 'Service default/a', 'Service other/b'],
+      want: [
+        'DNSEndpoint default/e',
+        'Gateway infra/gw',
+        'HTTPRoute apps/route',
+        'Service default/a',
+        'Service other/b',
+      ],
     },
-    { name: '--source picks kinds', opts: { sources: ['service'] }, want: ['Service default/a', 'Service other/b'] },
-    { name: '--namespace (Gateways still from every namespace)', opts: { namespace: 'apps' }, want: ['Gateway infra/gw', 'HTTPRoute apps/route'] },
-    { name: '--label-filter is sent to the server (not to Gateways)', opts: { labelSelector: 'team=a' }, want: ['Gateway infra/gw', 'HTTPRoute apps/route', 'Service other/b'] },
+    {
+      name: '--source picks kinds',
+      opts: { sources: ['service'] },
+      want: ['Service default/a', 'Service other/b'],
+    },
+    {
+      name: '--namespace (Gateways still from every namespace)',
+      opts: { namespace: 'apps' },
+      want: ['Gateway infra/gw', 'HTTPRoute apps/route'],
+    },
+    {
+      name: '--label-filter is sent to the server (not to Gateways)',
+      opts: { labelSelector: 'team=a' },
+      want: ['Gateway infra/gw', 'HTTPRoute apps/route', 'Service other/b'],
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -94,17 +127,29 @@ describe('Kubernetes source', () => {
   it('gives HTTPRoutes their Gateway targets, and applies --annotation-filter with the rules', async () => {
     api.apply(gateway);
     api.apply(route);
-    api.apply({ ...svc('skipme'), metadata: { ...svc('skipme').metadata!, annotations: { ...svc('skipme').metadata!.annotations, 'zoneguard.io/skip': 'yes' } } });
+    api.apply({
+      ...svc('skipme'),
+      metadata: {
+        ...svc('skipme').metadata!,
+        annotations: { ...svc('skipme').metadata!.annotations, 'zoneguard.io/skip': 'yes' },
+      },
+    });
     const s = source({ sources: ['gateway-httproute', 'service'] });
     await s.start();
     const d = desiredState({
       objects: s.objects(),
-      ruleCtx: { ownerId: 'a', domainFilter: new DomainFilter({ filters: ['example.com'] }), managedRecordTypes: ['A', 'AAAA', 'CNAME'] },
+      ruleCtx: {
+        ownerId: 'a',
+        domainFilter: new DomainFilter({ filters: ['example.com'] }),
+        managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      },
       extractCtx: { ingressClasses: [], defaultTargets: [] },
       filter: { labels: [], annotations: parseSelector('!zoneguard.io/skip'), sources: [] },
       current: [],
     });
-    expect(d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`)).toEqual(['shop.example.com A 203.0.113.50']);
+    expect(d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`)).toEqual([
+      'shop.example.com A 203.0.113.50',
+    ]);
     expect(d.outcomes.find((o) => o.obj.metadata?.name === 'skipme')?.outcome).toBe('skipped');
   });
 

@@ -52,19 +52,27 @@ export interface KindSpec {
   /** Ignores --label-filter and --namespace (Gateways). */
   everywhere?: boolean;
   path: (ns?: string) => string;
-  list: (kc: KubeConfig, ns: string | undefined, labelSelector: string | undefined) => Promise<KubernetesListObject<KubernetesObject>>;
+  list: (
+    kc: KubeConfig,
+    ns: string | undefined,
+    labelSelector: string | undefined,
+  ) => Promise<KubernetesListObject<KubernetesObject>>;
 }
 
-const custom = (group: string, version: string, plural: string) => (kc: KubeConfig, ns: string | undefined, labelSelector: string | undefined) => {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const p = ns
-    ? api.listNamespacedCustomObject({ group, version, plural, namespace: ns, labelSelector })
-    : api.listClusterCustomObject({ group, version, plural, labelSelector });
-  return p as Promise<KubernetesListObject<KubernetesObject>>;
-};
+const custom =
+  (group: string, version: string, plural: string) =>
+  (kc: KubeConfig, ns: string | undefined, labelSelector: string | undefined) => {
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const p = ns
+      ? api.listNamespacedCustomObject({ group, version, plural, namespace: ns, labelSelector })
+      : api.listClusterCustomObject({ group, version, plural, labelSelector });
+    return p as Promise<KubernetesListObject<KubernetesObject>>;
+  };
 
 const customPath = (group: string, version: string, plural: string) => (ns?: string) =>
-  ns ? `/apis/${group}/${version}/namespaces/${encodeURIComponent(ns)}/${plural}` : `/apis/${group}/${version}/${plural}`;
+  ns
+    ? `/apis/${group}/${version}/namespaces/${encodeURIComponent(ns)}/${plural}`
+    : `/apis/${group}/${version}/${plural}`;
 
 export const SOURCE_KINDS: Record<string, KindSpec[]> = {
   service: [
@@ -76,7 +84,11 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
       path: (ns) => (ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/services` : '/api/v1/services'),
       list: (kc, ns, labelSelector) => {
         const api = kc.makeApiClient(CoreV1Api);
-        return (ns ? api.listNamespacedService({ namespace: ns, labelSelector }) : api.listServiceForAllNamespaces({ labelSelector })) as Promise<KubernetesListObject<KubernetesObject>>;
+        return (
+          ns
+            ? api.listNamespacedService({ namespace: ns, labelSelector })
+            : api.listServiceForAllNamespaces({ labelSelector })
+        ) as Promise<KubernetesListObject<KubernetesObject>>;
       },
     },
   ],
@@ -89,7 +101,11 @@ export const SOURCE_KINDS: Record<string, KindSpec[]> = {
       path: customPath('networking.k8s.io', 'v1', 'ingresses'),
       list: (kc, ns, labelSelector) => {
         const api = kc.makeApiClient(NetworkingV1Api);
-        return (ns ? api.listNamespacedIngress({ namespace: ns, labelSelector }) : api.listIngressForAllNamespaces({ labelSelector })) as Promise<KubernetesListObject<KubernetesObject>>;
+        return (
+          ns
+            ? api.listNamespacedIngress({ namespace: ns, labelSelector })
+            : api.listIngressForAllNamespaces({ labelSelector })
+        ) as Promise<KubernetesListObject<KubernetesObject>>;
       },
     },
   ],
@@ -143,12 +159,19 @@ function plain(obj: KubernetesObject, spec: KindSpec): KubeObject {
 /** What about an object can change the records it asks for. */
 function fingerprint(o: KubeObject, spec: KindSpec): string {
   const { metadata, status, apiVersion: _a, kind: _k, ...rest } = o;
-  return JSON.stringify([metadata?.labels ?? {}, metadata?.annotations ?? {}, rest, spec.statusMatters ? (status ?? null) : null]);
+  return JSON.stringify([
+    metadata?.labels ?? {},
+    metadata?.annotations ?? {},
+    rest,
+    spec.statusMatters ? (status ?? null) : null,
+  ]);
 }
 
 interface Watched {
   spec: KindSpec;
-  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject> & Pick<ListWatch<KubernetesObject>, 'latestResourceVersion'>;
+  informer: Informer<KubernetesObject> &
+    ObjectCache<KubernetesObject> &
+    Pick<ListWatch<KubernetesObject>, 'latestResourceVersion'>;
   failures: number;
   restart?: NodeJS.Timeout;
   /**
@@ -180,7 +203,12 @@ export class KubernetesSource implements Source {
       const n = spec.everywhere ? undefined : ns;
       const sel = spec.everywhere ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
-      const informer = makeInformer<KubernetesObject>(opts.kubeConfig, spec.path(n), () => spec.list(opts.kubeConfig, n, sel), sel) as Watched['informer'];
+      const informer = makeInformer<KubernetesObject>(
+        opts.kubeConfig,
+        spec.path(n),
+        () => spec.list(opts.kubeConfig, n, sel),
+        sel,
+      ) as Watched['informer'];
       const w: Watched = { spec, informer, failures: 0, absent: false };
       informer.on('add', (o) => this.changed('add', spec, o));
       informer.on('update', (o) => this.changed('update', spec, o));
@@ -222,12 +250,18 @@ export class KubernetesSource implements Source {
       delay = maxDelay;
       if (!w.absent) {
         w.absent = true;
-        this.opts.logger.warn({ kind: w.spec.kind, apiVersion: w.spec.apiVersion, retryInMs: delay }, 'kind not served by the API server (CRD not installed?); read as empty until it is');
+        this.opts.logger.warn(
+          { kind: w.spec.kind, apiVersion: w.spec.apiVersion, retryInMs: delay },
+          'kind not served by the API server (CRD not installed?); read as empty until it is',
+        );
         this.settle();
       }
     } else {
       delay = Math.max(100, backoffDelay(w.failures++, this.opts.restartBaseDelayMs ?? 1000, maxDelay));
-      this.opts.logger.warn({ kind: w.spec.kind, err: e?.message ?? String(err), code, retryInMs: delay }, 'watch failed; restarting');
+      this.opts.logger.warn(
+        { kind: w.spec.kind, err: e?.message ?? String(err), code, retryInMs: delay },
+        'watch failed; restarting',
+      );
     }
     clearTimeout(w.restart);
     w.restart = setTimeout(() => void this.startOne(w), delay);
@@ -243,7 +277,10 @@ export class KubernetesSource implements Source {
       w.lastError = undefined;
       if (w.absent) {
         w.absent = false;
-        this.opts.logger.info({ kind: w.spec.kind, apiVersion: w.spec.apiVersion }, 'kind now served by the API server; watching it');
+        this.opts.logger.info(
+          { kind: w.spec.kind, apiVersion: w.spec.apiVersion },
+          'kind now served by the API server; watching it',
+        );
       }
       this.settle();
     }
@@ -290,7 +327,9 @@ export class KubernetesSource implements Source {
 
   /** Kinds not listed yet (and not known to be absent), with the last error when there was one. */
   get pendingKinds(): { kind: string; error?: string }[] {
-    return this.watched.filter((w) => !w.absent && w.informer.latestResourceVersion() === '').map((w) => ({ kind: w.spec.kind, ...(w.lastError ? { error: w.lastError } : {}) }));
+    return this.watched
+      .filter((w) => !w.absent && w.informer.latestResourceVersion() === '')
+      .map((w) => ({ kind: w.spec.kind, ...(w.lastError ? { error: w.lastError } : {}) }));
   }
 
   /** Kinds the API server does not serve right now (their CRD is not installed). */

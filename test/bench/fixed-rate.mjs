@@ -1,4 +1,3 @@
-/* global process, Buffer, performance, setTimeout, console */
 // npm run bench:webhook's fixed-rate client, run as its own process:
 //   node fixed-rate.mjs PORT RATE SECONDS CA_FILE REVIEW_FILE  → prints {"achieved","p50","p90","p99","max","errors"}
 // Requests are sent on schedule (not when the previous answer came back) over keep-alive
@@ -13,14 +12,26 @@ async function fixedRate(port, rate, seconds, caPem, review) {
   const send = () =>
     new Promise((resolve) => {
       const t0 = process.hrtime.bigint();
-      const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', agent, ca: caPem, servername: 'localhost', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(review) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          else errors++;
-          resolve();
-        });
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/validate',
+          method: 'POST',
+          agent,
+          ca: caPem,
+          servername: 'localhost',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(review) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            else errors++;
+            resolve();
+          });
+        },
+      );
       req.on('error', () => (errors++, resolve()));
       req.end(review);
     });
@@ -41,9 +52,23 @@ async function fixedRate(port, rate, seconds, caPem, review) {
   const elapsed = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
-  return { sent: total, achieved: total / elapsed, errors, p50: q(50), p90: q(90), p99: q(99), max: lat[lat.length - 1] };
+  return {
+    sent: total,
+    achieved: total / elapsed,
+    errors,
+    p50: q(50),
+    p90: q(90),
+    p99: q(99),
+    max: lat[lat.length - 1],
+  };
 }
 
 const [port, rate, seconds, caFile, reviewFile] = process.argv.slice(2);
-const result = await fixedRate(Number(port), Number(rate), Number(seconds), readFileSync(caFile, 'utf8'), readFileSync(reviewFile, 'utf8'));
+const result = await fixedRate(
+  Number(port),
+  Number(rate),
+  Number(seconds),
+  readFileSync(caFile, 'utf8'),
+  readFileSync(reviewFile, 'utf8'),
+);
 console.log(JSON.stringify(result));

@@ -40,23 +40,40 @@ async function main(): Promise<void> {
     [
       join(ROOT, 'bin/zoneguard.js'),
       'reconcile',
-      '--kubeconfig', join(dir, 'kubeconfig'),
-      '--source', 'ingress',
-      '--provider', 'rfc2136',
-      '--rfc2136-host', '127.0.0.1',
-      '--rfc2136-port', String(bind.port),
-      '--rfc2136-zone', 'example.com',
-      '--rfc2136-tsig-keyname', bind.tsig.name,
-      '--domain-filter', 'example.com',
-      '--txt-owner-id', 'bench',
-      '--metrics-address', '',
-      '--log-level', 'warn',
+      '--kubeconfig',
+      join(dir, 'kubeconfig'),
+      '--source',
+      'ingress',
+      '--provider',
+      'rfc2136',
+      '--rfc2136-host',
+      '127.0.0.1',
+      '--rfc2136-port',
+      String(bind.port),
+      '--rfc2136-zone',
+      'example.com',
+      '--rfc2136-tsig-keyname',
+      bind.tsig.name,
+      '--domain-filter',
+      'example.com',
+      '--txt-owner-id',
+      'bench',
+      '--metrics-address',
+      '',
+      '--log-level',
+      'warn',
     ],
-    { env: { ...process.env, ZONEGUARD_RFC2136_TSIG_SECRET: bind.tsig.secret }, stdio: ['ignore', 'inherit', 'inherit'] },
+    {
+      env: { ...process.env, ZONEGUARD_RFC2136_TSIG_SECRET: bind.tsig.secret },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
   );
   const ask = async (name: string): Promise<string[]> => {
     try {
-      const a = await queryDns({ host: '127.0.0.1', port: bind.port }, name, 'A', { timeoutMs: 200, tries: 1 });
+      const a = await queryDns({ host: '127.0.0.1', port: bind.port }, name, 'A', {
+        timeoutMs: 200,
+        tries: 1,
+      });
       return a.records.filter((r) => r.type === 'A').map((r) => r.data);
     } catch {
       return [];
@@ -65,7 +82,13 @@ async function main(): Promise<void> {
   let seq = 0;
   const apply = (ip: string) => {
     const name = `lat-${++seq}`;
-    api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'default' }, spec: { rules: [{ host: `${name}.example.com` }] }, status: { loadBalancer: { ingress: [{ ip }] } } });
+    api.apply({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, namespace: 'default' },
+      spec: { rules: [{ host: `${name}.example.com` }] },
+      status: { loadBalancer: { ingress: [{ ip }] } },
+    });
     return `${name}.example.com`;
   };
   /** Applies N objects `gapMs` apart; resolves with each one's apply → answer time. */
@@ -91,9 +114,12 @@ async function main(): Promise<void> {
   try {
     // the reconciler is up once a first object is answered
     const warm = apply('198.18.255.1');
-    for (let t = Date.now(); !(await ask(warm)).length; await sleep(20)) if (Date.now() - t > 30_000) throw new Error('reconciler did not publish within 30 s');
+    for (let t = Date.now(); !(await ask(warm)).length; await sleep(20))
+      if (Date.now() - t > 30_000) throw new Error('reconciler did not publish within 30 s');
     await sleep(1100);
-    console.log(`zoneguard bench:latency: apply → first authoritative answer from BIND ${bind.port}, ${N} objects per run, node ${process.version}`);
+    console.log(
+      `zoneguard bench:latency: apply → first authoritative answer from BIND ${bind.port}, ${N} objects per run, node ${process.version}`,
+    );
     for (const [label, gap] of [
       ['--min-event-sync-interval 1s, an apply every 300 ms', 300],
       ['--min-event-sync-interval 1s, an apply every 1.2 s ', 1200],
@@ -101,7 +127,9 @@ async function main(): Promise<void> {
       const t = await run(gap);
       const f = (ms: number) => `${ms.toFixed(0).padStart(5)} ms`;
       const p50 = pct(t, 50);
-      console.log(`${label}: p50 ${f(p50)}  p90 ${f(pct(t, 90))}  p99 ${f(pct(t, 99))}  max ${f(t[t.length - 1])}  (target p50 <= 1000 ms: ${p50 <= 1000 ? 'met' : 'MISSED'})`);
+      console.log(
+        `${label}: p50 ${f(p50)}  p90 ${f(pct(t, 90))}  p99 ${f(pct(t, 99))}  max ${f(t[t.length - 1])}  (target p50 <= 1000 ms: ${p50 <= 1000 ? 'met' : 'MISSED'})`,
+      );
       await sleep(1100);
     }
   } finally {

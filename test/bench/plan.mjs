@@ -46,10 +46,18 @@ function data(n) {
     desired.push(newEndpoint(name, 'A', [i % 10 === 1 ? ip(i + 1) : ip(i)], 300, { resource }));
   }
   for (let i = 0; i < n / 10; i++) {
-    current.push(newEndpoint(`other-${i}.${ZONE}`, 'A', [ip(i)], 300, { owner: 'someone-else', resource: `service/x/s-${i}` }));
+    current.push(
+      newEndpoint(`other-${i}.${ZONE}`, 'A', [ip(i)], 300, {
+        owner: 'someone-else',
+        resource: `service/x/s-${i}`,
+      }),
+    );
     current.push(newEndpoint(`manual-${i}.${ZONE}`, 'CNAME', [`lb-${i}.example.net`], 300, {}));
   }
-  for (let i = 0; i < n / 20; i++) desired.push(newEndpoint(`new-${i}.${ZONE}`, 'A', [ip(i)], undefined, { resource: `ingress/default/new-${i}` }));
+  for (let i = 0; i < n / 20; i++)
+    desired.push(
+      newEndpoint(`new-${i}.${ZONE}`, 'A', [ip(i)], undefined, { resource: `ingress/default/new-${i}` }),
+    );
   return { current, desired };
 }
 
@@ -59,7 +67,14 @@ function child(n) {
   const domainFilter = new DomainFilter({ filters: ['example.com'] });
   const run = () => {
     const t0 = process.hrtime.bigint();
-    const r = plan({ current, desired, ownerId: OWNER, policy: 'sync', managedRecordTypes: ['A', 'AAAA', 'CNAME'], domainFilter });
+    const r = plan({
+      current,
+      desired,
+      ownerId: OWNER,
+      policy: 'sync',
+      managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      domainFilter,
+    });
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6, r };
   };
   const cold = run();
@@ -99,7 +114,14 @@ async function syncChild(n) {
   const provider = new InMemoryProvider({ zones: [ZONE] });
   const registry = new TxtRegistry(provider, { ownerId: OWNER });
   const domainFilter = new DomainFilter({ filters: ['example.com'] });
-  const source = { name: 'bench', live: false, start: async () => {}, stop: async () => {}, objects: () => objects, onChange: () => {} };
+  const source = {
+    name: 'bench',
+    live: false,
+    start: async () => {},
+    stop: async () => {},
+    objects: () => objects,
+    onChange: () => {},
+  };
   const r = new Reconciler({
     registry,
     sources: [source],
@@ -116,23 +138,39 @@ async function syncChild(n) {
   const writes = provider.writes;
   const steady = await r.sync();
   if (!steady.ok) throw steady.error;
-  process.stdout.write(JSON.stringify({ n, firstMs: first.durationMs, steadyMs: steady.durationMs, peakRssMb: peakFirst, steadyWrites: provider.writes - writes, created: first.applied.create.length }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      n,
+      firstMs: first.durationMs,
+      steadyMs: steady.durationMs,
+      peakRssMb: peakFirst,
+      steadyWrites: provider.writes - writes,
+      created: first.applied.create.length,
+    }) + '\n',
+  );
 }
 
 function syncRows(sizes) {
   const self = fileURLToPath(import.meta.url);
   const pad = (s, w) => s.padStart(w);
   process.stdout.write(`\nwhole sync over N Ingresses (rules + plan + TXT registry + inmemory provider)\n`);
-  process.stdout.write(`${pad('objects', 8)} ${pad('first sync', 11)} ${pad('steady sync', 12)} ${pad('peak RSS', 9)}  provider writes in steady state\n`);
+  process.stdout.write(
+    `${pad('objects', 8)} ${pad('first sync', 11)} ${pad('steady sync', 12)} ${pad('peak RSS', 9)}  provider writes in steady state\n`,
+  );
   for (const n of sizes) {
-    const res = spawnSync(process.execPath, [self, '--sync-child', String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const res = spawnSync(process.execPath, [self, '--sync-child', String(n)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     const line = res.stdout.split('\n').find((l) => l.startsWith('{'));
     if (res.status !== 0 || !line) {
       process.stderr.write(`bench:plan: sync of ${n} failed (exit ${res.status}):\n${res.stderr}\n`);
       return 1;
     }
     const r = JSON.parse(line);
-    process.stdout.write(`${pad(r.n.toLocaleString('en'), 8)} ${pad(`${r.firstMs.toFixed(0)} ms`, 11)} ${pad(`${r.steadyMs.toFixed(0)} ms`, 12)} ${pad(`${r.peakRssMb.toFixed(0)} MB`, 9)}  ${r.steadyWrites} (first sync created ${r.created} records incl. TXT)\n`);
+    process.stdout.write(
+      `${pad(r.n.toLocaleString('en'), 8)} ${pad(`${r.firstMs.toFixed(0)} ms`, 11)} ${pad(`${r.steadyMs.toFixed(0)} ms`, 12)} ${pad(`${r.peakRssMb.toFixed(0)} MB`, 9)}  ${r.steadyWrites} (first sync created ${r.created} records incl. TXT)\n`,
+    );
   }
   return 0;
 }
@@ -141,7 +179,10 @@ function parent(sizes) {
   const self = fileURLToPath(import.meta.url);
   const rows = [];
   for (const n of sizes) {
-    const res = spawnSync(process.execPath, [self, '--child', String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const res = spawnSync(process.execPath, [self, '--child', String(n)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     const line = res.stdout.split('\n').find((l) => l.startsWith('{'));
     if (res.status !== 0 || !line) {
       process.stderr.write(`bench:plan: size ${n} failed (exit ${res.status}):\n${res.stderr}\n`);
@@ -150,7 +191,9 @@ function parent(sizes) {
     rows.push(JSON.parse(line));
   }
   const pad = (s, w) => s.padStart(w);
-  process.stdout.write(`${pad('records', 8)} ${pad('plan cold', 10)} ${pad('plan warm', 10)} ${pad('µs/record', 10)} ${pad('RSS', 8)} ${pad('peak RSS', 9)} ${pad('base RSS', 9)}  changes\n`);
+  process.stdout.write(
+    `${pad('records', 8)} ${pad('plan cold', 10)} ${pad('plan warm', 10)} ${pad('µs/record', 10)} ${pad('RSS', 8)} ${pad('peak RSS', 9)} ${pad('base RSS', 9)}  changes\n`,
+  );
   for (const r of rows) {
     process.stdout.write(
       `${pad(r.n.toLocaleString('en'), 8)} ${pad(`${r.coldMs.toFixed(1)} ms`, 10)} ${pad(`${r.warmMs.toFixed(1)} ms`, 10)} ${pad(((r.coldMs * 1000) / r.n).toFixed(2), 10)} ${pad(`${r.rssMb.toFixed(0)} MB`, 8)} ${pad(`${r.peakRssMb.toFixed(0)} MB`, 9)} ${pad(`${r.baseRssMb.toFixed(0)} MB`, 9)}  ${r.changes}\n`,
@@ -159,7 +202,9 @@ function parent(sizes) {
   const big = rows.find((r) => r.n === 100_000);
   if (big) {
     const ok = big.coldMs <= TARGET_MS && big.peakRssMb <= TARGET_MB;
-    process.stdout.write(`target 100k: plan ≤ ${TARGET_MS} ms and RSS ≤ ${TARGET_MB} MB: ${ok ? 'met' : 'NOT met'} (${big.coldMs.toFixed(0)} ms, peak ${big.peakRssMb.toFixed(0)} MB)\n`);
+    process.stdout.write(
+      `target 100k: plan ≤ ${TARGET_MS} ms and RSS ≤ ${TARGET_MB} MB: ${ok ? 'met' : 'NOT met'} (${big.coldMs.toFixed(0)} ms, peak ${big.peakRssMb.toFixed(0)} MB)\n`,
+    );
   }
   return 0;
 }

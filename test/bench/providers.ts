@@ -34,7 +34,11 @@ interface Case {
   maxBatch: number;
   /** Calls that list (zones or records) vs. calls that change. */
   isList: (op: string) => boolean;
-  setup: () => Promise<{ provider: Provider & { lastBatches: number }; counter: Counter & { calls: Map<string, number> }; close: () => Promise<void> }>;
+  setup: () => Promise<{
+    provider: Provider & { lastBatches: number };
+    counter: Counter & { calls: Map<string, number> };
+    close: () => Promise<void>;
+  }>;
 }
 
 const ZONE = 'bench.example.com';
@@ -51,9 +55,13 @@ const cases: Case[] = [
     isList: (op) => op.endsWith('.list'),
     setup: async () => {
       const fake = await new CloudflareFake('bench-token').start();
-        fake.latencyMs = LATENCY;
+      fake.latencyMs = LATENCY;
       fake.addZone(ZONE);
-      const provider = new CloudflareProvider({ apiToken: 'bench-token', baseURL: fake.baseURL, intervalMs: 0 });
+      const provider = new CloudflareProvider({
+        apiToken: 'bench-token',
+        baseURL: fake.baseURL,
+        intervalMs: 0,
+      });
       return { provider, counter: fake, close: () => fake.close() };
     },
   },
@@ -64,46 +72,51 @@ const cases: Case[] = [
     isList: (op) => op.endsWith('.list'),
     setup: async () => {
       const fake = await new GoogleDnsFake('bench', 'bench-token').start();
-        fake.latencyMs = LATENCY;
+      fake.latencyMs = LATENCY;
       fake.addZone('bench', ZONE);
       const auth = new OAuth2Client();
       auth.setCredentials({ access_token: 'bench-token', expiry_date: Date.now() + 3600_000 });
-      const provider = new CloudDnsProvider({ project: 'bench', apiEndpoint: fake.url, authClient: auth, intervalMs: 0 });
+      const provider = new CloudDnsProvider({
+        project: 'bench',
+        apiEndpoint: fake.url,
+        authClient: auth,
+        intervalMs: 0,
+      });
       return { provider, counter: fake, close: () => fake.close() };
     },
   },
-  ...(['public', 'private'] as const).map(
-    (kind): Case => ({
-      name: kind === 'public' ? 'azure' : 'azure-private-dns',
-      records: N,
-      maxBatch: 1,
-      isList: (op) => op.includes('.list'),
-      setup: async () => {
-        const fake = await new AzureDnsFake('00000000-0000-0000-0000-000000000001', 'bench-token').start();
-        fake.latencyMs = LATENCY;
-        // 2 record sets per record: above Azure public DNS's default 10,000 per zone (a raisable limit)
-        fake.maxRecordSets = { public: 2 * N + 10, private: 2 * N + 10 };
-        fake.addZone(ZONE, 'rg', kind);
-        const agent = new Agent({ ca: fake.cert!.cert, keepAlive: true });
-        const provider = new AzureProvider({
-          private: kind === 'private',
-          credential: { getToken: async () => ({ token: 'bench-token', expiresOnTimestamp: Date.now() + 3600_000 }) },
-          subscriptionId: fake.subscription,
-          resourceGroup: 'rg',
-          endpoint: fake.url,
-          agent,
-        });
-        return {
-          provider,
-          counter: fake,
-          close: async () => {
-            agent.destroy();
-            await fake.close();
-          },
-        };
-      },
-    }),
-  ),
+  ...(['public', 'private'] as const).map((kind): Case => ({
+    name: kind === 'public' ? 'azure' : 'azure-private-dns',
+    records: N,
+    maxBatch: 1,
+    isList: (op) => op.includes('.list'),
+    setup: async () => {
+      const fake = await new AzureDnsFake('00000000-0000-0000-0000-000000000001', 'bench-token').start();
+      fake.latencyMs = LATENCY;
+      // 2 record sets per record: above Azure public DNS's default 10,000 per zone (a raisable limit)
+      fake.maxRecordSets = { public: 2 * N + 10, private: 2 * N + 10 };
+      fake.addZone(ZONE, 'rg', kind);
+      const agent = new Agent({ ca: fake.cert!.cert, keepAlive: true });
+      const provider = new AzureProvider({
+        private: kind === 'private',
+        credential: {
+          getToken: async () => ({ token: 'bench-token', expiresOnTimestamp: Date.now() + 3600_000 }),
+        },
+        subscriptionId: fake.subscription,
+        resourceGroup: 'rg',
+        endpoint: fake.url,
+        agent,
+      });
+      return {
+        provider,
+        counter: fake,
+        close: async () => {
+          agent.destroy();
+          await fake.close();
+        },
+      };
+    },
+  })),
 ];
 
 const moto = findMoto();
@@ -115,7 +128,11 @@ if (moto.path) {
     isList: (op) => op.startsWith('List'),
     setup: async () => {
       const m = await Moto.start(moto.path!);
-      const provider = new Route53Provider({ endpoint: m.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, intervalMs: 0 });
+      const provider = new Route53Provider({
+        endpoint: m.url,
+        credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+        intervalMs: 0,
+      });
       const { CreateHostedZoneCommand } = await import('@aws-sdk/client-route-53');
       await provider.client.send(new CreateHostedZoneCommand({ Name: ZONE, CallerReference: 'bench' }));
       return { provider, counter: m, close: () => m.close() };
@@ -125,7 +142,8 @@ if (moto.path) {
 
 function sum(counter: { calls: Map<string, number> }, pred: (op: string) => boolean): number {
   let n = 0;
-  for (const [op, c] of counter.calls) if (pred(op) && !op.startsWith('moto') && op !== 'CreateHostedZone') n += c;
+  for (const [op, c] of counter.calls)
+    if (pred(op) && !op.startsWith('moto') && op !== 'CreateHostedZone') n += c;
   return n;
 }
 
@@ -133,7 +151,9 @@ async function run(c: Case): Promise<string[]> {
   const { provider, counter, close } = await c.setup();
   try {
     const registry = new TxtRegistry(provider, { ownerId: 'bench' });
-    const wanted = Array.from({ length: c.records }, (_, i) => newEndpoint(`r${i}.${ZONE}`, 'A', [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], 300));
+    const wanted = Array.from({ length: c.records }, (_, i) =>
+      newEndpoint(`r${i}.${ZONE}`, 'A', [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], 300),
+    );
     const desired = provider.adjustEndpoints ? provider.adjustEndpoints(wanted) : wanted;
     counter.resetCalls();
     const t0 = performance.now();
@@ -167,7 +187,17 @@ async function run(c: Case): Promise<string[]> {
   }
 }
 
-const header = ['provider', 'records', 'changes', 'max batch', 'batches', 'write calls', 'list calls', 'plan+apply', 'steady state re-plan'];
+const header = [
+  'provider',
+  'records',
+  'changes',
+  'max batch',
+  'batches',
+  'write calls',
+  'list calls',
+  'plan+apply',
+  'steady state re-plan',
+];
 const rows: string[][] = [];
 for (const c of cases) {
   process.stderr.write(`bench: ${c.name}...\n`);

@@ -1,4 +1,3 @@
-/* global process, console, URL */
 // npm run bench:webhook — the real webhook vs a no-op node:https handler (same TLS settings, same
 // certificate, keep-alive), each in its own process, driven by autocannon from this one; then a
 // fixed 1,000 req/s run against the webhook holding an ownership index of 100,000 names.
@@ -20,7 +19,13 @@ const NAMES = 100_000;
 const here = new URL('.', import.meta.url).pathname;
 
 const certDir = mkdtempSync(join(tmpdir(), 'zoneguard-bench-'));
-const certs = makeWebhookCerts({ serviceName: 'zoneguard-webhook', serviceNamespace: 'zoneguard', extraDnsNames: ['localhost', '127.0.0.1'], certValidityMs: 86_400_000, caValidityMs: 86_400_000 });
+const certs = makeWebhookCerts({
+  serviceName: 'zoneguard-webhook',
+  serviceNamespace: 'zoneguard',
+  extraDnsNames: ['localhost', '127.0.0.1'],
+  certValidityMs: 86_400_000,
+  caValidityMs: 86_400_000,
+});
 writeCertFiles(certDir, certs);
 
 // a review as kube-apiserver sends it: an Ingress with two hosts, one owned by us, one new
@@ -38,8 +43,29 @@ const review = JSON.stringify({
     object: {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: 'shop', namespace: 'default', annotations: { 'external-dns.alpha.kubernetes.io/ttl': '300' } },
-      spec: { ingressClassName: 'nginx', rules: [{ host: 'host-2.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }, { host: 'new-shop.example.com' }] },
+      metadata: {
+        name: 'shop',
+        namespace: 'default',
+        annotations: { 'external-dns.alpha.kubernetes.io/ttl': '300' },
+      },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            host: 'host-2.example.com',
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'shop', port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+          { host: 'new-shop.example.com' },
+        ],
+      },
       status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
     },
     oldObject: null,
@@ -48,7 +74,20 @@ const review = JSON.stringify({
 });
 
 async function startServer(mode) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), join(here, 'webhook-server.mjs'), mode, certDir, String(NAMES)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_REFRESH: mode === 'webhook' ? (process.env.BENCH_REFRESH ?? '30s') : '' } });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+      join(here, 'webhook-server.mjs'),
+      mode,
+      certDir,
+      String(NAMES),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_REFRESH: mode === 'webhook' ? (process.env.BENCH_REFRESH ?? '30s') : '' },
+    },
+  );
   // the first line starting with {"port" (node options such as --trace-gc print to stdout too)
   const info = await new Promise((resolve, reject) => {
     let buf = '';
@@ -85,7 +124,17 @@ async function measured(server, opts = {}) {
 }
 
 function cannon(url, opts = {}) {
-  return autocannon({ url, method: 'POST', body: review, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, pipelining: 1, duration: DURATION, servername: 'localhost', ...opts });
+  return autocannon({
+    url,
+    method: 'POST',
+    body: review,
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: DURATION,
+    servername: 'localhost',
+    ...opts,
+  });
 }
 
 /**
@@ -95,7 +144,18 @@ function cannon(url, opts = {}) {
 async function fixedRate(port, rate, seconds) {
   const reviewFile = join(certDir, 'review.json');
   writeFileSync(reviewFile, review);
-  const child = spawn(process.execPath, [join(here, 'fixed-rate.mjs'), String(port), String(rate), String(seconds), join(certDir, 'ca.crt'), reviewFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(here, 'fixed-rate.mjs'),
+      String(port),
+      String(rate),
+      String(seconds),
+      join(certDir, 'ca.crt'),
+      reviewFile,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -108,17 +168,21 @@ const fmt = (n, d = 2) => Number(n).toFixed(d);
 /** The webhook's own view (GET /metrics): event-loop lag since the last scrape, GC time so far. */
 async function serverView(port) {
   const text = await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', ca: certs.caPem, servername: 'localhost' }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/metrics', ca: certs.caPem, servername: 'localhost' },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
   const value = (re) => Number(re.exec(text)?.[1] ?? NaN);
   let gc = 0;
-  for (const m of text.matchAll(/^zoneguard_nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)) gc += Number(m[1]);
+  for (const m of text.matchAll(/^zoneguard_nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm))
+    gc += Number(m[1]);
   // prom-client samples the loop with a 10 ms timer: a stall is how much later than the earliest tick it fired
   const lag = (q) => value(new RegExp(`^zoneguard_nodejs_eventloop_lag_${q}_seconds ([0-9.e+-]+)$`, 'm'));
   return { stall: lag('max') - lag('min'), gc };
@@ -127,33 +191,55 @@ const noop = await startServer('noop');
 const parse = await startServer('parse');
 const webhook = await startServer('webhook');
 try {
-  console.log(`zoneguard webhook benchmark: ${CONNECTIONS} keep-alive connections, ${DURATION}s per run, node ${process.version}, ownership index ${webhook.names} names`);
+  console.log(
+    `zoneguard webhook benchmark: ${CONNECTIONS} keep-alive connections, ${DURATION}s per run, node ${process.version}, ownership index ${webhook.names} names`,
+  );
   const only = process.env.BENCH_ONLY;
   if (only !== 'fixed') {
-  // warm-up (JIT, TLS sessions)
-  await cannon(noop.url, { duration: 2 });
-  await cannon(parse.url, { duration: 2 });
-  await cannon(webhook.url, { duration: 2 });
-  // alternate the two servers: this machine's speed drifts (shared CPUs), a ratio within a round is fairer
-  const rounds = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const n = await measured(noop);
-    const p = await measured(parse);
-    const w = await measured(webhook);
-    rounds.push({ n, p, w, ratio: w.requests.average / n.requests.average, parseRatio: w.requests.average / p.requests.average });
-    for (const [name, r] of [['no-op node:https', n], ['parse-only', p], ['zoneguard webhook', w]]) {
-      console.log(`round ${i + 1} ${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}   CPU/request server ${fmt(r.serverUs, 1)} µs, client ${fmt(r.clientUs, 1)} µs`);
+    // warm-up (JIT, TLS sessions)
+    await cannon(noop.url, { duration: 2 });
+    await cannon(parse.url, { duration: 2 });
+    await cannon(webhook.url, { duration: 2 });
+    // alternate the two servers: this machine's speed drifts (shared CPUs), a ratio within a round is fairer
+    const rounds = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const n = await measured(noop);
+      const p = await measured(parse);
+      const w = await measured(webhook);
+      rounds.push({
+        n,
+        p,
+        w,
+        ratio: w.requests.average / n.requests.average,
+        parseRatio: w.requests.average / p.requests.average,
+      });
+      for (const [name, r] of [
+        ['no-op node:https', n],
+        ['parse-only', p],
+        ['zoneguard webhook', w],
+      ]) {
+        console.log(
+          `round ${i + 1} ${name.padEnd(18)} ${fmt(r.requests.average, 0).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}   CPU/request server ${fmt(r.serverUs, 1)} µs, client ${fmt(r.clientUs, 1)} µs`,
+        );
+      }
     }
-  }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const w = { requests: { average: median(rounds.map((r) => r.w.requests.average)) } };
-  const n = { requests: { average: median(rounds.map((r) => r.n.requests.average)) } };
-  console.log(`median: no-op ${fmt(n.requests.average, 0)} req/s, webhook ${fmt(w.requests.average, 0)} req/s; per-round ratios ${rounds.map((r) => fmt(r.ratio)).join(', ')}`);
-  console.log(`throughput ratio webhook / no-op (median of rounds): ${fmt(median(rounds.map((r) => r.ratio)))} (target >= 0.80)`);
-  // the server is one thread; the load client needs CPU too, and there may be only 2 cores
-  const us = (k, f) => median(rounds.map((r) => r[k][f]));
-  console.log(`server CPU per request (median): no-op ${fmt(us('n', 'serverUs'), 1)} µs, parse-only ${fmt(us('p', 'serverUs'), 1)} µs, webhook ${fmt(us('w', 'serverUs'), 1)} µs; a single-threaded webhook reaches 0.8x only at <= ${fmt(us('n', 'serverUs') / 0.8, 1)} µs`);
-  console.log(`throughput ratio webhook / parse-only baseline (reads and parses the body, answers allowed): ${fmt(median(rounds.map((r) => r.parseRatio)))}`);
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const w = { requests: { average: median(rounds.map((r) => r.w.requests.average)) } };
+    const n = { requests: { average: median(rounds.map((r) => r.n.requests.average)) } };
+    console.log(
+      `median: no-op ${fmt(n.requests.average, 0)} req/s, webhook ${fmt(w.requests.average, 0)} req/s; per-round ratios ${rounds.map((r) => fmt(r.ratio)).join(', ')}`,
+    );
+    console.log(
+      `throughput ratio webhook / no-op (median of rounds): ${fmt(median(rounds.map((r) => r.ratio)))} (target >= 0.80)`,
+    );
+    // the server is one thread; the load client needs CPU too, and there may be only 2 cores
+    const us = (k, f) => median(rounds.map((r) => r[k][f]));
+    console.log(
+      `server CPU per request (median): no-op ${fmt(us('n', 'serverUs'), 1)} µs, parse-only ${fmt(us('p', 'serverUs'), 1)} µs, webhook ${fmt(us('w', 'serverUs'), 1)} µs; a single-threaded webhook reaches 0.8x only at <= ${fmt(us('n', 'serverUs') / 0.8, 1)} µs`,
+    );
+    console.log(
+      `throughput ratio webhook / parse-only baseline (reads and parses the body, answers allowed): ${fmt(median(rounds.map((r) => r.parseRatio)))}`,
+    );
   }
 
   // the baselines are done: stopped, so their idle-time GC does not take CPU from the timed run
@@ -162,9 +248,13 @@ try {
   const before = await serverView(webhook.port);
   const f = await fixedRate(webhook.port, 1000, DURATION);
   const after = await serverView(webhook.port);
-  console.log(`fixed 1,000 req/s (hrtime):      ${fmt(f.achieved, 0)} req/s   p50 ${fmt(f.p50, 3)} ms   p90 ${fmt(f.p90, 3)} ms   p99 ${fmt(f.p99, 3)} ms   max ${fmt(f.max, 1)} ms   errors ${f.errors}   (target p99 <= 2 ms)`);
+  console.log(
+    `fixed 1,000 req/s (hrtime):      ${fmt(f.achieved, 0)} req/s   p50 ${fmt(f.p50, 3)} ms   p90 ${fmt(f.p90, 3)} ms   p99 ${fmt(f.p99, 3)} ms   max ${fmt(f.max, 1)} ms   errors ${f.errors}   (target p99 <= 2 ms)`,
+  );
   // a slow reply the server did not see as event-loop lag was delayed outside it (client, scheduler)
-  console.log(`  the webhook during that run: longest event-loop stall ${fmt(after.stall * 1000, 1)} ms, GC ${fmt((after.gc - before.gc) * 1000, 1)} ms in all`);
+  console.log(
+    `  the webhook during that run: longest event-loop stall ${fmt(after.stall * 1000, 1)} ms, GC ${fmt((after.gc - before.gc) * 1000, 1)} ms in all`,
+  );
 } finally {
   noop.child.kill('SIGTERM');
   parse.child.kill('SIGTERM');

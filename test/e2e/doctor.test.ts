@@ -31,7 +31,10 @@ function hasNamed(): boolean {
   }
 }
 const NAMED = hasNamed();
-if (!NAMED) console.warn('test/e2e/doctor: named or nsupdate not installed (apt-get install bind9 bind9-dnsutils); skipped');
+if (!NAMED)
+  console.warn(
+    'test/e2e/doctor: named or nsupdate not installed (apt-get install bind9 bind9-dnsutils); skipped',
+  );
 
 let workdir = '';
 
@@ -58,7 +61,10 @@ const SEED = [
 beforeAll(() => {
   if (!NAMED) return;
   workdir = mkdtempSync(join(tmpdir(), 'zoneguard-doctor-bind-'));
-  execFileSync('bash', [join(HERE, 'doctor-bind-start.sh')], { env: { ...process.env, PORT: String(PORT), WORKDIR: workdir, ZONES: 'example.com' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('bash', [join(HERE, 'doctor-bind-start.sh')], {
+    env: { ...process.env, PORT: String(PORT), WORKDIR: workdir, ZONES: 'example.com' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const script = join(workdir, 'seed.nsupdate');
   writeFileSync(script, [`server 127.0.0.1 ${PORT}`, 'zone example.com', ...SEED, 'send', ''].join('\n'));
   execFileSync('nsupdate', ['-y', TSIG, script]);
@@ -78,7 +84,10 @@ class Capture extends Writable {
   }
 }
 
-async function doctor(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function doctor(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await main(['node', 'zoneguard', 'doctor', ...args], { stdout, stderr, env });
@@ -103,34 +112,45 @@ const CASES: Case[] = [
     name: 'owned by another cluster',
     host: 'shop.example.com',
     code: 1,
-    verdict: /^verdict: PROBLEM: Ingress team-a\/shop is denied: owned by cluster-b: change --txt-owner-id to "cluster-b" if this instance is that owner, or have cluster-b release shop\.example\.com \(remove the TXT record a-shop\.example\.com and its A record\)/m,
-    lines: [/A shop\.example\.com: 198\.51\.100\.9 ttl 300/, /TXT a-shop\.example\.com: "heritage=external-dns,external-dns\/owner=cluster-b,external-dns\/resource=ingress\/team-a\/shop" ttl 300/],
+    verdict:
+      /^verdict: PROBLEM: Ingress team-a\/shop is denied: owned by cluster-b: change --txt-owner-id to "cluster-b" if this instance is that owner, or have cluster-b release shop\.example\.com \(remove the TXT record a-shop\.example\.com and its A record\)/m,
+    lines: [
+      /A shop\.example\.com: 198\.51\.100\.9 ttl 300/,
+      /TXT a-shop\.example\.com: "heritage=external-dns,external-dns\/owner=cluster-b,external-dns\/resource=ingress\/team-a\/shop" ttl 300/,
+    ],
   },
   {
     name: 'published and owned by this instance',
     host: 'mine.example.com',
     code: 0,
-    verdict: /^verdict: OK: mine\.example\.com is published \(A 203\.0\.113\.7\) and owned by "cluster-a"; 127\.0\.0\.1:15400 answers it$/m,
-    lines: [/ownership\s+ok\s+mine\.example\.com A 203\.0\.113\.7 is owned by "cluster-a" \(ingress\/team-a\/mine\)/, /A mine\.example\.com: 203\.0\.113\.7 ttl 60/],
+    verdict:
+      /^verdict: OK: mine\.example\.com is published \(A 203\.0\.113\.7\) and owned by "cluster-a"; 127\.0\.0\.1:15400 answers it$/m,
+    lines: [
+      /ownership\s+ok\s+mine\.example\.com A 203\.0\.113\.7 is owned by "cluster-a" \(ingress\/team-a\/mine\)/,
+      /A mine\.example\.com: 203\.0\.113\.7 ttl 60/,
+    ],
   },
   {
     name: 'a hand-made record with no owner',
     host: 'legacy.example.com',
     code: 1,
-    verdict: /owned by|legacy\.example\.com A exists with no ownership record, so zoneguard leaves it alone: delete it, or adopt it by adding TXT a-legacy\.example\.com "heritage=external-dns,external-dns\/owner=cluster-a/,
+    verdict:
+      /owned by|legacy\.example\.com A exists with no ownership record, so zoneguard leaves it alone: delete it, or adopt it by adding TXT a-legacy\.example\.com "heritage=external-dns,external-dns\/owner=cluster-a/,
   },
   {
     name: 'allowed, not published yet',
     host: 'fresh.example.com',
     code: 1,
-    verdict: /^verdict: PENDING: not in sync yet: the reconciler would create fresh\.example\.com A 203\.0\.113\.30/m,
+    verdict:
+      /^verdict: PENDING: not in sync yet: the reconciler would create fresh\.example\.com A 203\.0\.113\.30/m,
     lines: [/A fresh\.example\.com: NXDOMAIN/],
   },
   {
     name: 'published with an old address',
     host: 'moved.example.com',
     code: 1,
-    verdict: /^verdict: PENDING: not in sync yet: the reconciler would update moved\.example\.com A 203\.0\.113\.60 \(was 203\.0\.113\.50\)/m,
+    verdict:
+      /^verdict: PENDING: not in sync yet: the reconciler would update moved\.example\.com A 203\.0\.113\.60 \(was 203\.0\.113\.50\)/m,
     lines: [/A moved\.example\.com: 203\.0\.113\.50 ttl 30/],
   },
   {
@@ -138,20 +158,23 @@ const CASES: Case[] = [
     host: 'moved.example.com',
     args: ['--policy', 'create-only'],
     code: 1,
-    verdict: /^verdict: PROBLEM: --policy create-only holds back the update to moved\.example\.com A 203\.0\.113\.60: use --policy upsert-only or sync/m,
+    verdict:
+      /^verdict: PROBLEM: --policy create-only holds back the update to moved\.example\.com A 203\.0\.113\.60: use --policy upsert-only or sync/m,
   },
   {
     name: 'outside --domain-filter',
     host: 'www.example.net',
     code: 1,
-    verdict: /^verdict: PROBLEM: Ingress team-a\/elsewhere is denied: domain-filter: not in \[example\.com\]/m,
+    verdict:
+      /^verdict: PROBLEM: Ingress team-a\/elsewhere is denied: domain-filter: not in \[example\.com\]/m,
   },
   {
     name: 'kept out by --namespace',
     host: 'fresh.example.com',
     args: ['--namespace', 'team-a'],
     code: 1,
-    verdict: /^verdict: PROBLEM: Ingress team-b\/fresh is out of scope: namespace "team-b" is not --namespace "team-a"/m,
+    verdict:
+      /^verdict: PROBLEM: Ingress team-b\/fresh is out of scope: namespace "team-b" is not --namespace "team-a"/m,
   },
   {
     name: 'kept out by --source',
@@ -164,14 +187,16 @@ const CASES: Case[] = [
     name: 'a Service without a load-balancer address',
     host: 'api.example.com',
     code: 1,
-    verdict: /^verdict: PENDING: Service team-a\/api has nothing to publish yet: api\.example\.com: Service has no load-balancer address yet/m,
+    verdict:
+      /^verdict: PENDING: Service team-a\/api has nothing to publish yet: api\.example\.com: Service has no load-balancer address yet/m,
     lines: [/address\s+WARN\s+Service team-a\/api: no usable address yet/],
   },
   {
     name: 'ours, but no object claims it any more',
     host: 'gone.example.com',
     code: 1,
-    verdict: /^verdict: PROBLEM: no object claims gone\.example\.com, yet its A record is owned by "cluster-a" \(ingress\/team-a\/gone\): the reconciler deletes it on its next sync/m,
+    verdict:
+      /^verdict: PROBLEM: no object claims gone\.example\.com, yet its A record is owned by "cluster-a" \(ingress\/team-a\/gone\): the reconciler deletes it on its next sync/m,
   },
   {
     name: 'claimed by nothing, owned by nobody',
@@ -184,7 +209,8 @@ const CASES: Case[] = [
     host: 'prefixed.example.com',
     args: ['--txt-prefix', 'zg-'],
     code: 1,
-    verdict: /^verdict: PROBLEM: owned by cluster-b: change --txt-owner-id to "cluster-b" if this instance is that owner, or have cluster-b release prefixed\.example\.com \(remove the TXT record zg-a-prefixed\.example\.com/m,
+    verdict:
+      /^verdict: PROBLEM: owned by cluster-b: change --txt-owner-id to "cluster-b" if this instance is that owner, or have cluster-b release prefixed\.example\.com \(remove the TXT record zg-a-prefixed\.example\.com/m,
   },
   {
     name: 'no name server answers',
@@ -198,7 +224,12 @@ const CASES: Case[] = [
 describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
   it.each(CASES)('$name: $host', async (c) => {
     const noManifests = c.name.includes('no manifests');
-    const args = [c.host, ...(noManifests ? BASE.slice(0, 4) : BASE), ...(c.args?.includes('--nameserver') ? [] : NS), ...(c.args ?? [])];
+    const args = [
+      c.host,
+      ...(noManifests ? BASE.slice(0, 4) : BASE),
+      ...(c.args?.includes('--nameserver') ? [] : NS),
+      ...(c.args ?? []),
+    ];
     const r = await doctor(args);
     expect(r.stdout, r.stderr).toMatch(c.verdict);
     for (const l of c.lines ?? []) expect(r.stdout).toMatch(l);
@@ -211,36 +242,99 @@ describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
     const report = JSON.parse(r.stdout);
     expect(report.host).toBe('shop.example.com');
     expect(report.verdict.status).toBe('problem');
-    expect(report.claimants).toEqual([expect.objectContaining({ object: 'Ingress team-a/shop', recordType: 'A', targets: ['203.0.113.10'], hasAddress: true, allowed: false })]);
-    expect(report.ownership.records).toEqual([{ recordType: 'A', targets: ['198.51.100.9'], ttl: 300, owner: 'cluster-b', resource: 'ingress/team-a/shop' }]);
-    expect(report.ownership.txt).toEqual([
-      { txtName: 'a-shop.example.com', recordType: 'A', owner: 'cluster-b', resource: 'ingress/team-a/shop', value: 'heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/team-a/shop' },
+    expect(report.claimants).toEqual([
+      expect.objectContaining({
+        object: 'Ingress team-a/shop',
+        recordType: 'A',
+        targets: ['203.0.113.10'],
+        hasAddress: true,
+        allowed: false,
+      }),
     ]);
-    const a = report.dns.answers.find((x: { name: string; type: string }) => x.name === 'shop.example.com' && x.type === 'A');
-    expect(a).toEqual({ name: 'shop.example.com', type: 'A', rcode: 'NOERROR', authoritative: true, records: [{ type: 'A', ttl: 300, data: '198.51.100.9' }] });
+    expect(report.ownership.records).toEqual([
+      {
+        recordType: 'A',
+        targets: ['198.51.100.9'],
+        ttl: 300,
+        owner: 'cluster-b',
+        resource: 'ingress/team-a/shop',
+      },
+    ]);
+    expect(report.ownership.txt).toEqual([
+      {
+        txtName: 'a-shop.example.com',
+        recordType: 'A',
+        owner: 'cluster-b',
+        resource: 'ingress/team-a/shop',
+        value: 'heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/team-a/shop',
+      },
+    ]);
+    const a = report.dns.answers.find(
+      (x: { name: string; type: string }) => x.name === 'shop.example.com' && x.type === 'A',
+    );
+    expect(a).toEqual({
+      name: 'shop.example.com',
+      type: 'A',
+      rcode: 'NOERROR',
+      authoritative: true,
+      records: [{ type: 'A', ttl: 300, data: '198.51.100.9' }],
+    });
     expect(report.dns.server).toBe(`127.0.0.1:${PORT}`);
-    expect(report.steps.map((s: { step: string }) => s.step)).toEqual(['objects', 'address', 'scope', 'rules', 'ownership', 'dns']);
+    expect(report.steps.map((s: { step: string }) => s.step)).toEqual([
+      'objects',
+      'address',
+      'scope',
+      'rules',
+      'ownership',
+      'dns',
+    ]);
   });
 
   it('reads ownership through --provider rfc2136 (zone transfer signed with the TSIG key)', async () => {
     const [alg, key, secret] = TSIG.split(':');
-    const provider = ['--provider', 'rfc2136', '--rfc2136-host', '127.0.0.1', '--rfc2136-port', String(PORT), '--rfc2136-zone', 'example.com', '--rfc2136-tsig-keyname', key, '--rfc2136-tsig-secret-alg', alg];
-    const r = await doctor(['shop.example.com', ...BASE, ...NS, ...provider, '--output', 'json'], { ZONEGUARD_RFC2136_TSIG_SECRET: secret });
+    const provider = [
+      '--provider',
+      'rfc2136',
+      '--rfc2136-host',
+      '127.0.0.1',
+      '--rfc2136-port',
+      String(PORT),
+      '--rfc2136-zone',
+      'example.com',
+      '--rfc2136-tsig-keyname',
+      key,
+      '--rfc2136-tsig-secret-alg',
+      alg,
+    ];
+    const r = await doctor(['shop.example.com', ...BASE, ...NS, ...provider, '--output', 'json'], {
+      ZONEGUARD_RFC2136_TSIG_SECRET: secret,
+    });
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.verdict.message).toMatch(/owned by cluster-b/);
     expect(report.steps).toContainEqual({ step: 'zone', status: 'ok', detail: 'in zone example.com' }); // a step only a provider gives
-    expect(report.ownership.txt).toEqual([expect.objectContaining({ txtName: 'a-shop.example.com', owner: 'cluster-b', resource: 'ingress/team-a/shop' })]);
+    expect(report.ownership.txt).toEqual([
+      expect.objectContaining({
+        txtName: 'a-shop.example.com',
+        owner: 'cluster-b',
+        resource: 'ingress/team-a/shop',
+      }),
+    ]);
     expect(r.stdout + r.stderr).not.toContain(secret);
 
-    const wrong = await doctor(['shop.example.com', ...BASE, ...NS, ...provider], { ZONEGUARD_RFC2136_TSIG_SECRET: Buffer.from('not the secret').toString('base64') });
+    const wrong = await doctor(['shop.example.com', ...BASE, ...NS, ...provider], {
+      ZONEGUARD_RFC2136_TSIG_SECRET: Buffer.from('not the secret').toString('base64'),
+    });
     expect(wrong.stdout + wrong.stderr).toMatch(/NOTAUTH\(BADSIG\).*TSIG key "zoneguard-key"/);
   });
 
   it('reads the claiming objects from a cluster with --kubeconfig', async () => {
     // a stand-in API server listing the fixture objects, kind by kind, in pages of one
     const objects = loadManifests([FIXTURES]).map((l) => l.obj);
-    const paths: Record<string, string> = { '/api/v1/services': 'Service', '/apis/networking.k8s.io/v1/ingresses': 'Ingress' };
+    const paths: Record<string, string> = {
+      '/api/v1/services': 'Service',
+      '/apis/networking.k8s.io/v1/ingresses': 'Ingress',
+    };
     const seen: string[] = [];
     const api: Server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -249,11 +343,20 @@ describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
       res.setHeader('content-type', 'application/json');
       if (!kind) {
         res.statusCode = 404;
-        return res.end(JSON.stringify({ kind: 'Status', message: 'the server could not find the requested resource' }));
+        return res.end(
+          JSON.stringify({ kind: 'Status', message: 'the server could not find the requested resource' }),
+        );
       }
-      const items = objects.filter((o) => o.kind === kind).map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+      const items = objects
+        .filter((o) => o.kind === kind)
+        .map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
       const at = Number(url.searchParams.get('continue') ?? '0');
-      res.end(JSON.stringify({ items: items.slice(at, at + 1), metadata: at + 1 < items.length ? { continue: String(at + 1) } : {} }));
+      res.end(
+        JSON.stringify({
+          items: items.slice(at, at + 1),
+          metadata: at + 1 < items.length ? { continue: String(at + 1) } : {},
+        }),
+      );
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     const kubeconfig = join(workdir, 'kubeconfig');
@@ -262,16 +365,41 @@ describe.skipIf(!NAMED)('zoneguard doctor against BIND', () => {
       YAML.stringify({
         'current-context': 't',
         contexts: [{ name: 't', context: { cluster: 'c', user: 'u' } }],
-        clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, 'insecure-skip-tls-verify': true } }],
+        clusters: [
+          {
+            name: 'c',
+            cluster: {
+              server: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+              'insecure-skip-tls-verify': true,
+            },
+          },
+        ],
         users: [{ name: 'u', user: { token: 'doctor-token' } }],
       }),
     );
     try {
-      const r = await doctor(['fresh.example.com', '--txt-owner-id', 'cluster-a', '--domain-filter', 'example.com', '--kubeconfig', kubeconfig, '--namespace', 'team-a', ...NS]);
-      expect(r.stdout).toMatch(/objects\s+ok\s+Ingress team-b\/fresh \(cluster \(.*kubeconfig\)\) claims fresh\.example\.com A 203\.0\.113\.30/);
-      expect(r.stdout).toMatch(/^verdict: PROBLEM: Ingress team-b\/fresh is out of scope: namespace "team-b" is not --namespace "team-a"/m);
+      const r = await doctor([
+        'fresh.example.com',
+        '--txt-owner-id',
+        'cluster-a',
+        '--domain-filter',
+        'example.com',
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        'team-a',
+        ...NS,
+      ]);
+      expect(r.stdout).toMatch(
+        /objects\s+ok\s+Ingress team-b\/fresh \(cluster \(.*kubeconfig\)\) claims fresh\.example\.com A 203\.0\.113\.30/,
+      );
+      expect(r.stdout).toMatch(
+        /^verdict: PROBLEM: Ingress team-b\/fresh is out of scope: namespace "team-b" is not --namespace "team-a"/m,
+      );
       expect(r.stderr).toContain('DNSEndpoint (externaldns.k8s.io/v1alpha1) is not served by this cluster');
-      expect(seen.filter((s) => s.endsWith('/apis/networking.k8s.io/v1/ingresses')).length).toBeGreaterThan(1); // paged
+      expect(seen.filter((s) => s.endsWith('/apis/networking.k8s.io/v1/ingresses')).length).toBeGreaterThan(
+        1,
+      ); // paged
       expect(seen.every((s) => s.startsWith('Bearer doctor-token '))).toBe(true);
     } finally {
       await new Promise((r) => api.close(r));

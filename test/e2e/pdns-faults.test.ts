@@ -17,17 +17,30 @@ if (why && process.env.CI) throw new Error(`PowerDNS is required in CI: ${why}`)
 
 async function zoneJson(s: PdnsServer): Promise<string[]> {
   const r = await fetch(`${s.apiUrl}/zones/example.org.`, { headers: { 'X-API-Key': s.apiKey } });
-  const z = (await r.json()) as { rrsets: { name: string; type: string; ttl: number; records: { content: string }[] }[] };
+  const z = (await r.json()) as {
+    rrsets: { name: string; type: string; ttl: number; records: { content: string }[] }[];
+  };
   return z.rrsets
     .filter((x) => x.type !== 'SOA')
-    .map((x) => `${x.name} ${x.ttl} ${x.type} ${x.records.map((r) => r.content).sort().join(' | ')}`)
+    .map(
+      (x) =>
+        `${x.name} ${x.ttl} ${x.type} ${x.records
+          .map((r) => r.content)
+          .sort()
+          .join(' | ')}`,
+    )
     .sort();
 }
 
 async function reconcile(p: PdnsProvider, owner: string, desired: Endpoint[]) {
   const registry = new TxtRegistry(p, { ownerId: owner });
   const current = await registry.records();
-  const r = plan({ current, desired, ownerId: owner, domainFilter: new DomainFilter({ filters: ['example.org'] }) });
+  const r = plan({
+    current,
+    desired,
+    ownerId: owner,
+    domainFilter: new DomainFilter({ filters: ['example.org'] }),
+  });
   await registry.applyChanges(r.changes);
   return r;
 }
@@ -53,7 +66,12 @@ describe.skipIf(!!why)(`PowerDNS faults${why ? ` (skipped: ${why})` : ''}`, () =
     await seed.applyChanges({
       create: [
         newEndpoint('theirs.example.org', 'A', ['198.51.100.1'], 120),
-        newEndpoint('a-theirs.example.org', 'TXT', ['heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/b/theirs'], 120),
+        newEndpoint(
+          'a-theirs.example.org',
+          'TXT',
+          ['heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/b/theirs'],
+          120,
+        ),
         newEndpoint('nobody.example.org', 'CNAME', ['elsewhere.example.net'], 120),
         newEndpoint('example.org', 'TXT', ['v=spf1 -all'], 120),
       ],
@@ -71,12 +89,16 @@ describe.skipIf(!!why)(`PowerDNS faults${why ? ` (skipped: ${why})` : ''}`, () =
     expect(r.conflicts.map((c) => c.reason).sort()).toEqual(['owned-by-other', 'unowned']);
     const after = await zoneJson(s);
     expect(after.filter((l) => !l.startsWith('mine.') && !l.startsWith('a-mine.'))).toEqual(before);
-    expect(after).toContain('a-mine.example.org. 300 TXT "heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/a/z"');
+    expect(after).toContain(
+      'a-mine.example.org. 300 TXT "heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/a/z"',
+    );
   });
 
   it('a stopped server is a retryable error; after a restart the next run converges with no duplicates', async () => {
     const p = new PdnsProvider({ server: s.server, apiKey: s.apiKey, timeoutMs: 2000 });
-    const desired = [newEndpoint('during-outage.example.org', 'A', ['192.0.2.50'], undefined, { resource: 'ingress/a/o' })];
+    const desired = [
+      newEndpoint('during-outage.example.org', 'A', ['192.0.2.50'], undefined, { resource: 'ingress/a/o' }),
+    ];
     await s.kill();
     const err = await reconcile(p, 'cluster-a', desired).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
@@ -84,7 +106,9 @@ describe.skipIf(!!why)(`PowerDNS faults${why ? ` (skipped: ${why})` : ''}`, () =
     await s.restart();
     await reconcile(p, 'cluster-a', desired);
     const again = await reconcile(p, 'cluster-a', desired);
-    expect(again.changes.create.length + again.changes.updateNew.length + again.changes.delete.length).toBe(0);
+    expect(again.changes.create.length + again.changes.updateNew.length + again.changes.delete.length).toBe(
+      0,
+    );
     const lines = (await zoneJson(s)).filter((l) => l.includes('during-outage'));
     expect(lines).toEqual([
       'a-during-outage.example.org. 300 TXT "heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/a/o"',

@@ -25,9 +25,15 @@ const why = bindUnavailable();
 if (why && process.env.CI) throw new Error(`BIND9 is required in CI: ${why}`);
 
 const PORT = 15364;
-const OWNED = (resource: string, owner = 'cluster-a') => `"heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}"`;
+const OWNED = (resource: string, owner = 'cluster-a') =>
+  `"heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}"`;
 
-function until(reconciler: Reconciler, pred: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+function until(
+  reconciler: Reconciler,
+  pred: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let off = () => {};
     const timer = setTimeout(() => {
@@ -54,7 +60,10 @@ function until(reconciler: Reconciler, pred: () => Promise<boolean> | boolean, w
   });
 }
 
-const dnsEndpoint = (name: string, endpoints: { dnsName: string; recordType: string; targets: string[] }[]) => ({
+const dnsEndpoint = (
+  name: string,
+  endpoints: { dnsName: string; recordType: string; targets: string[] }[],
+) => ({
   apiVersion: 'externaldns.k8s.io/v1alpha1',
   kind: 'DNSEndpoint',
   metadata: { name, namespace: 'default', generation: 1 },
@@ -85,7 +94,9 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function reconcile(opts: { port?: number; secret?: string; flags?: Record<string, string | string[]> } = {}): Promise<Running> {
+  async function reconcile(
+    opts: { port?: number; secret?: string; flags?: Record<string, string | string[]> } = {},
+  ): Promise<Running> {
     const env = { ZONEGUARD_RFC2136_TSIG_SECRET: opts.secret ?? bind.tsig.secret };
     const cfg = resolveConfig(
       allFlags.filter((f) => !f.commands || f.commands.includes('reconcile')),
@@ -115,15 +126,27 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
     const ac = new AbortController();
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
     return new Promise<Running>((resolve, reject) => {
-      runReconcile(cfg, { logger, env, stdout: sink, stderr: sink }, {
-        signal: ac.signal,
-        onReady: (r) => resolve({ reconciler: r.reconciler, provider: r.provider as Rfc2136Provider, logs, metricsUrl: r.metricsUrl, stop: () => ac.abort() }),
-      }).catch(reject);
+      runReconcile(
+        cfg,
+        { logger, env, stdout: sink, stderr: sink },
+        {
+          signal: ac.signal,
+          onReady: (r) =>
+            resolve({
+              reconciler: r.reconciler,
+              provider: r.provider as Rfc2136Provider,
+              logs,
+              metricsUrl: r.metricsUrl,
+              stop: () => ac.abort(),
+            }),
+        },
+      ).catch(reject);
     });
   }
 
   /** The zone by AXFR, without our own names (for "untouched" comparisons). */
-  const zoneWithout = async (ours: RegExp) => (await bind.axfr('example.com')).filter((l) => !ours.test(l.split(' ')[0]) && !/ SOA /.test(l));
+  const zoneWithout = async (ours: RegExp) =>
+    (await bind.axfr('example.com')).filter((l) => !ours.test(l.split(' ')[0]) && !/ SOA /.test(l));
 
   it('publishes with byte-compatible TXT ownership, leaves foreign and unowned records untouched, updates, deletes, then makes no writes', async () => {
     await bind.nsupdate('example.com', [
@@ -142,10 +165,20 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
     api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
     api.apply(ingress('steal', 'shop.example.com', '203.0.113.66'));
     api.apply(ingress('squat', 'www.example.com', '203.0.113.67'));
-    api.apply(dnsEndpoint('api', [{ dnsName: 'api.example.com', recordType: 'CNAME', targets: ['lb-1.elb.example.net'] }]));
+    api.apply(
+      dnsEndpoint('api', [
+        { dnsName: 'api.example.com', recordType: 'CNAME', targets: ['lb-1.elb.example.net'] },
+      ]),
+    );
     const r = await reconcile();
     try {
-      await until(r.reconciler, async () => (await bind.dig('app.example.com', 'A')).join() === '203.0.113.7' && (await bind.dig('api.example.com', 'CNAME')).length === 1, 'app and api published');
+      await until(
+        r.reconciler,
+        async () =>
+          (await bind.dig('app.example.com', 'A')).join() === '203.0.113.7' &&
+          (await bind.dig('api.example.com', 'CNAME')).length === 1,
+        'app and api published',
+      );
       const zone = await bind.axfr('example.com');
       // the TXT ownership records, exactly as external-dns writes them
       expect(zone).toContain(`a-app.example.com. 300 IN TXT ${OWNED('ingress/default/app')}`);
@@ -153,12 +186,30 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
       expect(zone).toContain('api.example.com. 300 IN CNAME lb-1.elb.example.net.');
       // another owner's records, unowned records and other types: byte for byte as before
       expect(await zoneWithout(ours)).toEqual(before);
-      expect(api.events().some((e) => e.reason === 'DNSRecordRejected' && (e.involvedObject as { name: string }).name === 'steal')).toBe(true);
-      expect(api.events().some((e) => e.reason === 'DNSRecordRejected' && (e.involvedObject as { name: string }).name === 'squat')).toBe(true);
+      expect(
+        api
+          .events()
+          .some(
+            (e) =>
+              e.reason === 'DNSRecordRejected' && (e.involvedObject as { name: string }).name === 'steal',
+          ),
+      ).toBe(true);
+      expect(
+        api
+          .events()
+          .some(
+            (e) =>
+              e.reason === 'DNSRecordRejected' && (e.involvedObject as { name: string }).name === 'squat',
+          ),
+      ).toBe(true);
 
       // update: the address moves, the ownership record stays
       api.apply(ingress('app', 'app.example.com', '203.0.113.8'));
-      await until(r.reconciler, async () => (await bind.dig('app.example.com', 'A')).join() === '203.0.113.8', 'app moved');
+      await until(
+        r.reconciler,
+        async () => (await bind.dig('app.example.com', 'A')).join() === '203.0.113.8',
+        'app moved',
+      );
       expect(await bind.dig('a-app.example.com', 'TXT')).toEqual([OWNED('ingress/default/app')]);
 
       // steady state: a full resync with nothing changed sends no UPDATE
@@ -170,7 +221,13 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
       // delete: the record and its ownership record go together; nothing else moves
       api.remove(ingress('app', 'app.example.com', '203.0.113.8'));
       api.remove(dnsEndpoint('api', []));
-      await until(r.reconciler, async () => (await bind.dig('app.example.com', 'A')).length === 0 && (await bind.dig('api.example.com', 'CNAME')).length === 0, 'app and api deleted');
+      await until(
+        r.reconciler,
+        async () =>
+          (await bind.dig('app.example.com', 'A')).length === 0 &&
+          (await bind.dig('api.example.com', 'CNAME')).length === 0,
+        'app and api deleted',
+      );
       const after = await bind.axfr('example.com');
       expect(after.filter((l) => ours.test(l.split(' ')[0]))).toEqual([]);
       expect(await zoneWithout(ours)).toEqual(before);
@@ -188,7 +245,9 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
       await until(r.reconciler, () => r.logs.some((l) => l.msg === 'provider error'), 'a provider error');
       const failure = r.logs.find((l) => l.msg === 'provider error')!;
       expect(failure).toMatchObject({ provider: 'rfc2136', retryable: false });
-      expect(String(failure.err)).toMatch(/NOTAUTH\(BADSIG\).*TSIG key "zoneguard-key" \(hmac-sha256\).*wrong secret/);
+      expect(String(failure.err)).toMatch(
+        /NOTAUTH\(BADSIG\).*TSIG key "zoneguard-key" \(hmac-sha256\).*wrong secret/,
+      );
       expect(JSON.stringify(r.logs)).not.toContain(bind.tsig.secret);
       const metrics = await (await fetch(`${r.metricsUrl}/metrics`)).text();
       expect(metrics).toMatch(/zoneguard_provider_errors_total\{provider="rfc2136",kind="records"\} [1-9]/);
@@ -205,9 +264,22 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
     api.apply(ingress('slow', 'slow.example.com', '203.0.113.31'));
     const r = await reconcile({ port: relay.port, flags: { 'rfc2136-timeout': '300ms' } });
     try {
-      await until(r.reconciler, () => r.logs.some((l) => l.msg === 'provider error' && /no answer from 127\.0\.0\.1:\d+ within 300 ms/.test(String(l.err))), 'a timeout');
+      await until(
+        r.reconciler,
+        () =>
+          r.logs.some(
+            (l) =>
+              l.msg === 'provider error' &&
+              /no answer from 127\.0\.0\.1:\d+ within 300 ms/.test(String(l.err)),
+          ),
+        'a timeout',
+      );
       action = 'pass';
-      await until(r.reconciler, async () => (await bind.dig('slow.example.com', 'A')).join() === '203.0.113.31', 'slow published after recovery');
+      await until(
+        r.reconciler,
+        async () => (await bind.dig('slow.example.com', 'A')).join() === '203.0.113.31',
+        'slow published after recovery',
+      );
     } finally {
       r.stop();
       await relay.close();
@@ -217,7 +289,11 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
 
   it('converges after the server is killed in the middle of a batch: no duplicates, no orphaned records or TXT', async () => {
     const n = 120;
-    const endpoints = Array.from({ length: n }, (_, i) => ({ dnsName: `bulk-${i}.example.com`, recordType: 'A', targets: [`198.18.${i >> 8}.${i & 255}`] }));
+    const endpoints = Array.from({ length: n }, (_, i) => ({
+      dnsName: `bulk-${i}.example.com`,
+      recordType: 'A',
+      targets: [`198.18.${i >> 8}.${i & 255}`],
+    }));
     let killed = false;
     // the 4th UPDATE finds the server gone (killed just before it is relayed)
     const relay = await startRelay(bind.port, async (count): Promise<RelayAction> => {
@@ -230,11 +306,17 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
     api.apply(dnsEndpoint('bulk', endpoints));
     const r = await reconcile({ port: relay.port, flags: { 'rfc2136-batch-change-size': '20' } });
     try {
-      await until(r.reconciler, () => killed && r.logs.some((l) => l.msg === 'provider error'), 'the kill to be noticed');
+      await until(
+        r.reconciler,
+        () => killed && r.logs.some((l) => l.msg === 'provider error'),
+        'the kill to be noticed',
+      );
       await bind.restart();
       await until(
         r.reconciler,
-        async () => (await bind.axfr('example.com')).filter((l) => /^bulk-\d+\.example\.com\. \d+ IN A /.test(l)).length === n,
+        async () =>
+          (await bind.axfr('example.com')).filter((l) => /^bulk-\d+\.example\.com\. \d+ IN A /.test(l))
+            .length === n,
         'all bulk records published',
       );
       const zone = await bind.axfr('example.com');

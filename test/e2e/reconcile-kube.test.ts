@@ -62,11 +62,18 @@ async function launch(api: FakeApiServer, extra: Record<string, unknown> = {}): 
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   let ready!: (r: Omit<Running, 'logs' | 'stop'>) => void;
   const readyP = new Promise<Omit<Running, 'logs' | 'stop'>>((r) => (ready = r));
-  const done = runReconcile(config(api, extra), { logger, env: {}, stdout: sink, stderr: sink }, {
-    signal: ac.signal,
-    onReady: (r) => ready({ ...r, provider: r.provider as InMemoryProvider }),
-  });
-  const r = await Promise.race([readyP, done.then((code) => Promise.reject(new Error(`reconcile exited ${code}`)))]);
+  const done = runReconcile(
+    config(api, extra),
+    { logger, env: {}, stdout: sink, stderr: sink },
+    {
+      signal: ac.signal,
+      onReady: (r) => ready({ ...r, provider: r.provider as InMemoryProvider }),
+    },
+  );
+  const r = await Promise.race([
+    readyP,
+    done.then((code) => Promise.reject(new Error(`reconcile exited ${code}`))),
+  ]);
   return {
     ...r,
     logs,
@@ -78,7 +85,10 @@ async function launch(api: FakeApiServer, extra: Record<string, unknown> = {}): 
 }
 
 /** Resolves once `pred` holds, checked now and after every sync (no sleeping). */
-function until<T>(reconciler: Reconciler, pred: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
+function until<T>(
+  reconciler: Reconciler,
+  pred: () => Promise<T | undefined | false> | T | undefined | false,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let off = () => {};
     const check = async () => {
@@ -105,7 +115,11 @@ async function recordsOf(p: InMemoryProvider): Promise<string[]> {
 const service = (name: string, host: string, ip: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name, namespace: 'default', annotations: { 'external-dns.alpha.kubernetes.io/hostname': host } },
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'external-dns.alpha.kubernetes.io/hostname': host },
+  },
   spec: { type: 'LoadBalancer' },
   status: { loadBalancer: { ingress: [{ ip }] } },
 });
@@ -117,7 +131,8 @@ const dnsEndpoint = (name: string, host: string, ip: string): KubeObject => ({
   spec: { endpoints: [{ dnsName: host, recordType: 'A', targets: [ip] }] },
 });
 
-const txt = (name: string, resource: string) => `a-${name} TXT heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=${resource}`;
+const txt = (name: string, resource: string) =>
+  `a-${name} TXT heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=${resource}`;
 
 describe('reconcile through the Kubernetes API', () => {
   let api: FakeApiServer;
@@ -143,21 +158,35 @@ describe('reconcile through the Kubernetes API', () => {
         'static.example.com A 203.0.113.10',
         txt('static.example.com', 'dnsendpoint/default/static'),
       ].sort();
-      await until(run.reconciler, async () => JSON.stringify(await recordsOf(run.provider)) === JSON.stringify(expected));
+      await until(
+        run.reconciler,
+        async () => JSON.stringify(await recordsOf(run.provider)) === JSON.stringify(expected),
+      );
 
       // Events on the source objects
       await until(run.reconciler, () => api.events().length >= 4);
-      const events = api.events().map((e) => `${(e.involvedObject as { name: string }).name} ${e.type} ${e.reason}: ${e.message}`);
+      const events = api
+        .events()
+        .map((e) => `${(e.involvedObject as { name: string }).name} ${e.type} ${e.reason}: ${e.message}`);
       expect(events).toContain('app Normal DNSRecordPublished: published app.example.com A 203.0.113.7');
-      expect(events).toContain('static Normal DNSRecordPublished: published static.example.com A 203.0.113.10');
+      expect(events).toContain(
+        'static Normal DNSRecordPublished: published static.example.com A 203.0.113.10',
+      );
       const rejected = events.find((e) => e.startsWith('private Warning DNSRecordRejected'));
       expect(rejected).toContain('private.example.com: public-private:');
       const skipped = run.logs.find((l) => l.msg === 'object skipped');
-      expect(skipped).toMatchObject({ hostname: 'private.example.com', rule: 'public-private', object: 'Ingress default/private' });
+      expect(skipped).toMatchObject({
+        hostname: 'private.example.com',
+        rule: 'public-private',
+        object: 'Ingress default/private',
+      });
 
       // DNSEndpoint status
       const ep = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'static')!;
-      expect(ep.status).toMatchObject({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Published' }] });
+      expect(ep.status).toMatchObject({
+        observedGeneration: 1,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Published' }],
+      });
 
       // the "ownership changed" Lease the webhooks watch, bumped after every write
       const signalWrites = () => {
@@ -170,13 +199,23 @@ describe('reconcile through the Kubernetes API', () => {
 
       // update
       api.apply(ingress('app', 'app.example.com', '203.0.113.9'));
-      await until(run.reconciler, async () => (await recordsOf(run.provider)).includes('app.example.com A 203.0.113.9'));
+      await until(run.reconciler, async () =>
+        (await recordsOf(run.provider)).includes('app.example.com A 203.0.113.9'),
+      );
       expect(signalWrites()).toBe(firstWrites + 1);
       // delete
       api.remove(service('api', 'api.example.com', '203.0.113.8'));
-      await until(run.reconciler, async () => !(await recordsOf(run.provider)).some((r) => r.includes('api.example.com')));
+      await until(
+        run.reconciler,
+        async () => !(await recordsOf(run.provider)).some((r) => r.includes('api.example.com')),
+      );
       expect(await recordsOf(run.provider)).toEqual(
-        ['app.example.com A 203.0.113.9', txt('app.example.com', 'ingress/default/app'), 'static.example.com A 203.0.113.10', txt('static.example.com', 'dnsendpoint/default/static')].sort(),
+        [
+          'app.example.com A 203.0.113.9',
+          txt('app.example.com', 'ingress/default/app'),
+          'static.example.com A 203.0.113.10',
+          txt('static.example.com', 'dnsendpoint/default/static'),
+        ].sort(),
       );
 
       // metrics endpoint
@@ -198,7 +237,8 @@ describe('reconcile through the Kubernetes API', () => {
     try {
       // settled: records published, status written and seen back through the watch
       await until(run.reconciler, () => {
-        const st = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'static')?.status as { observedGeneration?: number } | undefined;
+        const st = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'static')?.status as
+          { observedGeneration?: number } | undefined;
         return run.provider.writes === 1 && st?.observedGeneration === 1 && api.events().length === 3;
       });
       const writes = run.provider.writes;
@@ -216,31 +256,54 @@ describe('reconcile through the Kubernetes API', () => {
   });
 
   it('honours --label-filter (server side) and --namespace', async () => {
-    const labelled = (o: KubeObject, labels: Record<string, string>, ns = 'default') => ({ ...o, metadata: { ...o.metadata!, labels, namespace: ns } });
+    const labelled = (o: KubeObject, labels: Record<string, string>, ns = 'default') => ({
+      ...o,
+      metadata: { ...o.metadata!, labels, namespace: ns },
+    });
     api.apply(labelled(ingress('a', 'a.example.com', '203.0.113.1'), { team: 'a' }));
     api.apply(labelled(ingress('b', 'b.example.com', '203.0.113.2'), { team: 'b' }));
     api.apply(labelled(ingress('c', 'c.example.com', '203.0.113.3'), { team: 'a' }, 'other'));
     const run = await launch(api, { 'label-filter': 'team=a', namespace: 'default' });
     try {
       await until(run.reconciler, async () => run.provider.writes >= 1);
-      expect((await recordsOf(run.provider)).filter((r) => / A /.test(r))).toEqual(['a.example.com A 203.0.113.1']);
-      const watches = api.requests().filter((r) => r.path.includes('watch=true') && r.path.includes('ingresses'));
+      expect((await recordsOf(run.provider)).filter((r) => / A /.test(r))).toEqual([
+        'a.example.com A 203.0.113.1',
+      ]);
+      const watches = api
+        .requests()
+        .filter((r) => r.path.includes('watch=true') && r.path.includes('ingresses'));
       expect(watches.length).toBeGreaterThan(0);
-      expect(watches.every((r) => r.path.startsWith('/apis/networking.k8s.io/v1/namespaces/default/ingresses') && r.path.includes('labelSelector=team%3Da'))).toBe(true);
+      expect(
+        watches.every(
+          (r) =>
+            r.path.startsWith('/apis/networking.k8s.io/v1/namespaces/default/ingresses') &&
+            r.path.includes('labelSelector=team%3Da'),
+        ),
+      ).toBe(true);
     } finally {
       await run.stop();
     }
   });
 
   it('honours --ingress-class and --annotation-filter (client side, with the rules)', async () => {
-    const withClass = (o: KubeObject, cls: string, annotations: Record<string, string> = {}) => ({ ...o, metadata: { ...o.metadata!, annotations }, spec: { ...(o.spec as object), ingressClassName: cls } });
+    const withClass = (o: KubeObject, cls: string, annotations: Record<string, string> = {}) => ({
+      ...o,
+      metadata: { ...o.metadata!, annotations },
+      spec: { ...(o.spec as object), ingressClassName: cls },
+    });
     api.apply(withClass(ingress('nginx', 'nginx.example.com', '203.0.113.1'), 'nginx'));
     api.apply(withClass(ingress('traefik', 'traefik.example.com', '203.0.113.2'), 'traefik'));
-    api.apply(withClass(ingress('opted-out', 'out.example.com', '203.0.113.3'), 'nginx', { 'zoneguard.io/skip': 'true' }));
+    api.apply(
+      withClass(ingress('opted-out', 'out.example.com', '203.0.113.3'), 'nginx', {
+        'zoneguard.io/skip': 'true',
+      }),
+    );
     const run = await launch(api, { 'ingress-class': ['nginx'], 'annotation-filter': '!zoneguard.io/skip' });
     try {
       await until(run.reconciler, async () => run.provider.writes >= 1);
-      expect((await recordsOf(run.provider)).filter((r) => / A /.test(r))).toEqual(['nginx.example.com A 203.0.113.1']);
+      expect((await recordsOf(run.provider)).filter((r) => / A /.test(r))).toEqual([
+        'nginx.example.com A 203.0.113.1',
+      ]);
       // skipped objects are not rejected: no Warning Events
       expect(api.events().filter((e) => e.type === 'Warning')).toEqual([]);
     } finally {
@@ -261,11 +324,14 @@ describe('reconcile through the Kubernetes API', () => {
     await until(one.reconciler, () => one.reconciler.isActive && one.provider.writes === 1);
     const two = await launch(api, { ...le, 'leader-election-identity': 'two' });
     try {
-      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: 'one' });
+      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({
+        holderIdentity: 'one',
+      });
       // the second candidate keeps trying and failing while the first renews
       await until(one.reconciler, () => true);
       await new Promise<void>((resolve) => {
-        const seen = () => api.requests().filter((r) => r.method === 'GET' && r.path.includes('/leases/')).length;
+        const seen = () =>
+          api.requests().filter((r) => r.method === 'GET' && r.path.includes('/leases/')).length;
         const start = seen();
         const t = setInterval(() => {
           if (seen() >= start + 4) {
@@ -280,7 +346,9 @@ describe('reconcile through the Kubernetes API', () => {
       await one.stop();
       expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: '' });
       await until(two.reconciler, () => two.reconciler.isActive && two.provider.writes === 1);
-      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: 'two' });
+      expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({
+        holderIdentity: 'two',
+      });
       expect(one.reconciler.isActive).toBe(false);
     } finally {
       await two.stop();

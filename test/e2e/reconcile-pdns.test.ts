@@ -81,17 +81,48 @@ describe.skipIf(why)('reconcile to a real PowerDNS', () => {
   });
 
   const ask = async (name: string, type: string) => {
-    const a = await queryDns({ host: '127.0.0.1', port: pdns.port }, name, type, { timeoutMs: 1000, tries: 2 });
-    return a.records.filter((r) => r.type === type).map((r) => r.data).sort();
+    const a = await queryDns({ host: '127.0.0.1', port: pdns.port }, name, type, {
+      timeoutMs: 1000,
+      tries: 2,
+    });
+    return a.records
+      .filter((r) => r.type === type)
+      .map((r) => r.data)
+      .sort();
   };
 
   it('publishes what the webhook admits, keeps TXT ownership byte-compatible, survives a server restart', async () => {
     // another owner's record and an unowned record, already in the zone
     const seeder = new PdnsProvider({ server: pdns.server, apiKey: pdns.apiKey });
-    const other = { dnsName: 'shop.example.com', recordType: 'A', targets: ['198.51.100.20'], ttl: 300, labels: {} };
-    const otherTxt = { dnsName: 'a-shop.example.com', recordType: 'TXT', targets: ['heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront'], ttl: 300, labels: {} };
-    const unowned = { dnsName: 'www.example.com', recordType: 'A', targets: ['192.0.2.80'], ttl: 300, labels: {} };
-    await seeder.applyChanges({ create: [other, otherTxt, unowned], updateOld: [], updateNew: [], delete: [] });
+    const other = {
+      dnsName: 'shop.example.com',
+      recordType: 'A',
+      targets: ['198.51.100.20'],
+      ttl: 300,
+      labels: {},
+    };
+    const otherTxt = {
+      dnsName: 'a-shop.example.com',
+      recordType: 'TXT',
+      targets: [
+        'heritage=external-dns,external-dns/owner=cluster-b,external-dns/resource=ingress/shop/storefront',
+      ],
+      ttl: 300,
+      labels: {},
+    };
+    const unowned = {
+      dnsName: 'www.example.com',
+      recordType: 'A',
+      targets: ['192.0.2.80'],
+      ttl: 300,
+      labels: {},
+    };
+    await seeder.applyChanges({
+      create: [other, otherTxt, unowned],
+      updateOld: [],
+      updateNew: [],
+      delete: [],
+    });
 
     api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
     api.apply(ingress('steal', 'shop.example.com', '203.0.113.66'));
@@ -122,17 +153,30 @@ describe.skipIf(why)('reconcile to a real PowerDNS', () => {
     let reconciler!: Reconciler;
     const ready = new Promise<void>((resolve) => {
       const sink = new Writable({ write: (_c, _e, cb) => cb() });
-      void runReconcile(cfg, { logger, env: { ZONEGUARD_PDNS_API_KEY: pdns.apiKey }, stdout: sink, stderr: sink }, { signal: ac.signal, onReady: (r) => ((reconciler = r.reconciler), resolve()) });
+      void runReconcile(
+        cfg,
+        { logger, env: { ZONEGUARD_PDNS_API_KEY: pdns.apiKey }, stdout: sink, stderr: sink },
+        { signal: ac.signal, onReady: (r) => ((reconciler = r.reconciler), resolve()) },
+      );
     });
     await ready;
     try {
       await until(reconciler, async () => (await ask('app.example.com', 'A')).join() === '203.0.113.7');
-      expect(await ask('a-app.example.com', 'TXT')).toEqual(['heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/default/app']);
+      expect(await ask('a-app.example.com', 'TXT')).toEqual([
+        'heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/default/app',
+      ]);
       // the other owner's and the unowned records are untouched; the object that claims one is skipped with an Event
       expect(await ask('shop.example.com', 'A')).toEqual(['198.51.100.20']);
       expect(await ask('a-shop.example.com', 'TXT')).toEqual([otherTxt.targets[0]]);
       expect(await ask('www.example.com', 'A')).toEqual(['192.0.2.80']);
-      expect(api.events().some((e) => e.reason === 'DNSRecordRejected' && (e.involvedObject as { name: string }).name === 'steal')).toBe(true);
+      expect(
+        api
+          .events()
+          .some(
+            (e) =>
+              e.reason === 'DNSRecordRejected' && (e.involvedObject as { name: string }).name === 'steal',
+          ),
+      ).toBe(true);
 
       // PowerDNS goes away: failed syncs are logged, then the loop recovers once it is back
       await pdns.kill();
@@ -140,7 +184,9 @@ describe.skipIf(why)('reconcile to a real PowerDNS', () => {
       await until(reconciler, async () => logs.some((l) => l.msg === 'provider error'));
       await pdns.restart();
       await until(reconciler, async () => (await ask('app.example.com', 'A')).join() === '203.0.113.8');
-      expect(await ask('a-app.example.com', 'TXT')).toEqual(['heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/default/app']);
+      expect(await ask('a-app.example.com', 'TXT')).toEqual([
+        'heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=ingress/default/app',
+      ]);
       const failure = logs.find((l) => l.msg === 'provider error')!;
       expect(failure).toMatchObject({ provider: 'pdns', kind: 'records' });
 

@@ -59,14 +59,35 @@ describe.skipIf(!!why)('webhook and reconciler of two clusters sharing a BIND zo
   const flagsOf = (command: string) => allFlags.filter((f) => !f.commands || f.commands.includes(command));
 
   it("cluster-a's webhook denies a name cluster-b's reconciler has just published", async () => {
-    const cfgB = resolveConfig(flagsOf('reconcile'), { cli: { ...provider(), 'txt-owner-id': 'cluster-b', interval: '1m', 'min-event-sync-interval': '10ms', 'metrics-address': '' }, env: {} });
+    const cfgB = resolveConfig(flagsOf('reconcile'), {
+      cli: {
+        ...provider(),
+        'txt-owner-id': 'cluster-b',
+        interval: '1m',
+        'min-event-sync-interval': '10ms',
+        'metrics-address': '',
+      },
+      env: {},
+    });
     const ac = new AbortController();
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
     const reconciler = await new Promise<Reconciler>((resolve, reject) => {
-      runReconcile(cfgB, { logger: silentLogger(), env: {}, stdout: sink, stderr: sink }, { signal: ac.signal, onReady: (r) => resolve(r.reconciler) }).catch(reject);
+      runReconcile(
+        cfgB,
+        { logger: silentLogger(), env: {}, stdout: sink, stderr: sink },
+        { signal: ac.signal, onReady: (r) => resolve(r.reconciler) },
+      ).catch(reject);
     });
     const cfgA = resolveConfig(flagsOf('webhook'), {
-      cli: { ...provider(), 'txt-owner-id': 'cluster-a', 'listen-address': '127.0.0.1:0', 'tls-cert-file': join(certs.dir, 'tls.crt'), 'tls-private-key-file': join(certs.dir, 'tls.key'), 'ownership-refresh': '1h', 'max-ownership-age': '2h' },
+      cli: {
+        ...provider(),
+        'txt-owner-id': 'cluster-a',
+        'listen-address': '127.0.0.1:0',
+        'tls-cert-file': join(certs.dir, 'tls.crt'),
+        'tls-private-key-file': join(certs.dir, 'tls.key'),
+        'ownership-refresh': '1h',
+        'max-ownership-age': '2h',
+      },
       env: {},
     });
     const wh: Webhook = await startWebhook(cfgA, { logger: silentLogger(), env: {} });
@@ -75,7 +96,10 @@ describe.skipIf(!!why)('webhook and reconciler of two clusters sharing a BIND zo
       await wh.ownership!.whenLoaded();
       await wh.cluster!.whenSynced();
       const review = fixture('duplicate-ingress.json');
-      const obj = review.request.object as { metadata: Record<string, unknown>; spec: { rules: { host: string }[] } };
+      const obj = review.request.object as {
+        metadata: Record<string, unknown>;
+        spec: { rules: { host: string }[] };
+      };
       obj.metadata = { ...obj.metadata, name: 'shop', namespace: 'team-a' };
       obj.spec.rules[0].host = 'shop.example.com';
       Object.assign(review.request, { name: 'shop', namespace: 'team-a' });
@@ -83,15 +107,35 @@ describe.skipIf(!!why)('webhook and reconciler of two clusters sharing a BIND zo
       expect((await c.review(review)).review.response?.allowed).toBe(true);
 
       // cluster-b gets there first, through its own Ingress (the fake API is cluster-b's here)
-      api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'storefront', namespace: 'shop' }, spec: { rules: [{ host: 'shop.example.com' }] }, status: { loadBalancer: { ingress: [{ ip: '203.0.113.70' }] } } });
-      for (let i = 0; i < 400 && !(await bind.axfr('example.com')).some((l) => l.startsWith('a-shop.example.com.')); i++) await new Promise((r) => setTimeout(r, 25));
-      expect((await bind.axfr('example.com')).find((l) => l.startsWith('a-shop.example.com.'))).toContain('external-dns/owner=cluster-b');
+      api.apply({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'storefront', namespace: 'shop' },
+        spec: { rules: [{ host: 'shop.example.com' }] },
+        status: { loadBalancer: { ingress: [{ ip: '203.0.113.70' }] } },
+      });
+      for (
+        let i = 0;
+        i < 400 && !(await bind.axfr('example.com')).some((l) => l.startsWith('a-shop.example.com.'));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 25));
+      expect((await bind.axfr('example.com')).find((l) => l.startsWith('a-shop.example.com.'))).toContain(
+        'external-dns/owner=cluster-b',
+      );
 
       // no hour-long wait: the Lease the reconciler bumped made the webhook re-read BIND
-      for (let i = 0; i < 400 && wh.ownership!.current()?.blockerFor('shop.example.com', 'A', 'cluster-a') === undefined; i++) await new Promise((r) => setTimeout(r, 25));
+      for (
+        let i = 0;
+        i < 400 && wh.ownership!.current()?.blockerFor('shop.example.com', 'A', 'cluster-a') === undefined;
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 25));
       const denied = await c.review(review);
       expect(denied.review.response?.allowed).toBe(false);
-      expect(denied.review.response?.status?.message).toContain('shop.example.com: ownership: A record owned by "cluster-b" (ingress/shop/storefront), not "cluster-a"');
+      expect(denied.review.response?.status?.message).toContain(
+        'shop.example.com: ownership: A record owned by "cluster-b" (ingress/shop/storefront), not "cluster-a"',
+      );
       expect(reconciler).toBeDefined();
     } finally {
       c.close();

@@ -42,11 +42,40 @@ export class AzureDnsFake extends HttpFake {
     for (const kind of ['public', 'private'] as Kind[]) {
       const p = PROVIDER[kind];
       const all = kind === 'public' ? 'all' : 'ALL';
-      this.route('GET', new RegExp(`${sub}/providers/Microsoft.Network/${p}$`, 'i'), `${kind}.zones.list`, (req) => this.listZones(req, kind));
-      this.route('GET', new RegExp(`${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}$`, 'i'), `${kind}.zones.listByResourceGroup`, (req, [rg]) => this.listZones(req, kind, rg));
-      this.route('GET', new RegExp(`${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}/([^/]+)/${all}$`), `${kind}.recordSets.list`, (req, [rg, z]) => this.listSets(req, this.zone(kind, rg, z)));
-      this.route('PUT', new RegExp(`${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}/([^/]+)/(A|AAAA|CNAME|TXT)/([^/]+)$`), `${kind}.recordSets.createOrUpdate`, (req, [rg, z, t, rel]) => this.put(req, this.zone(kind, rg, z), t, rel));
-      this.route('DELETE', new RegExp(`${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}/([^/]+)/(A|AAAA|CNAME|TXT)/([^/]+)$`), `${kind}.recordSets.delete`, (_req, [rg, z, t, rel]) => this.del(this.zone(kind, rg, z), t, rel));
+      this.route(
+        'GET',
+        new RegExp(`${sub}/providers/Microsoft.Network/${p}$`, 'i'),
+        `${kind}.zones.list`,
+        (req) => this.listZones(req, kind),
+      );
+      this.route(
+        'GET',
+        new RegExp(`${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}$`, 'i'),
+        `${kind}.zones.listByResourceGroup`,
+        (req, [rg]) => this.listZones(req, kind, rg),
+      );
+      this.route(
+        'GET',
+        new RegExp(`${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}/([^/]+)/${all}$`),
+        `${kind}.recordSets.list`,
+        (req, [rg, z]) => this.listSets(req, this.zone(kind, rg, z)),
+      );
+      this.route(
+        'PUT',
+        new RegExp(
+          `${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}/([^/]+)/(A|AAAA|CNAME|TXT)/([^/]+)$`,
+        ),
+        `${kind}.recordSets.createOrUpdate`,
+        (req, [rg, z, t, rel]) => this.put(req, this.zone(kind, rg, z), t, rel),
+      );
+      this.route(
+        'DELETE',
+        new RegExp(
+          `${sub}/resourceGroups/([^/]+)/providers/Microsoft.Network/${p}/([^/]+)/(A|AAAA|CNAME|TXT)/([^/]+)$`,
+        ),
+        `${kind}.recordSets.delete`,
+        (_req, [rg, z, t, rel]) => this.del(this.zone(kind, rg, z), t, rel),
+      );
     }
   }
 
@@ -61,7 +90,10 @@ export class AzureDnsFake extends HttpFake {
   }
 
   protected throttleBody(): FakeResponse {
-    return { status: 429, body: { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } } };
+    return {
+      status: 429,
+      body: { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } },
+    };
   }
 
   protected errorBody(status: number, message: string, code = 'BadRequest'): FakeResponse {
@@ -77,8 +109,15 @@ export class AzureDnsFake extends HttpFake {
   }
 
   private zone(kind: Kind, rg: string, name: string): AzZone {
-    const z = this.zones.find((x) => x.kind === kind && x.rg.toLowerCase() === rg.toLowerCase() && x.name === name);
-    if (!z) this.fail(404, 'ResourceNotFound', `The Resource 'Microsoft.Network/${PROVIDER[kind]}/${name}' under resource group '${rg}' was not found.`);
+    const z = this.zones.find(
+      (x) => x.kind === kind && x.rg.toLowerCase() === rg.toLowerCase() && x.name === name,
+    );
+    if (!z)
+      this.fail(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.Network/${PROVIDER[kind]}/${name}' under resource group '${rg}' was not found.`,
+      );
     return z;
   }
 
@@ -99,14 +138,29 @@ export class AzureDnsFake extends HttpFake {
   private listZones(req: FakeRequest, kind: Kind, rg?: string): FakeResponse {
     const zones = this.zones
       .filter((z) => z.kind === kind && (!rg || z.rg.toLowerCase() === rg.toLowerCase()))
-      .map((z) => ({ id: this.zoneId(z), name: z.name, type: `Microsoft.Network/${PROVIDER[kind]}`, location: 'global', properties: kind === 'public' ? { zoneType: 'Public', numberOfRecordSets: z.sets.size } : { numberOfRecordSets: z.sets.size } }));
+      .map((z) => ({
+        id: this.zoneId(z),
+        name: z.name,
+        type: `Microsoft.Network/${PROVIDER[kind]}`,
+        location: 'global',
+        properties:
+          kind === 'public'
+            ? { zoneType: 'Public', numberOfRecordSets: z.sets.size }
+            : { numberOfRecordSets: z.sets.size },
+      }));
     return this.page(req, zones);
   }
 
   private render(z: AzZone, s: AzRecordSet): unknown {
     const ttlKey = z.kind === 'public' ? 'TTL' : 'ttl';
     const fqdn = s.name === '@' ? `${z.name}.` : `${s.name}.${z.name}.`;
-    return { id: `${this.zoneId(z)}/${s.type}/${s.name}`, name: s.name, type: `Microsoft.Network/${PROVIDER[z.kind]}/${s.type}`, etag: 'e', properties: { [ttlKey]: s.ttl, fqdn, ...s.values } };
+    return {
+      id: `${this.zoneId(z)}/${s.type}/${s.name}`,
+      name: s.name,
+      type: `Microsoft.Network/${PROVIDER[z.kind]}/${s.type}`,
+      etag: 'e',
+      properties: { [ttlKey]: s.ttl, fqdn, ...s.values },
+    };
   }
 
   private listSets(req: FakeRequest, z: AzZone): FakeResponse {
@@ -117,18 +171,41 @@ export class AzureDnsFake extends HttpFake {
   private put(req: FakeRequest, z: AzZone, type: string, rel: string): FakeResponse {
     const props = ((req.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
     const pub = z.kind === 'public';
-    const field = { A: pub ? 'ARecords' : 'aRecords', AAAA: pub ? 'AAAARecords' : 'aaaaRecords', CNAME: pub ? 'CNAMERecord' : 'cnameRecord', TXT: pub ? 'TXTRecords' : 'txtRecords' }[type]!;
+    const field = {
+      A: pub ? 'ARecords' : 'aRecords',
+      AAAA: pub ? 'AAAARecords' : 'aaaaRecords',
+      CNAME: pub ? 'CNAMERecord' : 'cnameRecord',
+      TXT: pub ? 'TXTRecords' : 'txtRecords',
+    }[type]!;
     const ttl = Number(props[pub ? 'TTL' : 'ttl'] ?? 3600);
     const values = props[field];
-    if (values === undefined || (Array.isArray(values) && values.length === 0)) this.fail(400, 'BadRequest', `The record set ${rel} of type ${type} must have at least one record in ${field}.`);
-    for (const k of Object.keys(props)) if (/Records?$|Record$/i.test(k) && k !== field) this.fail(400, 'BadRequest', `The record set of type ${type} cannot hold ${k}.`);
+    if (values === undefined || (Array.isArray(values) && values.length === 0))
+      this.fail(
+        400,
+        'BadRequest',
+        `The record set ${rel} of type ${type} must have at least one record in ${field}.`,
+      );
+    for (const k of Object.keys(props))
+      if (/Records?$|Record$/i.test(k) && k !== field)
+        this.fail(400, 'BadRequest', `The record set of type ${type} cannot hold ${k}.`);
     const k = `${rel}|${type}`;
     const created = !z.sets.has(k);
-    if (!created && req.headers['if-none-match'] === '*') this.fail(412, 'PreconditionFailed', `The record set ${rel} of type ${type} already exists (If-None-Match: *).`);
-    if (created && z.sets.size >= this.maxRecordSets[z.kind]) this.fail(409, 'QuotaExceeded', `The maximum number of record sets (${this.maxRecordSets[z.kind]}) for the zone has been reached.`);
+    if (!created && req.headers['if-none-match'] === '*')
+      this.fail(
+        412,
+        'PreconditionFailed',
+        `The record set ${rel} of type ${type} already exists (If-None-Match: *).`,
+      );
+    if (created && z.sets.size >= this.maxRecordSets[z.kind])
+      this.fail(
+        409,
+        'QuotaExceeded',
+        `The maximum number of record sets (${this.maxRecordSets[z.kind]}) for the zone has been reached.`,
+      );
     // a name holding a CNAME holds nothing else
     const others = [...z.sets.values()].filter((s) => s.name === rel && s.type !== type);
-    if (others.length && (type === 'CNAME' || others.some((s) => s.type === 'CNAME'))) this.fail(409, 'Conflict', `The record set ${rel} cannot have a CNAME and other records.`);
+    if (others.length && (type === 'CNAME' || others.some((s) => s.type === 'CNAME')))
+      this.fail(409, 'Conflict', `The record set ${rel} cannot have a CNAME and other records.`);
     const set: AzRecordSet = { name: rel, type, ttl, values: { [field]: values } };
     z.sets.set(k, set);
     return { status: created ? 201 : 200, body: this.render(z, set) };

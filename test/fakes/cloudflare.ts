@@ -37,8 +37,15 @@ export class CloudflareFake extends HttpFake {
     super(false);
     this.expectedAuthorization = `Bearer ${token}`;
     this.route('GET', /^\/client\/v4\/zones$/, 'zones.list', (req) => this.listZones(req));
-    this.route('GET', /^\/client\/v4\/zones\/([^/]+)\/dns_records$/, 'dns_records.list', (req, [z]) => this.listRecords(req, z));
-    this.route('POST', /^\/client\/v4\/zones\/([^/]+)\/dns_records\/batch$/, 'dns_records.batch', (req, [z]) => this.batch(req, z));
+    this.route('GET', /^\/client\/v4\/zones\/([^/]+)\/dns_records$/, 'dns_records.list', (req, [z]) =>
+      this.listRecords(req, z),
+    );
+    this.route(
+      'POST',
+      /^\/client\/v4\/zones\/([^/]+)\/dns_records\/batch$/,
+      'dns_records.batch',
+      (req, [z]) => this.batch(req, z),
+    );
   }
 
   get baseURL(): string {
@@ -65,11 +72,27 @@ export class CloudflareFake extends HttpFake {
   }
 
   protected throttleBody(): FakeResponse {
-    return { status: 429, body: { success: false, errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }], messages: [], result: null } };
+    return {
+      status: 429,
+      body: {
+        success: false,
+        errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
+        messages: [],
+        result: null,
+      },
+    };
   }
 
   protected errorBody(status: number, message: string): FakeResponse {
-    return { status, body: { success: false, errors: [{ code: status === 401 ? 10000 : 1004, message }], messages: [], result: null } };
+    return {
+      status,
+      body: {
+        success: false,
+        errors: [{ code: status === 401 ? 10000 : 1004, message }],
+        messages: [],
+        result: null,
+      },
+    };
   }
 
   private fail(message: string, code = 1004): never {
@@ -82,7 +105,13 @@ export class CloudflareFake extends HttpFake {
 
   private zone(id: string): CfZone {
     const z = this.zonesById.get(id);
-    if (!z) throw new HttpError(404, { success: false, errors: [{ code: 7003, message: 'Could not route to /zones/' + id }], messages: [], result: null });
+    if (!z)
+      throw new HttpError(404, {
+        success: false,
+        errors: [{ code: 7003, message: 'Could not route to /zones/' + id }],
+        messages: [],
+        result: null,
+      });
     return z;
   }
 
@@ -97,37 +126,62 @@ export class CloudflareFake extends HttpFake {
         errors: [],
         messages: [],
         result: slice,
-        result_info: { page, per_page: perPage, count: slice.length, total_count: items.length, total_pages: Math.max(1, Math.ceil(items.length / perPage)) },
+        result_info: {
+          page,
+          per_page: perPage,
+          count: slice.length,
+          total_count: items.length,
+          total_pages: Math.max(1, Math.ceil(items.length / perPage)),
+        },
       },
     };
   }
 
   private listZones(req: FakeRequest): FakeResponse {
     const name = req.query.get('name');
-    const zones = [...this.zonesById.values()].filter((z) => !name || z.name === name).map((z) => ({ id: z.id, name: z.name, status: 'active', type: 'full' }));
+    const zones = [...this.zonesById.values()]
+      .filter((z) => !name || z.name === name)
+      .map((z) => ({ id: z.id, name: z.name, status: 'active', type: 'full' }));
     return this.page(req, zones, 50);
   }
 
   private listRecords(req: FakeRequest, zoneId: string): FakeResponse {
     const z = this.zone(zoneId);
-    const recs = [...z.records.values()].map((r) => ({ ...r, zone_id: z.id, zone_name: z.name, proxiable: PROXIABLE.has(r.type) }));
+    const recs = [...z.records.values()].map((r) => ({
+      ...r,
+      zone_id: z.id,
+      zone_name: z.name,
+      proxiable: PROXIABLE.has(r.type),
+    }));
     return this.page(req, recs, this.maxPerPage);
   }
 
   private check(z: CfZone, r: Partial<CfRecord>): void {
     if (!r.name || !r.type) this.fail('DNS record name and type are required', 9000);
-    if (r.name !== z.name && !r.name.endsWith(`.${z.name}`)) this.fail(`record name ${r.name} is not in zone ${z.name}`, 9007);
+    if (r.name !== z.name && !r.name.endsWith(`.${z.name}`))
+      this.fail(`record name ${r.name} is not in zone ${z.name}`, 9007);
     if (r.content === undefined || r.content === '') this.fail('DNS record content is required', 9005);
-    if (r.ttl !== undefined && r.ttl !== 1 && (r.ttl < 60 || r.ttl > 86400)) this.fail('TTL must be between 60 and 86400 seconds, or 1 for Automatic', 9141);
+    if (r.ttl !== undefined && r.ttl !== 1 && (r.ttl < 60 || r.ttl > 86400))
+      this.fail('TTL must be between 60 and 86400 seconds, or 1 for Automatic', 9141);
     if (r.proxied && !PROXIABLE.has(r.type)) this.fail(`${r.type} records cannot be proxied`, 9004);
   }
 
   /** All-or-nothing: the operations run on a copy that replaces the zone only if every one succeeds. */
   private batch(req: FakeRequest, zoneId: string): FakeResponse {
     const z = this.zone(zoneId);
-    const body = (req.body ?? {}) as { deletes?: { id: string }[]; patches?: (Partial<CfRecord> & { id: string })[]; puts?: (CfRecord & { id: string })[]; posts?: Partial<CfRecord>[] };
-    const ops = (body.deletes?.length ?? 0) + (body.patches?.length ?? 0) + (body.puts?.length ?? 0) + (body.posts?.length ?? 0);
-    if (ops > this.maxBatch) this.fail(`batch of ${ops} exceeds the ${this.maxBatch} records allowed for this zone's plan`, 1004);
+    const body = (req.body ?? {}) as {
+      deletes?: { id: string }[];
+      patches?: (Partial<CfRecord> & { id: string })[];
+      puts?: (CfRecord & { id: string })[];
+      posts?: Partial<CfRecord>[];
+    };
+    const ops =
+      (body.deletes?.length ?? 0) +
+      (body.patches?.length ?? 0) +
+      (body.puts?.length ?? 0) +
+      (body.posts?.length ?? 0);
+    if (ops > this.maxBatch)
+      this.fail(`batch of ${ops} exceeds the ${this.maxBatch} records allowed for this zone's plan`, 1004);
     const staged = new Map([...z.records].map(([k, v]) => [k, { ...v }]));
     const result: Record<string, CfRecord[]> = { deletes: [], patches: [], puts: [], posts: [] };
     for (const d of body.deletes ?? []) {
@@ -140,7 +194,10 @@ export class CloudflareFake extends HttpFake {
     const byContent = new Map<string, Set<string>>();
     const ck = (r: Partial<CfRecord>) => `${r.name}|${r.type}|${r.content}`;
     for (const x of staged.values()) byContent.set(ck(x), (byContent.get(ck(x)) ?? new Set()).add(x.id));
-    const identical = (r: Partial<CfRecord>, self?: string) => [...(byContent.get(ck(r)) ?? [])].some((id) => id !== self && staged.has(id) && ck(staged.get(id)!) === ck(r));
+    const identical = (r: Partial<CfRecord>, self?: string) =>
+      [...(byContent.get(ck(r)) ?? [])].some(
+        (id) => id !== self && staged.has(id) && ck(staged.get(id)!) === ck(r),
+      );
     const track = (r: CfRecord) => byContent.set(ck(r), (byContent.get(ck(r)) ?? new Set()).add(r.id));
     for (const p of body.patches ?? []) {
       const r = staged.get(p.id);
@@ -170,7 +227,9 @@ export class CloudflareFake extends HttpFake {
     // A/AAAA records cannot exist on the same name as CNAME records
     const types = new Map<string, Set<string>>();
     for (const r of staged.values()) types.set(r.name, (types.get(r.name) ?? new Set()).add(r.type));
-    for (const [name, t] of types) if (t.has('CNAME') && t.size > 1) this.fail(`A CNAME record with the name ${name} cannot exist alongside other records.`, 81053);
+    for (const [name, t] of types)
+      if (t.has('CNAME') && t.size > 1)
+        this.fail(`A CNAME record with the name ${name} cannot exist alongside other records.`, 81053);
     z.records = staged;
     return { status: 200, body: { success: true, errors: [], messages: [], result } };
   }

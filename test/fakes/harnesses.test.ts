@@ -4,7 +4,13 @@ import { newEndpoint } from '../../core/endpoint.js';
 import { TxtRegistry } from '../../core/registry/txt-registry.js';
 import { plan } from '../../core/plan.js';
 import { emptyChanges } from '../../core/providers/provider.js';
-import { azureHarness, cloudflareHarness, googleHarness, route53Harness, type CloudHarness } from './harnesses.js';
+import {
+  azureHarness,
+  cloudflareHarness,
+  googleHarness,
+  route53Harness,
+  type CloudHarness,
+} from './harnesses.js';
 import { findMoto } from './moto.js';
 
 const moto = findMoto();
@@ -13,7 +19,9 @@ const rows: [string, () => Promise<CloudHarness>][] = [
   ['google', () => googleHarness()],
   ['azure', () => azureHarness()],
   ['azure-private-dns', () => azureHarness('example.com', 'private')],
-  ...(moto.path ? ([['aws', () => route53Harness(moto.path!)]] as [string, () => Promise<CloudHarness>][]) : []),
+  ...(moto.path
+    ? ([['aws', () => route53Harness(moto.path!)]] as [string, () => Promise<CloudHarness>][])
+    : []),
 ];
 
 for (const [name, make] of rows) {
@@ -21,15 +29,28 @@ for (const [name, make] of rows) {
     const h = await make();
     try {
       const ep = (i: number) => newEndpoint(`r${i}.${h.zone}`, 'A', [`192.0.2.${i}`], 300);
-      await h.seed([...Array.from({ length: 12 }, (_, i) => ep(i)), newEndpoint(`a-foreign.${h.zone}`, 'TXT', ['heritage=external-dns,external-dns/owner=other,external-dns/resource=service/ns/x']), newEndpoint(`foreign.${h.zone}`, 'A', ['192.0.2.200'], 300)]);
+      await h.seed([
+        ...Array.from({ length: 12 }, (_, i) => ep(i)),
+        newEndpoint(`a-foreign.${h.zone}`, 'TXT', [
+          'heritage=external-dns,external-dns/owner=other,external-dns/resource=service/ns/x',
+        ]),
+        newEndpoint(`foreign.${h.zone}`, 'A', ['192.0.2.200'], 300),
+      ]);
       const registry = new TxtRegistry(h.provider, { ownerId: 'me' });
       const before = h.apiCalls();
       const snap = await registry.snapshot();
       expect(snap.records.filter((r) => r.recordType === 'A')).toHaveLength(13);
       expect(snap.records.find((r) => r.dnsName === `foreign.${h.zone}`)?.labels.owner).toBe('other');
       expect(h.apiCalls() - before).toBeGreaterThan(2); // more than one page
-      const desired = [...Array.from({ length: 20 }, (_, i) => ep(100 + i)), newEndpoint(`foreign.${h.zone}`, 'A', ['192.0.2.201'])];
-      const { changes, conflicts } = plan({ current: snap.records, desired: h.provider.adjustEndpoints ? h.provider.adjustEndpoints(desired) : desired, ownerId: 'me' });
+      const desired = [
+        ...Array.from({ length: 20 }, (_, i) => ep(100 + i)),
+        newEndpoint(`foreign.${h.zone}`, 'A', ['192.0.2.201']),
+      ];
+      const { changes, conflicts } = plan({
+        current: snap.records,
+        desired: h.provider.adjustEndpoints ? h.provider.adjustEndpoints(desired) : desired,
+        ownerId: 'me',
+      });
       expect(conflicts.map((c) => c.reason)).toEqual(['owned-by-other']);
       const calls0 = h.apiCalls();
       h.throttleNext(2);

@@ -34,7 +34,11 @@ export const MAX_BATCH = 10;
 const noSleep = { sleep: async () => {}, random: () => 0 };
 
 async function seedThrough(p: Provider, records: Endpoint[], reset: () => void): Promise<void> {
-  if (records.length) await p.applyChanges({ ...emptyChanges(), create: p.adjustEndpoints ? p.adjustEndpoints(records) : records });
+  if (records.length)
+    await p.applyChanges({
+      ...emptyChanges(),
+      create: p.adjustEndpoints ? p.adjustEndpoints(records) : records,
+    });
   reset();
 }
 
@@ -42,7 +46,14 @@ export async function cloudflareHarness(zone = 'example.com'): Promise<CloudHarn
   const fake = await new CloudflareFake('contract-token').start();
   fake.addZone(zone);
   fake.maxBatch = MAX_BATCH;
-  const provider = new CloudflareProvider({ apiToken: 'contract-token', baseURL: fake.baseURL, batchSize: MAX_BATCH, perPage: PAGE_SIZE, intervalMs: 0, retry: noSleep });
+  const provider = new CloudflareProvider({
+    apiToken: 'contract-token',
+    baseURL: fake.baseURL,
+    batchSize: MAX_BATCH,
+    perPage: PAGE_SIZE,
+    intervalMs: 0,
+    retry: noSleep,
+  });
   return harness(provider, zone, fake, () => fake.close());
 }
 
@@ -53,17 +64,30 @@ export async function googleHarness(zone = 'example.com'): Promise<CloudHarness>
   fake.maxDeletions = MAX_BATCH;
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: 'contract-token', expiry_date: Date.now() + 3600_000 });
-  const provider = new CloudDnsProvider({ project: 'contract', apiEndpoint: fake.url, authClient: auth, batchSize: MAX_BATCH, pageSize: PAGE_SIZE, intervalMs: 0, retry: noSleep });
+  const provider = new CloudDnsProvider({
+    project: 'contract',
+    apiEndpoint: fake.url,
+    authClient: auth,
+    batchSize: MAX_BATCH,
+    pageSize: PAGE_SIZE,
+    intervalMs: 0,
+    retry: noSleep,
+  });
   return harness(provider, zone, fake, () => fake.close());
 }
 
-export async function azureHarness(zone = 'example.com', kind: 'public' | 'private' = 'public'): Promise<CloudHarness> {
+export async function azureHarness(
+  zone = 'example.com',
+  kind: 'public' | 'private' = 'public',
+): Promise<CloudHarness> {
   const fake = await new AzureDnsFake('00000000-0000-0000-0000-0000000000c0', 'contract-token').start();
   fake.addZone(zone, 'rg', kind);
   const agent = new Agent({ ca: fake.cert!.cert, keepAlive: true });
   const provider = new AzureProvider({
     private: kind === 'private',
-    credential: { getToken: async () => ({ token: 'contract-token', expiresOnTimestamp: Date.now() + 3600_000 }) },
+    credential: {
+      getToken: async () => ({ token: 'contract-token', expiresOnTimestamp: Date.now() + 3600_000 }),
+    },
     subscriptionId: fake.subscription,
     resourceGroup: 'rg',
     endpoint: fake.url,
@@ -84,14 +108,28 @@ export async function azureHarness(zone = 'example.com', kind: 'public' | 'priva
 /** Route 53 against moto; the caller checks findMoto() first. */
 export async function route53Harness(motoPath: string, zone = 'example.com'): Promise<CloudHarness> {
   const m = await Moto.start(motoPath);
-  const provider = new Route53Provider({ endpoint: m.url, credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' }, batchChangeSize: MAX_BATCH, pageSize: PAGE_SIZE, intervalMs: 0, retry: noSleep });
-  await provider.client.send(new CreateHostedZoneCommand({ Name: zone, CallerReference: `contract-${zone}` }));
+  const provider = new Route53Provider({
+    endpoint: m.url,
+    credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' },
+    batchChangeSize: MAX_BATCH,
+    pageSize: PAGE_SIZE,
+    intervalMs: 0,
+    retry: noSleep,
+  });
+  await provider.client.send(
+    new CreateHostedZoneCommand({ Name: zone, CallerReference: `contract-${zone}` }),
+  );
   const h = harness(provider, zone, m, () => m.close());
   m.resetCalls();
   return h;
 }
 
-function harness(provider: Provider, zone: string, counter: { callCount(op?: string): number; resetCalls(): void; throttleNext(n: number): void }, close: () => Promise<void>): CloudHarness {
+function harness(
+  provider: Provider,
+  zone: string,
+  counter: { callCount(op?: string): number; resetCalls(): void; throttleNext(n: number): void },
+  close: () => Promise<void>,
+): CloudHarness {
   return {
     provider,
     zone,

@@ -2,7 +2,12 @@
  * The part every cloud API fake shares: an HTTP(S) server on 127.0.0.1 port 0, a call counter per
  * operation, and throttling on demand (the next n calls answer 429, as the real APIs do under load).
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCert, type TestCert } from './tls.js';
@@ -113,7 +118,10 @@ export abstract class HttpFake {
     if (!r) out = this.errorBody(404, `no route ${req.method} ${url.pathname}`);
     else {
       this.calls.set(r.op, (this.calls.get(r.op) ?? 0) + 1);
-      if (this.expectedAuthorization !== undefined && req.headers.authorization !== this.expectedAuthorization) {
+      if (
+        this.expectedAuthorization !== undefined &&
+        req.headers.authorization !== this.expectedAuthorization
+      ) {
         out = this.errorBody(401, 'bad credentials');
       } else if (this.throttled > 0 && this.throttleSkip-- <= 0) {
         this.throttled--;
@@ -121,15 +129,29 @@ export abstract class HttpFake {
       } else {
         let body: unknown;
         try {
-          body = rawBody && (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(rawBody) : rawBody;
+          body =
+            rawBody && (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(rawBody) : rawBody;
         } catch {
           body = undefined;
         }
         try {
           const params = r.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
-          out = await r.handler({ method: req.method!, path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody }, params);
+          out = await r.handler(
+            {
+              method: req.method!,
+              path: url.pathname,
+              query: url.searchParams,
+              headers: req.headers,
+              body,
+              rawBody,
+            },
+            params,
+          );
         } catch (e) {
-          out = e instanceof HttpError ? { status: e.status, body: e.body } : this.errorBody(500, (e as Error).message);
+          out =
+            e instanceof HttpError
+              ? { status: e.status, body: e.body }
+              : this.errorBody(500, (e as Error).message);
         }
       }
     }

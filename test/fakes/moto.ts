@@ -41,7 +41,10 @@ export class Moto {
     const m = new Moto();
     const port = await freePort();
     m.motoUrl = `http://127.0.0.1:${port}`;
-    m.proc = spawn(path, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+    m.proc = spawn(path, ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: false,
+    });
     let stderr = '';
     m.proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const deadline = Date.now() + 30_000;
@@ -77,10 +80,13 @@ export class Moto {
         );
         return;
       }
-      const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-        res.writeHead(ur.statusCode ?? 502, ur.headers);
-        ur.pipe(res);
-      });
+      const up = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (ur) => {
+          res.writeHead(ur.statusCode ?? 502, ur.headers);
+          ur.pipe(res);
+        },
+      );
       up.on('error', (e) => {
         res.writeHead(502);
         res.end(e.message);
@@ -136,7 +142,8 @@ export class Moto {
 function operationOf(method: string, url: string): string {
   const path = url.split('?')[0];
   if (path.startsWith('/moto-api')) return 'moto';
-  if (/\/hostedzone\/[^/]+\/rrset\/?$/.test(path)) return method === 'POST' ? 'ChangeResourceRecordSets' : 'ListResourceRecordSets';
+  if (/\/hostedzone\/[^/]+\/rrset\/?$/.test(path))
+    return method === 'POST' ? 'ChangeResourceRecordSets' : 'ListResourceRecordSets';
   if (/\/hostedzone\/?$/.test(path)) return method === 'POST' ? 'CreateHostedZone' : 'ListHostedZones';
   if (/\/hostedzone\/[^/]+$/.test(path)) return method === 'DELETE' ? 'DeleteHostedZone' : 'GetHostedZone';
   return `${method} ${path}`;

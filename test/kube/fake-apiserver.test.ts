@@ -45,7 +45,12 @@ describe('fake API server', () => {
     api.apply(svc('b', { team: 'y' }));
     const kc = api.kubeConfig();
     const core = kc.makeApiClient(CoreV1Api);
-    const informer = makeInformer<V1Service>(kc, '/api/v1/services', () => core.listServiceForAllNamespaces({ labelSelector: 'team=x' }), 'team=x');
+    const informer = makeInformer<V1Service>(
+      kc,
+      '/api/v1/services',
+      () => core.listServiceForAllNamespaces({ labelSelector: 'team=x' }),
+      'team=x',
+    );
     const seen: string[] = [];
     const listeners: (() => void)[] = [];
     const notify = () => listeners.forEach((l) => l());
@@ -54,14 +59,20 @@ describe('fake API server', () => {
     informer.on('delete', (o) => (seen.push(`delete ${o.metadata?.name}`), notify()));
     await informer.start();
     expect(seen).toEqual(['add a']);
-    await waitFor((f) => listeners.push(f), () => api.openWatches() === 1 || undefined);
+    await waitFor(
+      (f) => listeners.push(f),
+      () => api.openWatches() === 1 || undefined,
+    );
 
     api.apply(svc('c', { team: 'x' }));
     api.apply(svc('b', { team: 'x' })); // starts matching: ADDED
     api.apply({ ...svc('a', { team: 'x' }), spec: { type: 'ClusterIP' } });
     api.apply(svc('c', { team: 'z' })); // stops matching: DELETED
     api.remove(svc('a'));
-    await waitFor((f) => listeners.push(f), () => seen.length === 6 || undefined);
+    await waitFor(
+      (f) => listeners.push(f),
+      () => seen.length === 6 || undefined,
+    );
     expect(seen).toEqual(['add a', 'add c', 'add b', 'update a', 'delete c', 'delete a']);
     expect(informer.list().map((o) => o.metadata?.name)).toEqual(['b']);
     await informer.stop();
@@ -70,36 +81,70 @@ describe('fake API server', () => {
   it('replays events after a resourceVersion when a watch reconnects', async () => {
     const kc = api.kubeConfig();
     const core = kc.makeApiClient(CoreV1Api);
-    const informer = makeInformer<V1Service>(kc, '/api/v1/services', () => core.listServiceForAllNamespaces());
+    const informer = makeInformer<V1Service>(kc, '/api/v1/services', () =>
+      core.listServiceForAllNamespaces(),
+    );
     const listeners: (() => void)[] = [];
     informer.on('add', () => listeners.forEach((l) => l()));
     informer.on('connect', () => listeners.forEach((l) => l()));
     await informer.start();
-    await waitFor((f) => listeners.push(f), () => api.openWatches() === 1 || undefined);
+    await waitFor(
+      (f) => listeners.push(f),
+      () => api.openWatches() === 1 || undefined,
+    );
     api.dropWatches();
     api.apply(svc('while-away'));
-    await waitFor((f) => listeners.push(f), () => informer.get('while-away', 'default'));
+    await waitFor(
+      (f) => listeners.push(f),
+      () => informer.get('while-away', 'default'),
+    );
     await informer.stop();
   });
 
   it('lists built-in kinds without apiVersion/kind on items and CRDs with them', async () => {
     api.apply(svc('a'));
-    api.apply({ apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'e', namespace: 'ns1' }, spec: { endpoints: [] } });
-    const list = (await (await fetch(`${api.url}/api/v1/services`)).json()) as { items: KubernetesObject[]; metadata: { resourceVersion: string } };
+    api.apply({
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'e', namespace: 'ns1' },
+      spec: { endpoints: [] },
+    });
+    const list = (await (await fetch(`${api.url}/api/v1/services`)).json()) as {
+      items: KubernetesObject[];
+      metadata: { resourceVersion: string };
+    };
     expect(list.items[0].kind).toBeUndefined();
     expect(list.metadata.resourceVersion).toBe(api.resourceVersion());
     const custom = api.kubeConfig().makeApiClient(CustomObjectsApi);
-    const eps = (await custom.listClusterCustomObject({ group: 'externaldns.k8s.io', version: 'v1alpha1', plural: 'dnsendpoints' })) as { items: KubernetesObject[] };
-    expect(eps.items.map((o) => [o.kind, o.metadata?.namespace, o.metadata?.name])).toEqual([['DNSEndpoint', 'ns1', 'e']]);
+    const eps = (await custom.listClusterCustomObject({
+      group: 'externaldns.k8s.io',
+      version: 'v1alpha1',
+      plural: 'dnsendpoints',
+    })) as { items: KubernetesObject[] };
+    expect(eps.items.map((o) => [o.kind, o.metadata?.namespace, o.metadata?.name])).toEqual([
+      ['DNSEndpoint', 'ns1', 'e'],
+    ]);
   });
 
   it('writes DNSEndpoint status through the subresource without moving generation', async () => {
-    const stored = api.apply({ apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'e', namespace: 'default' }, spec: { endpoints: [] } });
+    const stored = api.apply({
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'e', namespace: 'default' },
+      spec: { endpoints: [] },
+    });
     expect(stored.metadata?.generation).toBe(1);
     const custom = api.kubeConfig().makeApiClient(CustomObjectsApi);
     const status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] };
     await custom.patchNamespacedCustomObjectStatus(
-      { group: 'externaldns.k8s.io', version: 'v1alpha1', plural: 'dnsendpoints', namespace: 'default', name: 'e', body: { status } },
+      {
+        group: 'externaldns.k8s.io',
+        version: 'v1alpha1',
+        plural: 'dnsendpoints',
+        namespace: 'default',
+        name: 'e',
+        body: { status },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     const after = api.get('externaldns.k8s.io/v1alpha1', 'DNSEndpoint', 'default', 'e')!;
@@ -107,7 +152,12 @@ describe('fake API server', () => {
     expect(after.metadata?.generation).toBe(1);
     expect(api.statuses()).toMatchObject([{ name: 'e', namespace: 'default', status }]);
     // a spec change moves generation and keeps status
-    const next = api.apply({ apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'e', namespace: 'default' }, spec: { endpoints: [{ dnsName: 'x.example.com' }] } });
+    const next = api.apply({
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'e', namespace: 'default' },
+      spec: { endpoints: [{ dnsName: 'x.example.com' }] },
+    });
     expect(next.metadata?.generation).toBe(2);
     expect(next.status).toEqual(status);
   });
@@ -117,18 +167,41 @@ describe('fake API server', () => {
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespacedEvent({
       namespace: 'default',
-      body: { metadata: { generateName: 'app.' }, involvedObject: { kind: 'Service', name: 'app', namespace: 'default' }, reason: 'DNSRecordPublished', message: 'published', type: 'Normal' },
+      body: {
+        metadata: { generateName: 'app.' },
+        involvedObject: { kind: 'Service', name: 'app', namespace: 'default' },
+        reason: 'DNSRecordPublished',
+        message: 'published',
+        type: 'Normal',
+      },
     });
     expect(api.events().map((e) => e.reason)).toEqual(['DNSRecordPublished']);
 
     const leases = kc.makeApiClient(CoordinationV1Api);
-    const created = await leases.createNamespacedLease({ namespace: 'kube-system', body: { metadata: { name: 'l' }, spec: { holderIdentity: 'a' } } });
-    await expect(leases.createNamespacedLease({ namespace: 'kube-system', body: { metadata: { name: 'l' }, spec: {} } })).rejects.toMatchObject({ code: 409 });
-    const updated = await leases.replaceNamespacedLease({ namespace: 'kube-system', name: 'l', body: { ...created, spec: { holderIdentity: 'b' } } });
+    const created = await leases.createNamespacedLease({
+      namespace: 'kube-system',
+      body: { metadata: { name: 'l' }, spec: { holderIdentity: 'a' } },
+    });
+    await expect(
+      leases.createNamespacedLease({ namespace: 'kube-system', body: { metadata: { name: 'l' }, spec: {} } }),
+    ).rejects.toMatchObject({ code: 409 });
+    const updated = await leases.replaceNamespacedLease({
+      namespace: 'kube-system',
+      name: 'l',
+      body: { ...created, spec: { holderIdentity: 'b' } },
+    });
     expect(updated.spec?.holderIdentity).toBe('b');
-    await expect(leases.replaceNamespacedLease({ namespace: 'kube-system', name: 'l', body: { ...created, spec: { holderIdentity: 'c' } } })).rejects.toMatchObject({ code: 409 });
+    await expect(
+      leases.replaceNamespacedLease({
+        namespace: 'kube-system',
+        name: 'l',
+        body: { ...created, spec: { holderIdentity: 'c' } },
+      }),
+    ).rejects.toMatchObject({ code: 409 });
     expect(api.leases.get('kube-system', 'l')?.spec).toEqual({ holderIdentity: 'b' });
-    await expect(leases.readNamespacedLease({ namespace: 'kube-system', name: 'missing' })).rejects.toMatchObject({ code: 404 });
+    await expect(
+      leases.readNamespacedLease({ namespace: 'kube-system', name: 'missing' }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 
   it('injects faults', async () => {

@@ -38,13 +38,51 @@ export interface ResourceKind {
 }
 
 export const FAKE_KINDS: readonly ResourceKind[] = [
-  { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true, statusSubresource: true },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'services',
+    kind: 'Service',
+    namespaced: true,
+    statusSubresource: true,
+  },
   { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
   { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
-  { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', kind: 'Ingress', namespaced: true, statusSubresource: true },
-  { group: 'externaldns.k8s.io', version: 'v1alpha1', plural: 'dnsendpoints', kind: 'DNSEndpoint', namespaced: true, statusSubresource: true, crd: true },
-  { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute', namespaced: true, statusSubresource: true, crd: true },
-  { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', kind: 'Gateway', namespaced: true, statusSubresource: true, crd: true },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'ingresses',
+    kind: 'Ingress',
+    namespaced: true,
+    statusSubresource: true,
+  },
+  {
+    group: 'externaldns.k8s.io',
+    version: 'v1alpha1',
+    plural: 'dnsendpoints',
+    kind: 'DNSEndpoint',
+    namespaced: true,
+    statusSubresource: true,
+    crd: true,
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    plural: 'httproutes',
+    kind: 'HTTPRoute',
+    namespaced: true,
+    statusSubresource: true,
+    crd: true,
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    plural: 'gateways',
+    kind: 'Gateway',
+    namespaced: true,
+    statusSubresource: true,
+    crd: true,
+  },
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true },
   { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
 ];
@@ -72,7 +110,9 @@ export interface FakeApiServer {
   /** Creates or replaces an object (like `kubectl apply`); bumps resourceVersion, notifies watchers. */
   apply<T extends KubeObject>(obj: T): T & { metadata: ObjectMeta; status?: unknown };
   /** Deletes an object; notifies watchers. Returns false when it did not exist. */
-  remove(obj: KubeObject | { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): boolean;
+  remove(
+    obj: KubeObject | { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+  ): boolean;
   /** The stored object, or undefined. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /** Every stored object of a kind. */
@@ -145,7 +185,8 @@ function storeKey(k: ResourceKind, ns: string | undefined, name: string): string
 /** Everything but metadata and status: what moves metadata.generation. */
 function specOf(obj: KubeObject): string {
   const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!['metadata', 'status', 'apiVersion', 'kind'].includes(k)) rest[k] = v;
+  for (const [k, v] of Object.entries(obj))
+    if (!['metadata', 'status', 'apiVersion', 'kind'].includes(k)) rest[k] = v;
   return JSON.stringify(rest);
 }
 
@@ -166,7 +207,10 @@ class HttpError extends Error {
 /** RFC 7386 JSON merge patch (also used for strategic-merge and apply patches of plain fields). */
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return clone(patch);
-  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -179,7 +223,10 @@ function jsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new HttpError(400, 'BadRequest', 'json patch must be an array');
   let doc = clone(target);
   for (const op of ops as { op: string; path: string; value?: unknown }[]) {
-    const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = op.path
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (parts.length === 0) {
       if (op.op === 'add' || op.op === 'replace') doc = clone(op.value);
       continue;
@@ -188,14 +235,16 @@ function jsonPatch(target: unknown, ops: unknown): unknown {
     for (const p of parts.slice(0, -1)) {
       const next = (parent as Record<string, unknown>)[p];
       if (next === undefined || next === null) {
-        if (op.op !== 'add') throw new HttpError(422, 'Invalid', `json patch: path ${op.path} does not exist`);
+        if (op.op !== 'add')
+          throw new HttpError(422, 'Invalid', `json patch: path ${op.path} does not exist`);
         (parent as Record<string, unknown>)[p] = {};
       }
       parent = (parent as Record<string, unknown>)[p] as Record<string, unknown>;
     }
     const last = parts[parts.length - 1];
     if (op.op === 'test') {
-      if (JSON.stringify((parent as Record<string, unknown>)[last]) !== JSON.stringify(op.value)) throw new HttpError(422, 'Invalid', `json patch: test failed at ${op.path}`);
+      if (JSON.stringify((parent as Record<string, unknown>)[last]) !== JSON.stringify(op.value))
+        throw new HttpError(422, 'Invalid', `json patch: test failed at ${op.path}`);
     } else if (op.op === 'remove') {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
@@ -205,7 +254,8 @@ function jsonPatch(target: unknown, ops: unknown): unknown {
         else if (op.op === 'add') parent.splice(Number(last), 0, clone(op.value));
         else parent[Number(last)] = clone(op.value);
       } else parent[last] = clone(op.value);
-    } else throw new HttpError(422, 'Invalid', `json patch: op ${op.op} is not supported by the fake API server`);
+    } else
+      throw new HttpError(422, 'Invalid', `json patch: op ${op.op} is not supported by the fake API server`);
   }
   return doc;
 }
@@ -245,7 +295,9 @@ function parsePath(pathname: string): ParsedPath | undefined {
  * `tls`: serve HTTPS with a self-signed certificate for 127.0.0.1, and give kubeconfigs that trust
  * it through certificate-authority-data (as a real cluster's do), not insecure-skip-tls-verify.
  */
-export async function start(opts: { host?: string; unserved?: string[]; tls?: boolean } = {}): Promise<FakeApiServer> {
+export async function start(
+  opts: { host?: string; unserved?: string[]; tls?: boolean } = {},
+): Promise<FakeApiServer> {
   const store = new Map<string, Stored>();
   const unserved = new Set(opts.unserved ?? []);
   const history: HistoryEntry[] = [];
@@ -258,7 +310,10 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
 
   const objectsOf = (k: ResourceKind) => [...store.values()].filter((s) => s.kind === k).map((s) => s.obj);
 
-  const visible = (w: Pick<Watcher, 'kind' | 'namespace' | 'labels' | 'fields'>, obj: KubeObject | undefined): boolean => {
+  const visible = (
+    w: Pick<Watcher, 'kind' | 'namespace' | 'labels' | 'fields'>,
+    obj: KubeObject | undefined,
+  ): boolean => {
     if (!obj) return false;
     if (w.namespace && obj.metadata?.namespace !== w.namespace) return false;
     if (w.fields?.name && obj.metadata?.name !== w.fields.name) return false;
@@ -284,27 +339,57 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
   };
 
   const record = (type: HistoryEntry['type'], kind: ResourceKind, obj: KubeObject, prev?: KubeObject) => {
-    const e: HistoryEntry = { rv: Number(obj.metadata?.resourceVersion), type, kind, obj: clone(obj), prev: prev && clone(prev) };
+    const e: HistoryEntry = {
+      rv: Number(obj.metadata?.resourceVersion),
+      type,
+      kind,
+      obj: clone(obj),
+      prev: prev && clone(prev),
+    };
     history.push(e);
     for (const w of watchers) deliver(w, e);
   };
 
-  const withType = (k: ResourceKind, obj: KubeObject): KubeObject => ({ ...obj, apiVersion: apiVersionOf(k), kind: k.kind });
+  const withType = (k: ResourceKind, obj: KubeObject): KubeObject => ({
+    ...obj,
+    apiVersion: apiVersionOf(k),
+    kind: k.kind,
+  });
 
   /** Create or replace; `mode` says which parts of an existing object a write may change. */
-  const write = (k: ResourceKind, input: KubeObject, mode: 'create' | 'update' | 'upsert' | 'status', namespace?: string): KubeObject => {
+  const write = (
+    k: ResourceKind,
+    input: KubeObject,
+    mode: 'create' | 'update' | 'upsert' | 'status',
+    namespace?: string,
+  ): KubeObject => {
     const meta = { ...(input.metadata ?? {}) };
     if (!meta.name) throw new HttpError(422, 'Invalid', `${k.kind}: metadata.name is required`);
     const ns = k.namespaced ? (namespace ?? meta.namespace ?? 'default') : undefined;
     if (k.namespaced && meta.namespace && namespace && meta.namespace !== namespace) {
-      throw new HttpError(400, 'BadRequest', `the namespace of the object (${meta.namespace}) does not match the namespace of the request (${namespace})`);
+      throw new HttpError(
+        400,
+        'BadRequest',
+        `the namespace of the object (${meta.namespace}) does not match the namespace of the request (${namespace})`,
+      );
     }
     const key = storeKey(k, ns, meta.name);
     const existing = store.get(key)?.obj;
-    if (mode === 'create' && existing) throw new HttpError(409, 'AlreadyExists', `${k.plural} "${meta.name}" already exists`);
-    if ((mode === 'update' || mode === 'status') && !existing) throw new HttpError(404, 'NotFound', `${k.plural} "${meta.name}" not found`);
-    if ((mode === 'update' || mode === 'status') && meta.resourceVersion && existing && meta.resourceVersion !== existing.metadata?.resourceVersion) {
-      throw new HttpError(409, 'Conflict', `Operation cannot be fulfilled on ${k.plural} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
+    if (mode === 'create' && existing)
+      throw new HttpError(409, 'AlreadyExists', `${k.plural} "${meta.name}" already exists`);
+    if ((mode === 'update' || mode === 'status') && !existing)
+      throw new HttpError(404, 'NotFound', `${k.plural} "${meta.name}" not found`);
+    if (
+      (mode === 'update' || mode === 'status') &&
+      meta.resourceVersion &&
+      existing &&
+      meta.resourceVersion !== existing.metadata?.resourceVersion
+    ) {
+      throw new HttpError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${k.plural} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     let next: KubeObject;
     if (mode === 'status') {
@@ -312,7 +397,8 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
     } else {
       next = clone(input);
       if (k.statusSubresource && existing && mode !== 'upsert') next.status = clone(existing.status);
-      if (k.statusSubresource && existing && mode === 'upsert' && input.status === undefined) next.status = clone(existing.status);
+      if (k.statusSubresource && existing && mode === 'upsert' && input.status === undefined)
+        next.status = clone(existing.status);
     }
     const oldMeta = existing?.metadata ?? {};
     const generationMoves = !existing || (mode !== 'status' && specOf(existing) !== specOf(next));
@@ -328,7 +414,14 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
     (next.metadata as Record<string, unknown>).creationTimestamp = created;
     next = withType(k, next);
     store.set(key, { kind: k, obj: next });
-    if (mode === 'status') statuses.push({ namespace: ns ?? '', name: meta.name, kind: k.kind, status: clone(next.status), resourceVersion: next.metadata!.resourceVersion! });
+    if (mode === 'status')
+      statuses.push({
+        namespace: ns ?? '',
+        name: meta.name,
+        kind: k.kind,
+        status: clone(next.status),
+        resourceVersion: next.metadata!.resourceVersion!,
+      });
     record(existing ? 'MODIFIED' : 'ADDED', k, next, existing);
     return clone(next);
   };
@@ -399,9 +492,15 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
       return 200;
     }
     const p = parsePath(url.pathname);
-    if (!p || unserved.has(p.kind.kind)) throw new HttpError(404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`);
+    if (!p || unserved.has(p.kind.kind))
+      throw new HttpError(
+        404,
+        'NotFound',
+        `the server could not find the requested resource (${method} ${url.pathname})`,
+      );
     const k = p.kind;
-    if (p.subresource && !(p.subresource === 'status' && k.statusSubresource)) throw new HttpError(404, 'NotFound', `${k.plural}/${p.subresource} is not served`);
+    if (p.subresource && !(p.subresource === 'status' && k.statusSubresource))
+      throw new HttpError(404, 'NotFound', `${k.plural}/${p.subresource} is not served`);
 
     if (!p.name) {
       if (method === 'GET' && url.searchParams.get('watch') === 'true') {
@@ -434,12 +533,21 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
             const { apiVersion: _a, kind: _k, ...rest } = o;
             return rest;
           });
-        json(res, 200, { apiVersion: apiVersionOf(k), kind: `${k.kind}List`, metadata: { resourceVersion: String(rv) }, items });
+        json(res, 200, {
+          apiVersion: apiVersionOf(k),
+          kind: `${k.kind}List`,
+          metadata: { resourceVersion: String(rv) },
+          items,
+        });
         return 200;
       }
       if (method === 'POST') {
         const body = (await readBody(req)) as KubeObject;
-        if (body?.metadata && !body.metadata.name && (body.metadata as { generateName?: string }).generateName) {
+        if (
+          body?.metadata &&
+          !body.metadata.name &&
+          (body.metadata as { generateName?: string }).generateName
+        ) {
           body.metadata.name = `${(body.metadata as { generateName?: string }).generateName}${randomUUID().slice(0, 5)}`;
         }
         json(res, 201, write(k, body, 'create', p.namespace));
@@ -453,12 +561,18 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
     const status = p.subresource === 'status';
     switch (method) {
       case 'GET':
-        if (!existing) throw new HttpError(404, 'NotFound', `${k.plural}${k.group ? `.${k.group}` : ''} "${p.name}" not found`);
+        if (!existing)
+          throw new HttpError(
+            404,
+            'NotFound',
+            `${k.plural}${k.group ? `.${k.group}` : ''} "${p.name}" not found`,
+          );
         json(res, 200, existing);
         return 200;
       case 'PUT': {
         const body = (await readBody(req)) as KubeObject;
-        if (body?.metadata?.name && body.metadata.name !== p.name) throw new HttpError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+        if (body?.metadata?.name && body.metadata.name !== p.name)
+          throw new HttpError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
         const obj = { ...body, metadata: { ...(body?.metadata ?? {}), name: p.name } };
         if (!existing && !status) {
           // PUT to a missing object creates it (as the real server does for most kinds)
@@ -472,10 +586,15 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
         if (!existing) throw new HttpError(404, 'NotFound', `${k.plural} "${p.name}" not found`);
         const body = await readBody(req);
         const ct = String(req.headers['content-type'] ?? '');
-        const patched = (ct.includes('json-patch') ? jsonPatch(existing, body) : mergePatch(existing, body)) as KubeObject;
+        const patched = (
+          ct.includes('json-patch') ? jsonPatch(existing, body) : mergePatch(existing, body)
+        ) as KubeObject;
         // a patch applies to what is stored: a resourceVersion in it is a precondition, else none
         const rvIn = (body as KubeObject | undefined)?.metadata?.resourceVersion;
-        patched.metadata = { ...(patched.metadata ?? {}), resourceVersion: ct.includes('json-patch') ? undefined : rvIn };
+        patched.metadata = {
+          ...(patched.metadata ?? {}),
+          resourceVersion: ct.includes('json-patch') ? undefined : rvIn,
+        };
         json(res, 200, write(k, patched, status ? 'status' : 'update', p.namespace));
         return 200;
       }
@@ -501,7 +620,9 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
         else res.end();
       });
   };
-  const server: Server = cert ? (createHttpsServer({ key: cert.key, cert: cert.cert }, listener) as unknown as Server) : createServer(listener);
+  const server: Server = cert
+    ? (createHttpsServer({ key: cert.key, cert: cert.cert }, listener) as unknown as Server)
+    : createServer(listener);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -536,7 +657,15 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
         apiVersion: 'v1',
         kind: 'Config',
         'current-context': 'fake',
-        clusters: [{ name: 'fake', cluster: { server: url, ...(caData ? { 'certificate-authority-data': caData } : { 'insecure-skip-tls-verify': true }) } }],
+        clusters: [
+          {
+            name: 'fake',
+            cluster: {
+              server: url,
+              ...(caData ? { 'certificate-authority-data': caData } : { 'insecure-skip-tls-verify': true }),
+            },
+          },
+        ],
         users: [{ name: 'fake', user: { token: 'fake-token' } }],
         contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace } }],
       });
@@ -557,7 +686,10 @@ export async function start(opts: { host?: string; unserved?: string[]; tls?: bo
       return objectsOf(kindOrThrow(apiVersion, kind)).map(clone);
     },
     events() {
-      return [...store.values()].filter((s) => s.kind.kind === 'Event').map((s) => clone(s.obj)).sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
+      return [...store.values()]
+        .filter((s) => s.kind.kind === 'Event')
+        .map((s) => clone(s.obj))
+        .sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
     },
     statuses: () => statuses.map(clone),
     leases: {

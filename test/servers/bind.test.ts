@@ -15,7 +15,11 @@ describe.skipIf(!!why)('test/servers/bind: a throw-away BIND9', () => {
     await bind.nsupdate('example.com', ['update add t.example.com 60 A 192.0.2.8']);
     expect(await bind.dig('t.example.com', 'A')).toEqual(['192.0.2.8']);
     expect(await bind.axfr('example.com')).toContain('t.example.com. 60 IN A 192.0.2.8');
-    expect(await bind.axfr('example.org')).toEqual(['example.org. 300 IN NS ns1.example.org.', 'example.org. 300 IN SOA ns1.example.org. hostmaster.example.org. 1 3600 600 86400 60', 'ns1.example.org. 300 IN A 127.0.0.1']);
+    expect(await bind.axfr('example.org')).toEqual([
+      'example.org. 300 IN NS ns1.example.org.',
+      'example.org. 300 IN SOA ns1.example.org. hostmaster.example.org. 1 3600 600 86400 60',
+      'ns1.example.org. 300 IN A 127.0.0.1',
+    ]);
   });
 
   it('keeps the zone (journal) across a kill and restart', async () => {

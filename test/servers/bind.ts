@@ -54,25 +54,43 @@ export interface BindServer {
   stop(): Promise<void>;
 }
 
-export const TEST_TSIG: TsigSpec = { name: 'zoneguard-key', secret: 'c2VjcmV0LXRlc3Qta2V5LWZvci1leHRlcm5hbC1kbnM=', algorithm: 'hmac-sha256' };
+export const TEST_TSIG: TsigSpec = {
+  name: 'zoneguard-key',
+  secret: 'c2VjcmV0LXRlc3Qta2V5LWZvci1leHRlcm5hbC1kbnM=',
+  algorithm: 'hmac-sha256',
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function answersSoa(port: number, zone: string): Promise<boolean> {
   try {
-    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', '+norec', zone, 'SOA']);
+    const { stdout } = await run('dig', [
+      '@127.0.0.1',
+      '-p',
+      String(port),
+      '+time=1',
+      '+tries=1',
+      '+norec',
+      zone,
+      'SOA',
+    ]);
     return stdout.includes('status: NOERROR');
   } catch {
     return false;
   }
 }
 
-export async function startBind(opts: { port: number; zones?: string[]; tsig?: Partial<TsigSpec> }): Promise<BindServer> {
+export async function startBind(opts: {
+  port: number;
+  zones?: string[];
+  tsig?: Partial<TsigSpec>;
+}): Promise<BindServer> {
   const why = bindUnavailable();
   if (why) throw new Error(why);
   const zones = opts.zones ?? ['example.com'];
   const tsig = { ...TEST_TSIG, ...opts.tsig };
-  if (await answersSoa(opts.port, zones[0])) throw new Error(`something already answers DNS on 127.0.0.1:${opts.port}`);
+  if (await answersSoa(opts.port, zones[0]))
+    throw new Error(`something already answers DNS on 127.0.0.1:${opts.port}`);
   const dir = mkdtempSync(join(tmpdir(), 'zoneguard-bind-'));
   const conf = join(dir, 'named.conf');
   const keyBlock = `key "${tsig.name}" {\n  algorithm ${tsig.algorithm};\n  secret "${tsig.secret}";\n};\n`;
@@ -98,8 +116,13 @@ export async function startBind(opts: { port: number; zones?: string[]; tsig?: P
     '};',
   ];
   for (const zone of zones) {
-    writeFileSync(join(dir, `db.${zone}`), `$TTL 300\n@ IN SOA ns1.${zone}. hostmaster.${zone}. ( 1 3600 600 86400 60 )\n@ IN NS ns1.${zone}.\nns1 IN A 127.0.0.1\n`);
-    lines.push(`zone "${zone}" {\n  type primary;\n  file "${join(dir, `db.${zone}`)}";\n  allow-update { key "${tsig.name}"; };\n  allow-transfer { key "${tsig.name}"; };\n};`);
+    writeFileSync(
+      join(dir, `db.${zone}`),
+      `$TTL 300\n@ IN SOA ns1.${zone}. hostmaster.${zone}. ( 1 3600 600 86400 60 )\n@ IN NS ns1.${zone}.\nns1 IN A 127.0.0.1\n`,
+    );
+    lines.push(
+      `zone "${zone}" {\n  type primary;\n  file "${join(dir, `db.${zone}`)}";\n  allow-update { key "${tsig.name}"; };\n  allow-transfer { key "${tsig.name}"; };\n};`,
+    );
   }
   writeFileSync(conf, lines.join('\n') + '\n');
   writeFileSync(join(dir, 'tsig.key'), keyBlock);
@@ -111,8 +134,10 @@ export async function startBind(opts: { port: number; zones?: string[]; tsig?: P
     proc = spawn(NAMED_BIN!, ['-g', '-4', '-c', conf], { stdio: ['ignore', fd, fd] });
     const deadline = Date.now() + 20_000;
     while (!(await answersSoa(opts.port, zones[0]))) {
-      if (proc.exitCode !== null) throw new Error(`named exited during startup:\n${readFileSync(log, 'utf8')}`);
-      if (Date.now() > deadline) throw new Error(`named did not answer within 20 s:\n${readFileSync(log, 'utf8')}`);
+      if (proc.exitCode !== null)
+        throw new Error(`named exited during startup:\n${readFileSync(log, 'utf8')}`);
+      if (Date.now() > deadline)
+        throw new Error(`named did not answer within 20 s:\n${readFileSync(log, 'utf8')}`);
       await sleep(50);
     }
   };
@@ -144,7 +169,16 @@ export async function startBind(opts: { port: number; zones?: string[]; tsig?: P
       return stdout.split('\n').filter(Boolean).sort();
     },
     async axfr(zone) {
-      const { stdout } = await run('dig', [...digArgs, '-y', keyArg, '+nocomments', '+nostats', '+nocmd', zone, 'AXFR']);
+      const { stdout } = await run('dig', [
+        ...digArgs,
+        '-y',
+        keyArg,
+        '+nocomments',
+        '+nostats',
+        '+nocmd',
+        zone,
+        'AXFR',
+      ]);
       if (stdout.includes('Transfer failed')) throw new Error(`AXFR ${zone} failed`);
       const records = stdout
         .split('\n')
@@ -156,7 +190,9 @@ export async function startBind(opts: { port: number; zones?: string[]; tsig?: P
     async nsupdate(zone, updates) {
       const script = [`server 127.0.0.1 ${opts.port}`, `zone ${zone}`, ...updates, 'send', ''].join('\n');
       await new Promise<void>((resolve, reject) => {
-        const child = execFile('nsupdate', ['-y', keyArg], (err, _out, stderr) => (err ? reject(new Error(`nsupdate: ${stderr || err.message}`)) : resolve()));
+        const child = execFile('nsupdate', ['-y', keyArg], (err, _out, stderr) =>
+          err ? reject(new Error(`nsupdate: ${stderr || err.message}`)) : resolve(),
+        );
         child.stdin?.end(script);
       });
     },

@@ -14,7 +14,8 @@ const SCHEMA = '/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql';
 /** Why PowerDNS tests cannot run here, or undefined when they can. */
 export function pdnsUnavailable(): string | undefined {
   if (!PDNS_BIN) return 'pdns_server not installed (apt-get install pdns-server pdns-backend-sqlite3)';
-  if (!existsSync(SCHEMA)) return 'pdns-backend-sqlite3 schema missing (apt-get install pdns-backend-sqlite3)';
+  if (!existsSync(SCHEMA))
+    return 'pdns-backend-sqlite3 schema missing (apt-get install pdns-backend-sqlite3)';
   try {
     execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
   } catch {
@@ -40,7 +41,13 @@ export interface PdnsServer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitReady(apiUrl: string, apiKey: string, proc: { exitCode: number | null }, log: string, timeoutMs = 20_000): Promise<void> {
+async function waitReady(
+  apiUrl: string,
+  apiKey: string,
+  proc: { exitCode: number | null },
+  log: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -49,13 +56,20 @@ async function waitReady(apiUrl: string, apiKey: string, proc: { exitCode: numbe
     } catch {
       /* not up yet */
     }
-    if (proc.exitCode !== null) throw new Error(`pdns_server exited during startup:\n${readFileSync(log, 'utf8')}`);
-    if (Date.now() > deadline) throw new Error(`pdns_server not ready in ${timeoutMs} ms:\n${readFileSync(log, 'utf8')}`);
+    if (proc.exitCode !== null)
+      throw new Error(`pdns_server exited during startup:\n${readFileSync(log, 'utf8')}`);
+    if (Date.now() > deadline)
+      throw new Error(`pdns_server not ready in ${timeoutMs} ms:\n${readFileSync(log, 'utf8')}`);
     await sleep(50);
   }
 }
 
-export async function startPdns(opts: { port: number; apiPort: number; zones?: string[]; apiKey?: string }): Promise<PdnsServer> {
+export async function startPdns(opts: {
+  port: number;
+  apiPort: number;
+  zones?: string[];
+  apiKey?: string;
+}): Promise<PdnsServer> {
   const why = pdnsUnavailable();
   if (why) throw new Error(why);
   const apiKey = opts.apiKey ?? 'test-api-key';

@@ -16,7 +16,10 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-export async function startRelay(targetPort: number, decide?: (n: number) => RelayAction | Promise<RelayAction>): Promise<Relay> {
+export async function startRelay(
+  targetPort: number,
+  decide?: (n: number) => RelayAction | Promise<RelayAction>,
+): Promise<Relay> {
   let queued: { n: number; action: RelayAction } = { n: 0, action: 'pass' };
   const open = new Set<Socket>();
   const relay: Relay = {

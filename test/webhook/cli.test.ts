@@ -20,7 +20,24 @@ describe('zoneguard certs', () => {
   it('writes ca.crt, tls.crt, tls.key (0600) and prints the caBundle', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zg-cli-certs-'));
     const t = io();
-    const code = await main(['node', 'zoneguard', 'certs', '--out', dir, '--service-name', 'wh', '--service-namespace', 'dns', '--dns-name', 'localhost', '--log-level', 'error'], t.io);
+    const code = await main(
+      [
+        'node',
+        'zoneguard',
+        'certs',
+        '--out',
+        dir,
+        '--service-name',
+        'wh',
+        '--service-namespace',
+        'dns',
+        '--dns-name',
+        'localhost',
+        '--log-level',
+        'error',
+      ],
+      t.io,
+    );
     expect(code).toBe(0);
     for (const f of ['ca.crt', 'tls.crt', 'tls.key']) expect(existsSync(join(dir, f))).toBe(true);
     expect(statSync(join(dir, 'tls.key')).mode & 0o777).toBe(0o600);
@@ -31,9 +48,30 @@ describe('zoneguard certs', () => {
 describe('zoneguard webhook', () => {
   it.each([
     { name: 'no certificate', args: [], err: '--tls-cert-file: give the serving certificate' },
-    { name: 'bad listen address', args: ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--listen-address', 'localhost'], err: '--listen-address: expects host:port' },
-    { name: 'max age below refresh', args: ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--ownership-refresh', '1m', '--max-ownership-age', '30s'], err: '--max-ownership-age: must be at least --ownership-refresh' },
-    { name: 'unreadable certificate', args: ['--tls-cert-file', '/nonexistent/tls.crt', '--tls-private-key-file', '/nonexistent/tls.key'], err: '--tls-cert-file: cannot read the certificate or key' },
+    {
+      name: 'bad listen address',
+      args: ['--tls-cert-file', 'a', '--tls-private-key-file', 'b', '--listen-address', 'localhost'],
+      err: '--listen-address: expects host:port',
+    },
+    {
+      name: 'max age below refresh',
+      args: [
+        '--tls-cert-file',
+        'a',
+        '--tls-private-key-file',
+        'b',
+        '--ownership-refresh',
+        '1m',
+        '--max-ownership-age',
+        '30s',
+      ],
+      err: '--max-ownership-age: must be at least --ownership-refresh',
+    },
+    {
+      name: 'unreadable certificate',
+      args: ['--tls-cert-file', '/nonexistent/tls.crt', '--tls-private-key-file', '/nonexistent/tls.key'],
+      err: '--tls-cert-file: cannot read the certificate or key',
+    },
   ])('exits 2 naming the flag: $name', async ({ args, err }) => {
     const t = io();
     expect(await main(['node', 'zoneguard', 'webhook', ...args], t.io)).toBe(2);
@@ -45,7 +83,22 @@ describe('zoneguard webhook', () => {
     const t = io();
     await main(['node', 'zoneguard', 'certs', '--out', dir, '--log-level', 'error'], t.io);
     const before = process.listenerCount('SIGTERM');
-    const running = main(['node', 'zoneguard', 'webhook', '--listen-address', '127.0.0.1:0', '--tls-cert-file', join(dir, 'tls.crt'), '--tls-private-key-file', join(dir, 'tls.key'), '--log-level', 'error'], io().io);
+    const running = main(
+      [
+        'node',
+        'zoneguard',
+        'webhook',
+        '--listen-address',
+        '127.0.0.1:0',
+        '--tls-cert-file',
+        join(dir, 'tls.crt'),
+        '--tls-private-key-file',
+        join(dir, 'tls.key'),
+        '--log-level',
+        'error',
+      ],
+      io().io,
+    );
     // the command installs its SIGTERM handler once it is serving
     while (process.listenerCount('SIGTERM') === before) await new Promise((r) => setTimeout(r, 5));
     process.emit('SIGTERM');

@@ -17,11 +17,48 @@ import { client, fixture, makeCerts, startTestWebhook, type CertDir } from './ha
 
 const lb = { loadBalancer: { ingress: [{ ip: '203.0.113.30' }] } };
 const SEED: KubeObject[] = [
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'first', namespace: 'team-a' }, spec: { rules: [{ host: 'taken.example.com' }] }, status: lb },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'team-a', annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'svc.example.com' } }, spec: { type: 'LoadBalancer' }, status: lb },
-  { apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'ep', namespace: 'team-a' }, spec: { endpoints: [{ dnsName: 'ep.example.com', recordType: 'A', targets: ['203.0.113.31'] }] } },
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gateways' }, spec: { gatewayClassName: 'x', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] }, status: { addresses: [{ type: 'IPAddress', value: '203.0.113.32' }] } },
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'store', namespace: 'team-a' }, spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], hostnames: ['route.example.com'] } },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'first', namespace: 'team-a' },
+    spec: { rules: [{ host: 'taken.example.com' }] },
+    status: lb,
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'api',
+      namespace: 'team-a',
+      annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'svc.example.com' },
+    },
+    spec: { type: 'LoadBalancer' },
+    status: lb,
+  },
+  {
+    apiVersion: 'externaldns.k8s.io/v1alpha1',
+    kind: 'DNSEndpoint',
+    metadata: { name: 'ep', namespace: 'team-a' },
+    spec: { endpoints: [{ dnsName: 'ep.example.com', recordType: 'A', targets: ['203.0.113.31'] }] },
+  },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace: 'gateways' },
+    spec: {
+      gatewayClassName: 'x',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
+      ],
+    },
+    status: { addresses: [{ type: 'IPAddress', value: '203.0.113.32' }] },
+  },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'store', namespace: 'team-a' },
+    spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], hostnames: ['route.example.com'] },
+  },
 ];
 
 /** A CREATE review of an Ingress claiming `host`. */
@@ -70,7 +107,9 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     it('is ready once the watch cache has synced', async () => {
       expect((await c.get('/readyz')).status).toBe(200);
       expect(wh.cluster!.index.objects).toBe(4);
-      expect(await wh.metrics.registry.getSingleMetricAsString('zoneguard_cluster_claim_objects')).toContain('zoneguard_cluster_claim_objects 4');
+      expect(await wh.metrics.registry.getSingleMetricAsString('zoneguard_cluster_claim_objects')).toContain(
+        'zoneguard_cluster_claim_objects 4',
+      );
     });
 
     it.each([
@@ -81,7 +120,9 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     ])('denies $host, claimed by $by', async ({ host, by }) => {
       const r = await c.review(ingressReview('second', 'team-b', host));
       expect(r.review.response?.allowed).toBe(false);
-      expect(r.review.response?.status?.message).toContain(`Ingress team-b/second denied by zoneguard: ${host}: duplicate: also claimed by ${by} (fix: use a different hostname, or remove it from ${by})`);
+      expect(r.review.response?.status?.message).toContain(
+        `Ingress team-b/second denied by zoneguard: ${host}: duplicate: also claimed by ${by} (fix: use a different hostname, or remove it from ${by})`,
+      );
     });
 
     it('allows the object that holds the name to be updated', async () => {
@@ -93,12 +134,31 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     it('follows the watch: new claims deny, deleted ones free the name', async () => {
       const review = ingressReview('late', 'team-b', 'fresh.example.com');
       expect((await c.review(review)).review.response?.allowed).toBe(true);
-      api.apply({ apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'fresh', namespace: 'team-c' }, spec: { endpoints: [{ dnsName: 'fresh.example.com', recordType: 'A', targets: ['203.0.113.40'] }] } });
-      await until(() => wh.cluster!.index.claimants('fresh.example.com', 'A', { apiVersion: 'v1', kind: 'X', name: 'y' }).length === 1);
+      api.apply({
+        apiVersion: 'externaldns.k8s.io/v1alpha1',
+        kind: 'DNSEndpoint',
+        metadata: { name: 'fresh', namespace: 'team-c' },
+        spec: { endpoints: [{ dnsName: 'fresh.example.com', recordType: 'A', targets: ['203.0.113.40'] }] },
+      });
+      await until(
+        () =>
+          wh.cluster!.index.claimants('fresh.example.com', 'A', { apiVersion: 'v1', kind: 'X', name: 'y' })
+            .length === 1,
+      );
       const denied = await c.review(review);
-      expect(denied.review.response?.status?.message).toContain('fresh.example.com: duplicate: also claimed by DNSEndpoint team-c/fresh');
-      api.remove({ apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'fresh', namespace: 'team-c' } });
-      await until(() => wh.cluster!.index.claimants('fresh.example.com', 'A', { apiVersion: 'v1', kind: 'X', name: 'y' }).length === 0);
+      expect(denied.review.response?.status?.message).toContain(
+        'fresh.example.com: duplicate: also claimed by DNSEndpoint team-c/fresh',
+      );
+      api.remove({
+        apiVersion: 'externaldns.k8s.io/v1alpha1',
+        kind: 'DNSEndpoint',
+        metadata: { name: 'fresh', namespace: 'team-c' },
+      });
+      await until(
+        () =>
+          wh.cluster!.index.claimants('fresh.example.com', 'A', { apiVersion: 'v1', kind: 'X', name: 'y' })
+            .length === 0,
+      );
       expect((await c.review(review)).review.response?.allowed).toBe(true);
     });
   });
@@ -110,8 +170,12 @@ describe('duplicates in the cluster (informers against a local API server)', () 
       await wh.cluster!.whenSynced();
       const r = await c.review(ingressReview('second', 'team-b', 'taken.example.com'));
       expect(r.review.response?.allowed).toBe(true);
-      expect(r.review.response?.warnings).toEqual(['taken.example.com: duplicate: also claimed by Ingress team-a/first']);
-      expect(await wh.metrics.registry.getSingleMetricAsString('zoneguard_admission_rule_findings_total')).toContain('{kind="Ingress",operation="CREATE",rule="duplicate",decision="warned"} 1');
+      expect(r.review.response?.warnings).toEqual([
+        'taken.example.com: duplicate: also claimed by Ingress team-a/first',
+      ]);
+      expect(
+        await wh.metrics.registry.getSingleMetricAsString('zoneguard_admission_rule_findings_total'),
+      ).toContain('{kind="Ingress",operation="CREATE",rule="duplicate",decision="warned"} 1');
     } finally {
       c.close();
       await wh.close();
@@ -127,21 +191,42 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     }
   });
 
-  it("re-reads ownership as soon as a reconciler signals a write, not at the next --ownership-refresh", async () => {
+  it('re-reads ownership as soon as a reconciler signals a write, not at the next --ownership-refresh', async () => {
     // the provider as another cluster's reconciler leaves it: starts empty, then gains a record
     const records: Endpoint[] = [];
-    const wh = await startTestWebhook(certs, { kubeconfig, 'ownership-refresh': '1h', 'max-ownership-age': '2h' }, { readSnapshot: async () => ({ records: [...records], claims: [] }) });
+    const wh = await startTestWebhook(
+      certs,
+      { kubeconfig, 'ownership-refresh': '1h', 'max-ownership-age': '2h' },
+      { readSnapshot: async () => ({ records: [...records], claims: [] }) },
+    );
     const c = client(wh.url, certs.ca);
     try {
       await wh.cluster!.whenSynced();
       await wh.ownership!.whenLoaded();
       const review = ingressReview('newcomer', 'team-b', 'signal.example.com');
       expect((await c.review(review)).review.response?.allowed).toBe(true);
-      records.push(newEndpoint('signal.example.com', 'A', ['203.0.113.60'], 300, { owner: 'cluster-b', resource: 'ingress/shop/front' }));
-      await new OwnershipSignalWriter({ kubeConfig: api.kubeConfig(), namespace: 'default', name: 'zoneguard-ownership', logger: silentLogger() }, 'reconciler-b').bump();
-      await until(() => wh.ownership!.current()?.blockerFor('signal.example.com', 'A', 'cluster-a') !== undefined);
+      records.push(
+        newEndpoint('signal.example.com', 'A', ['203.0.113.60'], 300, {
+          owner: 'cluster-b',
+          resource: 'ingress/shop/front',
+        }),
+      );
+      await new OwnershipSignalWriter(
+        {
+          kubeConfig: api.kubeConfig(),
+          namespace: 'default',
+          name: 'zoneguard-ownership',
+          logger: silentLogger(),
+        },
+        'reconciler-b',
+      ).bump();
+      await until(
+        () => wh.ownership!.current()?.blockerFor('signal.example.com', 'A', 'cluster-a') !== undefined,
+      );
       const denied = await c.review(review);
-      expect(denied.review.response?.status?.message).toContain('signal.example.com: ownership: A record owned by "cluster-b" (ingress/shop/front), not "cluster-a"');
+      expect(denied.review.response?.status?.message).toContain(
+        'signal.example.com: ownership: A record owned by "cluster-b" (ingress/shop/front), not "cluster-a"',
+      );
     } finally {
       c.close();
       await wh.close();
@@ -154,7 +239,9 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     try {
       await wh.ownership!.whenLoaded();
       await until(() => wh.readiness().some((r) => r.includes('HTTPRoute not listed yet: HTTP 403')));
-      expect(wh.readiness()).toEqual(['cluster watch cache not synced yet (HTTPRoute not listed yet: HTTP 403)']);
+      expect(wh.readiness()).toEqual([
+        'cluster watch cache not synced yet (HTTPRoute not listed yet: HTTP 403)',
+      ]);
     } finally {
       api.clearFaults();
       await wh.close();
@@ -172,7 +259,9 @@ describe('duplicates in the cluster (informers against a local API server)', () 
       expect((await c.get('/readyz')).status).toBe(200);
       expect(wh.cluster!.index.objects).toBe(3);
       const r = await c.review(ingressReview('second', 'team-b', 'taken.example.com'));
-      expect(r.review.response?.status?.message).toContain('taken.example.com: duplicate: also claimed by Ingress team-a/first');
+      expect(r.review.response?.status?.message).toContain(
+        'taken.example.com: duplicate: also claimed by Ingress team-a/first',
+      );
     } finally {
       api.serve('HTTPRoute');
       api.serve('Gateway');
@@ -188,7 +277,12 @@ describe('duplicates in the cluster (informers against a local API server)', () 
     try {
       await wh.ownership!.whenLoaded();
       const r = await c.get('/readyz');
-      if (!wh.cluster!.synced) expect((r.body as { reasons: string[] }).reasons).toEqual([expect.stringMatching(/^cluster watch cache not synced yet \(.*(Ingress not listed yet: HTTP 500|starting)/)]);
+      if (!wh.cluster!.synced)
+        expect((r.body as { reasons: string[] }).reasons).toEqual([
+          expect.stringMatching(
+            /^cluster watch cache not synced yet \(.*(Ingress not listed yet: HTTP 500|starting)/,
+          ),
+        ]);
       await wh.cluster!.whenSynced();
       expect((await c.get('/readyz')).status).toBe(200);
       expect(wh.cluster!.index.objects).toBe(4);

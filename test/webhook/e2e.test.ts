@@ -26,24 +26,112 @@ const CASES: Case[] = [
   { fixture: 'allowed-owned-by-us.json', allowed: true },
   { fixture: 'ignored-kind.json', allowed: true },
   { fixture: 'delete.json', allowed: true },
-  { fixture: 'denied-domain-filter.json', allowed: false, rules: ['domain-filter'], message: ['Ingress default/outside denied by zoneguard', 'app.example.org: domain-filter: not in [example.com]', 'fix: use a hostname under [example.com]'] },
-  { fixture: 'denied-ownership.json', allowed: false, rules: ['ownership'], message: ['Ingress default/shop', 'shop.example.com: ownership: A record owned by "cluster-b"', 'fix: pick another hostname'] },
-  { fixture: 'denied-ownership-unowned.json', allowed: false, rules: ['ownership'], message: ['Service default/www', 'www.example.com: ownership: A record exists with no ownership record'] },
-  { fixture: 'denied-hostname.json', allowed: false, rules: ['hostname', 'hostname'], message: ['DNSEndpoint default/bad-names', 'my_app.example.com: hostname:', 'foo.*.example.com: hostname:', 'fix: use an RFC 1123 name'] },
-  { fixture: 'denied-target.json', allowed: false, rules: ['target'], message: ['ip.example.com: target: A record target "not-an-ip" is not an IPv4 address'] },
-  { fixture: 'denied-ttl.json', allowed: false, rules: ['ttl'], message: ['ttl.example.com: ttl: ', 'recordTTL -5'] },
-  { fixture: 'denied-record-type.json', allowed: false, rules: ['record-type'], message: ['mx.example.com: record-type: record type MX is not managed'] },
-  { fixture: 'denied-public-private.json', allowed: false, rules: ['public-private'], message: ['internal-api.example.com: public-private: private address 10.1.2.3'] },
-  { fixture: 'denied-object.json', allowed: false, rules: ['object'], message: ['DNSEndpoint default/broken', 'spec.endpoints must be a list'] },
-  { fixture: 'denied-several.json', allowed: false, rules: ['domain-filter', 'ownership'], message: ['one.example.org: domain-filter', 'shop.example.com: ownership'] },
-  { fixture: 'warning-no-address.json', allowed: true, warnings: ['pending.example.com: Service has no load-balancer address yet'] },
-  { fixture: 'warning-low-ttl.json', allowed: true, warnings: ['fast.example.com: ttl: 10s is below the provider minimum of 60s'] },
+  {
+    fixture: 'denied-domain-filter.json',
+    allowed: false,
+    rules: ['domain-filter'],
+    message: [
+      'Ingress default/outside denied by zoneguard',
+      'app.example.org: domain-filter: not in [example.com]',
+      'fix: use a hostname under [example.com]',
+    ],
+  },
+  {
+    fixture: 'denied-ownership.json',
+    allowed: false,
+    rules: ['ownership'],
+    message: [
+      'Ingress default/shop',
+      'shop.example.com: ownership: A record owned by "cluster-b"',
+      'fix: pick another hostname',
+    ],
+  },
+  {
+    fixture: 'denied-ownership-unowned.json',
+    allowed: false,
+    rules: ['ownership'],
+    message: ['Service default/www', 'www.example.com: ownership: A record exists with no ownership record'],
+  },
+  {
+    fixture: 'denied-hostname.json',
+    allowed: false,
+    rules: ['hostname', 'hostname'],
+    message: [
+      'DNSEndpoint default/bad-names',
+      'my_app.example.com: hostname:',
+      'foo.*.example.com: hostname:',
+      'fix: use an RFC 1123 name',
+    ],
+  },
+  {
+    fixture: 'denied-target.json',
+    allowed: false,
+    rules: ['target'],
+    message: ['ip.example.com: target: A record target "not-an-ip" is not an IPv4 address'],
+  },
+  {
+    fixture: 'denied-ttl.json',
+    allowed: false,
+    rules: ['ttl'],
+    message: ['ttl.example.com: ttl: ', 'recordTTL -5'],
+  },
+  {
+    fixture: 'denied-record-type.json',
+    allowed: false,
+    rules: ['record-type'],
+    message: ['mx.example.com: record-type: record type MX is not managed'],
+  },
+  {
+    fixture: 'denied-public-private.json',
+    allowed: false,
+    rules: ['public-private'],
+    message: ['internal-api.example.com: public-private: private address 10.1.2.3'],
+  },
+  {
+    fixture: 'denied-object.json',
+    allowed: false,
+    rules: ['object'],
+    message: ['DNSEndpoint default/broken', 'spec.endpoints must be a list'],
+  },
+  {
+    fixture: 'denied-several.json',
+    allowed: false,
+    rules: ['domain-filter', 'ownership'],
+    message: ['one.example.org: domain-filter', 'shop.example.com: ownership'],
+  },
+  {
+    fixture: 'warning-no-address.json',
+    allowed: true,
+    warnings: ['pending.example.com: Service has no load-balancer address yet'],
+  },
+  {
+    fixture: 'warning-low-ttl.json',
+    allowed: true,
+    warnings: ['fast.example.com: ttl: 10s is below the provider minimum of 60s'],
+  },
   // UPDATE: only hostnames new compared with oldObject can be denied
-  { fixture: 'update-unchanged-bad-name.json', allowed: true, warnings: ['shop.example.com: ownership: A record owned by "cluster-b" (ingress/shop/storefront), not "cluster-a" (not denied: the object already had this hostname'] },
-  { fixture: 'update-new-bad-name.json', allowed: false, rules: ['domain-filter'], message: ['new.example.org: domain-filter'], warnings: ['shop.example.com: ownership'] },
+  {
+    fixture: 'update-unchanged-bad-name.json',
+    allowed: true,
+    warnings: [
+      'shop.example.com: ownership: A record owned by "cluster-b" (ingress/shop/storefront), not "cluster-a" (not denied: the object already had this hostname',
+    ],
+  },
+  {
+    fixture: 'update-new-bad-name.json',
+    allowed: false,
+    rules: ['domain-filter'],
+    message: ['new.example.org: domain-filter'],
+    warnings: ['shop.example.com: ownership'],
+  },
   { fixture: 'update-allowed.json', allowed: true },
   // dryRun: the same verdicts (the webhook has no side effects to skip)
-  { fixture: 'dry-run-denied.json', allowed: false, rules: ['domain-filter'], message: ['app.example.org: domain-filter'] },
+  {
+    fixture: 'dry-run-denied.json',
+    allowed: false,
+    rules: ['domain-filter'],
+    message: ['app.example.org: domain-filter'],
+  },
   { fixture: 'dry-run-allowed.json', allowed: true },
 ];
 
@@ -89,9 +177,15 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
     expect((await c.get('/healthz')).status).toBe(200);
     expect((await c.get('/readyz')).body).toEqual({ status: 'ready' });
     const metrics = (await c.get('/metrics')).text;
-    expect(metrics).toMatch(/zoneguard_admission_reviews_total\{kind="Ingress",operation="CREATE",verdict="denied"\} \d+/);
-    expect(metrics).toMatch(/zoneguard_admission_rule_findings_total\{kind="Ingress",operation="CREATE",rule="domain-filter",decision="denied"\} \d+/);
-    expect(metrics).toMatch(/zoneguard_admission_duration_seconds_bucket\{le="0.001",kind="Ingress",operation="CREATE"\} \d+/);
+    expect(metrics).toMatch(
+      /zoneguard_admission_reviews_total\{kind="Ingress",operation="CREATE",verdict="denied"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /zoneguard_admission_rule_findings_total\{kind="Ingress",operation="CREATE",rule="domain-filter",decision="denied"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /zoneguard_admission_duration_seconds_bucket\{le="0.001",kind="Ingress",operation="CREATE"\} \d+/,
+    );
     expect(metrics).toMatch(/zoneguard_ownership_cache_age_seconds \d/);
     expect(metrics).toMatch(/zoneguard_ownership_cache_names 6/);
     // process metrics for capacity planning: event-loop lag and GC pauses explain slow reviews
@@ -102,7 +196,17 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
   it('refuses TLS below 1.2', async () => {
     const { connect } = await import('node:tls');
     const err = await new Promise<Error | undefined>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port: wh.port, ca: certs.ca, servername: 'localhost', maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, () => resolve(undefined));
+      const s = connect(
+        {
+          host: '127.0.0.1',
+          port: wh.port,
+          ca: certs.ca,
+          servername: 'localhost',
+          maxVersion: 'TLSv1.1',
+          minVersion: 'TLSv1',
+        },
+        () => resolve(undefined),
+      );
       s.on('error', resolve);
     });
     expect(err).toBeDefined();
@@ -111,13 +215,48 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
   describe('requests it cannot answer with a verdict: 4xx naming the problem', () => {
     const good = () => fixture('allowed-ingress.json');
     const CASES_4XX: { name: string; body: () => string; status: number; message: string }[] = [
-      { name: 'not JSON', body: () => '{"kind": "AdmissionReview",', status: 400, message: 'body is not valid JSON' },
-      { name: 'JSON but not an object', body: () => '[1,2]', status: 400, message: 'body is not a JSON object' },
-      { name: 'v1beta1 review', body: () => JSON.stringify({ ...good(), apiVersion: 'admission.k8s.io/v1beta1' }), status: 400, message: 'apiVersion must be admission.k8s.io/v1, got "admission.k8s.io/v1beta1"' },
-      { name: 'not a review', body: () => JSON.stringify({ ...good(), kind: 'ConfigMap' }), status: 400, message: 'kind must be AdmissionReview, got "ConfigMap"' },
-      { name: 'no request', body: () => JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }), status: 400, message: 'request is missing' },
-      { name: 'no uid', body: () => JSON.stringify({ ...good(), request: { ...good().request, uid: undefined } }), status: 400, message: 'request.uid is missing' },
-      { name: 'unknown operation', body: () => JSON.stringify({ ...good(), request: { ...good().request, operation: 'PATCH' } }), status: 400, message: 'request.operation must be one of CREATE, UPDATE, DELETE, CONNECT' },
+      {
+        name: 'not JSON',
+        body: () => '{"kind": "AdmissionReview",',
+        status: 400,
+        message: 'body is not valid JSON',
+      },
+      {
+        name: 'JSON but not an object',
+        body: () => '[1,2]',
+        status: 400,
+        message: 'body is not a JSON object',
+      },
+      {
+        name: 'v1beta1 review',
+        body: () => JSON.stringify({ ...good(), apiVersion: 'admission.k8s.io/v1beta1' }),
+        status: 400,
+        message: 'apiVersion must be admission.k8s.io/v1, got "admission.k8s.io/v1beta1"',
+      },
+      {
+        name: 'not a review',
+        body: () => JSON.stringify({ ...good(), kind: 'ConfigMap' }),
+        status: 400,
+        message: 'kind must be AdmissionReview, got "ConfigMap"',
+      },
+      {
+        name: 'no request',
+        body: () => JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }),
+        status: 400,
+        message: 'request is missing',
+      },
+      {
+        name: 'no uid',
+        body: () => JSON.stringify({ ...good(), request: { ...good().request, uid: undefined } }),
+        status: 400,
+        message: 'request.uid is missing',
+      },
+      {
+        name: 'unknown operation',
+        body: () => JSON.stringify({ ...good(), request: { ...good().request, operation: 'PATCH' } }),
+        status: 400,
+        message: 'request.operation must be one of CREATE, UPDATE, DELETE, CONNECT',
+      },
     ];
     it.each(CASES_4XX)('$name', async (tc) => {
       const r = await c.post('/validate', tc.body());
@@ -130,7 +269,11 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
       const review = fixture('allowed-ingress.json');
       (review.request as Record<string, unknown>).object = 'app.example.com';
       const r = await c.review(review);
-      expect(r.review.response).toMatchObject({ uid: review.request.uid, allowed: false, status: { code: 403 } });
+      expect(r.review.response).toMatchObject({
+        uid: review.request.uid,
+        allowed: false,
+        status: { code: 403 },
+      });
       expect(r.review.response?.status?.message).toContain('request.object is a string, not an object');
     });
 
@@ -185,8 +328,22 @@ describe('ownership index', () => {
   it('re-reads ownership on refreshNow (as after a reconciler write)', async () => {
     let loads = 0;
     let written = false;
-    const owned = new OwnershipIndex({ records: [{ dnsName: 'late.example.com', recordType: 'A', targets: ['192.0.2.1'], labels: { owner: 'cluster-z' } } as never], claims: [] });
-    const wh = await startTestWebhook(certs, {}, { loadOwnership: async () => (loads++, written ? owned : OwnershipIndex.empty()) });
+    const owned = new OwnershipIndex({
+      records: [
+        {
+          dnsName: 'late.example.com',
+          recordType: 'A',
+          targets: ['192.0.2.1'],
+          labels: { owner: 'cluster-z' },
+        } as never,
+      ],
+      claims: [],
+    });
+    const wh = await startTestWebhook(
+      certs,
+      {},
+      { loadOwnership: async () => (loads++, written ? owned : OwnershipIndex.empty()) },
+    );
     const c = client(wh.url, certs.ca);
     try {
       await wh.ownership!.whenLoaded();

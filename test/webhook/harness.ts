@@ -27,7 +27,14 @@ export interface CertDir {
 
 /** Runs the `zoneguard certs` command's function into a fresh (or the given) directory. */
 export function makeCerts(dir = mkdtempSync(join(tmpdir(), 'zoneguard-certs-'))): CertDir {
-  const { certs } = certsFromConfig(configFor('certs', { out: dir, 'service-name': 'zoneguard-webhook', 'service-namespace': 'zoneguard', 'dns-name': ['localhost', '127.0.0.1'] }));
+  const { certs } = certsFromConfig(
+    configFor('certs', {
+      out: dir,
+      'service-name': 'zoneguard-webhook',
+      'service-namespace': 'zoneguard',
+      'dns-name': ['localhost', '127.0.0.1'],
+    }),
+  );
   return { dir, ca: certs.caPem, caBundle: certs.caBundle };
 }
 
@@ -41,7 +48,11 @@ export const POLICY = {
   'min-ttl': '60',
 };
 
-export async function startTestWebhook(certs: CertDir, extra: Record<string, unknown> = {}, deps: Partial<WebhookDeps> = {}): Promise<Webhook> {
+export async function startTestWebhook(
+  certs: CertDir,
+  extra: Record<string, unknown> = {},
+  deps: Partial<WebhookDeps> = {},
+): Promise<Webhook> {
   const cfg = configFor('webhook', {
     'listen-address': '127.0.0.1:0',
     'tls-cert-file': join(certs.dir, 'tls.crt'),
@@ -60,13 +71,28 @@ export interface Reply {
 }
 
 /** An HTTPS client that trusts only the given CA, with keep-alive (as kube-apiserver calls webhooks). */
-export function client(url: string, ca: string | (() => string), agentOpts: { keepAlive?: boolean } = { keepAlive: true }) {
+export function client(
+  url: string,
+  ca: string | (() => string),
+  agentOpts: { keepAlive?: boolean } = { keepAlive: true },
+) {
   const agent = new Agent({ keepAlive: agentOpts.keepAlive ?? true, maxSockets: 16 });
-  const send = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> =>
+  const send = (
+    method: string,
+    path: string,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> =>
     new Promise((resolve, reject) => {
       const req = request(
         `${url}${path}`,
-        { method, agent, ca: typeof ca === 'function' ? ca() : ca, servername: 'localhost', headers: { 'content-type': 'application/json', ...headers } },
+        {
+          method,
+          agent,
+          ca: typeof ca === 'function' ? ca() : ca,
+          servername: 'localhost',
+          headers: { 'content-type': 'application/json', ...headers },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -89,7 +115,8 @@ export function client(url: string, ca: string | (() => string), agentOpts: { ke
   return {
     agent,
     get: (path: string) => send('GET', path),
-    post: (path: string, body: string | Buffer, headers?: Record<string, string>) => send('POST', path, body, headers),
+    post: (path: string, body: string | Buffer, headers?: Record<string, string>) =>
+      send('POST', path, body, headers),
     review: async (review: unknown) => {
       const r = await send('POST', '/validate', typeof review === 'string' ? review : JSON.stringify(review));
       return { ...r, review: r.body as AdmissionReview };
@@ -103,5 +130,7 @@ export function fixture(name: string): AdmissionReview & { request: { uid: strin
 }
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }

@@ -28,7 +28,11 @@ describe('certificate rotation', () => {
     // the next certificate is made elsewhere and moved in, as a Secret update or `zoneguard certs --out` does
     const next = makeCerts(mkdtempSync(join(tmpdir(), 'zoneguard-next-')));
     const { readFileSync } = await import('node:fs');
-    const nextFiles = { caPem: next.ca, certPem: readFileSync(join(next.dir, 'tls.crt'), 'utf8'), keyPem: readFileSync(join(next.dir, 'tls.key'), 'utf8') };
+    const nextFiles = {
+      caPem: next.ca,
+      certPem: readFileSync(join(next.dir, 'tls.crt'), 'utf8'),
+      keyPem: readFileSync(join(next.dir, 'tls.key'), 'utf8'),
+    };
     // during a rotation the caBundle holds both CAs
     const bundle = first.ca + next.ca;
     const wh = await startTestWebhook(first, { 'tls-reload-interval': '1h' });
@@ -47,7 +51,12 @@ describe('certificate rotation', () => {
       while (!stop) {
         try {
           const r = await c.review(review);
-          if (r.status === 200 && r.review.response?.uid === review.request.uid && r.review.response.allowed === false) ok++;
+          if (
+            r.status === 200 &&
+            r.review.response?.uid === review.request.uid &&
+            r.review.response.allowed === false
+          )
+            ok++;
           else failures.push(`HTTP ${r.status}: ${r.text.slice(0, 200)}`);
         } catch (e) {
           failures.push((e as Error).message);
@@ -70,7 +79,9 @@ describe('certificate rotation', () => {
     await wh.close();
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(50);
-    expect(await wh.metrics.registry.getSingleMetricAsString('zoneguard_tls_reloads_total')).toContain('result="ok"} 1');
+    expect(await wh.metrics.registry.getSingleMetricAsString('zoneguard_tls_reloads_total')).toContain(
+      'result="ok"} 1',
+    );
   });
 
   it('keeps the current certificate when the new pair does not match', async () => {
@@ -98,11 +109,20 @@ describe('graceful shutdown', () => {
     expect((await idle.get('/healthz')).status).toBe(200); // an idle keep-alive connection must not hold close() up
     const body = Buffer.from(JSON.stringify(fixture('allowed-ingress.json')));
     const reply = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(`${wh.url}/validate`, { method: 'POST', ca: certs.ca, servername: 'localhost', headers: { 'content-type': 'application/json', 'content-length': String(body.length) } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        `${wh.url}/validate`,
+        {
+          method: 'POST',
+          ca: certs.ca,
+          servername: 'localhost',
+          headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       // half the body now: the review is in flight when close() starts
       req.write(body.subarray(0, 100));

@@ -12,7 +12,11 @@ export const create: ProviderFactory = async (cfg: Config, deps) => {
   const role = str(cfg, 'awsAssumeRole');
   const credentials = role
     ? fromTemporaryCredentials({
-        params: { RoleArn: role, RoleSessionName: 'zoneguard', ...(str(cfg, 'awsAssumeRoleExternalId') ? { ExternalId: str(cfg, 'awsAssumeRoleExternalId') } : {}) },
+        params: {
+          RoleArn: role,
+          RoleSessionName: 'zoneguard',
+          ...(str(cfg, 'awsAssumeRoleExternalId') ? { ExternalId: str(cfg, 'awsAssumeRoleExternalId') } : {}),
+        },
         ...(profile ? { masterCredentials: fromIni({ profile }) } : {}),
         clientConfig: { region: region ?? 'us-east-1' },
       })

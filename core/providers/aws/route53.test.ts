@@ -1,4 +1,8 @@
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../endpoint.js';
@@ -23,8 +27,10 @@ describe('canonicalHostedZone', () => {
     ['app.example.com', undefined],
     ['my-lb.xx-nowhere-9.elb.amazonaws.com', undefined],
   ];
-  for (const [host, zone] of rows) it(`${host} → ${zone ?? 'none'}`, () => expect(canonicalHostedZone(host)).toBe(zone));
-  it('unescapes Route 53 octal escapes', () => expect(unescapeName('\\052.example.com.')).toBe('*.example.com.'));
+  for (const [host, zone] of rows)
+    it(`${host} → ${zone ?? 'none'}`, () => expect(canonicalHostedZone(host)).toBe(zone));
+  it('unescapes Route 53 octal escapes', () =>
+    expect(unescapeName('\\052.example.com.')).toBe('*.example.com.'));
 });
 
 const noSleep = { sleep: async () => {}, random: () => 0 };
@@ -42,30 +48,56 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
   });
 
   const make = (o: Partial<Route53Options> = {}) =>
-    new Route53Provider({ endpoint: m.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, intervalMs: 0, retry: noSleep, ...o });
+    new Route53Provider({
+      endpoint: m.url,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      intervalMs: 0,
+      retry: noSleep,
+      ...o,
+    });
 
   async function zone(p: Route53Provider, name: string, priv = false): Promise<string> {
     const r = await p.client.send(
       new CreateHostedZoneCommand({
         Name: name,
         CallerReference: `${name}-${Math.random()}`,
-        ...(priv ? { HostedZoneConfig: { PrivateZone: true, Comment: 'private' }, VPC: { VPCId: 'vpc-12345678', VPCRegion: 'us-east-1' } } : {}),
+        ...(priv
+          ? {
+              HostedZoneConfig: { PrivateZone: true, Comment: 'private' },
+              VPC: { VPCId: 'vpc-12345678', VPCRegion: 'us-east-1' },
+            }
+          : {}),
       }),
     );
     return r.HostedZone!.Id!.replace('/hostedzone/', '');
   }
   const show = (eps: Endpoint[]) =>
-    eps.map((e) => `${e.dnsName} ${e.recordType} ${[...e.targets].sort().join(',')}${e.ttl ? ` ${e.ttl}` : ''}${e.providerSpecific?.alias ? ' alias' : ''}`).sort();
+    eps
+      .map(
+        (e) =>
+          `${e.dnsName} ${e.recordType} ${[...e.targets].sort().join(',')}${e.ttl ? ` ${e.ttl}` : ''}${e.providerSpecific?.alias ? ' alias' : ''}`,
+      )
+      .sort();
 
   it('discovers zones with zone type, domain, zone id and zone name filters', async () => {
     const p = make();
     const pub = await zone(p, 'example.com');
     await zone(p, 'example.org');
     await zone(p, 'internal.example.com', true);
-    const names = async (o: Partial<Route53Options>) => (await make(o).zones()).map((z) => `${z.name}:${z.visibility}`).sort();
-    expect(await names({})).toEqual(['example.com:public', 'example.org:public', 'internal.example.com:private']);
+    const names = async (o: Partial<Route53Options>) =>
+      (await make(o).zones()).map((z) => `${z.name}:${z.visibility}`).sort();
+    expect(await names({})).toEqual([
+      'example.com:public',
+      'example.org:public',
+      'internal.example.com:private',
+    ]);
     expect(await names({ zoneType: 'private' })).toEqual(['internal.example.com:private']);
-    expect(await names({ zoneType: 'public', selection: { domainFilter: new DomainFilter({ filters: ['example.com'] }) } })).toEqual(['example.com:public']);
+    expect(
+      await names({
+        zoneType: 'public',
+        selection: { domainFilter: new DomainFilter({ filters: ['example.com'] }) },
+      }),
+    ).toEqual(['example.com:public']);
     expect(await names({ selection: { zoneIds: [pub] } })).toEqual(['example.com:public']);
     expect(await names({ selection: { zoneNames: ['example.org'] } })).toEqual(['example.org:public']);
   });
@@ -95,7 +127,12 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     ]);
     const a = recs.find((r) => r.dnsName === 'a.example.com' && r.recordType === 'A')!;
     const t = recs.find((r) => r.recordType === 'TXT')!;
-    await p.applyChanges({ ...emptyChanges(), updateOld: [a], updateNew: [newEndpoint('a.example.com', 'A', ['192.0.2.3'], 120)], delete: [t] });
+    await p.applyChanges({
+      ...emptyChanges(),
+      updateOld: [a],
+      updateNew: [newEndpoint('a.example.com', 'A', ['192.0.2.3'], 120)],
+      delete: [t],
+    });
     expect(show(await p.records())).toEqual([
       '*.example.com A 192.0.2.9 300',
       'a.example.com A 192.0.2.3 120',
@@ -107,16 +144,26 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
   it('turns CNAMEs to load balancers into alias A records that plan back to no changes; --aws-prefer-cname keeps CNAMEs', async () => {
     const p = make();
     await zone(p, 'example.com');
-    const desired = p.adjustEndpoints([newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'], 60)]);
-    expect(desired[0]).toMatchObject({ recordType: 'A', providerSpecific: { alias: 'true', 'aws/evaluate-target-health': 'true' } });
+    const desired = p.adjustEndpoints([
+      newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'], 60),
+    ]);
+    expect(desired[0]).toMatchObject({
+      recordType: 'A',
+      providerSpecific: { alias: 'true', 'aws/evaluate-target-health': 'true' },
+    });
     expect(desired[0].ttl).toBeUndefined();
     await p.applyChanges({ ...emptyChanges(), create: desired });
     const current = await p.records();
     expect(show(current)).toEqual(['lb.example.com A my-lb-1.us-east-1.elb.amazonaws.com alias']);
     current[0].labels.owner = 'me';
-    expect(plan({ current, desired: desired.map((d) => ({ ...d, labels: { owner: 'me' } })), ownerId: 'me' }).changes).toEqual(emptyChanges());
+    expect(
+      plan({ current, desired: desired.map((d) => ({ ...d, labels: { owner: 'me' } })), ownerId: 'me' })
+        .changes,
+    ).toEqual(emptyChanges());
 
-    const cname = make({ preferCname: true }).adjustEndpoints([newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'])]);
+    const cname = make({ preferCname: true }).adjustEndpoints([
+      newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com']),
+    ]);
     expect(cname[0].recordType).toBe('CNAME');
     expect(cname[0].providerSpecific).toBeUndefined();
   });
@@ -125,7 +172,11 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     const p = make();
     const zoneId = await zone(p, 'example.com');
     const registry = new TxtRegistry(p, { ownerId: 'me' });
-    const routed = (name: string, id: string, ps: Record<string, string>, ip: string) => ({ ...newEndpoint(name, 'A', [ip], 60, { resource: `service/default/${id}` }), setIdentifier: id, providerSpecific: ps });
+    const routed = (name: string, id: string, ps: Record<string, string>, ip: string) => ({
+      ...newEndpoint(name, 'A', [ip], 60, { resource: `service/default/${id}` }),
+      setIdentifier: id,
+      providerSpecific: ps,
+    });
     const desired = p.adjustEndpoints([
       routed('w.example.com', 'w-eu', { 'aws/weight': '70', 'aws/health-check-id': 'hc-1' }, '192.0.2.1'),
       routed('w.example.com', 'w-us', { 'aws/weight': '30' }, '192.0.2.2'),
@@ -134,19 +185,30 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
       routed('g.example.com', 'g-eu', { 'aws/geolocation-continent-code': 'eu' }, '192.0.2.5'),
       routed('g.example.com', 'g-any', { 'aws/geolocation-country-code': '*' }, '192.0.2.6'),
       // not Route 53's: dropped, so it cannot make a difference that never reads back
-      { ...newEndpoint('c.example.com', 'A', ['192.0.2.7'], 60), providerSpecific: { 'external-dns.alpha.kubernetes.io/cloudflare-proxied': 'true' } },
+      {
+        ...newEndpoint('c.example.com', 'A', ['192.0.2.7'], 60),
+        providerSpecific: { 'external-dns.alpha.kubernetes.io/cloudflare-proxied': 'true' },
+      },
     ]);
-    expect(desired.find((e) => e.setIdentifier === 'f-a')?.providerSpecific).toEqual({ 'aws/failover': 'PRIMARY' });
+    expect(desired.find((e) => e.setIdentifier === 'f-a')?.providerSpecific).toEqual({
+      'aws/failover': 'PRIMARY',
+    });
     expect(desired.find((e) => e.dnsName === 'c.example.com')?.providerSpecific).toBeUndefined();
     const first = plan({ current: await registry.records(), desired, ownerId: 'me' });
     await registry.applyChanges(first.changes);
 
-    const sets = (await p.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets ?? [];
-    const eu = sets.filter((r) => r.SetIdentifier === 'w-eu').map((r) => `${r.Type} ${r.Name} ${r.Weight} ${r.HealthCheckId ?? ''}`.trim());
+    const sets =
+      (await p.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets ??
+      [];
+    const eu = sets
+      .filter((r) => r.SetIdentifier === 'w-eu')
+      .map((r) => `${r.Type} ${r.Name} ${r.Weight} ${r.HealthCheckId ?? ''}`.trim());
     expect(eu.sort()).toEqual(['A w.example.com. 70 hc-1', 'TXT a-w.example.com. 70 hc-1']);
     expect(sets.find((r) => r.SetIdentifier === 'l-eu' && r.Type === 'A')?.Region).toBe('eu-west-1');
     expect(sets.find((r) => r.SetIdentifier === 'f-a' && r.Type === 'TXT')?.Failover).toBe('PRIMARY');
-    expect(sets.find((r) => r.SetIdentifier === 'g-eu' && r.Type === 'A')?.GeoLocation).toEqual({ ContinentCode: 'EU' });
+    expect(sets.find((r) => r.SetIdentifier === 'g-eu' && r.Type === 'A')?.GeoLocation).toEqual({
+      ContinentCode: 'EU',
+    });
 
     const current = await registry.records();
     expect(current.filter((e) => e.recordType === 'A' && e.labels.owner === 'me')).toHaveLength(7);
@@ -162,19 +224,49 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
         HostedZoneId: zoneId,
         ChangeBatch: {
           Changes: [
-            { Action: 'CREATE', ResourceRecordSet: { Name: 'old.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.60' }] } },
-            { Action: 'CREATE', ResourceRecordSet: { Name: 'a-old.example.com', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } },
-            { Action: 'CREATE', ResourceRecordSet: { Name: 'old.example.com', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'old.example.com',
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: [{ Value: '192.0.2.60' }],
+              },
+            },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'a-old.example.com',
+                Type: 'TXT',
+                TTL: 300,
+                ResourceRecords: [{ Value: value }],
+              },
+            },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'old.example.com',
+                Type: 'TXT',
+                TTL: 300,
+                ResourceRecords: [{ Value: value }],
+              },
+            },
           ],
         },
       }),
     );
     const registry = new TxtRegistry(p, { ownerId: 'me' });
     const current = await registry.records();
-    expect(current.find((e) => e.dnsName === 'old.example.com' && e.recordType === 'A')?.labels.owner).toBe('me');
+    expect(current.find((e) => e.dnsName === 'old.example.com' && e.recordType === 'A')?.labels.owner).toBe(
+      'me',
+    );
     const r = plan({ current, desired: [], ownerId: 'me' });
     const applied = await registry.applyChanges(r.changes);
-    expect(applied.delete.map((e) => `${e.dnsName} ${e.recordType} ${e.ttl}`).sort()).toEqual(['a-old.example.com TXT 300', 'old.example.com A 60', 'old.example.com TXT 300']);
+    expect(applied.delete.map((e) => `${e.dnsName} ${e.recordType} ${e.ttl}`).sort()).toEqual([
+      'a-old.example.com TXT 300',
+      'old.example.com A 60',
+      'old.example.com TXT 300',
+    ]);
     expect((await p.records()).filter((e) => e.dnsName.includes('old.example.com'))).toEqual([]);
   });
 
@@ -182,7 +274,11 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     const p = make();
     await zone(p, 'example.com');
     const registry = new TxtRegistry(p, { ownerId: 'me' });
-    const desired = p.adjustEndpoints([newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'], 60, { resource: 'ingress/default/lb' })]);
+    const desired = p.adjustEndpoints([
+      newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'], 60, {
+        resource: 'ingress/default/lb',
+      }),
+    ]);
     await registry.applyChanges(plan({ current: await registry.records(), desired, ownerId: 'me' }).changes);
     const raw = await p.records();
     expect(raw.filter((e) => e.recordType === 'TXT').map((e) => e.dnsName)).toEqual(['cname-lb.example.com']);
@@ -194,7 +290,9 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
   it('batches at --aws-batch-change-size, an UPSERT counting twice, and pages through record sets', async () => {
     const p = make({ batchChangeSize: 10, pageSize: 7 });
     await zone(p, 'example.com');
-    const creates = Array.from({ length: 25 }, (_, i) => newEndpoint(`r${i}.example.com`, 'A', [`192.0.2.${i}`]));
+    const creates = Array.from({ length: 25 }, (_, i) =>
+      newEndpoint(`r${i}.example.com`, 'A', [`192.0.2.${i}`]),
+    );
     m.resetCalls();
     await p.applyChanges({ ...emptyChanges(), create: creates });
     expect(m.callCount('ChangeResourceRecordSets')).toBe(3);
@@ -204,16 +302,26 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     expect(m.callCount('ListResourceRecordSets')).toBe(4);
     m.resetCalls();
     const olds = recs.slice(0, 10);
-    await p.applyChanges({ ...emptyChanges(), updateOld: olds, updateNew: olds.map((o) => ({ ...o, ttl: 99 })) });
+    await p.applyChanges({
+      ...emptyChanges(),
+      updateOld: olds,
+      updateNew: olds.map((o) => ({ ...o, ttl: 99 })),
+    });
     expect(m.callCount('ChangeResourceRecordSets')).toBe(2);
   });
 
   it('backs off on Throttling and resumes at the batch where it stopped', async () => {
     const delays: number[] = [];
-    const p = make({ batchChangeSize: 5, cacheMs: 60_000, retry: { sleep: async (ms) => void delays.push(ms), random: () => 0.5 } });
+    const p = make({
+      batchChangeSize: 5,
+      cacheMs: 60_000,
+      retry: { sleep: async (ms) => void delays.push(ms), random: () => 0.5 },
+    });
     await zone(p, 'example.com');
     await p.zones();
-    const creates = Array.from({ length: 10 }, (_, i) => newEndpoint(`r${i}.example.com`, 'A', [`192.0.2.${i}`]));
+    const creates = Array.from({ length: 10 }, (_, i) =>
+      newEndpoint(`r${i}.example.com`, 'A', [`192.0.2.${i}`]),
+    );
     m.resetCalls();
     // the first batch goes through, the second is throttled twice; re-sending the first would fail (duplicate CREATE)
     m.throttleNext(2, 1);
@@ -227,7 +335,15 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     const p = make();
     await zone(p, 'example.com');
     await p.applyChanges({ ...emptyChanges(), create: [newEndpoint('a.example.com', 'A', ['192.0.2.1'])] });
-    const err = await p.applyChanges({ ...emptyChanges(), create: [newEndpoint('b.example.com', 'A', ['192.0.2.2']), newEndpoint('a.example.com', 'A', ['192.0.2.1'])] }).catch((e) => e);
+    const err = await p
+      .applyChanges({
+        ...emptyChanges(),
+        create: [
+          newEndpoint('b.example.com', 'A', ['192.0.2.2']),
+          newEndpoint('a.example.com', 'A', ['192.0.2.1']),
+        ],
+      })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).retryable).toBe(false);
     expect((await p.records()).map((r) => r.dnsName)).toEqual(['a.example.com']);

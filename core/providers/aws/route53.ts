@@ -21,7 +21,17 @@ import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from 
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { callWithRetry, changesByZone, providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import {
+  callWithRetry,
+  changesByZone,
+  providerError,
+  quoteTxt,
+  retryableStatus,
+  selectZone,
+  sendBatches,
+  unquoteTxt,
+  type ZoneSelection,
+} from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 import { canonicalHostedZone } from './alias.js';
 
@@ -43,7 +53,15 @@ export const PS_MULTI_VALUE = 'aws/multi-value-answer';
 export const PS_HEALTH_CHECK = 'aws/health-check-id';
 
 /** Routing policies (external-dns's aws-* annotations); a record set has at most one, with a SetIdentifier. */
-const ROUTING_KEYS = [PS_WEIGHT, PS_REGION, PS_FAILOVER, PS_GEO_CONTINENT, PS_GEO_COUNTRY, PS_GEO_SUBDIVISION, PS_MULTI_VALUE];
+const ROUTING_KEYS = [
+  PS_WEIGHT,
+  PS_REGION,
+  PS_FAILOVER,
+  PS_GEO_CONTINENT,
+  PS_GEO_COUNTRY,
+  PS_GEO_SUBDIVISION,
+  PS_MULTI_VALUE,
+];
 /** Every provider-specific property Route 53 stores; anything else would never read back equal. */
 const ROUTE53_KEYS = new Set([PS_ALIAS, PS_EVALUATE_TARGET_HEALTH, PS_HEALTH_CHECK, ...ROUTING_KEYS]);
 
@@ -51,8 +69,10 @@ const ROUTE53_KEYS = new Set([PS_ALIAS, PS_EVALUATE_TARGET_HEALTH, PS_HEALTH_CHE
 function normalizeRouting(ps: Record<string, string>): void {
   if (ps[PS_WEIGHT] !== undefined) ps[PS_WEIGHT] = String(Math.trunc(Number(ps[PS_WEIGHT])));
   if (ps[PS_FAILOVER] !== undefined) ps[PS_FAILOVER] = ps[PS_FAILOVER].toUpperCase();
-  for (const k of [PS_GEO_CONTINENT, PS_GEO_COUNTRY, PS_GEO_SUBDIVISION]) if (ps[k] !== undefined) ps[k] = ps[k].toUpperCase();
-  if (ps[PS_MULTI_VALUE] !== undefined) ps[PS_MULTI_VALUE] = String(ps[PS_MULTI_VALUE].toLowerCase() === 'true');
+  for (const k of [PS_GEO_CONTINENT, PS_GEO_COUNTRY, PS_GEO_SUBDIVISION])
+    if (ps[k] !== undefined) ps[k] = ps[k].toUpperCase();
+  if (ps[PS_MULTI_VALUE] !== undefined)
+    ps[PS_MULTI_VALUE] = String(ps[PS_MULTI_VALUE].toLowerCase() === 'true');
 }
 
 const READ_TYPES = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'SRV', 'MX', 'NS', 'NAPTR', 'PTR', 'CAA']);
@@ -144,7 +164,13 @@ export class Route53Provider implements Provider {
             new ListResourceRecordSetsCommand({
               HostedZoneId: zone.fullId,
               ...(this.opts.pageSize ? { MaxItems: this.opts.pageSize } : {}),
-              ...(cursor.name ? { StartRecordName: cursor.name, StartRecordType: cursor.type, StartRecordIdentifier: cursor.id } : {}),
+              ...(cursor.name
+                ? {
+                    StartRecordName: cursor.name,
+                    StartRecordType: cursor.type,
+                    StartRecordIdentifier: cursor.id,
+                  }
+                : {}),
             }),
           ),
         );
@@ -152,7 +178,9 @@ export class Route53Provider implements Provider {
           const ep = endpointOf(rs, zone);
           if (ep) out.push(ep);
         }
-        next = page.IsTruncated ? { name: page.NextRecordName, type: page.NextRecordType, id: page.NextRecordIdentifier } : undefined;
+        next = page.IsTruncated
+          ? { name: page.NextRecordName, type: page.NextRecordType, id: page.NextRecordIdentifier }
+          : undefined;
       }
     }
     return out;
@@ -168,8 +196,16 @@ export class Route53Provider implements Provider {
       if (!ep.setIdentifier) for (const k of ROUTING_KEYS) delete ps[k];
       normalizeRouting(ps);
       const asked = ps[PS_ALIAS];
-      let alias = asked === 'true' && (ep.recordType === 'A' || ep.recordType === 'AAAA' || ep.recordType === 'CNAME');
-      if (ep.recordType === 'CNAME' && asked !== 'false' && !this.opts.preferCname && ep.targets.length === 1 && canonicalHostedZone(ep.targets[0])) alias = true;
+      let alias =
+        asked === 'true' && (ep.recordType === 'A' || ep.recordType === 'AAAA' || ep.recordType === 'CNAME');
+      if (
+        ep.recordType === 'CNAME' &&
+        asked !== 'false' &&
+        !this.opts.preferCname &&
+        ep.targets.length === 1 &&
+        canonicalHostedZone(ep.targets[0])
+      )
+        alias = true;
       if (alias) {
         if (ep.recordType === 'CNAME') ep.recordType = 'A';
         ps[PS_ALIAS] = 'true';
@@ -201,12 +237,22 @@ export class Route53Provider implements Provider {
         batches,
         async (batch) => {
           try {
-            await this.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.fullId, ChangeBatch: { Changes: batch.map((c) => this.toChange(c, zones)) } }));
+            await this.client.send(
+              new ChangeResourceRecordSetsCommand({
+                HostedZoneId: zone.fullId,
+                ChangeBatch: { Changes: batch.map((c) => this.toChange(c, zones)) },
+              }),
+            );
           } catch (e) {
             throw this.error(`change ${batch.length} record sets in ${zone.name}`, e);
           }
         },
-        { provider: this.name, intervalMs: this.opts.intervalMs, retry: this.opts.retry, logger: this.opts.logger },
+        {
+          provider: this.name,
+          intervalMs: this.opts.intervalMs,
+          retry: this.opts.retry,
+          logger: this.opts.logger,
+        },
       );
     }
   }
@@ -216,8 +262,10 @@ export class Route53Provider implements Provider {
   }
 
   private toChange(c: Change, zones: readonly HostedZone[]): R53Change {
-    if (c.action === 'create') return { Action: 'CREATE', ResourceRecordSet: this.toRecordSet(c.record, zones) };
-    if (c.action === 'delete') return { Action: 'DELETE', ResourceRecordSet: this.toRecordSet(c.record, zones) };
+    if (c.action === 'create')
+      return { Action: 'CREATE', ResourceRecordSet: this.toRecordSet(c.record, zones) };
+    if (c.action === 'delete')
+      return { Action: 'DELETE', ResourceRecordSet: this.toRecordSet(c.record, zones) };
     return { Action: 'UPSERT', ResourceRecordSet: this.toRecordSet(c.record, zones) };
   }
 
@@ -242,7 +290,11 @@ export class Route53Provider implements Provider {
       const target = ep.targets[0] ?? '';
       // an alias to an AWS service names that service's zone, else a record in one of our zones
       const hz = canonicalHostedZone(target) ?? zoneFor(zones, target)?.id ?? '';
-      rs.AliasTarget = { DNSName: target, HostedZoneId: hz, EvaluateTargetHealth: ep.providerSpecific[PS_EVALUATE_TARGET_HEALTH] !== 'false' };
+      rs.AliasTarget = {
+        DNSName: target,
+        HostedZoneId: hz,
+        EvaluateTargetHealth: ep.providerSpecific[PS_EVALUATE_TARGET_HEALTH] !== 'false',
+      };
       return rs;
     }
     rs.TTL = ep.ttl ?? ROUTE53_DEFAULT_TTL;
@@ -251,7 +303,11 @@ export class Route53Provider implements Provider {
   }
 
   private withThrottleRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return callWithRetry(what, fn, (w: string, e: unknown) => this.error(w, e), { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
+    return callWithRetry(what, fn, (w: string, e: unknown) => this.error(w, e), {
+      provider: this.name,
+      retry: this.opts.retry,
+      logger: this.opts.logger,
+    });
   }
 
   private error(what: string, e: unknown) {
@@ -262,8 +318,13 @@ export class Route53Provider implements Provider {
 /** Route 53 throttling (Throttling, PriorRequestNotComplete), HTTP 429 and 5xx are worth retrying. */
 export function isRetryable(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  if (err?.name === 'Throttling' || err?.name === 'ThrottlingException' || err?.name === 'PriorRequestNotComplete') return true;
-  return retryableStatus(err?.$metadata?.httpStatusCode) || (err?.name === 'TimeoutError');
+  if (
+    err?.name === 'Throttling' ||
+    err?.name === 'ThrottlingException' ||
+    err?.name === 'PriorRequestNotComplete'
+  )
+    return true;
+  return retryableStatus(err?.$metadata?.httpStatusCode) || err?.name === 'TimeoutError';
 }
 
 /** Route 53 escapes characters outside [a-z0-9-_.] as \ooo (octal), e.g. * as \052. */
@@ -292,10 +353,16 @@ function endpointOf(rs: ResourceRecordSet, zone: HostedZone): Endpoint | undefin
   if (Object.keys(ps).length) ep.providerSpecific = ps;
   if (rs.AliasTarget) {
     ep.targets = [normalizeDnsName(rs.AliasTarget.DNSName ?? '')];
-    ep.providerSpecific = { ...ep.providerSpecific, [PS_ALIAS]: 'true', [PS_EVALUATE_TARGET_HEALTH]: String(rs.AliasTarget.EvaluateTargetHealth ?? false) };
+    ep.providerSpecific = {
+      ...ep.providerSpecific,
+      [PS_ALIAS]: 'true',
+      [PS_EVALUATE_TARGET_HEALTH]: String(rs.AliasTarget.EvaluateTargetHealth ?? false),
+    };
     return ep;
   }
-  ep.targets = (rs.ResourceRecords ?? []).map((r) => (type === 'TXT' ? unquoteTxt(r.Value ?? '') : normalizeTarget(type, r.Value ?? '')));
+  ep.targets = (rs.ResourceRecords ?? []).map((r) =>
+    type === 'TXT' ? unquoteTxt(r.Value ?? '') : normalizeTarget(type, r.Value ?? ''),
+  );
   if (rs.TTL !== undefined && rs.TTL > 0) ep.ttl = rs.TTL;
   return ep;
 }

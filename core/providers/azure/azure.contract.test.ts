@@ -2,4 +2,6 @@ import { describeProviderContract } from '../../../test/contract/provider-contra
 import { azureHarness } from '../../../test/fakes/harnesses.js';
 
 describeProviderContract('azure (SDK against the ARM fake)', () => azureHarness('example.com', 'public'));
-describeProviderContract('azure-private-dns (SDK against the ARM fake)', () => azureHarness('example.org', 'private'));
+describeProviderContract('azure-private-dns (SDK against the ARM fake)', () =>
+  azureHarness('example.org', 'private'),
+);

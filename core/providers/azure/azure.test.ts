@@ -9,7 +9,10 @@ import { AzureDnsFake } from '../../../test/fakes/azure-dns.js';
 import { AzureProvider, type AzureOptions } from './azure.js';
 
 const noSleep = { sleep: async () => {}, random: () => 0 };
-const show = (eps: Endpoint[]) => eps.map((e) => `${e.dnsName} ${e.recordType} ${[...e.targets].sort().join(',')}${e.ttl ? ` ${e.ttl}` : ''}`).sort();
+const show = (eps: Endpoint[]) =>
+  eps
+    .map((e) => `${e.dnsName} ${e.recordType} ${[...e.targets].sort().join(',')}${e.ttl ? ` ${e.ttl}` : ''}`)
+    .sort();
 
 /** The credential, not the API, is stubbed: a fixed bearer token. */
 export function fixedToken(token: string): TokenCredential {
@@ -51,10 +54,18 @@ for (const kind of ['public', 'private'] as const) {
 
     it('discovers zones by resource group, domain, zone id and zone name', async () => {
       const otherId = fake.addZone('other.org', 'rg-b', kind);
-      const names = async (o: Partial<AzureOptions>) => (await make({ selection: {}, ...o }).zones()).map((z) => z.name).sort();
+      const names = async (o: Partial<AzureOptions>) =>
+        (await make({ selection: {}, ...o }).zones()).map((z) => z.name).sort();
       expect(await names({ resourceGroup: 'rg-b' })).toEqual(['other.org']);
-      expect(await names({ resourceGroup: undefined, selection: { zoneIds: [otherId] } })).toEqual(['other.org']);
-      expect(await names({ resourceGroup: undefined, selection: { domainFilter: new DomainFilter({ filters: ['other.org'] }) } })).toEqual(['other.org']);
+      expect(await names({ resourceGroup: undefined, selection: { zoneIds: [otherId] } })).toEqual([
+        'other.org',
+      ]);
+      expect(
+        await names({
+          resourceGroup: undefined,
+          selection: { domainFilter: new DomainFilter({ filters: ['other.org'] }) },
+        }),
+      ).toEqual(['other.org']);
       const zones = await make().zones();
       expect(zones.map((z) => `${z.name}:${z.visibility}`)).toEqual([`${apex()}:${kind}`]);
     });
@@ -73,16 +84,32 @@ for (const kind of ['public', 'private'] as const) {
       });
       expect(fake.callCount(`${kind}.recordSets.createOrUpdate`)).toBe(4);
       const recs = await p.records();
-      expect(show(recs)).toEqual([`a-a.${apex()} TXT ${txt} 300`, `a.${apex()} A 192.0.2.1,192.0.2.2 60`, `c.${apex()} CNAME a.${apex()} 300`, `${apex()} AAAA 2001:db8::1 300`]);
+      expect(show(recs)).toEqual([
+        `a-a.${apex()} TXT ${txt} 300`,
+        `a.${apex()} A 192.0.2.1,192.0.2.2 60`,
+        `c.${apex()} CNAME a.${apex()} 300`,
+        `${apex()} AAAA 2001:db8::1 300`,
+      ]);
       const a = recs.find((r) => r.recordType === 'A')!;
-      await p.applyChanges({ ...emptyChanges(), updateOld: [a], updateNew: [newEndpoint(`a.${apex()}`, 'A', ['192.0.2.3'])], delete: recs.filter((r) => r.recordType === 'TXT') });
-      expect(show(await p.records())).toEqual([`a.${apex()} A 192.0.2.3 300`, `c.${apex()} CNAME a.${apex()} 300`, `${apex()} AAAA 2001:db8::1 300`]);
+      await p.applyChanges({
+        ...emptyChanges(),
+        updateOld: [a],
+        updateNew: [newEndpoint(`a.${apex()}`, 'A', ['192.0.2.3'])],
+        delete: recs.filter((r) => r.recordType === 'TXT'),
+      });
+      expect(show(await p.records())).toEqual([
+        `a.${apex()} A 192.0.2.3 300`,
+        `c.${apex()} CNAME a.${apex()} 300`,
+        `${apex()} AAAA 2001:db8::1 300`,
+      ]);
     });
 
     it('pages record sets, and backs off on 429 then resumes at the throttled change', async () => {
       const p = make({ pageSize: 4 });
       await p.zones();
-      const creates = Array.from({ length: 10 }, (_, i) => newEndpoint(`r${i}.${apex()}`, 'A', [`192.0.2.${i}`]));
+      const creates = Array.from({ length: 10 }, (_, i) =>
+        newEndpoint(`r${i}.${apex()}`, 'A', [`192.0.2.${i}`]),
+      );
       fake.resetCalls();
       fake.throttleNext(2, 3);
       await p.applyChanges({ ...emptyChanges(), create: creates });
@@ -94,14 +121,23 @@ for (const kind of ['public', 'private'] as const) {
 
     it('keeps --azure-concurrency calls in flight, every delete done before the first write', async () => {
       const p = make({ concurrency: 4 });
-      await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`moves.${apex()}`, 'A', ['192.0.2.1'])] });
+      await p.applyChanges({
+        ...emptyChanges(),
+        create: [newEndpoint(`moves.${apex()}`, 'A', ['192.0.2.1'])],
+      });
       fake.latencyMs = 20;
       fake.maxInFlight = 0;
       try {
         // the A record becomes a CNAME: the fake refuses a CNAME beside another record set, so the
         // create only succeeds once the delete is done
-        const creates = Array.from({ length: 16 }, (_, i) => newEndpoint(`c${i}.${apex()}`, 'A', [`192.0.2.${i + 10}`]));
-        await p.applyChanges({ ...emptyChanges(), delete: [newEndpoint(`moves.${apex()}`, 'A', ['192.0.2.1'])], create: [newEndpoint(`moves.${apex()}`, 'CNAME', ['elsewhere.example.org']), ...creates] });
+        const creates = Array.from({ length: 16 }, (_, i) =>
+          newEndpoint(`c${i}.${apex()}`, 'A', [`192.0.2.${i + 10}`]),
+        );
+        await p.applyChanges({
+          ...emptyChanges(),
+          delete: [newEndpoint(`moves.${apex()}`, 'A', ['192.0.2.1'])],
+          create: [newEndpoint(`moves.${apex()}`, 'CNAME', ['elsewhere.example.org']), ...creates],
+        });
         expect(fake.maxInFlight).toBe(4);
       } finally {
         fake.latencyMs = 0;
@@ -113,8 +149,13 @@ for (const kind of ['public', 'private'] as const) {
     it('a create never replaces a record set someone else made since the read (If-None-Match: *)', async () => {
       const p = make();
       const other = make();
-      await other.applyChanges({ ...emptyChanges(), create: [newEndpoint(`taken.${apex()}`, 'A', ['198.51.100.7'])] });
-      const err = await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`taken.${apex()}`, 'A', ['192.0.2.7'])] }).catch((e) => e);
+      await other.applyChanges({
+        ...emptyChanges(),
+        create: [newEndpoint(`taken.${apex()}`, 'A', ['198.51.100.7'])],
+      });
+      const err = await p
+        .applyChanges({ ...emptyChanges(), create: [newEndpoint(`taken.${apex()}`, 'A', ['192.0.2.7'])] })
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).retryable).toBe(false);
       expect((err as Error).message).toMatch(/create A record set taken in .*already exists/);
@@ -124,11 +165,20 @@ for (const kind of ['public', 'private'] as const) {
     it('reports a rejected record set as a non-retryable error without the token', async () => {
       const p = make();
       await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`x.${apex()}`, 'A', ['192.0.2.1'])] });
-      const err = await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`x.${apex()}`, 'CNAME', ['elsewhere.example.org'])] }).catch((e) => e);
+      const err = await p
+        .applyChanges({
+          ...emptyChanges(),
+          create: [newEndpoint(`x.${apex()}`, 'CNAME', ['elsewhere.example.org'])],
+        })
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).retryable).toBe(false);
-      expect((err as Error).message).toMatch(/create CNAME record set x in .* cannot have a CNAME and other records/);
-      expect(`${(err as Error).message}${JSON.stringify((err as ProviderError).cause)}`).not.toContain('arm-token');
+      expect((err as Error).message).toMatch(
+        /create CNAME record set x in .* cannot have a CNAME and other records/,
+      );
+      expect(`${(err as Error).message}${JSON.stringify((err as ProviderError).cause)}`).not.toContain(
+        'arm-token',
+      );
     });
 
     it('caches the zone list for --provider-cache-time', async () => {

@@ -91,7 +91,8 @@ export class AzureProvider implements Provider {
       this.backend = {
         zones: (rg) => (rg ? c.privateZones.listByResourceGroup(rg) : c.privateZones.list()).byPage(),
         recordSets: (rg, zone, top) => c.recordSets.list(rg, zone, top ? { top } : {}).byPage(),
-        put: (rg, zone, type, rel, rs, create) => c.recordSets.createOrUpdate(rg, zone, type as never, rel, rs, create ? { ifNoneMatch: '*' } : {}),
+        put: (rg, zone, type, rel, rs, create) =>
+          c.recordSets.createOrUpdate(rg, zone, type as never, rel, rs, create ? { ifNoneMatch: '*' } : {}),
         delete: (rg, zone, type, rel) => c.recordSets.delete(rg, zone, type as never, rel),
       };
     } else {
@@ -99,7 +100,8 @@ export class AzureProvider implements Provider {
       this.backend = {
         zones: (rg) => (rg ? c.zones.listByResourceGroup(rg) : c.zones.list()).byPage(),
         recordSets: (rg, zone, top) => c.recordSets.listAllByDnsZone(rg, zone, top ? { top } : {}).byPage(),
-        put: (rg, zone, type, rel, rs, create) => c.recordSets.createOrUpdate(rg, zone, rel, type as never, rs, create ? { ifNoneMatch: '*' } : {}),
+        put: (rg, zone, type, rel, rs, create) =>
+          c.recordSets.createOrUpdate(rg, zone, rel, type as never, rs, create ? { ifNoneMatch: '*' } : {}),
         delete: (rg, zone, type, rel) => c.recordSets.delete(rg, zone, rel, type as never),
       };
     }
@@ -184,7 +186,15 @@ export class AzureProvider implements Provider {
       try {
         if (change.action === 'delete')
           await this.backend.delete(zone.resourceGroup, zone.name, ep.recordType, rel);
-        else await this.backend.put(zone.resourceGroup, zone.name, ep.recordType, rel, recordSetOf(ep), change.action === 'create');
+        else
+          await this.backend.put(
+            zone.resourceGroup,
+            zone.name,
+            ep.recordType,
+            rel,
+            recordSetOf(ep),
+            change.action === 'create',
+          );
       } catch (e) {
         throw this.error(`${change.action} ${ep.recordType} record set ${rel} in ${zone.name}`, e);
       }

@@ -12,7 +12,11 @@ import { AZURE_DEFAULT_CONCURRENCY, AzureProvider } from './azure.js';
 function factory(isPrivate: boolean): ProviderFactory {
   return async (cfg: Config, deps: ProviderDeps) => {
     const subscriptionId = str(cfg, 'azureSubscriptionId') ?? deps.env.AZURE_SUBSCRIPTION_ID;
-    if (!subscriptionId) throw new ConfigError('azure-subscription-id', 'is required for the azure providers (or set AZURE_SUBSCRIPTION_ID)');
+    if (!subscriptionId)
+      throw new ConfigError(
+        'azure-subscription-id',
+        'is required for the azure providers (or set AZURE_SUBSCRIPTION_ID)',
+      );
     const clientId = str(cfg, 'azureUserAssignedIdentityClientId');
     const endpoint = str(cfg, 'azureEndpoint');
     return new AzureProvider({

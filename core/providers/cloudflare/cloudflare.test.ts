@@ -15,7 +15,12 @@ import { cloudflareFlags } from './flags.js';
 
 const noSleep = { sleep: async () => {}, random: () => 0 };
 const show = (eps: Endpoint[]) =>
-  eps.map((e) => `${e.dnsName} ${e.recordType} ${[...e.targets].sort().join(',')}${e.ttl ? ` ${e.ttl}` : ''}${e.providerSpecific?.[PS_PROXIED] === 'true' ? ' proxied' : ''}`).sort();
+  eps
+    .map(
+      (e) =>
+        `${e.dnsName} ${e.recordType} ${[...e.targets].sort().join(',')}${e.ttl ? ` ${e.ttl}` : ''}${e.providerSpecific?.[PS_PROXIED] === 'true' ? ' proxied' : ''}`,
+    )
+    .sort();
 
 describe('Cloudflare against the API fake', () => {
   let fake: CloudflareFake;
@@ -32,13 +37,22 @@ describe('Cloudflare against the API fake', () => {
   });
   const apex = () => `t${n}.example.com`;
   const make = (o: Partial<CloudflareOptions> = {}) =>
-    new CloudflareProvider({ apiToken: 's3cr3t-token', baseURL: fake.baseURL, intervalMs: 0, retry: noSleep, selection: { zoneIds: [zoneId] }, ...o });
+    new CloudflareProvider({
+      apiToken: 's3cr3t-token',
+      baseURL: fake.baseURL,
+      intervalMs: 0,
+      retry: noSleep,
+      selection: { zoneIds: [zoneId] },
+      ...o,
+    });
 
   it('discovers zones through the domain, zone id and zone name filters', async () => {
     const other = fake.addZone('other.org');
     const names = async (o: Partial<CloudflareOptions>) => (await make(o).zones()).map((z) => z.name).sort();
     expect(await names({ selection: { zoneIds: [other] } })).toEqual(['other.org']);
-    expect(await names({ selection: { domainFilter: new DomainFilter({ filters: ['other.org'] }) } })).toEqual(['other.org']);
+    expect(
+      await names({ selection: { domainFilter: new DomainFilter({ filters: ['other.org'] }) } }),
+    ).toEqual(['other.org']);
     expect(await names({ selection: { zoneNames: [apex()] } })).toEqual([apex()]);
   });
 
@@ -54,18 +68,42 @@ describe('Cloudflare against the API fake', () => {
       ]),
     });
     expect(fake.recordsOf(zoneId)).toHaveLength(4);
-    expect(fake.recordsOf(zoneId).find((r) => r.type === 'TXT')!.content.startsWith('"heritage=')).toBe(true);
-    expect(show(await p.records())).toEqual([`a.${apex()} A 192.0.2.1,192.0.2.2 120`, `a.${apex()} TXT ${txt}`, `c.${apex()} CNAME a.${apex()}`]);
+    expect(
+      fake
+        .recordsOf(zoneId)
+        .find((r) => r.type === 'TXT')!
+        .content.startsWith('"heritage='),
+    ).toBe(true);
+    expect(show(await p.records())).toEqual([
+      `a.${apex()} A 192.0.2.1,192.0.2.2 120`,
+      `a.${apex()} TXT ${txt}`,
+      `c.${apex()} CNAME a.${apex()}`,
+    ]);
     expect(fake.callCount('dns_records.batch')).toBe(1);
   });
 
   it('updates by patching records in place and deletes by id', async () => {
     const p = make();
-    await p.applyChanges({ ...emptyChanges(), create: p.adjustEndpoints([newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1', '192.0.2.2'])]) });
+    await p.applyChanges({
+      ...emptyChanges(),
+      create: p.adjustEndpoints([newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1', '192.0.2.2'])]),
+    });
     const [cur] = await p.records();
-    const ids = fake.recordsOf(zoneId).map((r) => r.id).sort();
-    await p.applyChanges({ ...emptyChanges(), updateOld: [cur], updateNew: p.adjustEndpoints([newEndpoint(`a.${apex()}`, 'A', ['192.0.2.2', '192.0.2.3'], 300)]) });
-    expect(fake.recordsOf(zoneId).map((r) => r.id).sort()).toEqual(ids);
+    const ids = fake
+      .recordsOf(zoneId)
+      .map((r) => r.id)
+      .sort();
+    await p.applyChanges({
+      ...emptyChanges(),
+      updateOld: [cur],
+      updateNew: p.adjustEndpoints([newEndpoint(`a.${apex()}`, 'A', ['192.0.2.2', '192.0.2.3'], 300)]),
+    });
+    expect(
+      fake
+        .recordsOf(zoneId)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(ids);
     expect(show(await p.records())).toEqual([`a.${apex()} A 192.0.2.2,192.0.2.3 300`]);
     const [again] = await p.records();
     await p.applyChanges({ ...emptyChanges(), delete: [again] });
@@ -80,17 +118,37 @@ describe('Cloudflare against the API fake', () => {
       newEndpoint(`*.${apex()}`, 'A', ['192.0.2.3']),
       newEndpoint(`web.${apex()}`, 'TXT', ['hello']),
     ]);
-    expect(desired.map((d) => d.providerSpecific?.[PS_PROXIED] ?? '-')).toEqual(['true', 'false', 'false', '-']);
+    expect(desired.map((d) => d.providerSpecific?.[PS_PROXIED] ?? '-')).toEqual([
+      'true',
+      'false',
+      'false',
+      '-',
+    ]);
     expect(desired[0].ttl).toBeUndefined();
     await p.applyChanges({ ...emptyChanges(), create: desired });
-    expect(fake.recordsOf(zoneId).filter((r) => r.proxied).map((r) => r.name)).toEqual([`web.${apex()}`]);
+    expect(
+      fake
+        .recordsOf(zoneId)
+        .filter((r) => r.proxied)
+        .map((r) => r.name),
+    ).toEqual([`web.${apex()}`]);
     const current = (await p.records()).map((e) => ({ ...e, labels: { owner: 'me' } }));
-    expect(plan({ current, desired: desired.map((d) => ({ ...d, labels: { owner: 'me' } })), ownerId: 'me', managedRecordTypes: ['A', 'TXT'] }).changes).toEqual(emptyChanges());
+    expect(
+      plan({
+        current,
+        desired: desired.map((d) => ({ ...d, labels: { owner: 'me' } })),
+        ownerId: 'me',
+        managedRecordTypes: ['A', 'TXT'],
+      }).changes,
+    ).toEqual(emptyChanges());
   });
 
   it('writes --cloudflare-record-comment on created records', async () => {
     const p = make({ recordComment: 'managed by zoneguard' });
-    await p.applyChanges({ ...emptyChanges(), create: p.adjustEndpoints([newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1'])]) });
+    await p.applyChanges({
+      ...emptyChanges(),
+      create: p.adjustEndpoints([newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1'])]),
+    });
     expect(fake.recordsOf(zoneId)[0].comment).toBe('managed by zoneguard');
   });
 
@@ -99,7 +157,9 @@ describe('Cloudflare against the API fake', () => {
     try {
       const p = make({ batchSize: 10, perPage: 7 });
       // 9 endpoints of 3 targets: 27 records, 3 endpoints (9 operations) per batch
-      const creates = Array.from({ length: 9 }, (_, i) => newEndpoint(`r${i}.${apex()}`, 'A', [`192.0.2.${i}`, `198.51.100.${i}`, `203.0.113.${i}`]));
+      const creates = Array.from({ length: 9 }, (_, i) =>
+        newEndpoint(`r${i}.${apex()}`, 'A', [`192.0.2.${i}`, `198.51.100.${i}`, `203.0.113.${i}`]),
+      );
       await p.zones();
       fake.resetCalls();
       fake.throttleNext(2, 1);
@@ -117,14 +177,26 @@ describe('Cloudflare against the API fake', () => {
   it('rejects a batch atomically (identical record) with a non-retryable error', async () => {
     const p = make();
     await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1'])] });
-    const err = await p.applyChanges({ ...emptyChanges(), create: [newEndpoint(`b.${apex()}`, 'A', ['192.0.2.2']), newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1'])] }).catch((e) => e);
+    const err = await p
+      .applyChanges({
+        ...emptyChanges(),
+        create: [
+          newEndpoint(`b.${apex()}`, 'A', ['192.0.2.2']),
+          newEndpoint(`a.${apex()}`, 'A', ['192.0.2.1']),
+        ],
+      })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).retryable).toBe(false);
     expect(fake.recordsOf(zoneId).map((r) => r.name)).toEqual([`a.${apex()}`]);
   });
 
   it('never shows the token in errors', async () => {
-    const p = new CloudflareProvider({ apiToken: 'wrong-token-value', baseURL: fake.baseURL, retry: noSleep });
+    const p = new CloudflareProvider({
+      apiToken: 'wrong-token-value',
+      baseURL: fake.baseURL,
+      retry: noSleep,
+    });
     const err = (await p.zones().catch((e) => e)) as Error;
     expect(err).toBeInstanceOf(ProviderError);
     expect(`${err.message} ${JSON.stringify(err.cause)}`).not.toContain('wrong-token-value');
@@ -139,5 +211,8 @@ describe('Cloudflare token sources', () => {
     writeFileSync(f, 'from-file\n');
     expect(tokenFrom(cfg({ 'cloudflare-api-token-file': f }), { CF_API_TOKEN: 'env' })).toBe('from-file');
   });
-  it('names the flag when there is no token', () => expect(() => tokenFrom(cfg({}), {})).toThrow(/--cloudflare-api-token-file: no Cloudflare API token: set CF_API_TOKEN/));
+  it('names the flag when there is no token', () =>
+    expect(() => tokenFrom(cfg({}), {})).toThrow(
+      /--cloudflare-api-token-file: no Cloudflare API token: set CF_API_TOKEN/,
+    ));
 });

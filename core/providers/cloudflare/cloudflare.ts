@@ -13,7 +13,17 @@ import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from 
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
-import { callWithRetry, changesByZone, providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import {
+  callWithRetry,
+  changesByZone,
+  providerError,
+  quoteTxt,
+  retryableStatus,
+  selectZone,
+  sendBatches,
+  unquoteTxt,
+  type ZoneSelection,
+} from '../cloud.js';
 import { type Changes, type Provider, type Zone } from '../provider.js';
 
 /** The annotation external-dns reads, carried as a provider-specific property. */
@@ -110,11 +120,14 @@ export class CloudflareProvider implements Provider {
         const ep: Endpoint = {
           dnsName: normalizeDnsName(first.name),
           recordType: type,
-          targets: recs.map((r) => (type === 'TXT' ? unquoteTxt(r.content) : normalizeTarget(type, r.content))),
+          targets: recs.map((r) =>
+            type === 'TXT' ? unquoteTxt(r.content) : normalizeTarget(type, r.content),
+          ),
           labels: {},
         };
         if (first.ttl !== CF_AUTO_TTL) ep.ttl = first.ttl;
-        if (PROXIABLE.has(type)) ep.providerSpecific = { [PS_PROXIED]: String(recs.some((r) => r.proxied === true)) };
+        if (PROXIABLE.has(type))
+          ep.providerSpecific = { [PS_PROXIED]: String(recs.some((r) => r.proxied === true)) };
         out.push(ep);
       }
     }
@@ -144,7 +157,10 @@ export class CloudflareProvider implements Provider {
   }
 
   async applyChanges(changes: Changes): Promise<void> {
-    const byZone = changesByZone(await this.zones(), changes, { provider: this.name, logger: this.opts.logger });
+    const byZone = changesByZone(await this.zones(), changes, {
+      provider: this.name,
+      logger: this.opts.logger,
+    });
     this.lastBatches = 0;
     for (const [zone, list] of byZone) {
       let index = this.index.get(zone.id);
@@ -153,7 +169,10 @@ export class CloudflareProvider implements Provider {
       this.index.set(zone.id, idx);
       const opsOf = new Map<Change, BatchOps>();
       for (const ch of list) opsOf.set(ch, this.opsFor(ch, idx));
-      const batches = splitChanges(list, { maxChanges: this.opts.batchSize ?? CF_DEFAULT_BATCH, cost: (c) => Math.max(1, count(opsOf.get(c)!)) });
+      const batches = splitChanges(list, {
+        maxChanges: this.opts.batchSize ?? CF_DEFAULT_BATCH,
+        cost: (c) => Math.max(1, count(opsOf.get(c)!)),
+      });
       this.lastBatches += await sendBatches(
         batches,
         async (batch) => {
@@ -175,7 +194,12 @@ export class CloudflareProvider implements Provider {
           )) as { deletes?: CfRecord[]; patches?: CfRecord[]; posts?: CfRecord[] };
           this.track(idx, res);
         },
-        { provider: this.name, intervalMs: this.opts.intervalMs, retry: this.opts.retry, logger: this.opts.logger },
+        {
+          provider: this.name,
+          intervalMs: this.opts.intervalMs,
+          retry: this.opts.retry,
+          logger: this.opts.logger,
+        },
       );
     }
   }
@@ -186,7 +210,8 @@ export class CloudflareProvider implements Provider {
     const existing = (ep: Endpoint) => idx.get(key(ep.dnsName, ep.recordType)) ?? [];
     if (ch.action === 'delete') {
       const wanted = ch.record.targets.map((t) => contentOf(ch.record.recordType, t));
-      for (const r of existing(ch.record)) if (wanted.some((c) => sameContent(r, c))) ops.deletes.push({ id: r.id });
+      for (const r of existing(ch.record))
+        if (wanted.some((c) => sameContent(r, c))) ops.deletes.push({ id: r.id });
       return ops;
     }
     const fields = this.fieldsOf(ch.record);
@@ -202,7 +227,12 @@ export class CloudflareProvider implements Provider {
     const removed = current.filter((r) => !kept.includes(r));
     const added = wantContents.filter((c) => !kept.some((r) => same(r, c)));
     for (const r of kept) {
-      if (r.ttl !== fields.ttl || (r.proxied ?? false) !== (fields.proxied ?? false) || (fields.comment !== undefined && r.comment !== fields.comment)) ops.patches.push({ id: r.id, ...fields, content: r.content });
+      if (
+        r.ttl !== fields.ttl ||
+        (r.proxied ?? false) !== (fields.proxied ?? false) ||
+        (fields.comment !== undefined && r.comment !== fields.comment)
+      )
+        ops.patches.push({ id: r.id, ...fields, content: r.content });
     }
     for (const c of added) {
       const reuse = removed.shift();
@@ -215,7 +245,11 @@ export class CloudflareProvider implements Provider {
 
   private fieldsOf(ep: Endpoint): Omit<CfRecord, 'id' | 'content'> {
     const proxied = PROXIABLE.has(ep.recordType) && ep.providerSpecific?.[PS_PROXIED] === 'true';
-    const f: Omit<CfRecord, 'id' | 'content'> = { name: ep.dnsName, type: ep.recordType, ttl: proxied ? CF_AUTO_TTL : (ep.ttl ?? CF_AUTO_TTL) };
+    const f: Omit<CfRecord, 'id' | 'content'> = {
+      name: ep.dnsName,
+      type: ep.recordType,
+      ttl: proxied ? CF_AUTO_TTL : (ep.ttl ?? CF_AUTO_TTL),
+    };
     if (PROXIABLE.has(ep.recordType)) f.proxied = proxied;
     if (this.opts.recordComment) f.comment = this.opts.recordComment;
     return f;
@@ -225,12 +259,22 @@ export class CloudflareProvider implements Provider {
     const perPage = Math.min(this.opts.perPage ?? CF_MAX_PER_PAGE, CF_MAX_PER_PAGE);
     const byKey = new Map<string, CfRecord[]>();
     for (let page = 1; ; page++) {
-      const res = await this.call(`list records of ${zone.name}`, () => this.client.dns.records.list({ zone_id: zone.id, page, per_page: perPage }));
+      const res = await this.call(`list records of ${zone.name}`, () =>
+        this.client.dns.records.list({ zone_id: zone.id, page, per_page: perPage }),
+      );
       for (const raw of res.result as unknown as CfRecord[]) {
         if (!READ_TYPES.has(raw.type)) continue;
         const k = key(normalizeDnsName(raw.name), raw.type);
         const list = byKey.get(k);
-        const rec: CfRecord = { id: raw.id, name: raw.name, type: raw.type, content: raw.content, ttl: raw.ttl, proxied: raw.proxied, comment: raw.comment };
+        const rec: CfRecord = {
+          id: raw.id,
+          name: raw.name,
+          type: raw.type,
+          content: raw.content,
+          ttl: raw.ttl,
+          proxied: raw.proxied,
+          comment: raw.comment,
+        };
         if (list) list.push(rec);
         else byKey.set(k, [rec]);
       }
@@ -241,7 +285,10 @@ export class CloudflareProvider implements Provider {
   }
 
   /** Keeps the id index in step with a batch's result, so a later change in this run finds its records. */
-  private track(idx: Map<string, CfRecord[]>, res: { deletes?: CfRecord[]; patches?: CfRecord[]; posts?: CfRecord[] }): void {
+  private track(
+    idx: Map<string, CfRecord[]>,
+    res: { deletes?: CfRecord[]; patches?: CfRecord[]; posts?: CfRecord[] },
+  ): void {
     const drop = (id: string) => {
       for (const [k, list] of idx) {
         const i = list.findIndex((r) => r.id === id);
@@ -267,15 +314,22 @@ export class CloudflareProvider implements Provider {
   }
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return callWithRetry(what, fn, (w, e) => {
-      const status = (e as { status?: number }).status;
-      return providerError(this.name, w, e, retryableStatus(status));
-    }, { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
+    return callWithRetry(
+      what,
+      fn,
+      (w, e) => {
+        const status = (e as { status?: number }).status;
+        return providerError(this.name, w, e, retryableStatus(status));
+      },
+      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
+    );
   }
 }
 
 function sameContent(r: CfRecord, content: string): boolean {
-  return r.type === 'TXT' ? unquoteTxt(r.content) === unquoteTxt(content) : normalizeTarget(r.type, r.content) === content;
+  return r.type === 'TXT'
+    ? unquoteTxt(r.content) === unquoteTxt(content)
+    : normalizeTarget(r.type, r.content) === content;
 }
 
 function key(name: string, type: string): string {

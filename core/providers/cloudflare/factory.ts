@@ -29,6 +29,10 @@ export function tokenFrom(cfg: Config, env: Record<string, string | undefined>):
     return token;
   }
   const token = env.CF_API_TOKEN?.trim();
-  if (!token) throw new ConfigError('cloudflare-api-token-file', 'no Cloudflare API token: set CF_API_TOKEN or --cloudflare-api-token-file');
+  if (!token)
+    throw new ConfigError(
+      'cloudflare-api-token-file',
+      'no Cloudflare API token: set CF_API_TOKEN or --cloudflare-api-token-file',
+    );
   return token;
 }

@@ -13,7 +13,17 @@ import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from 
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { splitChanges, ZoneCache, type RetryOptions } from '../batch.js';
-import { callWithRetry, changesByZone, providerError, quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import {
+  callWithRetry,
+  changesByZone,
+  providerError,
+  quoteTxt,
+  retryableStatus,
+  selectZone,
+  sendBatches,
+  unquoteTxt,
+  type ZoneSelection,
+} from '../cloud.js';
 import { type Changes, type Provider, type Zone } from '../provider.js';
 
 /** external-dns's Cloud DNS default TTL. */
@@ -81,13 +91,24 @@ export class CloudDnsProvider implements Provider {
   async zones(): Promise<ManagedZone[]> {
     return this.zoneCache.get(async () => {
       const out: ManagedZone[] = [];
-      let query: Record<string, unknown> | null = { autoPaginate: false, ...(this.opts.pageSize ? { maxResults: this.opts.pageSize } : {}) };
+      let query: Record<string, unknown> | null = {
+        autoPaginate: false,
+        ...(this.opts.pageSize ? { maxResults: this.opts.pageSize } : {}),
+      };
       while (query) {
         const q: Record<string, unknown> = query;
-        const [zones, next] = (await this.call('list managed zones', () => this.dns.getZones(q))) as unknown as [GZone[], Record<string, unknown> | null];
+        const [zones, next] = (await this.call('list managed zones', () =>
+          this.dns.getZones(q),
+        )) as unknown as [GZone[], Record<string, unknown> | null];
         for (const z of zones) {
           const md = z.metadata as { id?: string | number; dnsName?: string; visibility?: string };
-          const zone: ManagedZone = { id: z.name, numericId: String(md.id ?? ''), name: normalizeDnsName(md.dnsName ?? ''), visibility: md.visibility === 'private' ? 'private' : 'public', handle: z };
+          const zone: ManagedZone = {
+            id: z.name,
+            numericId: String(md.id ?? ''),
+            name: normalizeDnsName(md.dnsName ?? ''),
+            visibility: md.visibility === 'private' ? 'private' : 'public',
+            handle: z,
+          };
           const vis = this.opts.zoneVisibility ?? '';
           if (vis && zone.visibility !== vis) continue;
           if (!selectZone(this.opts.selection ?? {}, zone, [zone.id, zone.numericId])) continue;
@@ -103,16 +124,26 @@ export class CloudDnsProvider implements Provider {
     const out: Endpoint[] = [];
     this.stored.clear();
     for (const zone of await this.zones()) {
-      let query: Record<string, unknown> | null = { autoPaginate: false, ...(this.opts.pageSize ? { maxResults: this.opts.pageSize } : {}) };
+      let query: Record<string, unknown> | null = {
+        autoPaginate: false,
+        ...(this.opts.pageSize ? { maxResults: this.opts.pageSize } : {}),
+      };
       while (query) {
         const q: Record<string, unknown> = query;
-        const [records, next] = (await this.call(`list records of ${zone.name}`, () => zone.handle.getRecords(q))) as unknown as [{ metadata: Rrset }[], Record<string, unknown> | null];
+        const [records, next] = (await this.call(`list records of ${zone.name}`, () =>
+          zone.handle.getRecords(q),
+        )) as unknown as [{ metadata: Rrset }[], Record<string, unknown> | null];
         for (const r of records) {
           const rs = r.metadata;
           if (!READ_TYPES.has(rs.type)) continue;
           const name = normalizeDnsName(rs.name);
           if (rs.type === 'NS' && name === zone.name) continue; // the zone's own delegation
-          this.stored.set(`${name}|${rs.type}`, { name: rs.name, type: rs.type, ttl: rs.ttl, rrdatas: [...rs.rrdatas] });
+          this.stored.set(`${name}|${rs.type}`, {
+            name: rs.name,
+            type: rs.type,
+            ttl: rs.ttl,
+            rrdatas: [...rs.rrdatas],
+          });
           const ep: Endpoint = {
             dnsName: name,
             recordType: rs.type,
@@ -133,11 +164,17 @@ export class CloudDnsProvider implements Provider {
   }
 
   async applyChanges(changes: Changes): Promise<void> {
-    const byZone = changesByZone(await this.zones(), changes, { provider: this.name, logger: this.opts.logger });
+    const byZone = changesByZone(await this.zones(), changes, {
+      provider: this.name,
+      logger: this.opts.logger,
+    });
     this.lastBatches = 0;
     for (const [zone, list] of byZone) {
       // an update is a deletion and an addition, both counted against the per-change limit
-      const batches = splitChanges(list, { maxChanges: this.opts.batchSize ?? GOOGLE_DEFAULT_BATCH, cost: (c) => (c.action === 'update' ? 2 : 1) });
+      const batches = splitChanges(list, {
+        maxChanges: this.opts.batchSize ?? GOOGLE_DEFAULT_BATCH,
+        cost: (c) => (c.action === 'update' ? 2 : 1),
+      });
       this.lastBatches += await sendBatches(
         batches,
         async (batch) => {
@@ -152,13 +189,27 @@ export class CloudDnsProvider implements Provider {
             }
           }
           const h = zone.handle;
-          await this.call(`apply a change of ${add.length} additions and ${del.length} deletions to ${zone.name}`, () =>
-            h.createChange({ add: add.map((r) => h.record(r.type.toLowerCase(), { name: r.name, ttl: r.ttl, data: r.rrdatas })), delete: del.map((r) => h.record(r.type.toLowerCase(), { name: r.name, ttl: r.ttl, data: r.rrdatas })) }),
+          await this.call(
+            `apply a change of ${add.length} additions and ${del.length} deletions to ${zone.name}`,
+            () =>
+              h.createChange({
+                add: add.map((r) =>
+                  h.record(r.type.toLowerCase(), { name: r.name, ttl: r.ttl, data: r.rrdatas }),
+                ),
+                delete: del.map((r) =>
+                  h.record(r.type.toLowerCase(), { name: r.name, ttl: r.ttl, data: r.rrdatas }),
+                ),
+              }),
           );
           for (const r of del) this.stored.delete(`${normalizeDnsName(r.name)}|${r.type}`);
           for (const r of add) this.stored.set(`${normalizeDnsName(r.name)}|${r.type}`, r);
         },
-        { provider: this.name, intervalMs: this.opts.intervalMs, retry: this.opts.retry, logger: this.opts.logger },
+        {
+          provider: this.name,
+          intervalMs: this.opts.intervalMs,
+          retry: this.opts.retry,
+          logger: this.opts.logger,
+        },
       );
     }
   }
@@ -169,7 +220,12 @@ export class CloudDnsProvider implements Provider {
   }
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return callWithRetry(what, fn, (w, e) => providerError(this.name, w, e, retryableStatus((e as { code?: number }).code)), { provider: this.name, retry: this.opts.retry, logger: this.opts.logger });
+    return callWithRetry(
+      what,
+      fn,
+      (w, e) => providerError(this.name, w, e, retryableStatus((e as { code?: number }).code)),
+      { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
+    );
   }
 }
 
@@ -178,6 +234,8 @@ function rrsetOf(ep: Endpoint): Rrset {
     name: `${ep.dnsName}.`,
     type: ep.recordType,
     ttl: ep.ttl ?? GOOGLE_DEFAULT_TTL,
-    rrdatas: ep.targets.map((t) => (ep.recordType === 'TXT' ? quoteTxt(t) : HOSTNAME_TYPES.has(ep.recordType) ? `${t}.` : t)),
+    rrdatas: ep.targets.map((t) =>
+      ep.recordType === 'TXT' ? quoteTxt(t) : HOSTNAME_TYPES.has(ep.recordType) ? `${t}.` : t,
+    ),
   };
 }

@@ -4,7 +4,14 @@
  * so a bad change set leaves the zones as they were, like a transactional DNS API.
  */
 import { readFileSync } from 'node:fs';
-import { endpointKey, newEndpoint, normalizeDnsName, type Endpoint, cloneEndpoint, describeEndpoint } from '../../endpoint.js';
+import {
+  endpointKey,
+  newEndpoint,
+  normalizeDnsName,
+  type Endpoint,
+  cloneEndpoint,
+  describeEndpoint,
+} from '../../endpoint.js';
 import { ProviderError, InputError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
@@ -46,7 +53,10 @@ export class InMemoryProvider implements Provider {
       if (!KEPT_TYPES.has(r.type)) continue;
       if (r.type === 'NS' && r.name === apex) continue;
       if (r.name !== apex && !r.name.endsWith(`.${apex}`)) {
-        throw new InputError(`${file ?? 'zone file'}:${r.line}: ${r.name} is outside zone ${apex}`, { file, line: r.line });
+        throw new InputError(`${file ?? 'zone file'}:${r.line}: ${r.name} is outside zone ${apex}`, {
+          file,
+          line: r.line,
+        });
       }
       const key = endpointKey({ dnsName: r.name, recordType: r.type });
       const existing = zoneMap.get(key);
@@ -100,16 +110,19 @@ export class InMemoryProvider implements Provider {
     };
     for (const ep of changes.delete) {
       const m = zoneMap(ep);
-      if (!m.delete(endpointKey(ep))) throw new ProviderError(this.name, `delete of missing record ${describeEndpoint(ep)}`, false);
+      if (!m.delete(endpointKey(ep)))
+        throw new ProviderError(this.name, `delete of missing record ${describeEndpoint(ep)}`, false);
     }
     for (const ep of changes.updateOld) {
       const m = zoneMap(ep);
-      if (!m.delete(endpointKey(ep))) throw new ProviderError(this.name, `update of missing record ${describeEndpoint(ep)}`, false);
+      if (!m.delete(endpointKey(ep)))
+        throw new ProviderError(this.name, `update of missing record ${describeEndpoint(ep)}`, false);
     }
     for (const ep of [...changes.create, ...changes.updateNew]) {
       const m = zoneMap(ep);
       const key = endpointKey(ep);
-      if (m.has(key)) throw new ProviderError(this.name, `record already exists: ${describeEndpoint(ep)}`, false);
+      if (m.has(key))
+        throw new ProviderError(this.name, `record already exists: ${describeEndpoint(ep)}`, false);
       const stored = cloneEndpoint(ep);
       stored.labels = {};
       m.set(key, stored);

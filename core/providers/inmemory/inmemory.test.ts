@@ -38,7 +38,9 @@ describe('zone files', () => {
   it('reads dig AXFR output', () => {
     const recs = parseZoneFile(AXFR, { origin: 'example.com' });
     expect(recs.filter((r) => r.type === 'A').map((r) => r.data)).toEqual(['192.0.2.10', '192.0.2.11']);
-    expect(recs.find((r) => r.type === 'TXT' && r.name === 'split.example.com')?.data).toBe('part one part two');
+    expect(recs.find((r) => r.type === 'TXT' && r.name === 'split.example.com')?.data).toBe(
+      'part one part two',
+    );
     expect(recs.find((r) => r.type === 'CNAME')?.data).toBe('app.example.com');
   });
 
@@ -62,7 +64,9 @@ describe('zone files', () => {
     ['$TTL forever', /zone\.db:1: bad \$TTL/],
     ['x 300 IN', /zone\.db:1: cannot read a record type/],
   ];
-  for (const [text, err] of bad) it(`rejects "${text}" naming file and line`, () => expect(() => parseZoneFile(text, { origin: 'example.com', file: 'zone.db' })).toThrow(err));
+  for (const [text, err] of bad)
+    it(`rejects "${text}" naming file and line`, () =>
+      expect(() => parseZoneFile(text, { origin: 'example.com', file: 'zone.db' })).toThrow(err));
 
   it('arbitrary text yields records or an InputError, never anything else (property)', () => {
     fc.assert(
@@ -94,20 +98,40 @@ describe('InMemoryProvider', () => {
   it('applies a change set whole or not at all', async () => {
     const p = new InMemoryProvider({ zones: ['example.com'] });
     await p.applyChanges({ ...emptyChanges(), create: [newEndpoint('a.example.com', 'A', ['192.0.2.1'])] });
-    await expect(p.applyChanges({ ...emptyChanges(), create: [newEndpoint('b.example.com', 'A', ['192.0.2.2']), newEndpoint('a.example.com', 'A', ['192.0.2.3'])] })).rejects.toThrow(ProviderError);
+    await expect(
+      p.applyChanges({
+        ...emptyChanges(),
+        create: [
+          newEndpoint('b.example.com', 'A', ['192.0.2.2']),
+          newEndpoint('a.example.com', 'A', ['192.0.2.3']),
+        ],
+      }),
+    ).rejects.toThrow(ProviderError);
     expect((await p.records()).map((r) => r.dnsName)).toEqual(['a.example.com']);
-    await expect(p.applyChanges({ ...emptyChanges(), delete: [newEndpoint('zz.example.com', 'A', ['192.0.2.1'])] })).rejects.toThrow(/delete of missing record/);
-    await expect(p.applyChanges({ ...emptyChanges(), create: [newEndpoint('a.example.org', 'A', ['192.0.2.1'])] })).rejects.toThrow(/no zone for a.example.org/);
+    await expect(
+      p.applyChanges({ ...emptyChanges(), delete: [newEndpoint('zz.example.com', 'A', ['192.0.2.1'])] }),
+    ).rejects.toThrow(/delete of missing record/);
+    await expect(
+      p.applyChanges({ ...emptyChanges(), create: [newEndpoint('a.example.org', 'A', ['192.0.2.1'])] }),
+    ).rejects.toThrow(/no zone for a.example.org/);
   });
 
   it('matches names to the most specific zone and honours the domain filter for zones', async () => {
-    const p = new InMemoryProvider({ zones: ['example.com', 'sub.example.com', 'example.org'], domainFilter: new DomainFilter({ filters: ['example.com'] }) });
+    const p = new InMemoryProvider({
+      zones: ['example.com', 'sub.example.com', 'example.org'],
+      domainFilter: new DomainFilter({ filters: ['example.com'] }),
+    });
     expect((await p.zones()).map((z) => z.name)).toEqual(['example.com', 'sub.example.com']);
-    await p.applyChanges({ ...emptyChanges(), create: [newEndpoint('x.sub.example.com', 'A', ['192.0.2.1'])] });
+    await p.applyChanges({
+      ...emptyChanges(),
+      create: [newEndpoint('x.sub.example.com', 'A', ['192.0.2.1'])],
+    });
     expect(await p.records()).toHaveLength(1);
   });
 
   it('rejects a zone file record outside its zone', () => {
-    expect(() => new InMemoryProvider().loadZoneFile('example.com', 'x.example.org. 60 IN A 192.0.2.1', 'f.zone')).toThrow(/f\.zone:1: x\.example\.org is outside zone example\.com/);
+    expect(() =>
+      new InMemoryProvider().loadZoneFile('example.com', 'x.example.org. 60 IN A 192.0.2.1', 'f.zone'),
+    ).toThrow(/f\.zone:1: x\.example\.org is outside zone example\.com/);
   });
 });

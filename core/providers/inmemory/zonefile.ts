@@ -96,23 +96,38 @@ export function parseZoneFile(text: string, opts: { origin: string; file?: strin
       while (depth > 0 && i + 1 < lines.length) {
         i++;
         const more = tokenize(lines[i]);
-        tk = { tokens: [...tk.tokens, ...more.tokens], quoted: [...tk.quoted, ...more.quoted], open: depth + more.open };
+        tk = {
+          tokens: [...tk.tokens, ...more.tokens],
+          quoted: [...tk.quoted, ...more.quoted],
+          open: depth + more.open,
+        };
         depth = tk.open;
       }
       if (depth !== 0) throw new Error('unbalanced parentheses');
     } catch (e) {
-      throw new InputError(`${where(startLine)}: ${(e as Error).message}`, { file: opts.file, line: startLine });
+      throw new InputError(`${where(startLine)}: ${(e as Error).message}`, {
+        file: opts.file,
+        line: startLine,
+      });
     }
     const { tokens, quoted } = tk;
     if (tokens.length === 0) continue;
     if (tokens[0] === '$ORIGIN') {
-      if (!tokens[1]) throw new InputError(`${where(startLine)}: $ORIGIN needs a name`, { file: opts.file, line: startLine });
+      if (!tokens[1])
+        throw new InputError(`${where(startLine)}: $ORIGIN needs a name`, {
+          file: opts.file,
+          line: startLine,
+        });
       origin = absolute(tokens[1], origin);
       continue;
     }
     if (tokens[0] === '$TTL') {
       const n = Number(tokens[1]);
-      if (!Number.isInteger(n) || n < 0) throw new InputError(`${where(startLine)}: bad $TTL "${tokens[1]}"`, { file: opts.file, line: startLine });
+      if (!Number.isInteger(n) || n < 0)
+        throw new InputError(`${where(startLine)}: bad $TTL "${tokens[1]}"`, {
+          file: opts.file,
+          line: startLine,
+        });
       defaultTtl = n;
       continue;
     }
@@ -141,10 +156,17 @@ export function parseZoneFile(text: string, opts: { origin: string; file?: strin
       }
     }
     if (!type || !/^[A-Z0-9]+$/.test(type)) {
-      throw new InputError(`${where(startLine)}: cannot read a record type`, { file: opts.file, line: startLine });
+      throw new InputError(`${where(startLine)}: cannot read a record type`, {
+        file: opts.file,
+        line: startLine,
+      });
     }
     const rdata = tokens.slice(idx);
-    if (rdata.length === 0) throw new InputError(`${where(startLine)}: ${type} record has no data`, { file: opts.file, line: startLine });
+    if (rdata.length === 0)
+      throw new InputError(`${where(startLine)}: ${type} record has no data`, {
+        file: opts.file,
+        line: startLine,
+      });
     lastName = name;
     let data: string;
     if (type === 'TXT' || type === 'SPF') data = rdata.join('');

@@ -8,7 +8,11 @@ function apiKeyFrom(cfg: Config): string {
   const file = str(cfg, 'pdnsApiKeyFile');
   if (file) return readSecretFile('pdns-api-key-file', file);
   const key = str(cfg, 'pdnsApiKey');
-  if (!key) throw new ConfigError('pdns-api-key', 'is required for --provider pdns (or ZONEGUARD_PDNS_API_KEY, or --pdns-api-key-file)');
+  if (!key)
+    throw new ConfigError(
+      'pdns-api-key',
+      'is required for --provider pdns (or ZONEGUARD_PDNS_API_KEY, or --pdns-api-key-file)',
+    );
   return key;
 }
 

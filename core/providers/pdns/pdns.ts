@@ -10,7 +10,14 @@ import { ProviderError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { flattenChanges, type RetryOptions } from '../batch.js';
-import { quoteTxt, retryableStatus, selectZone, sendBatches, unquoteTxt, type ZoneSelection } from '../cloud.js';
+import {
+  quoteTxt,
+  retryableStatus,
+  selectZone,
+  sendBatches,
+  unquoteTxt,
+  type ZoneSelection,
+} from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 
 export interface PdnsOptions {
@@ -76,14 +83,21 @@ export class PdnsProvider implements Provider {
     try {
       res = await fetch(`${this.base}${path}`, {
         method,
-        headers: { 'X-API-Key': this.opts.apiKey, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          'X-API-Key': this.opts.apiKey,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
       const why = err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message);
-      throw new ProviderError(this.name, `${method} ${path}: ${why}`, true, { name: err.name, code: err.cause?.code });
+      throw new ProviderError(this.name, `${method} ${path}: ${why}`, true, {
+        name: err.name,
+        code: err.cause?.code,
+      });
     }
     const text = await res.text();
     if (!res.ok) {
@@ -93,7 +107,12 @@ export class PdnsProvider implements Provider {
       } catch {
         /* not JSON */
       }
-      throw new ProviderError(this.name, `${method} ${path}: HTTP ${res.status} ${detail}`, retryableStatus(res.status), { status: res.status });
+      throw new ProviderError(
+        this.name,
+        `${method} ${path}: HTTP ${res.status} ${detail}`,
+        retryableStatus(res.status),
+        { status: res.status },
+      );
     }
     return text ? (JSON.parse(text) as T) : undefined;
   }
@@ -173,17 +192,33 @@ export class PdnsProvider implements Provider {
       const rrsets: PdnsRRset[] = [...next.values()].map((s) =>
         s.targets.length === 0
           ? { name: fqdn(s.name), type: s.type, changetype: 'DELETE' }
-          : { name: fqdn(s.name), type: s.type, ttl: s.ttl ?? DEFAULT_TTL, changetype: 'REPLACE', records: s.targets.map((t) => ({ content: toContent(s.type, t), disabled: false })) },
+          : {
+              name: fqdn(s.name),
+              type: s.type,
+              ttl: s.ttl ?? DEFAULT_TTL,
+              changetype: 'REPLACE',
+              records: s.targets.map((t) => ({ content: toContent(s.type, t), disabled: false })),
+            },
       );
       const size = this.opts.batchSize ?? 1000;
       const batches: PdnsRRset[][] = [];
       for (let i = 0; i < rrsets.length; i += size) batches.push(rrsets.slice(i, i + size));
-      await sendBatches(batches, (batch) => this.request('PATCH', `/zones/${encodeURIComponent(zone.id)}`, { rrsets: batch }).then(() => undefined), {
-        provider: this.name,
-        retry: this.opts.retry,
-        logger: this.opts.logger,
-      });
-      this.opts.logger?.info({ provider: this.name, zone: zone.name, rrsets: rrsets.length, batches: batches.length }, 'changes applied');
+      await sendBatches(
+        batches,
+        (batch) =>
+          this.request('PATCH', `/zones/${encodeURIComponent(zone.id)}`, { rrsets: batch }).then(
+            () => undefined,
+          ),
+        {
+          provider: this.name,
+          retry: this.opts.retry,
+          logger: this.opts.logger,
+        },
+      );
+      this.opts.logger?.info(
+        { provider: this.name, zone: zone.name, rrsets: rrsets.length, batches: batches.length },
+        'changes applied',
+      );
     }
   }
 }

@@ -16,14 +16,28 @@ function tsigFrom(cfg: Config): TsigKey | undefined {
   const name = str(cfg, 'rfc2136TsigKeyname');
   const secret = secretFrom(cfg);
   if (bool(cfg, 'rfc2136Insecure')) {
-    if (name || secret) throw new ConfigError('rfc2136-insecure', 'cannot be combined with a TSIG key (--rfc2136-tsig-keyname / secret)');
+    if (name || secret)
+      throw new ConfigError(
+        'rfc2136-insecure',
+        'cannot be combined with a TSIG key (--rfc2136-tsig-keyname / secret)',
+      );
     return undefined;
   }
-  if (!name) throw new ConfigError('rfc2136-tsig-keyname', 'is required for --provider rfc2136 (or pass --rfc2136-insecure for a server that takes unsigned updates)');
-  if (!secret) throw new ConfigError('rfc2136-tsig-secret', 'is required with --rfc2136-tsig-keyname (set ZONEGUARD_RFC2136_TSIG_SECRET or --rfc2136-tsig-secret-file)');
-  if (!BASE64.test(secret) || Buffer.from(secret, 'base64').length === 0) throw new ConfigError('rfc2136-tsig-secret', 'is not base64 (as in BIND\'s key { secret "..."; })');
+  if (!name)
+    throw new ConfigError(
+      'rfc2136-tsig-keyname',
+      'is required for --provider rfc2136 (or pass --rfc2136-insecure for a server that takes unsigned updates)',
+    );
+  if (!secret)
+    throw new ConfigError(
+      'rfc2136-tsig-secret',
+      'is required with --rfc2136-tsig-keyname (set ZONEGUARD_RFC2136_TSIG_SECRET or --rfc2136-tsig-secret-file)',
+    );
+  if (!BASE64.test(secret) || Buffer.from(secret, 'base64').length === 0)
+    throw new ConfigError('rfc2136-tsig-secret', 'is not base64 (as in BIND\'s key { secret "..."; })');
   const algorithm = str(cfg, 'rfc2136TsigSecretAlg') ?? 'hmac-sha256';
-  if (!tsigAlgorithm(algorithm)) throw new ConfigError('rfc2136-tsig-secret-alg', `"${algorithm}" is not a TSIG algorithm`);
+  if (!tsigAlgorithm(algorithm))
+    throw new ConfigError('rfc2136-tsig-secret-alg', `"${algorithm}" is not a TSIG algorithm`);
   return { name, secret, algorithm: tsigAlgorithm(algorithm)! };
 }
 
@@ -32,8 +46,11 @@ export const create: ProviderFactory = async (cfg, deps) => {
   const host = str(cfg, 'rfc2136Host');
   if (!host) throw new ConfigError('rfc2136-host', 'is required for --provider rfc2136');
   const zones = strs(cfg, 'rfc2136Zone');
-  if (zones.length === 0) throw new ConfigError('rfc2136-zone', 'is required for --provider rfc2136 (repeat it for several zones)');
-  for (const z of zones) if (!/^[a-z0-9_.-]+\.?$/i.test(z.trim())) throw new ConfigError('rfc2136-zone', `"${z}" is not a zone name`);
+  if (zones.length === 0)
+    throw new ConfigError('rfc2136-zone', 'is required for --provider rfc2136 (repeat it for several zones)');
+  for (const z of zones)
+    if (!/^[a-z0-9_.-]+\.?$/i.test(z.trim()))
+      throw new ConfigError('rfc2136-zone', `"${z}" is not a zone name`);
   return new Rfc2136Provider({
     host,
     port: num(cfg, 'rfc2136Port', 53),

@@ -12,8 +12,21 @@ else
   describeProviderContract('rfc2136 (real BIND9)', async () => {
     const server = await startBind({ port: 15360, zones: ['example.com'] });
     const relay = await startRelay(server.port); // answers SERVFAIL on demand: the DNS server's "try again"
-    const provider = new Rfc2136Provider({ host: '127.0.0.1', port: relay.port, zones: ['example.com'], tsig: server.tsig, batchSize: 5, retry: { sleep: async () => {} } });
-    const seeder = new Rfc2136Provider({ host: '127.0.0.1', port: server.port, zones: ['example.com'], tsig: server.tsig, batchSize: 500 });
+    const provider = new Rfc2136Provider({
+      host: '127.0.0.1',
+      port: relay.port,
+      zones: ['example.com'],
+      tsig: server.tsig,
+      batchSize: 5,
+      retry: { sleep: async () => {} },
+    });
+    const seeder = new Rfc2136Provider({
+      host: '127.0.0.1',
+      port: server.port,
+      zones: ['example.com'],
+      tsig: server.tsig,
+      batchSize: 500,
+    });
     return {
       provider,
       zone: 'example.com',

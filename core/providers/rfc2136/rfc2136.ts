@@ -21,7 +21,15 @@ import { sendBatches } from '../cloud.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
 import { tcpExchange } from './transport.js';
 import { sign, TsigStream, TSIG_ERRORS, findTsig, verifyResponse, type TsigKey } from './tsig.js';
-import { encodeAxfr, encodeUpdate, rcodeOf, targetOf, WIRE_TYPES, type AbsentRRset, type UpdateOp } from './wire.js';
+import {
+  encodeAxfr,
+  encodeUpdate,
+  rcodeOf,
+  targetOf,
+  WIRE_TYPES,
+  type AbsentRRset,
+  type UpdateOp,
+} from './wire.js';
 
 export interface Rfc2136Options {
   host: string;
@@ -90,21 +98,31 @@ export class Rfc2136Provider implements Provider {
     }
     const rc = tsigError ? `${name}(${tsigError})` : name;
     let hint = '';
-    if (code === RCODE_NOTAUTH && tsigError === 'BADSIG') hint = `: the server rejected the signature of ${this.keyHint()}: wrong secret?`;
-    else if (code === RCODE_NOTAUTH && tsigError === 'BADKEY') hint = `: the server does not know ${this.keyHint()}: check --rfc2136-tsig-keyname and --rfc2136-tsig-secret-alg`;
-    else if (code === RCODE_NOTAUTH && tsigError === 'BADTIME') hint = ': the clocks of this host and the server differ by more than the TSIG fudge (300 s)';
-    else if (code === RCODE_NOTAUTH) hint = `: the server is not authoritative for zone ${zone}, or rejected ${this.keyHint()}`;
-    else if (code === RCODE_REFUSED) hint = `: the server refused it for zone ${zone} with ${this.keyHint()} (is allow-update / allow-transfer granted to this key? a content check such as check-mx? see the server's log)`;
+    if (code === RCODE_NOTAUTH && tsigError === 'BADSIG')
+      hint = `: the server rejected the signature of ${this.keyHint()}: wrong secret?`;
+    else if (code === RCODE_NOTAUTH && tsigError === 'BADKEY')
+      hint = `: the server does not know ${this.keyHint()}: check --rfc2136-tsig-keyname and --rfc2136-tsig-secret-alg`;
+    else if (code === RCODE_NOTAUTH && tsigError === 'BADTIME')
+      hint = ': the clocks of this host and the server differ by more than the TSIG fudge (300 s)';
+    else if (code === RCODE_NOTAUTH)
+      hint = `: the server is not authoritative for zone ${zone}, or rejected ${this.keyHint()}`;
+    else if (code === RCODE_REFUSED)
+      hint = `: the server refused it for zone ${zone} with ${this.keyHint()} (is allow-update / allow-transfer granted to this key? a content check such as check-mx? see the server's log)`;
     else if (code === RCODE_NOTZONE) hint = `: a name is outside zone ${zone}`;
-    else if (code === RCODE_YXRRSET) hint = `: a record set this update creates already exists (written by another controller since the zone was read); nothing of this update was applied, and the next sync reads the zone again`;
-    return new ProviderError(this.name, `${what} ${zone}: ${rc}${hint}`, code === RCODE_SERVFAIL, { rcode: name, tsigError });
+    else if (code === RCODE_YXRRSET)
+      hint = `: a record set this update creates already exists (written by another controller since the zone was read); nothing of this update was applied, and the next sync reads the zone again`;
+    return new ProviderError(this.name, `${what} ${zone}: ${rc}${hint}`, code === RCODE_SERVFAIL, {
+      rcode: name,
+      tsigError,
+    });
   }
 
   /** Sends one message and returns the single answer, checked (rcode and TSIG). */
   private async exchange(what: string, zone: string, query: Buffer): Promise<void> {
     const signed = this.opts.tsig ? sign(query, this.opts.tsig) : undefined;
     await tcpExchange(this.to, signed?.message ?? query, `${what} ${zone}`, (answer) => {
-      if (answer.length < 12 || answer.readUInt16BE(0) !== query.readUInt16BE(0)) throw new ProviderError(this.name, `${what} ${zone}: answer does not match the request`, true);
+      if (answer.length < 12 || answer.readUInt16BE(0) !== query.readUInt16BE(0))
+        throw new ProviderError(this.name, `${what} ${zone}: answer does not match the request`, true);
       if (rcodeOf(answer).code !== 0) throw this.rejection(what, zone, answer);
       if (this.opts.tsig && signed) {
         const bad = verifyResponse(answer, this.opts.tsig, signed.mac);
@@ -125,7 +143,8 @@ export class Rfc2136Provider implements Provider {
     let soaSeen = 0;
     this.calls.reads++;
     await tcpExchange(this.to, signed?.message ?? query, `AXFR ${zone.name}`, (message) => {
-      if (message.length < 12 || message.readUInt16BE(0) !== id) throw new ProviderError(this.name, `AXFR ${zone.name}: answer does not match the request`, true);
+      if (message.length < 12 || message.readUInt16BE(0) !== id)
+        throw new ProviderError(this.name, `AXFR ${zone.name}: answer does not match the request`, true);
       if (rcodeOf(message).code !== 0) throw this.rejection('AXFR', zone.name, message);
       if (stream) {
         const bad = stream.push(message);
@@ -135,7 +154,11 @@ export class Rfc2136Provider implements Provider {
       try {
         decoded = dnsPacket.decode(message);
       } catch (e) {
-        throw new ProviderError(this.name, `AXFR ${zone.name}: unreadable message: ${(e as Error).message}`, true);
+        throw new ProviderError(
+          this.name,
+          `AXFR ${zone.name}: unreadable message: ${(e as Error).message}`,
+          true,
+        );
       }
       for (const rr of decoded.answers ?? []) {
         if (rr.type === 'SOA') {
@@ -147,7 +170,12 @@ export class Rfc2136Provider implements Provider {
         const target = targetOf(rr.type, (rr as { data: unknown }).data);
         if (target === undefined) continue;
         const key = `${name}|${rr.type}`;
-        const set = sets.get(key) ?? { name, type: rr.type, ttl: (rr as { ttl?: number }).ttl ?? DEFAULT_TTL, targets: [] };
+        const set = sets.get(key) ?? {
+          name,
+          type: rr.type,
+          ttl: (rr as { ttl?: number }).ttl ?? DEFAULT_TTL,
+          targets: [],
+        };
         if (!set.targets.includes(target)) set.targets.push(target);
         sets.set(key, set);
       }
@@ -167,7 +195,11 @@ export class Rfc2136Provider implements Provider {
       out.push(
         ...(await withRetry(() => this.transfer(z), {
           ...this.opts.retry,
-          onRetry: (err, attempt, delayMs) => this.opts.logger?.warn({ provider: this.name, zone: z.name, attempt, delayMs, err: (err as Error).message }, 'zone transfer failed, retrying'),
+          onRetry: (err, attempt, delayMs) =>
+            this.opts.logger?.warn(
+              { provider: this.name, zone: z.name, attempt, delayMs, err: (err as Error).message },
+              'zone transfer failed, retrying',
+            ),
         })),
       );
     }
@@ -192,7 +224,8 @@ export class Rfc2136Provider implements Provider {
     const ops: UpdateOp[] = [];
     const ttlOf = (e: Endpoint) => Math.max(e.ttl ?? DEFAULT_TTL, this.opts.minTtl ?? 0);
     const each = (op: 'add' | 'delete', e: Endpoint) => {
-      for (const target of e.targets) ops.push({ op, name: e.dnsName, type: e.recordType, ttl: ttlOf(e), target });
+      for (const target of e.targets)
+        ops.push({ op, name: e.dnsName, type: e.recordType, ttl: ttlOf(e), target });
     };
     for (const ch of changes) {
       if (ch.action === 'delete') each('delete', ch.record);
@@ -213,19 +246,32 @@ export class Rfc2136Provider implements Provider {
     const byZone = new Map<string, Change[]>();
     for (const ch of list) {
       const z = zoneFor(this.zoneList, ch.record.dnsName);
-      if (!z) throw new ProviderError(this.name, `no managed zone for ${ch.record.dnsName} (zones: ${this.zoneList.map((x) => x.name).join(', ')})`, false);
-      if (ch.action === 'update' && zoneFor(this.zoneList, ch.old.dnsName) !== z) throw new ProviderError(this.name, `update of ${ch.record.dnsName} moves it to another zone`, false);
+      if (!z)
+        throw new ProviderError(
+          this.name,
+          `no managed zone for ${ch.record.dnsName} (zones: ${this.zoneList.map((x) => x.name).join(', ')})`,
+          false,
+        );
+      if (ch.action === 'update' && zoneFor(this.zoneList, ch.old.dnsName) !== z)
+        throw new ProviderError(this.name, `update of ${ch.record.dnsName} moves it to another zone`, false);
       byZone.set(z.name, [...(byZone.get(z.name) ?? []), ch]);
     }
     for (const [zone, zoneChanges] of byZone) {
-      const batches = splitChanges(zoneChanges, { maxChanges: this.opts.batchSize ?? 50 }).map((b) => ({ ops: this.opsOf(b), absent: this.createdOf(b) }));
+      const batches = splitChanges(zoneChanges, { maxChanges: this.opts.batchSize ?? 50 }).map((b) => ({
+        ops: this.opsOf(b),
+        absent: this.createdOf(b),
+      }));
       for (const { ops } of batches) {
         for (const o of ops) {
           // rdata problems (a malformed MX target...) are the input's, reported before anything is sent
           try {
             encodeUpdate(0, zone, [o]);
           } catch (e) {
-            throw new ProviderError(this.name, `${o.name} ${o.type} "${o.target}": ${(e as Error).message}`, false);
+            throw new ProviderError(
+              this.name,
+              `${o.name} ${o.type} "${o.target}": ${(e as Error).message}`,
+              false,
+            );
           }
         }
       }
@@ -237,7 +283,10 @@ export class Rfc2136Provider implements Provider {
         },
         { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
       );
-      this.opts.logger?.info({ provider: this.name, zone, changes: zoneChanges.length, messages: batches.length }, 'changes applied');
+      this.opts.logger?.info(
+        { provider: this.name, zone, changes: zoneChanges.length, messages: batches.length },
+        'changes applied',
+      );
     }
   }
 }

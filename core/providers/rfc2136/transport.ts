@@ -16,7 +16,12 @@ export interface Endpoint {
  * Sends `query` and hands every reply message to `onMessage` until it returns true (done).
  * An error thrown by `onMessage` ends the exchange with that error.
  */
-export function tcpExchange(to: Endpoint, query: Buffer, what: string, onMessage: (message: Buffer) => boolean): Promise<void> {
+export function tcpExchange(
+  to: Endpoint,
+  query: Buffer,
+  what: string,
+  onMessage: (message: Buffer) => boolean,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const socket = connect({ host: to.host, port: to.port });
     let buffered: Buffer = Buffer.alloc(0);
@@ -29,7 +34,18 @@ export function tcpExchange(to: Endpoint, query: Buffer, what: string, onMessage
       if (err) reject(err);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new ProviderError('rfc2136', `${what}: no answer from ${to.host}:${to.port} within ${to.timeoutMs} ms`, true, { code: 'ETIMEDOUT' })), to.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new ProviderError(
+            'rfc2136',
+            `${what}: no answer from ${to.host}:${to.port} within ${to.timeoutMs} ms`,
+            true,
+            { code: 'ETIMEDOUT' },
+          ),
+        ),
+      to.timeoutMs,
+    );
     socket.setNoDelay(true);
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
@@ -50,7 +66,22 @@ export function tcpExchange(to: Endpoint, query: Buffer, what: string, onMessage
         }
       }
     });
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(new ProviderError('rfc2136', `${what}: ${to.host}:${to.port}: ${e.code ?? e.message}`, true, { code: e.code })));
-    socket.on('close', () => finish(new ProviderError('rfc2136', `${what}: ${to.host}:${to.port} closed the connection before answering`, true, { code: 'ECONNRESET' })));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      finish(
+        new ProviderError('rfc2136', `${what}: ${to.host}:${to.port}: ${e.code ?? e.message}`, true, {
+          code: e.code,
+        }),
+      ),
+    );
+    socket.on('close', () =>
+      finish(
+        new ProviderError(
+          'rfc2136',
+          `${what}: ${to.host}:${to.port} closed the connection before answering`,
+          true,
+          { code: 'ECONNRESET' },
+        ),
+      ),
+    );
   });
 }

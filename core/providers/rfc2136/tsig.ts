@@ -24,7 +24,12 @@ const ALGORITHMS: Record<string, { wire: string; hash: string }> = {
 export const TSIG_ALGORITHMS = Object.keys(ALGORITHMS);
 
 /** TSIG error codes (RFC 8945 §3) → name. */
-export const TSIG_ERRORS: Record<number, string> = { 16: 'BADSIG', 17: 'BADKEY', 18: 'BADTIME', 22: 'BADTRUNC' };
+export const TSIG_ERRORS: Record<number, string> = {
+  16: 'BADSIG',
+  17: 'BADKEY',
+  18: 'BADTIME',
+  22: 'BADTRUNC',
+};
 
 const TYPE_TSIG = 250;
 const CLASS_ANY = 255;
@@ -66,7 +71,10 @@ function u48(n: number): Buffer {
 
 function hmacOf(key: TsigKey): ReturnType<typeof createHmac> {
   const alg = ALGORITHMS[tsigAlgorithm(key.algorithm) ?? ''];
-  if (!alg) throw new Error(`unsupported TSIG algorithm "${key.algorithm}" (supported: ${TSIG_ALGORITHMS.join(', ')})`);
+  if (!alg)
+    throw new Error(
+      `unsupported TSIG algorithm "${key.algorithm}" (supported: ${TSIG_ALGORITHMS.join(', ')})`,
+    );
   return createHmac(alg.hash, Buffer.from(key.secret, 'base64'));
 }
 
@@ -75,20 +83,58 @@ function algorithmWire(key: TsigKey): Buffer {
 }
 
 /** The TSIG variables of RFC 8945 §4.3.3 (what the MAC covers beside the message). */
-function variables(keyName: Buffer, algorithm: Buffer, timeSigned: number, fudge: number, error: number, other: Buffer): Buffer {
-  return Buffer.concat([keyName, u16(CLASS_ANY), Buffer.alloc(4), algorithm, u48(timeSigned), u16(fudge), u16(error), u16(other.length), other]);
+function variables(
+  keyName: Buffer,
+  algorithm: Buffer,
+  timeSigned: number,
+  fudge: number,
+  error: number,
+  other: Buffer,
+): Buffer {
+  return Buffer.concat([
+    keyName,
+    u16(CLASS_ANY),
+    Buffer.alloc(4),
+    algorithm,
+    u48(timeSigned),
+    u16(fudge),
+    u16(error),
+    u16(other.length),
+    other,
+  ]);
 }
 
 /** Signs a request: returns the message with a TSIG record appended, and its MAC. */
-export function sign(message: Buffer, key: TsigKey, nowSeconds = Math.floor(Date.now() / 1000), fudge = DEFAULT_FUDGE): { message: Buffer; mac: Buffer } {
+export function sign(
+  message: Buffer,
+  key: TsigKey,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  fudge = DEFAULT_FUDGE,
+): { message: Buffer; mac: Buffer } {
   const keyName = nameWire(key.name);
   const alg = algorithmWire(key);
   const mac = hmacOf(key)
     .update(message)
     .update(variables(keyName, alg, nowSeconds, fudge, 0, Buffer.alloc(0)))
     .digest();
-  const rdata = Buffer.concat([alg, u48(nowSeconds), u16(fudge), u16(mac.length), mac, message.subarray(0, 2), u16(0), u16(0)]);
-  const rr = Buffer.concat([keyName, u16(TYPE_TSIG), u16(CLASS_ANY), Buffer.alloc(4), u16(rdata.length), rdata]);
+  const rdata = Buffer.concat([
+    alg,
+    u48(nowSeconds),
+    u16(fudge),
+    u16(mac.length),
+    mac,
+    message.subarray(0, 2),
+    u16(0),
+    u16(0),
+  ]);
+  const rr = Buffer.concat([
+    keyName,
+    u16(TYPE_TSIG),
+    u16(CLASS_ANY),
+    Buffer.alloc(4),
+    u16(rdata.length),
+    rdata,
+  ]);
   const out = Buffer.concat([message, rr]);
   out.writeUInt16BE(message.readUInt16BE(10) + 1, 10);
   return { message: out, mac };
@@ -203,7 +249,10 @@ export class TsigStream {
     const h = hmacOf(this.key).update(u16(this.prevMac.length)).update(this.prevMac);
     for (const m of this.pending) h.update(m);
     h.update(t.unsigned);
-    if (this.first) h.update(variables(nameWire(t.keyName), nameWire(t.algorithm), t.timeSigned, t.fudge, t.error, t.other));
+    if (this.first)
+      h.update(
+        variables(nameWire(t.keyName), nameWire(t.algorithm), t.timeSigned, t.fudge, t.error, t.other),
+      );
     else h.update(Buffer.concat([u48(t.timeSigned), u16(t.fudge)]));
     const expected = h.digest();
     if (!equalMac(expected, t.mac)) return 'response TSIG signature does not verify';

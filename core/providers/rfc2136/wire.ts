@@ -14,7 +14,11 @@ interface Codec<T> {
   encodingLength(value: T): number;
 }
 /** dns-packet's per-part codecs, which @types/dns-packet does not declare. */
-export const packet = dnsPacket as typeof dnsPacket & { name: Codec<string>; question: Codec<dnsPacket.Question>; answer: Codec<dnsPacket.Answer> };
+export const packet = dnsPacket as typeof dnsPacket & {
+  name: Codec<string>;
+  question: Codec<dnsPacket.Question>;
+  answer: Codec<dnsPacket.Answer>;
+};
 
 /** Encodes with one of those codecs into a buffer of its exact length (question.encode returns its input, not the buffer). */
 export function encodeWith<T>(codec: Codec<T>, value: T): Buffer {
@@ -43,7 +47,7 @@ function txtStrings(text: string): Buffer[] {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length === 0) return [Buffer.alloc(0)];
   const out: Buffer[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     let end = Math.min(i + 255, bytes.length);
     while (end < bytes.length && end > i && (bytes[end] & 0xc0) === 0x80) end--;
     out.push(bytes.subarray(i, end));
@@ -60,7 +64,8 @@ function fields(target: string, n: number, type: string): string[] {
 
 function int(s: string, type: string, what: string): number {
   const v = Number(s);
-  if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`${type} ${what} "${s}" is not a number 0-65535`);
+  if (!Number.isInteger(v) || v < 0 || v > 65535)
+    throw new Error(`${type} ${what} "${s}" is not a number 0-65535`);
   return v;
 }
 
@@ -68,7 +73,8 @@ function int(s: string, type: string, what: string): number {
 function naptrFields(target: string): string[] {
   const out: string[] = [];
   const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (let m = re.exec(target); m; m = re.exec(target)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
+  for (let m = re.exec(target); m; m = re.exec(target))
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
   if (out.length !== 6) throw new Error(`NAPTR target "${target}" must have 6 fields`);
   return out;
 }
@@ -91,11 +97,23 @@ export function rdataOf(type: string, target: string): unknown {
     }
     case 'SRV': {
       const [priority, weight, port, t] = fields(target, 4, type);
-      return { priority: int(priority, type, 'priority'), weight: int(weight, type, 'weight'), port: int(port, type, 'port'), target: t.replace(/\.$/, '') };
+      return {
+        priority: int(priority, type, 'priority'),
+        weight: int(weight, type, 'weight'),
+        port: int(port, type, 'port'),
+        target: t.replace(/\.$/, ''),
+      };
     }
     case 'NAPTR': {
       const [order, preference, flags, services, regexp, replacement] = naptrFields(target);
-      return { order: int(order, type, 'order'), preference: int(preference, type, 'preference'), flags, services, regexp, replacement: replacement.replace(/\.$/, '') };
+      return {
+        order: int(order, type, 'order'),
+        preference: int(preference, type, 'preference'),
+        flags,
+        services,
+        regexp,
+        replacement: replacement.replace(/\.$/, ''),
+      };
     }
   }
   throw new Error(`record type ${type} is not supported by rfc2136`);
@@ -125,7 +143,14 @@ export function targetOf(type: string, data: unknown): string | undefined {
       return `${d.priority} ${d.weight} ${d.port} ${d.target.toLowerCase()}`;
     }
     case 'NAPTR': {
-      const d = data as { order: number; preference: number; flags: string; services: string; regexp: string; replacement: string };
+      const d = data as {
+        order: number;
+        preference: number;
+        flags: string;
+        services: string;
+        regexp: string;
+        replacement: string;
+      };
       return `${d.order} ${d.preference} ${quote(d.flags)} ${quote(d.services)} ${quote(d.regexp)} ${d.replacement || '.'}`;
     }
   }
@@ -171,11 +196,25 @@ function absentPrerequisite(p: AbsentRRset): Buffer {
  * so two controllers creating one name at the same moment cannot merge their records into one
  * RRset; the server then applies nothing and answers YXRRSET.
  */
-export function encodeUpdate(id: number, zone: string, ops: readonly UpdateOp[], absent: readonly AbsentRRset[] = []): Buffer {
-  const parts: Buffer[] = [header(id, OPCODE_UPDATE, 1, absent.length, ops.length, 0), encodeWith(packet.question, { name: zone, type: 'SOA', class: 'IN' })];
+export function encodeUpdate(
+  id: number,
+  zone: string,
+  ops: readonly UpdateOp[],
+  absent: readonly AbsentRRset[] = [],
+): Buffer {
+  const parts: Buffer[] = [
+    header(id, OPCODE_UPDATE, 1, absent.length, ops.length, 0),
+    encodeWith(packet.question, { name: zone, type: 'SOA', class: 'IN' }),
+  ];
   for (const p of absent) parts.push(absentPrerequisite(p));
   for (const o of ops) {
-    const rr = encodeWith(packet.answer, { name: o.name, type: o.type, class: 'IN', ttl: o.op === 'add' ? o.ttl : 0, data: rdataOf(o.type, o.target) } as dnsPacket.Answer);
+    const rr = encodeWith(packet.answer, {
+      name: o.name,
+      type: o.type,
+      class: 'IN',
+      ttl: o.op === 'add' ? o.ttl : 0,
+      data: rdataOf(o.type, o.target),
+    } as dnsPacket.Answer);
     rr.writeUInt16BE(o.op === 'add' ? CLASS_IN : CLASS_NONE, packet.name.encodingLength(o.name) + 2);
     parts.push(rr);
   }
@@ -184,7 +223,10 @@ export function encodeUpdate(id: number, zone: string, ops: readonly UpdateOp[],
 
 /** A zone transfer request. */
 export function encodeAxfr(id: number, zone: string): Buffer {
-  return Buffer.concat([header(id, 0, 1, 0, 0, 0), encodeWith(packet.question, { name: zone, type: 'AXFR', class: 'IN' })]);
+  return Buffer.concat([
+    header(id, 0, 1, 0, 0, 0),
+    encodeWith(packet.question, { name: zone, type: 'AXFR', class: 'IN' }),
+  ]);
 }
 
 /** Response code of a message (the low 4 bits of the flags) and its name. */
@@ -193,4 +235,16 @@ export function rcodeOf(message: Buffer): { code: number; name: string } {
   return { code, name: RCODES[code] ?? `RCODE${code}` };
 }
 
-const RCODES: Record<number, string> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED', 6: 'YXDOMAIN', 7: 'YXRRSET', 8: 'NXRRSET', 9: 'NOTAUTH', 10: 'NOTZONE' };
+const RCODES: Record<number, string> = {
+  0: 'NOERROR',
+  1: 'FORMERR',
+  2: 'SERVFAIL',
+  3: 'NXDOMAIN',
+  4: 'NOTIMP',
+  5: 'REFUSED',
+  6: 'YXDOMAIN',
+  7: 'YXRRSET',
+  8: 'NXRRSET',
+  9: 'NOTAUTH',
+  10: 'NOTZONE',
+};
