@@ -32,8 +32,20 @@ export interface WebhookCerts {
 }
 
 export function makeWebhookCerts(opts: WebhookCertOptions): WebhookCerts {
-  const now = opts.now ?? new Date();
   const dnsNames = serviceDnsNames(opts.serviceName, opts.serviceNamespace, opts.extraDnsNames);
+  return makeCertsFor(dnsNames, {
+    certValidityMs: opts.certValidityMs,
+    caValidityMs: opts.caValidityMs,
+    now: opts.now,
+  });
+}
+
+/** A new CA and a serving certificate for these names: `zoneguard certs` and the in-cluster rotation. */
+export function makeCertsFor(
+  dnsNames: readonly string[],
+  opts: { certValidityMs: number; caValidityMs: number; now?: Date },
+): WebhookCerts {
+  const now = opts.now ?? new Date();
   // a unique name per CA: during a rotation the caBundle holds two CAs, and a verifier picks the
   // issuer by name first (two CAs named alike made the new leaf fail with "signature failure")
   const commonName = `zoneguard-webhook-ca-${now.toISOString().slice(0, 10)}-${randomBytes(4).toString('hex')}`;
@@ -43,7 +55,7 @@ export function makeWebhookCerts(opts: WebhookCertOptions): WebhookCerts {
     caPem: ca.certPem,
     certPem: serving.certPem,
     keyPem: serving.keyPem,
-    dnsNames,
+    dnsNames: serving.dnsNames,
     notAfter: serving.notAfter,
     caBundle: Buffer.from(ca.certPem).toString('base64'),
   };

@@ -2,8 +2,8 @@
 import { coreFlags, type FlagSpec } from '../core/config.js';
 import { pdnsFlags } from '../core/providers/pdns/flags.js';
 import { rfc2136Flags } from '../core/providers/rfc2136/flags.js';
-import { doctorFlags } from '../core/doctor/flags.js';
-import { certsInClusterFlags } from '../ops/command.js';
+import { doctorFlags } from '../doctor/flags.js';
+import { certsInClusterFlags } from './commands/certs-in-cluster.js';
 import { cloudFlags } from '../core/providers/cloud.js';
 import { awsFlags } from '../core/providers/aws/flags.js';
 import { cloudflareFlags } from '../core/providers/cloudflare/flags.js';

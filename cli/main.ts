@@ -5,7 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './commands/doctor.js';
-import { certsInClusterCommand } from '../ops/command.js';
+import { certsInClusterCommand } from './commands/certs-in-cluster.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { webhookCommand } from './commands/webhook.js';
 import { certsCommand } from './commands/certs.js';

@@ -2,9 +2,9 @@
  * Which objects claim which names: built from the input files (validate) or kept up to date from a
  * watch cache (webhook, reconciler). Two objects claiming one name and type is the duplicate rule.
  */
-import { sameRecordSet } from './endpoint.js';
-import { describeRef, sameRef, type ObjectRef } from './objects.js';
-import type { Extraction } from './rules/types.js';
+import { sameRecordSet } from './model/endpoint.js';
+import { describeRef, sameRef, type ObjectRef } from './model/objects.js';
+import type { Extraction } from './model/verdict.js';
 
 interface Entry {
   ref: ObjectRef;

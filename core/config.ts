@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { ConfigError } from './errors.js';
-import { DEFAULT_MANAGED_RECORD_TYPES } from './endpoint.js';
+import { SOURCES } from './kinds.js';
+import { DEFAULT_MANAGED_RECORD_TYPES } from './model/endpoint.js';
 
 export type FlagType = 'string' | 'strings' | 'boolean' | 'int' | 'duration' | 'enum' | 'regex';
 
@@ -381,16 +382,14 @@ export const coreFlags: FlagSpec[] = [
   },
 ];
 
-export const KNOWN_SOURCES = ['service', 'ingress', 'crd', 'gateway-httproute'];
-
 function checkRecordTypes(types: string[]): string | undefined {
   const bad = types.filter((t) => !/^[A-Za-z0-9]+$/.test(t));
   return bad.length ? `not a record type: ${bad.join(', ')}` : undefined;
 }
 
 function checkSources(sources: string[]): string | undefined {
-  const bad = sources.filter((s) => !KNOWN_SOURCES.includes(s));
-  return bad.length ? `unknown source ${bad.join(', ')} (known: ${KNOWN_SOURCES.join(', ')})` : undefined;
+  const bad = sources.filter((s) => !SOURCES.includes(s));
+  return bad.length ? `unknown source ${bad.join(', ')} (known: ${SOURCES.join(', ')})` : undefined;
 }
 
 function checkZoneFiles(items: string[]): string | undefined {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from './errors.js';
 import { extract } from './hostnames/index.js';
 import { parseManifests } from './manifests.js';
-import { validateObjects } from './validate.js';
+import { validateObjects } from './evaluate.js';
 import { DomainFilter } from './domain-filter.js';
 
 const ctx = {

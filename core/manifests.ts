@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { InputError } from './errors.js';
-import { isRecord, type KubeObject } from './objects.js';
+import { isRecord, type KubeObject } from './model/objects.js';
 
 export interface LoadedObject {
   obj: KubeObject;

@@ -3,7 +3,7 @@
  * keeps one in memory (refreshed in the background) and `zoneguard validate` builds one per run, so
  * the ownership rule never calls a provider itself.
  */
-import { LabelKey, sameRecordSet as sameSet, type Endpoint } from './endpoint.js';
+import { LabelKey, sameRecordSet as sameSet, type Endpoint } from './model/endpoint.js';
 import type { RegistrySnapshot } from './registry/txt-registry.js';
 
 export interface NameOwnership {

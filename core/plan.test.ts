@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainFilter } from './domain-filter.js';
-import { newEndpoint, type Endpoint } from './endpoint.js';
+import { newEndpoint, type Endpoint } from './model/endpoint.js';
 import { plan, planToJson, type Policy } from './plan.js';
 
 const ep = (

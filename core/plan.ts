@@ -9,7 +9,14 @@
  * - Updates happen when targets differ, when a TTL is asked for and differs, or provider-specific
  *   properties differ. Policies: sync (all), upsert-only (no deletes), create-only (creates only).
  */
-import { cloneEndpoint, endpointKey, sameTargets, targetsLess, type Endpoint, LabelKey } from './endpoint.js';
+import {
+  cloneEndpoint,
+  endpointKey,
+  sameTargets,
+  targetsLess,
+  type Endpoint,
+  LabelKey,
+} from './model/endpoint.js';
 import type { DomainFilter } from './domain-filter.js';
 import type { Changes } from './providers/provider.js';
 

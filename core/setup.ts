@@ -9,7 +9,7 @@ import type { Provider } from './providers/provider.js';
 import type { OwnershipIndex } from './ownership.js';
 import type { ClaimIndex } from './claim-index.js';
 import { matchesSelector, parseSelector, type SelectorRequirement } from './config.js';
-import type { KubeObject } from './objects.js';
+import type { KubeObject } from './model/objects.js';
 
 export function domainFilterFrom(cfg: Config): DomainFilter {
   const re = regex(cfg, 'regexDomainFilter');

@@ -16,10 +16,10 @@
  *   are (the webhook would have refused the change, so the old object would still stand).
  */
 import { ClaimIndex } from '../core/claim-index.js';
-import { LabelKey, type Endpoint } from '../core/endpoint.js';
+import { LabelKey, type Endpoint } from '../core/model/endpoint.js';
 import { endpointsOf, extract, sourceOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
-import { describeRef, refOf, type KubeObject } from '../core/objects.js';
+import { describeRef, refOf, type KubeObject } from '../core/model/objects.js';
 import {
   evaluate,
   type EvaluateOptions,
@@ -28,7 +28,7 @@ import {
   type Verdict,
 } from '../core/rules/index.js';
 import { outOfScope, type ObjectFilter } from '../core/setup.js';
-import { gatewayLookup } from '../core/validate.js';
+import { gatewayLookup } from '../core/evaluate.js';
 
 export type Outcome = 'published' | 'rejected' | 'skipped';
 

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { DomainFilter } from '../core/domain-filter.js';
 import { silentLogger } from '../core/log.js';
-import type { KubeObject } from '../core/objects.js';
+import type { KubeObject } from '../core/model/objects.js';
 import { InMemoryProvider } from '../core/providers/inmemory/index.js';
 import { TxtRegistry } from '../core/registry/txt-registry.js';
 import { Reconciler, type ReconcilerOptions, type SyncResult } from './loop.js';
 import { createReconcilerMetrics } from './metrics.js';
-import { Feedback } from './status.js';
+import { Feedback } from '../kube/events.js';
 import { RecordingSink, StaticSource, SwitchableProvider } from './testing.js';
 
 const ingress = (

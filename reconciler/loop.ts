@@ -7,11 +7,11 @@
  * REFUSED, bad TSIG, a bug) is logged with a metric and retried after a capped exponential backoff
  * with full jitter (core backoffDelay); the loop never exits on its own.
  */
-import { endpointKey, LabelKey, describeEndpoint, type Endpoint } from '../core/endpoint.js';
+import { endpointKey, LabelKey, describeEndpoint, type Endpoint } from '../core/model/endpoint.js';
 import type { DomainFilter } from '../core/domain-filter.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import type { Logger } from '../core/log.js';
-import { resourceLabel, type KubeObject } from '../core/objects.js';
+import { resourceLabel, type KubeObject } from '../core/model/objects.js';
 import { OwnershipIndex } from '../core/ownership.js';
 import { plan, type Policy, type PlanResult } from '../core/plan.js';
 import { backoffDelay } from '../core/providers/batch.js';
@@ -22,8 +22,8 @@ import type { ObjectFilter } from '../core/setup.js';
 import { ProviderError } from '../core/errors.js';
 import { desiredState, describeObject, type DesiredState } from './desired.js';
 import type { ReconcilerMetrics } from './metrics.js';
-import type { Source } from './sources/source.js';
-import { EVENT_REASONS, type Feedback } from './status.js';
+import type { Source } from '../core/model/source.js';
+import { EVENT_REASONS, type Feedback } from '../kube/events.js';
 
 export interface ReconcilerOptions {
   registry: TxtRegistry;

@@ -17,17 +17,17 @@ import {
   policyFrom,
   ruleContextFrom,
 } from '../core/setup.js';
-import { contextNamespace, loadKubeConfig } from './kube.js';
-import { defaultIdentity, LeaderElector } from './leader.js';
-import { OwnershipSignalWriter } from './ownership-signal.js';
+import { contextNamespace, loadKubeConfig } from '../kube/client.js';
+import { defaultIdentity, LeaderElector } from '../kube/leader.js';
+import { OwnershipSignalWriter } from '../kube/ownership-signal.js';
 import { Reconciler, type SyncResult } from './loop.js';
 import { createReconcilerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
-import { FileSource } from './sources/files.js';
-import { KubernetesSource } from './sources/kubernetes.js';
-import type { Source } from './sources/source.js';
-import { Feedback, kubeFeedbackSink } from './status.js';
+import { FileSource } from './file-source.js';
+import { KubernetesSource } from '../kube/watch.js';
+import type { Source } from '../core/model/source.js';
+import { Feedback, kubeFeedbackSink } from '../kube/events.js';
 import type { CommandContext } from '../cli/program.js';
-import { printPlanText } from '../cli/commands/plan.js';
+import { printPlanText } from '../core/report.js';
 
 const ONCE_SOURCE_TIMEOUT_MS = 30_000;
 

@@ -3,12 +3,12 @@
  * memory, a feedback sink that records what it would tell Kubernetes, and a provider wrapper that
  * can be switched to failing (an unreachable DNS server, as the loop sees it).
  */
-import type { Endpoint } from '../core/endpoint.js';
+import type { Endpoint } from '../core/model/endpoint.js';
 import { ProviderError } from '../core/errors.js';
-import type { KubeObject } from '../core/objects.js';
+import type { KubeObject } from '../core/model/objects.js';
 import type { Changes, Provider, Zone } from '../core/providers/provider.js';
-import type { Source } from './sources/source.js';
-import type { DnsEndpointStatus, EventType, FeedbackSink } from './status.js';
+import type { Source } from '../core/model/source.js';
+import type { DnsEndpointStatus, EventType, FeedbackSink } from '../kube/events.js';
 
 /** Objects set by the test; every set() is a change. */
 export class StaticSource implements Source {

@@ -5,7 +5,7 @@
  */
 import { extract, sourceOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
-import { describeRef, isRecord, type KubeObject } from '../core/objects.js';
+import { describeRef, isRecord, type KubeObject } from '../core/model/objects.js';
 import {
   denialMessage,
   evaluate,

@@ -10,15 +10,11 @@ import { ClaimIndex } from '../core/claim-index.js';
 import { str, strs, type Config } from '../core/config.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import { extract } from '../core/hostnames/index.js';
+import { SOURCES } from '../core/kinds.js';
 import type { Logger } from '../core/log.js';
-import { refOf, type KubeObject } from '../core/objects.js';
+import { refOf, type KubeObject } from '../core/model/objects.js';
 import { extractContextFrom, objectFilterFrom, outOfScope, type ObjectFilter } from '../core/setup.js';
-import {
-  ALL_SOURCES,
-  KubernetesSource,
-  type KindSpec,
-  type ObjectEvent,
-} from '../reconciler/sources/kubernetes.js';
+import { KubernetesSource, type KindSpec, type ObjectEvent } from '../kube/watch.js';
 
 export interface ClusterClaimsOptions {
   kubeConfig: KubeConfig;
@@ -44,7 +40,7 @@ export class ClusterClaims {
     const sources = strs(cfg, 'source');
     this.source = new KubernetesSource({
       kubeConfig: opts.kubeConfig,
-      sources: sources.length ? sources : ALL_SOURCES,
+      sources: sources.length ? sources : SOURCES,
       namespace: str(cfg, 'namespace') || undefined,
       labelSelector: str(cfg, 'labelFilter')?.trim() || undefined,
       logger: opts.logger,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newEndpoint } from '../core/endpoint.js';
+import { newEndpoint } from '../core/model/endpoint.js';
 import { silentLogger } from '../core/log.js';
 import { OwnershipIndex } from '../core/ownership.js';
 import { OwnershipCache } from './ownership-index.js';

@@ -4,7 +4,7 @@
  * waits on a DNS API. Readers always get the last complete index; a failed refresh keeps it.
  */
 import { createHash } from 'node:crypto';
-import { LabelKey } from '../core/endpoint.js';
+import { LabelKey } from '../core/model/endpoint.js';
 import type { Logger } from '../core/log.js';
 import { OwnershipIndex } from '../core/ownership.js';
 import type { RegistrySnapshot } from '../core/registry/txt-registry.js';

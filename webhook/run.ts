@@ -13,7 +13,7 @@ import type { RuleId } from '../core/rules/index.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';
 import type { AdmitContext, OwnershipState, StalePolicy } from './admit.js';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { OwnershipSignalWatch } from '../reconciler/ownership-signal.js';
+import type { OwnershipSignalWatch } from '../kube/ownership-signal.js';
 import type { ClusterClaims } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
@@ -225,7 +225,7 @@ async function kubeConfigFrom(cfg: Config, deps: WebhookDeps): Promise<KubeConfi
       'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead',
     );
   // loaded lazily: a webhook without a cluster does not pay for the Kubernetes client
-  const { loadKubeConfig } = await import('../reconciler/kube.js');
+  const { loadKubeConfig } = await import('../kube/client.js');
   return loadKubeConfig(kubeconfig, deps.env);
 }
 
@@ -245,8 +245,8 @@ async function ownershipSignalFrom(
   const name = str(cfg, 'ownershipSignalLease');
   if (!name) return undefined;
   const [{ OwnershipSignalWatch }, { contextNamespace }] = await Promise.all([
-    import('../reconciler/ownership-signal.js'),
-    import('../reconciler/kube.js'),
+    import('../kube/ownership-signal.js'),
+    import('../kube/client.js'),
   ]);
   const namespace = str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default';
   deps.logger.info({ lease: `${namespace}/${name}` }, 'watching the reconciler ownership signal');

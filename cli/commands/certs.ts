@@ -1,7 +1,7 @@
 /** `zoneguard certs`: CA + serving certificate for the webhook, as files, and the caBundle on stdout. */
 import { num, str, strs, type Config } from '../../core/config.js';
 import { makeWebhookCerts, writeCertFiles, type WebhookCerts, type WrittenFiles } from '../../certs/index.js';
-import { checkRenewal, runCertsInCluster } from '../../ops/command.js';
+import { checkRenewal, runCertsInCluster } from './certs-in-cluster.js';
 import type { CommandSpec } from '../program.js';
 
 export function certsFromConfig(cfg: Config, now?: Date): { certs: WebhookCerts; files: WrittenFiles } {

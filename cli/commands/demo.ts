@@ -8,8 +8,8 @@ import { resolveConfig, type Config } from '../../core/config.js';
 import { allFlags } from '../flags.js';
 import type { CommandSpec } from '../program.js';
 import { packageRoot } from '../paths.js';
-import { printVerdictsText } from './validate.js';
-import { computePlan, printPlanText } from './plan.js';
+import { printPlanText, printVerdictsText } from '../../core/report.js';
+import { computePlan } from './plan.js';
 
 export function demoConfig(cfg: Config): Config {
   const root = packageRoot();

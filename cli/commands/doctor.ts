@@ -4,7 +4,7 @@
  */
 import { num, str, strs, type Config } from '../../core/config.js';
 import { ConfigError, InputError } from '../../core/errors.js';
-import { normalizeDnsName } from '../../core/endpoint.js';
+import { normalizeDnsName } from '../../core/model/endpoint.js';
 import { loadManifests } from '../../core/manifests.js';
 import { openProvider } from '../../core/providers/open.js';
 import { TxtNameMapper } from '../../core/registry/txt-names.js';
@@ -18,15 +18,15 @@ import {
   policyFrom,
   ruleContextFrom,
 } from '../../core/setup.js';
-import { parseNameServer } from '../../core/doctor/dns-query.js';
-import { diagnose } from '../../core/doctor/diagnose.js';
-import { formatReport } from '../../core/doctor/format.js';
-import { gatherEvidence } from '../../core/doctor/gather.js';
-import type { DoctorSettings, SourcedObject } from '../../core/doctor/types.js';
+import { parseNameServer } from '../../doctor/dns-query.js';
+import { diagnose } from '../../doctor/diagnose.js';
+import { formatReport } from '../../doctor/format.js';
+import { gatherEvidence } from '../../doctor/gather.js';
+import type { DoctorSettings, SourcedObject } from '../../doctor/types.js';
 import type { CommandSpec } from '../program.js';
-import { readClusterObjects } from '../../core/doctor/cluster.js';
-import { kubeApi } from '../../ops/kube-api.js';
-import { loadKubeConfig } from '../../reconciler/kube.js';
+import { readClusterObjects } from '../../doctor/cluster.js';
+import { kubeApi } from '../../kube/rest.js';
+import { loadKubeConfig } from '../../kube/client.js';
 
 export function doctorSettingsFrom(cfg: Config): DoctorSettings {
   return {

@@ -3,11 +3,10 @@ import { strs, str, type Config } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
 import { sourceOf } from '../../core/hostnames/index.js';
-import { describeRef } from '../../core/objects.js';
 import { openProvider, readOwnership } from '../../core/providers/open.js';
-import { formatViolation } from '../../core/rules/index.js';
+import { printVerdictsText, resultsJson } from '../../core/report.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../../core/setup.js';
-import { validateObjects, type ObjectResult } from '../../core/validate.js';
+import { validateObjects, type ObjectResult } from '../../core/evaluate.js';
 import type { CommandContext, CommandSpec } from '../program.js';
 
 export interface ValidationRun {
@@ -45,45 +44,6 @@ export async function runValidation(
     { filter: objectFilterFrom(cfg) },
   );
   return { results, notes, opened };
-}
-
-export function resultsJson(results: readonly ObjectResult[]): object {
-  return {
-    results: results.map(({ verdict: v }) => ({
-      apiVersion: v.ref.apiVersion,
-      kind: v.ref.kind,
-      namespace: v.ref.namespace ?? '',
-      name: v.ref.name,
-      allowed: v.allowed,
-      violations: v.violations.map((x) => ({
-        hostname: x.hostname,
-        rule: x.rule,
-        message: x.message,
-        fix: x.fix,
-        ...(x.field ? { field: x.field } : {}),
-      })),
-      warnings: v.warnings,
-      ...(v.skipped ? { skipped: v.skipped } : {}),
-    })),
-  };
-}
-
-export function printVerdictsText(results: readonly ObjectResult[], out: NodeJS.WritableStream): void {
-  for (const { verdict: v } of results) {
-    const who = describeRef(v.ref);
-    for (const viol of v.violations) out.write(`DENY ${who}: ${formatViolation(viol)}\n`);
-    for (const w of v.warnings) out.write(`WARN ${who}: ${w}\n`);
-    if (v.skipped) out.write(`SKIP ${who}: ${v.skipped}\n`);
-    else if (v.allowed)
-      out.write(
-        `ALLOW ${who}: ${
-          v.claims
-            .map((c) => c.hostname)
-            .filter((h, i, a) => a.indexOf(h) === i)
-            .join(', ') || '(no hostnames)'
-        }\n`,
-      );
-  }
 }
 
 export const validateCommand: CommandSpec = {

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../objects.js';
-import type { Claim, Violation } from '../rules/types.js';
+import type { KubeObject } from '../model/objects.js';
+import type { Claim, Violation } from '../model/verdict.js';
 
 export interface ExtractContext {
   /** --ingress-class: only Ingresses of these classes; empty = all. */

@@ -2,7 +2,7 @@
  * DNSEndpoint (externaldns.k8s.io/v1alpha1) → claims: each spec.endpoints[] entry is a record as
  * written (dnsName, recordType, targets, recordTTL, setIdentifier, labels, providerSpecific).
  */
-import { asArray, asString, isRecord, type KubeObject } from '../objects.js';
+import { asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
 import { dnsEndpointSchemaProblems } from '../crd/dnsendpoint.js';
 import { MAX_TTL } from './annotations.js';
 import type { ExtractContext, Partial } from './common.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../manifests.js';
-import { gatewayLookup } from '../validate.js';
+import { gatewayLookup } from '../evaluate.js';
 import { endpointsOf, extract, type ExtractContext } from './index.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');

@@ -4,7 +4,7 @@
  * parent Gateway's listeners (a route with no hostnames takes the listener's); targets from each
  * parent Gateway's status.addresses[].value, replaced by the Gateway's target annotation.
  */
-import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
+import { annotations, asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
 import { HOSTNAME_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
 import { claimsFor } from './targets.js';
 import { listField, objectItem, stringField, type ExtractContext, type Partial } from './common.js';

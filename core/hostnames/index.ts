@@ -1,7 +1,8 @@
 /** Hostname extraction: which DNS names and records an object asks for, one file per kind. */
-import { newEndpoint, type Endpoint, LabelKey } from '../endpoint.js';
-import { annotations, groupOf, isRecord, refOf, resourceLabel, type KubeObject } from '../objects.js';
-import type { Extraction } from '../rules/types.js';
+import { newEndpoint, type Endpoint, LabelKey } from '../model/endpoint.js';
+import { kindOf } from '../kinds.js';
+import { annotations, isRecord, refOf, resourceLabel, type KubeObject } from '../model/objects.js';
+import type { Extraction } from '../model/verdict.js';
 import {
   ALIAS_ANNOTATION,
   ANNOTATION_PREFIX,
@@ -25,21 +26,18 @@ export * from './annotations.js';
 
 type Extractor = (obj: KubeObject, ctx: ExtractContext, base: Partial) => void;
 
-const EXTRACTORS: Record<string, { group: string; extractor: Extractor; source: string }> = {
-  Service: { group: '', extractor: extractService, source: 'service' },
-  Ingress: { group: 'networking.k8s.io', extractor: extractIngress, source: 'ingress' },
-  DNSEndpoint: { group: 'externaldns.k8s.io', extractor: extractDnsEndpoint, source: 'crd' },
-  HTTPRoute: { group: 'gateway.networking.k8s.io', extractor: extractHttpRoute, source: 'gateway-httproute' },
+/** One extractor per kind of core/kinds.ts that is checked (helpers such as Gateway have none). */
+const EXTRACTORS: Record<string, Extractor> = {
+  Service: extractService,
+  Ingress: extractIngress,
+  DNSEndpoint: extractDnsEndpoint,
+  HTTPRoute: extractHttpRoute,
 };
 
-/** The --source name for an object's kind, or undefined when zoneguard does not read that kind. */
+/** The --source name for an object's kind, or undefined when zoneguard does not check that kind. */
 export function sourceOf(obj: KubeObject): string | undefined {
-  const e = EXTRACTORS[String(obj.kind)];
-  return e && groupOf(String(obj.apiVersion ?? '')) === e.group ? e.source : undefined;
-}
-
-export function isSupportedKind(obj: KubeObject): boolean {
-  return sourceOf(obj) !== undefined;
+  const k = kindOf(obj);
+  return k && EXTRACTORS[k.kind] ? k.source : undefined;
 }
 
 export const defaultExtractContext: ExtractContext = { ingressClasses: [], defaultTargets: [] };
@@ -48,8 +46,8 @@ export const defaultExtractContext: ExtractContext = { ingressClasses: [], defau
 export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractContext): Extraction {
   const ref = refOf(obj);
   const out: Extraction = { ref, resource: resourceLabel(obj), claims: [], problems: [], warnings: [] };
-  const entry = EXTRACTORS[ref.kind];
-  if (!entry || groupOf(ref.apiVersion) !== entry.group) {
+  const extractor = sourceOf(obj) ? EXTRACTORS[ref.kind] : undefined;
+  if (!extractor) {
     out.skipped = `${ref.apiVersion} ${ref.kind} is not a kind zoneguard reads`;
     return out;
   }
@@ -115,7 +113,7 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     }
   }
   const objectProblems = out.problems.length;
-  entry.extractor(obj, ctx, base);
+  extractor(obj, ctx, base);
   out.claims = base.claims;
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem

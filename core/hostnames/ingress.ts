@@ -6,7 +6,7 @@
  * annotation. --ingress-class keeps only Ingresses whose spec.ingressClassName (or the legacy
  * kubernetes.io/ingress.class annotation) is listed.
  */
-import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
+import { annotations, asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
 import {
   HOSTNAME_ANNOTATION,
   INGRESS_CLASS_ANNOTATION,

@@ -5,8 +5,8 @@
  * through the internal-hostname annotation (LoadBalancer services may use it too); ExternalName
  * services publish a CNAME to spec.externalName. The target annotation replaces the targets.
  */
-import { annotations, asArray, asString, isRecord, type KubeObject } from '../objects.js';
-import type { Claim } from '../rules/types.js';
+import { annotations, asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
+import type { Claim } from '../model/verdict.js';
 import {
   HOSTNAME_ANNOTATION,
   INTERNAL_HOSTNAME_ANNOTATION,

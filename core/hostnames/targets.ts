@@ -1,6 +1,6 @@
 import { isIPv4 as netIsIPv4, isIPv6 as netIsIPv6 } from 'node:net';
-import type { Claim } from '../rules/types.js';
-import { normalizeDnsName } from '../endpoint.js';
+import type { Claim } from '../model/verdict.js';
+import { normalizeDnsName } from '../model/endpoint.js';
 
 /** A dotted-quad IPv4 address, no leading zeros (Go's net.ParseIP, as external-dns uses it). */
 export function isIPv4(s: string): boolean {

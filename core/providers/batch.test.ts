@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newEndpoint } from '../endpoint.js';
+import { newEndpoint } from '../model/endpoint.js';
 import { ProviderError } from '../errors.js';
 import { backoffDelay, changesOf, flattenChanges, splitChanges, withRetry, ZoneCache } from './batch.js';
 

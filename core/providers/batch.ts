@@ -5,7 +5,7 @@
  *   keeping a record with its ownership TXT in the same batch where they fit.
  * - withRetry: capped exponential backoff with full jitter for retryable ProviderErrors.
  */
-import type { Endpoint } from '../endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 import { ProviderError } from '../errors.js';
 import type { Changes } from './provider.js';
 

@@ -2,7 +2,7 @@
  * The one provider interface (external-dns's provider.Provider): list records, apply changes.
  * Registry (TXT ownership), plan and batching sit on top and are written once.
  */
-import type { Endpoint } from '../endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 import type { DomainFilter } from '../domain-filter.js';
 
 export interface Zone {

@@ -4,7 +4,7 @@
  * heritage first, then every label key sorted, each as external-dns/<key>=<value>, in quotes.
  */
 import { InvalidHeritageError } from '../errors.js';
-import type { Labels } from '../endpoint.js';
+import type { Labels } from '../model/endpoint.js';
 
 export const HERITAGE = 'external-dns';
 

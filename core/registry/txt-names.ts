@@ -5,7 +5,7 @@
  * a prefix/suffix containing %{record_type} carries the type itself ("%{record_type}-zg." gives
  * "a-zg.app.example.com"). The old format (no type) is still read, never written.
  */
-import { SUPPORTED_RECORD_TYPES } from '../endpoint.js';
+import { SUPPORTED_RECORD_TYPES } from '../model/endpoint.js';
 
 export const RECORD_TYPE_TEMPLATE = '%{record_type}';
 

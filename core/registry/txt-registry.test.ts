@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newEndpoint, type Endpoint } from '../endpoint.js';
+import { newEndpoint, type Endpoint } from '../model/endpoint.js';
 import { InMemoryProvider } from '../providers/inmemory/index.js';
 import { emptyChanges } from '../providers/provider.js';
 import { TxtRegistry } from './txt-registry.js';

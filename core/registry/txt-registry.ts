@@ -11,7 +11,7 @@ import {
   type Endpoint,
   type Labels,
   LabelKey,
-} from '../endpoint.js';
+} from '../model/endpoint.js';
 import type { Changes, Provider } from '../providers/provider.js';
 import { serializeLabels, tryParseLabels } from './txt-labels.js';
 import { TxtNameMapper, type TxtNameOptions } from './txt-names.js';

@@ -2,7 +2,7 @@
 import type { ClaimIndex } from '../claim-index.js';
 import type { DomainFilter } from '../domain-filter.js';
 import type { OwnershipIndex } from '../ownership.js';
-import type { Claim, Extraction, RuleId, Violation } from './types.js';
+import type { Claim, Extraction, RuleId, Violation } from '../model/verdict.js';
 
 export interface RuleContext {
   ownerId: string;

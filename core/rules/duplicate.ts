@@ -1,5 +1,5 @@
 /** Rule `duplicate`: no other object (input files or the cluster) claims the same name and type. */
-import { describeRef } from '../objects.js';
+import { describeRef } from '../model/objects.js';
 import { violation as v, type Rule } from './context.js';
 
 export const duplicateRule: Rule = (claim, x, ctx) => {

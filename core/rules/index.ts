@@ -1,8 +1,8 @@
 /** The one evaluation used by the webhook, the reconciler and `zoneguard validate`. */
 import { RULES, type RuleContext } from './rules.js';
-import type { Claim, Extraction, RuleId, Verdict, Violation } from './types.js';
+import type { Claim, Extraction, RuleId, Verdict, Violation } from '../model/verdict.js';
 
-export * from './types.js';
+export * from '../model/verdict.js';
 export { type RuleContext, hostnameProblem, isNonPublicAddress } from './rules.js';
 
 export interface EvaluateOptions {

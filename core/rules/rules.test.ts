@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DomainFilter } from '../domain-filter.js';
-import { newEndpoint } from '../endpoint.js';
+import { newEndpoint } from '../model/endpoint.js';
 import { loadManifests } from '../manifests.js';
 import { OwnershipIndex } from '../ownership.js';
 import { InMemoryProvider } from '../providers/inmemory/index.js';
 import { TxtRegistry } from '../registry/txt-registry.js';
-import { validateObjects } from '../validate.js';
+import { validateObjects } from '../evaluate.js';
 import { evaluate, newClaimsOnly } from './index.js';
 import { hostnameProblem, isNonPublicAddress, type RuleContext } from './rules.js';
-import type { Claim, Extraction } from './types.js';
+import type { Claim, Extraction } from '../model/verdict.js';
 
 const baseCtx: RuleContext = {
   ownerId: 'cluster-a',

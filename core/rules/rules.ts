@@ -11,7 +11,7 @@ import { publicPrivateRule } from './public-private.js';
 import { recordTypeRule } from './record-type.js';
 import { targetRule } from './target.js';
 import { ttlRule } from './ttl.js';
-import type { RuleId } from './types.js';
+import type { RuleId } from '../model/verdict.js';
 
 export type { Rule, RuleContext } from './context.js';
 export { hostnameProblem } from './hostname.js';

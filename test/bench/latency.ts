@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { queryDns } from '../../core/doctor/dns-query.js';
+import { queryDns } from '../../doctor/dns-query.js';
 import { start } from '../kube/fake-apiserver.js';
 import { bindUnavailable, startBind } from '../servers/bind.js';
 

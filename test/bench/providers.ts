@@ -9,7 +9,7 @@
  * BENCH_API_LATENCY_MS=20 makes each fake answer 20 ms late, as a real API (moto is not delayed).
  */
 import { Agent } from 'node:https';
-import { newEndpoint } from '../../core/endpoint.js';
+import { newEndpoint } from '../../core/model/endpoint.js';
 import { plan } from '../../core/plan.js';
 import { TxtRegistry } from '../../core/registry/txt-registry.js';
 import { changeCount, type Provider } from '../../core/providers/provider.js';

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../core/domain-filter.js';
-import { newEndpoint, type Endpoint } from '../../core/endpoint.js';
+import { newEndpoint, type Endpoint } from '../../core/model/endpoint.js';
 import { ProviderError } from '../../core/errors.js';
 import { OwnershipIndex } from '../../core/ownership.js';
 import { plan, type Policy, type PlanResult } from '../../core/plan.js';

@@ -13,7 +13,7 @@ import { allFlags } from '../../cli/flags.js';
 import { configFileSchema } from '../../core/config.js';
 import { DNSENDPOINT_SCHEMA } from '../../core/crd/dnsendpoint.js';
 import { Ajv } from 'ajv';
-import type { KubeObject } from '../../core/objects.js';
+import type { KubeObject } from '../../core/model/objects.js';
 import { CLUSTER_SCOPED, find, hasKubectl, kustomize } from './render.js';
 import { admissionWebhook, ajvErrors, containerSecurityContext, httpProbe, openApiErrors, podSecurityContext } from './schemas.js';
 

@@ -1,7 +1,7 @@
 /** Renders a kustomization with `kubectl kustomize` (client-side only, no cluster needed). */
 import { execFileSync } from 'node:child_process';
 import YAML from 'yaml';
-import type { KubeObject } from '../../core/objects.js';
+import type { KubeObject } from '../../core/model/objects.js';
 
 export function hasKubectl(): boolean {
   try {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../core/domain-filter.js';
-import { newEndpoint, type Endpoint } from '../../core/endpoint.js';
+import { newEndpoint, type Endpoint } from '../../core/model/endpoint.js';
 import { ProviderError } from '../../core/errors.js';
 import { plan } from '../../core/plan.js';
 import { PdnsProvider } from '../../core/providers/pdns/pdns.js';

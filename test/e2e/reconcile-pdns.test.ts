@@ -13,7 +13,7 @@ import { captureLogs } from '../logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFlags } from '../../cli/flags.js';
 import { resolveConfig } from '../../core/config.js';
-import { queryDns } from '../../core/doctor/dns-query.js';
+import { queryDns } from '../../doctor/dns-query.js';
 import { PdnsProvider } from '../../core/providers/pdns/pdns.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';

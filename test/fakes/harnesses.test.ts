@@ -1,6 +1,6 @@
 /** The cloud harnesses behave as the shared provider contract expects (a stand-in until the shared table runs them). */
 import { expect, it } from 'vitest';
-import { newEndpoint } from '../../core/endpoint.js';
+import { newEndpoint } from '../../core/model/endpoint.js';
 import { TxtRegistry } from '../../core/registry/txt-registry.js';
 import { plan } from '../../core/plan.js';
 import { emptyChanges } from '../../core/providers/provider.js';

@@ -7,7 +7,7 @@
 import { Agent } from 'node:https';
 import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { OAuth2Client } from 'google-auth-library';
-import type { Endpoint } from '../../core/endpoint.js';
+import type { Endpoint } from '../../core/model/endpoint.js';
 import { emptyChanges, type Provider } from '../../core/providers/provider.js';
 import { AzureProvider } from '../../core/providers/azure/azure.js';
 import { CloudflareProvider } from '../../core/providers/cloudflare/cloudflare.js';

@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import YAML from 'yaml';
 import { KubeConfig } from '@kubernetes/client-node';
 import { matchesSelector, parseSelector, type SelectorRequirement } from '../../core/config.js';
-import type { KubeObject, ObjectMeta } from '../../core/objects.js';
+import type { KubeObject, ObjectMeta } from '../../core/model/objects.js';
 
 export interface ResourceKind {
   group: string;

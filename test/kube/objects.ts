@@ -1,5 +1,5 @@
 /** Objects as a user applies them, for tests that drive the fake API server. */
-import type { KubeObject } from '../../core/objects.js';
+import type { KubeObject } from '../../core/model/objects.js';
 
 /** An Ingress in `default` for one host, already given its load balancer's address. */
 export const ingress = (name: string, host: string, ip: string): KubeObject => ({

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
-import { newEndpoint, type Endpoint } from '../../endpoint.js';
+import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { plan } from '../../plan.js';
 import { TxtRegistry } from '../../registry/txt-registry.js';

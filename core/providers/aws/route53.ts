@@ -17,7 +17,7 @@ import {
   type RRType,
   type Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
-import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
+import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';

@@ -2,7 +2,7 @@ import { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
-import { newEndpoint, type Endpoint } from '../../endpoint.js';
+import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { emptyChanges } from '../provider.js';
 import { AzureDnsFake } from '../../../test/fakes/azure-dns.js';

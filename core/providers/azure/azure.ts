@@ -9,7 +9,7 @@ import type { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import { DnsManagementClient } from '@azure/arm-dns';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
-import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
+import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { flattenChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config.js';
 import { DomainFilter } from '../../domain-filter.js';
-import { newEndpoint, type Endpoint } from '../../endpoint.js';
+import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { plan } from '../../plan.js';
 import { emptyChanges } from '../provider.js';

@@ -9,7 +9,7 @@
  *   TTL 1 means "automatic" and is what proxied records get.
  */
 import Cloudflare from 'cloudflare';
-import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
+import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';

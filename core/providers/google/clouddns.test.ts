@@ -1,7 +1,7 @@
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
-import { newEndpoint, type Endpoint } from '../../endpoint.js';
+import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { emptyChanges } from '../provider.js';
 import { GoogleDnsFake } from '../../../test/fakes/google-dns.js';

@@ -9,7 +9,7 @@
  */
 import { DNS, type Zone as GZone } from '@google-cloud/dns';
 import type { AuthClient } from 'google-auth-library';
-import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../endpoint.js';
+import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { splitChanges, ZoneCache, type RetryOptions } from '../batch.js';

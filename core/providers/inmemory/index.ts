@@ -11,7 +11,7 @@ import {
   type Endpoint,
   cloneEndpoint,
   describeEndpoint,
-} from '../../endpoint.js';
+} from '../../model/endpoint.js';
 import { ProviderError, InputError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newEndpoint } from '../../endpoint.js';
+import { newEndpoint } from '../../model/endpoint.js';
 import { InputError, ProviderError } from '../../errors.js';
 import { DomainFilter } from '../../domain-filter.js';
 import { emptyChanges } from '../provider.js';

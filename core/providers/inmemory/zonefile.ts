@@ -5,7 +5,7 @@
  * ones it models. Errors name the file and line.
  */
 import { InputError } from '../../errors.js';
-import { normalizeDnsName } from '../../endpoint.js';
+import { normalizeDnsName } from '../../model/endpoint.js';
 
 export interface ZoneFileRecord {
   name: string;

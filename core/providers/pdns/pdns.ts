@@ -5,7 +5,7 @@
  * set that ends up empty is deleted. One PATCH per zone is atomic; large change sets are cut into
  * batches of --pdns-batch-change-size RRsets.
  */
-import { endpointKey, newEndpoint, type Endpoint } from '../../endpoint.js';
+import { endpointKey, newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';

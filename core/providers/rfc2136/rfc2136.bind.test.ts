@@ -5,7 +5,7 @@
  * the first one's record sets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEndpoint } from '../../endpoint.js';
+import { newEndpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { plan } from '../../plan.js';
 import { TxtRegistry } from '../../registry/txt-registry.js';

@@ -13,7 +13,7 @@
  */
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
-import { newEndpoint, type Endpoint } from '../../endpoint.js';
+import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { flattenChanges, splitChanges, withRetry, type Change, type RetryOptions } from '../batch.js';

@@ -13,8 +13,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { main } from '../cli/main.js';
-import { ensureWebhookCerts, renewalReason, serviceDnsNames } from './certs-in-cluster.js';
-import { kubeApi, kubeConfigFor } from './kube-api.js';
+import { ensureWebhookCerts, renewalReason, serviceDnsNames } from './in-cluster.js';
+import { kubeApi, kubeConfigFor } from '../kube/rest.js';
 
 const DAY = 24 * 3_600_000;
 const TOKEN = 'test-token';

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
-import { apiStatusCode as statusCode, microTime } from './kube.js';
+import { apiStatusCode as statusCode, microTime } from './client.js';
 
 export interface LeaderElectionOptions {
   kubeConfig: KubeConfig;

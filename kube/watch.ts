@@ -22,11 +22,12 @@ import {
   type KubernetesObject,
   type KubernetesListObject,
 } from '@kubernetes/client-node';
-import type { Logger } from '../../core/log.js';
-import type { KubeObject } from '../../core/objects.js';
-import { backoffDelay } from '../../core/providers/batch.js';
-import { apiStatusCode } from '../kube.js';
-import type { Source } from './source.js';
+import type { Logger } from '../core/log.js';
+import type { KubeObject } from '../core/model/objects.js';
+import { backoffDelay } from '../core/providers/batch.js';
+import { apiStatusCode } from './client.js';
+import type { Source } from '../core/model/source.js';
+import { apiPath, apiVersionOf, KINDS, type KindInfo } from '../core/kinds.js';
 
 export interface KubernetesSourceOptions {
   kubeConfig: KubeConfig;
@@ -42,15 +43,9 @@ export interface KubernetesSourceOptions {
   restartMaxDelayMs?: number;
 }
 
-export interface KindSpec {
+/** A row of core/kinds.ts with how to list it through client-node's typed clients. */
+export interface KindSpec extends KindInfo {
   apiVersion: string;
-  kind: string;
-  /** The --source value that selects this kind. */
-  source: string;
-  /** Whether spec changes alone matter (status-only updates do not fire onChange). */
-  statusMatters: boolean;
-  /** Ignores --label-filter and --namespace (Gateways). */
-  everywhere?: boolean;
   path: (ns?: string) => string;
   list: (
     kc: KubeConfig,
@@ -59,89 +54,45 @@ export interface KindSpec {
   ) => Promise<KubernetesListObject<KubernetesObject>>;
 }
 
-const custom =
-  (group: string, version: string, plural: string) =>
-  (kc: KubeConfig, ns: string | undefined, labelSelector: string | undefined) => {
+type Lister = KindSpec['list'];
+
+/** Core and networking kinds have typed list calls; every other kind is a custom resource. */
+function listerFor(k: KindInfo): Lister {
+  if (k.group === '' && k.kind === 'Service')
+    return (kc, ns, labelSelector) => {
+      const api = kc.makeApiClient(CoreV1Api);
+      return (
+        ns
+          ? api.listNamespacedService({ namespace: ns, labelSelector })
+          : api.listServiceForAllNamespaces({ labelSelector })
+      ) as Promise<KubernetesListObject<KubernetesObject>>;
+    };
+  if (k.group === 'networking.k8s.io' && k.kind === 'Ingress')
+    return (kc, ns, labelSelector) => {
+      const api = kc.makeApiClient(NetworkingV1Api);
+      return (
+        ns
+          ? api.listNamespacedIngress({ namespace: ns, labelSelector })
+          : api.listIngressForAllNamespaces({ labelSelector })
+      ) as Promise<KubernetesListObject<KubernetesObject>>;
+    };
+  const { group, version, plural } = k;
+  return (kc, ns, labelSelector) => {
     const api = kc.makeApiClient(CustomObjectsApi);
     const p = ns
       ? api.listNamespacedCustomObject({ group, version, plural, namespace: ns, labelSelector })
       : api.listClusterCustomObject({ group, version, plural, labelSelector });
     return p as Promise<KubernetesListObject<KubernetesObject>>;
   };
+}
 
-const customPath = (group: string, version: string, plural: string) => (ns?: string) =>
-  ns
-    ? `/apis/${group}/${version}/namespaces/${encodeURIComponent(ns)}/${plural}`
-    : `/apis/${group}/${version}/${plural}`;
-
-export const SOURCE_KINDS: Record<string, KindSpec[]> = {
-  service: [
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      source: 'service',
-      statusMatters: true,
-      path: (ns) => (ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/services` : '/api/v1/services'),
-      list: (kc, ns, labelSelector) => {
-        const api = kc.makeApiClient(CoreV1Api);
-        return (
-          ns
-            ? api.listNamespacedService({ namespace: ns, labelSelector })
-            : api.listServiceForAllNamespaces({ labelSelector })
-        ) as Promise<KubernetesListObject<KubernetesObject>>;
-      },
-    },
-  ],
-  ingress: [
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      source: 'ingress',
-      statusMatters: true,
-      path: customPath('networking.k8s.io', 'v1', 'ingresses'),
-      list: (kc, ns, labelSelector) => {
-        const api = kc.makeApiClient(NetworkingV1Api);
-        return (
-          ns
-            ? api.listNamespacedIngress({ namespace: ns, labelSelector })
-            : api.listIngressForAllNamespaces({ labelSelector })
-        ) as Promise<KubernetesListObject<KubernetesObject>>;
-      },
-    },
-  ],
-  crd: [
-    {
-      apiVersion: 'externaldns.k8s.io/v1alpha1',
-      kind: 'DNSEndpoint',
-      source: 'crd',
-      statusMatters: false,
-      path: customPath('externaldns.k8s.io', 'v1alpha1', 'dnsendpoints'),
-      list: custom('externaldns.k8s.io', 'v1alpha1', 'dnsendpoints'),
-    },
-  ],
-  'gateway-httproute': [
-    {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      source: 'gateway-httproute',
-      statusMatters: false,
-      path: customPath('gateway.networking.k8s.io', 'v1', 'httproutes'),
-      list: custom('gateway.networking.k8s.io', 'v1', 'httproutes'),
-    },
-    {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      source: 'gateway-httproute',
-      statusMatters: true,
-      everywhere: true,
-      path: customPath('gateway.networking.k8s.io', 'v1', 'gateways'),
-      list: custom('gateway.networking.k8s.io', 'v1', 'gateways'),
-    },
-  ],
-};
-
-/** Every --source value the Kubernetes source knows. */
-export const ALL_SOURCES: readonly string[] = Object.keys(SOURCE_KINDS);
+/** Every kind of the table, ready to list and watch. */
+export const KIND_SPECS: readonly KindSpec[] = KINDS.map((k) => ({
+  ...k,
+  apiVersion: apiVersionOf(k),
+  path: (ns?: string) => apiPath(k, ns),
+  list: listerFor(k),
+}));
 
 export type ObjectEvent = 'add' | 'update' | 'delete';
 
@@ -198,10 +149,10 @@ export class KubernetesSource implements Source {
     const ns = opts.namespace || undefined;
     const ls = opts.labelSelector?.trim() || undefined;
     const kinds = new Set<KindSpec>();
-    for (const s of opts.sources) for (const k of SOURCE_KINDS[s] ?? []) kinds.add(k);
+    for (const k of KIND_SPECS) if (opts.sources.includes(k.source)) kinds.add(k);
     for (const spec of kinds) {
-      const n = spec.everywhere ? undefined : ns;
-      const sel = spec.everywhere ? undefined : ls;
+      const n = spec.helper ? undefined : ns;
+      const sel = spec.helper ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(
         opts.kubeConfig,

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bindUnavailable, startBind } from '../test/servers/bind.js';
+import { bindUnavailable, startBind } from './bind.js';
 
 const port = Number(process.env.PORT ?? 15353);
 const why = bindUnavailable();

@@ -1,5 +1,5 @@
 /** Verdict types shared by every rule, the webhook, the reconciler and `zoneguard validate`. */
-import type { ObjectRef } from '../objects.js';
+import type { ObjectRef } from './objects.js';
 
 /** Stable rule ids: they appear in every message, metric and JSON output. */
 export const RULE_IDS = [

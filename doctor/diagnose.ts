@@ -11,16 +11,16 @@ import {
   normalizeDnsName,
   sameTargets,
   type Endpoint,
-} from '../endpoint.js';
-import { CONTROLLER_ANNOTATION, extract, sourceOf } from '../hostnames/index.js';
-import { describeRef, type KubeObject } from '../objects.js';
-import { OwnershipIndex } from '../ownership.js';
-import { plan, type PlanConflict } from '../plan.js';
-import type { Changes, Provider } from '../providers/provider.js';
-import { zoneFor } from '../providers/provider.js';
-import { TxtRegistry, type RegistrySnapshot } from '../registry/txt-registry.js';
-import { serializeLabels } from '../registry/txt-labels.js';
-import { validateObjects, gatewayLookup } from '../validate.js';
+} from '../core/model/endpoint.js';
+import { CONTROLLER_ANNOTATION, extract, sourceOf } from '../core/hostnames/index.js';
+import { describeRef, type KubeObject } from '../core/model/objects.js';
+import { OwnershipIndex } from '../core/ownership.js';
+import { plan, type PlanConflict } from '../core/plan.js';
+import type { Changes, Provider } from '../core/providers/provider.js';
+import { zoneFor } from '../core/providers/provider.js';
+import { TxtRegistry, type RegistrySnapshot } from '../core/registry/txt-registry.js';
+import { serializeLabels } from '../core/registry/txt-labels.js';
+import { validateObjects, gatewayLookup } from '../core/evaluate.js';
 import { claimCovers, txtNamesFor } from './names.js';
 import type { DnsAnswer } from './dns-query.js';
 import type {

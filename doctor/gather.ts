@@ -1,7 +1,7 @@
 /** Collects the evidence for one name: provider records, DNS answers. The only I/O of doctor. */
 import { Resolver } from 'node:dns/promises';
-import { normalizeDnsName, type Endpoint } from '../endpoint.js';
-import type { OpenedProvider } from '../providers/open.js';
+import { normalizeDnsName, type Endpoint } from '../core/model/endpoint.js';
+import type { OpenedProvider } from '../core/providers/open.js';
 import { queryDns, type DnsAnswer, type NameServer, formatNameServer } from './dns-query.js';
 import { endpointsFromAnswers, namesToRead } from './diagnose.js';
 import { findZoneServer, type NsResolver } from './nameserver.js';

@@ -1,5 +1,5 @@
 /** Flags of `zoneguard doctor` (the policy flags are the core's, shared with the webhook). */
-import type { FlagSpec } from '../config.js';
+import type { FlagSpec } from '../core/config.js';
 import { parseNameServer } from './dns-query.js';
 
 export const doctorFlags: FlagSpec[] = [

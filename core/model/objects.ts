@@ -68,15 +68,6 @@ export function asString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Kinds zoneguard understands, by apiVersion group and kind. */
-export const SUPPORTED_KINDS = [
-  { group: '', version: 'v1', kind: 'Service' },
-  { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' },
-  { group: 'externaldns.k8s.io', version: 'v1alpha1', kind: 'DNSEndpoint' },
-  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' },
-  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'Gateway' },
-] as const;
-
 export function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);

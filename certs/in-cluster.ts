@@ -7,8 +7,8 @@
  * certificate and those that have reloaded the new one (the kubelet updates Secret volumes lazily).
  */
 import { X509Certificate } from 'node:crypto';
-import type { KubeApi } from './kube-api.js';
-import { makeServingBundle } from './serving-cert.js';
+import type { KubeApi } from '../kube/rest.js';
+import { makeCertsFor } from './index.js';
 
 export interface CertsInClusterOptions {
   webhookConfig: string;
@@ -125,11 +125,16 @@ export async function ensureWebhookCerts(
   let action: CertsInClusterResult['action'] = 'unchanged';
   const previousCa = caPem;
   if (reason) {
-    const bundle = makeServingBundle(dnsNames, opts.validityMs, now);
+    // the CA outlives the leaf a day, so that a leaf is never valid under an expired CA
+    const bundle = makeCertsFor(dnsNames, {
+      certValidityMs: opts.validityMs,
+      caValidityMs: opts.validityMs + 24 * 3_600_000,
+      now,
+    });
     const data = {
-      'ca.crt': Buffer.from(bundle.caCert).toString('base64'),
-      'tls.crt': Buffer.from(bundle.tlsCert).toString('base64'),
-      'tls.key': Buffer.from(bundle.tlsKey).toString('base64'),
+      'ca.crt': Buffer.from(bundle.caPem).toString('base64'),
+      'tls.crt': Buffer.from(bundle.certPem).toString('base64'),
+      'tls.key': Buffer.from(bundle.keyPem).toString('base64'),
     };
     const body: TlsSecret & { apiVersion: string; kind: string } = {
       apiVersion: 'v1',
@@ -159,7 +164,7 @@ export async function ensureWebhookCerts(
         fail(`creating Secret ${opts.secretNamespace}/${opts.secretName}`, post);
       action = 'created';
     }
-    caPem = bundle.caCert;
+    caPem = bundle.caPem;
     notAfter = bundle.notAfter;
   }
 

@@ -4,7 +4,7 @@
  * the loop turns every source's objects into records in one pass (reconciler/desired.ts), so that
  * the rules see all objects together, as the webhook sees the cluster.
  */
-import type { KubeObject } from '../../core/objects.js';
+import type { KubeObject } from './objects.js';
 
 export interface Source {
   /** For logs: "kubernetes", "files". */

@@ -4,10 +4,10 @@
  * read again at the start of every sync; a read that fails (a file being rewritten, malformed YAML)
  * keeps the objects of the last good read and is logged.
  */
-import { loadManifests } from '../../core/manifests.js';
-import type { Logger } from '../../core/log.js';
-import type { KubeObject } from '../../core/objects.js';
-import type { Source } from './source.js';
+import { loadManifests } from '../core/manifests.js';
+import type { Logger } from '../core/log.js';
+import type { KubeObject } from '../core/model/objects.js';
+import type { Source } from '../core/model/source.js';
 
 export class FileSource implements Source {
   readonly name = 'files';

@@ -4,10 +4,10 @@
  * Gateways in the set provide HTTPRoute targets.
  */
 import { ClaimIndex } from './claim-index.js';
-import type { Endpoint } from './endpoint.js';
+import type { Endpoint } from './model/endpoint.js';
 import { endpointsOf, extract, sourceOf } from './hostnames/index.js';
 import type { ExtractContext } from './hostnames/common.js';
-import type { KubeObject } from './objects.js';
+import type { KubeObject } from './model/objects.js';
 import {
   evaluate,
   type EvaluateOptions,

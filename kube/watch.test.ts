@@ -1,12 +1,12 @@
 /** The Kubernetes source against the fake API server: kinds, filters, change signals, failures. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.js';
-import type { KubeObject } from '../../core/objects.js';
-import { start, type FakeApiServer } from '../../test/kube/fake-apiserver.js';
-import { desiredState } from '../desired.js';
-import { DomainFilter } from '../../core/domain-filter.js';
-import { parseSelector } from '../../core/config.js';
-import { KubernetesSource, type KubernetesSourceOptions } from './kubernetes.js';
+import { silentLogger } from '../core/log.js';
+import type { KubeObject } from '../core/model/objects.js';
+import { start, type FakeApiServer } from '../test/kube/fake-apiserver.js';
+import { desiredState } from '../reconciler/desired.js';
+import { DomainFilter } from '../core/domain-filter.js';
+import { parseSelector } from '../core/config.js';
+import { KubernetesSource, type KubernetesSourceOptions } from './watch.js';
 
 const svc = (name: string, ns = 'default', labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',

@@ -2,32 +2,13 @@
  * Reads the kinds zoneguard watches from a cluster, once (doctor needs a snapshot, not a watch).
  * Every namespace is read, so that objects kept out by --namespace are still found and explained.
  * A kind whose API is not installed (no Gateway API, no DNSEndpoint CRD) is skipped with a note.
- * The HTTP client is passed in (ops/kube-api.ts in the CLI), so this stays free of credentials.
+ * The HTTP client is passed in (kube/rest.ts), so this stays free of credentials.
  */
-import type { KubeObject } from '../objects.js';
+import { apiPath, apiVersionOf, KINDS } from '../core/kinds.js';
+import type { KubeObject } from '../core/model/objects.js';
 import type { SourcedObject } from './types.js';
 
 export type KubeGet = (path: string) => Promise<{ status: number; body: unknown }>;
-
-const KINDS = [
-  { path: '/api/v1/services', apiVersion: 'v1', kind: 'Service' },
-  { path: '/apis/networking.k8s.io/v1/ingresses', apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-  {
-    path: '/apis/externaldns.k8s.io/v1alpha1/dnsendpoints',
-    apiVersion: 'externaldns.k8s.io/v1alpha1',
-    kind: 'DNSEndpoint',
-  },
-  {
-    path: '/apis/gateway.networking.k8s.io/v1/httproutes',
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-  },
-  {
-    path: '/apis/gateway.networking.k8s.io/v1/gateways',
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-  },
-];
 
 export async function readClusterObjects(
   get: KubeGet,
@@ -35,7 +16,8 @@ export async function readClusterObjects(
 ): Promise<{ objects: SourcedObject[]; notes: string[] }> {
   const objects: SourcedObject[] = [];
   const notes: string[] = [];
-  for (const k of KINDS) {
+  for (const kind of KINDS) {
+    const k = { path: apiPath(kind), apiVersion: apiVersionOf(kind), kind: kind.kind };
     // list pages of 500, following `continue`, as kubectl does
     let cont = '';
     do {

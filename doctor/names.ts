@@ -1,5 +1,5 @@
 /** The names doctor looks at for one host: the host itself and its TXT ownership record names. */
-import type { TxtNameMapper } from '../registry/txt-names.js';
+import type { TxtNameMapper } from '../core/registry/txt-names.js';
 
 export interface TxtName {
   name: string;

@@ -13,7 +13,7 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
-import type { KubeObject } from '../core/objects.js';
+import type { KubeObject } from '../core/model/objects.js';
 
 export type EventType = 'Normal' | 'Warning';
 

@@ -1,10 +1,10 @@
 /** `zoneguard certs-in-cluster`: the install Job and renewal CronJob of deploy/ run this. */
-import { num, str, type Config, type FlagSpec } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
-import type { CommandContext, CommandSpec } from '../cli/program.js';
-import { kubeApi } from './kube-api.js';
-import { loadKubeConfig } from '../reconciler/kube.js';
-import { ensureWebhookCerts } from './certs-in-cluster.js';
+import { num, str, type Config, type FlagSpec } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
+import type { CommandContext, CommandSpec } from '../program.js';
+import { kubeApi } from '../../kube/rest.js';
+import { loadKubeConfig } from '../../kube/client.js';
+import { ensureWebhookCerts } from '../../certs/in-cluster.js';
 
 const CMD = ['certs-in-cluster'];
 /** `zoneguard certs --patch-webhook NAME` runs the same flow; these flags serve both. */

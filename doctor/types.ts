@@ -1,12 +1,12 @@
 /** What `zoneguard doctor HOST` finds, step by step: plain data, printed as text or JSON. */
-import type { Endpoint } from '../endpoint.js';
-import type { DomainFilter } from '../domain-filter.js';
-import type { ExtractContext } from '../hostnames/common.js';
-import type { KubeObject } from '../objects.js';
-import type { Policy } from '../plan.js';
-import type { TxtNameMapper } from '../registry/txt-names.js';
-import type { RuleContext } from '../rules/index.js';
-import type { ObjectFilter } from '../setup.js';
+import type { Endpoint } from '../core/model/endpoint.js';
+import type { DomainFilter } from '../core/domain-filter.js';
+import type { ExtractContext } from '../core/hostnames/common.js';
+import type { KubeObject } from '../core/model/objects.js';
+import type { Policy } from '../core/plan.js';
+import type { TxtNameMapper } from '../core/registry/txt-names.js';
+import type { RuleContext } from '../core/rules/index.js';
+import type { ObjectFilter } from '../core/setup.js';
 import type { DnsAnswer } from './dns-query.js';
 
 /** The settings the troubleshooting flow checks a name against (from the same flags as the webhook). */

@@ -10,7 +10,7 @@
 import { CoordinationV1Api, makeInformer, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
 import { backoffDelay } from '../core/providers/batch.js';
-import { apiStatusCode as statusCode, microTime } from './kube.js';
+import { apiStatusCode as statusCode, microTime } from './client.js';
 
 export const SIGNAL_LABEL = 'zoneguard.io/ownership-signal';
 export const WRITES_ANNOTATION = 'zoneguard.io/ownership-writes';

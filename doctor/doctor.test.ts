@@ -1,9 +1,9 @@
 /** The pure parts of doctor: name mapping, answer parsing, zone finding and the verdict table. */
 import { describe, expect, it } from 'vitest';
-import { newEndpoint, type Endpoint } from '../endpoint.js';
-import { parseManifests } from '../manifests.js';
-import { TxtNameMapper } from '../registry/txt-names.js';
-import { DomainFilter } from '../domain-filter.js';
+import { newEndpoint, type Endpoint } from '../core/model/endpoint.js';
+import { parseManifests } from '../core/manifests.js';
+import { TxtNameMapper } from '../core/registry/txt-names.js';
+import { DomainFilter } from '../core/domain-filter.js';
 import { diagnose, endpointsFromAnswers } from './diagnose.js';
 import { parseNameServer } from './dns-query.js';
 import { claimCovers, oldFormatTxtName, txtNamesFor } from './names.js';

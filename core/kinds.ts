@@ -1,0 +1,88 @@
+/**
+ * The one table of the Kubernetes kinds zoneguard reads: which --source selects each, its API group,
+ * version and resource, and what about it can change records. Extraction (core/hostnames), the
+ * cluster watch (kube/watch.ts), doctor's cluster read and the --source flag all take it from here.
+ */
+import type { KubeObject } from './model/objects.js';
+import { groupOf } from './model/objects.js';
+
+export interface KindInfo {
+  /** The --source value that selects this kind (external-dns's source name). */
+  source: string;
+  group: string;
+  version: string;
+  kind: string;
+  /** The resource name in API paths. */
+  plural: string;
+  /** Whether status carries targets (Service, Ingress, Gateway); status-only changes of others are ignored. */
+  statusMatters: boolean;
+  /**
+   * Read only to give other kinds their targets (Gateways for routes): watched in every namespace
+   * and without --label-filter, as external-dns's gateway sources do, and never checked itself.
+   */
+  helper?: boolean;
+}
+
+export const KINDS: readonly KindInfo[] = [
+  { source: 'service', group: '', version: 'v1', kind: 'Service', plural: 'services', statusMatters: true },
+  {
+    source: 'ingress',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'Ingress',
+    plural: 'ingresses',
+    statusMatters: true,
+  },
+  {
+    source: 'crd',
+    group: 'externaldns.k8s.io',
+    version: 'v1alpha1',
+    kind: 'DNSEndpoint',
+    plural: 'dnsendpoints',
+    statusMatters: false,
+  },
+  {
+    source: 'gateway-httproute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    statusMatters: false,
+  },
+  {
+    source: 'gateway-httproute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'Gateway',
+    plural: 'gateways',
+    statusMatters: true,
+    helper: true,
+  },
+];
+
+/** Every --source value zoneguard reads, in table order. */
+export const SOURCES: readonly string[] = [...new Set(KINDS.map((k) => k.source))];
+
+export function apiVersionOf(k: KindInfo): string {
+  return k.group ? `${k.group}/${k.version}` : k.version;
+}
+
+/** The list/watch path of a kind, in one namespace or all. */
+export function apiPath(k: KindInfo, namespace?: string): string {
+  const base = k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`;
+  return namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${k.plural}`
+    : `${base}/${k.plural}`;
+}
+
+/** The table row of an object's kind (by API group and kind, any version), or undefined. */
+export function kindOf(obj: KubeObject): KindInfo | undefined {
+  const group = groupOf(String(obj.apiVersion ?? ''));
+  const kind = String(obj.kind ?? '');
+  return KINDS.find((k) => k.kind === kind && k.group === group);
+}
+
+/** The kinds a set of --source values selects (helpers included). */
+export function kindsFor(sources: readonly string[]): KindInfo[] {
+  return KINDS.filter((k) => sources.includes(k.source));
+}
