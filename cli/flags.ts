@@ -1,19 +1,234 @@
-/** Every flag of every command, assembled from the modules that own them. */
-import { coreFlags, type FlagSpec } from '../core/config.js';
-import { pdnsFlags } from '../core/providers/pdns/flags.js';
-import { rfc2136Flags } from '../core/providers/rfc2136/flags.js';
-import { doctorFlags } from '../doctor/flags.js';
-import { certsInClusterFlags } from './commands/certs-in-cluster.js';
-import { cloudFlags } from '../core/providers/cloud.js';
-import { awsFlags } from '../core/providers/aws/flags.js';
-import { cloudflareFlags } from '../core/providers/cloudflare/flags.js';
-import { googleFlags } from '../core/providers/google/flags.js';
-import { azureFlags } from '../core/providers/azure/flags.js';
-import { reconcileFlags } from '../reconciler/flags.js';
-import { webhookFlags } from '../webhook/flags.js';
-import { certsFlags } from '../certs/flags.js';
+/**
+ * Every flag of every command, declared once: name, type, default, help, the commands that take it.
+ * cli/settings.ts resolves them once (command line > ZONEGUARD_<FLAG> environment > --config file >
+ * default) into the typed, frozen Settings that the apps receive; no other module reads the
+ * environment or argv. Names and meanings follow external-dns where it has the flag.
+ */
+import { DEFAULT_MANAGED_RECORD_TYPES } from '../core/model/endpoint.js';
+import { SOURCES } from '../core/kinds.js';
+import { checkLabelSelector } from '../core/selector.js';
+import { PROVIDERS } from '../core/providers/catalog.js';
+import { TSIG_ALGORITHMS, tsigAlgorithm } from '../core/providers/rfc2136/tsig.js';
+import { parseNameServer } from '../doctor/dns-query.js';
+import { parseHostPort } from '../core/listen.js';
+import type { FlagSpec } from './flag-spec.js';
 
-const cliFlags: FlagSpec[] = [
+/** undefined: every command. */
+const ALL_COMMANDS = undefined;
+/** Commands that apply the policy (filters, owner, rules). */
+const POLICY_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'demo', 'doctor'] as const;
+/** Commands that read or write a DNS provider. */
+const PROVIDER_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'doctor'] as const;
+const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
+
+function checkRecordTypes(types: readonly string[]): string | undefined {
+  const bad = types.filter((t) => !/^[A-Za-z0-9]+$/.test(t));
+  return bad.length ? `not a record type: ${bad.join(', ')}` : undefined;
+}
+
+function checkSources(sources: readonly string[]): string | undefined {
+  const bad = sources.filter((s) => !SOURCES.includes(s));
+  return bad.length ? `unknown source ${bad.join(', ')} (known: ${SOURCES.join(', ')})` : undefined;
+}
+
+function checkZoneFiles(items: readonly string[]): string | undefined {
+  const bad = items.filter((i) => !/^[^=]+=.+$/.test(i));
+  return bad.length ? `expects zone=path, got "${bad[0]}"` : undefined;
+}
+
+export const FLAGS = [
+  // ---- Every command ----
+  {
+    name: 'config',
+    type: 'string',
+    help: 'YAML file with flag values (keys are flag names)',
+    commands: ALL_COMMANDS,
+  },
+  {
+    name: 'log-level',
+    type: 'enum',
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+    default: 'info',
+    help: 'log level',
+    commands: ALL_COMMANDS,
+  },
+  {
+    name: 'log-format',
+    type: 'enum',
+    choices: ['json', 'text'],
+    default: 'json',
+    help: 'log format',
+    commands: ALL_COMMANDS,
+  },
+  {
+    name: 'domain-filter',
+    type: 'strings',
+    help: 'limit to domains ending in this suffix (repeatable, comma-separated); a leading dot excludes the apex',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'exclude-domains',
+    type: 'strings',
+    help: 'exclude subdomains (repeatable, comma-separated)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'regex-domain-filter',
+    type: 'regex',
+    help: 'limit to domains matching this regex; overrides --domain-filter',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'regex-domain-exclusion',
+    type: 'regex',
+    help: 'exclude domains matching this regex; overrides --domain-filter',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'zone-id-filter',
+    type: 'strings',
+    help: 'only manage zones with these ids (repeatable)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'zone-name-filter',
+    type: 'strings',
+    help: 'only manage zones with these names (repeatable)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'public-zone',
+    type: 'strings',
+    help: 'zones that are public: private, loopback and link-local targets are denied in them (repeatable)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'txt-owner-id',
+    type: 'string',
+    default: 'default',
+    help: 'owner id written into TXT ownership records',
+    check: (v) =>
+      v === '' ? 'must not be empty' : /[,"=]/.test(String(v)) ? 'must not contain , " or =' : undefined,
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'txt-prefix',
+    type: 'string',
+    default: '',
+    help: 'prefix of TXT ownership record names; may contain %{record_type}',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'txt-suffix',
+    type: 'string',
+    default: '',
+    help: 'suffix of TXT ownership record names; may contain %{record_type}',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'txt-wildcard-replacement',
+    type: 'string',
+    default: '',
+    help: 'replaces * in the TXT ownership name of wildcard records',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'managed-record-types',
+    type: 'strings',
+    default: [...DEFAULT_MANAGED_RECORD_TYPES],
+    help: 'record types to manage (repeatable, comma-separated)',
+    check: (v) => checkRecordTypes(v as string[]),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'policy',
+    type: 'enum',
+    choices: ['sync', 'upsert-only', 'create-only'],
+    default: 'sync',
+    help: 'how far changes may go: sync deletes, upsert-only never deletes, create-only only creates',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'provider',
+    type: 'enum',
+    choices: PROVIDERS,
+    help: 'DNS provider to read ownership from and publish to',
+    commands: [...PROVIDER_COMMANDS, 'demo'],
+  },
+  {
+    name: 'source',
+    type: 'strings',
+    default: ['service', 'ingress', 'crd', 'gateway-httproute'],
+    help: 'object kinds to read: service, ingress, crd, gateway-httproute (repeatable)',
+    check: (v) => checkSources(v as string[]),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'namespace',
+    type: 'string',
+    default: '',
+    help: 'limit to one namespace (empty: all)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'label-filter',
+    type: 'string',
+    default: '',
+    help: 'label selector objects must match (e.g. team=a,env!=dev)',
+    check: (v) => checkLabelSelector(String(v)),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'annotation-filter',
+    type: 'string',
+    default: '',
+    help: 'annotation selector objects must match (same syntax as label selectors)',
+    check: (v) => checkLabelSelector(String(v)),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'ingress-class',
+    type: 'strings',
+    help: 'only Ingresses of these classes (repeatable)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'default-targets',
+    type: 'strings',
+    help: 'targets used when an object has none of its own (repeatable)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'min-ttl',
+    type: 'int',
+    min: 1,
+    help: 'warn when a record asks for a TTL below this (provider minimum)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'inmemory-zone',
+    type: 'strings',
+    help: 'zones of the inmemory provider (repeatable)',
+    commands: [...PROVIDER_COMMANDS, 'demo'],
+  },
+  {
+    name: 'inmemory-zone-file',
+    type: 'strings',
+    help: 'seed an inmemory zone from an RFC 1035 master file: zone=path (repeatable)',
+    check: (v) => checkZoneFiles(v as string[]),
+    commands: [...PROVIDER_COMMANDS, 'demo'],
+  },
+  {
+    name: 'output',
+    short: 'o',
+    type: 'enum',
+    choices: ['text', 'json'],
+    default: 'text',
+    help: 'output format',
+    commands: ['validate', 'plan', 'reconcile', 'doctor'],
+  },
+
+  // ---- Manifests ----
   {
     name: 'file',
     short: 'f',
@@ -21,21 +236,663 @@ const cliFlags: FlagSpec[] = [
     help: 'manifest files or directories (repeatable)',
     commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'],
   },
-];
 
-export const allFlags: FlagSpec[] = [
-  ...coreFlags,
-  ...cliFlags,
-  ...cloudFlags,
-  ...awsFlags,
-  ...cloudflareFlags,
-  ...googleFlags,
-  ...azureFlags,
-  ...doctorFlags,
-  ...pdnsFlags,
-  ...rfc2136Flags,
-  ...certsInClusterFlags,
-  ...reconcileFlags,
-  ...webhookFlags,
-  ...certsFlags,
-];
+  // ---- Cloud providers (shared) ----
+  {
+    name: 'provider-cache-time',
+    type: 'duration',
+    default: '0s',
+    help: `how long a provider's zone list is cached (0: list zones on every read) [${CLOUD.join(', ')}]`,
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'batch-change-interval',
+    type: 'duration',
+    default: '1s',
+    help: 'pause between two change batches sent to a provider',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- Route 53 ----
+  {
+    name: 'aws-zone-type',
+    type: 'enum',
+    choices: ['', 'public', 'private'],
+    default: '',
+    help: 'only public or only private hosted zones (default: both)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-region',
+    type: 'string',
+    help: 'AWS region for the SDK (Route 53 is global; default us-east-1 or the SDK chain)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-profile',
+    type: 'string',
+    help: 'shared config/credentials profile to use',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-assume-role',
+    type: 'string',
+    help: 'ARN of a role to assume (STS AssumeRole) on top of the standard credential chain',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-assume-role-external-id',
+    type: 'string',
+    help: 'external id to pass when assuming --aws-assume-role',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-batch-change-size',
+    type: 'int',
+    min: 1,
+    default: 1000,
+    help: 'most changes per ChangeResourceRecordSets request (Route 53 maximum: 1000, an UPSERT counting twice)',
+    check: (v) => ((v as number) > 1000 ? 'Route 53 accepts at most 1000' : undefined),
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-batch-change-size-bytes',
+    type: 'int',
+    min: 1,
+    default: 32000,
+    help: 'most value characters per ChangeResourceRecordSets request (Route 53 maximum: 32000)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-prefer-cname',
+    type: 'boolean',
+    default: false,
+    help: 'write CNAMEs to AWS load balancers and CloudFront instead of alias A records',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-endpoint-url',
+    type: 'string',
+    help: 'Route 53 API endpoint override (testing, air-gapped emulators)',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- Cloudflare ----
+  {
+    name: 'cloudflare-proxied',
+    type: 'boolean',
+    default: false,
+    help: 'proxy A/AAAA/CNAME records through Cloudflare by default (the cloudflare-proxied annotation overrides it)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'cloudflare-record-comment',
+    type: 'string',
+    default: '',
+    help: 'comment written on every record zoneguard creates or updates',
+    check: (v) =>
+      String(v).length > 500
+        ? 'Cloudflare comments are at most 500 characters (100 on the Free plan)'
+        : undefined,
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'cloudflare-dns-records-per-page',
+    type: 'int',
+    min: 1,
+    default: 5000,
+    help: 'records per page when listing a zone (Cloudflare maximum: 5000)',
+    check: (v) => ((v as number) > 5000 ? 'Cloudflare accepts at most 5000' : undefined),
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'cloudflare-batch-change-size',
+    type: 'int',
+    min: 1,
+    default: 200,
+    help: 'most record operations per dns_records/batch request (Free plan: 200, Pro and above: 3500)',
+    check: (v) => ((v as number) > 3500 ? 'Cloudflare accepts at most 3500' : undefined),
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'cloudflare-api-token-file',
+    type: 'string',
+    help: 'file holding the API token (default: the CF_API_TOKEN environment variable)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'cloudflare-base-url',
+    type: 'string',
+    help: 'Cloudflare API base URL override (testing)',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- Google Cloud DNS ----
+  {
+    name: 'google-project',
+    type: 'string',
+    help: "project holding the managed zones (default: the credentials' project)",
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'google-zone-visibility',
+    type: 'enum',
+    choices: ['', 'public', 'private'],
+    default: '',
+    help: 'only public or only private managed zones (default: both)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'google-batch-change-size',
+    type: 'int',
+    min: 1,
+    default: 1000,
+    help: 'most rrset additions plus deletions per Cloud DNS change',
+    check: (v) => ((v as number) > 1000 ? 'Cloud DNS accepts at most 1000' : undefined),
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'google-api-endpoint',
+    type: 'string',
+    help: 'Cloud DNS API endpoint override: a host (private endpoint) or a URL (testing)',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- Azure DNS ----
+  {
+    name: 'azure-subscription-id',
+    type: 'string',
+    help: 'subscription holding the DNS zones (default: AZURE_SUBSCRIPTION_ID)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'azure-resource-group',
+    type: 'string',
+    help: 'only zones of this resource group (default: every zone of the subscription)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'azure-user-assigned-identity-client-id',
+    type: 'string',
+    help: 'client id of the user-assigned managed identity to authenticate as',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'azure-concurrency',
+    type: 'int',
+    min: 1,
+    default: 8,
+    help: 'record-set calls in flight at once (Azure DNS has no batch API: one call per record set)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'azure-endpoint',
+    type: 'string',
+    help: 'Azure Resource Manager endpoint override (sovereign clouds, testing); default https://management.azure.com',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- doctor ----
+  {
+    name: 'nameserver',
+    type: 'string',
+    help: "DNS server to ask, host:port (default: the zone's name server, found through the system resolver)",
+    commands: ['doctor'],
+    check: (v) =>
+      parseNameServer(String(v)) ? undefined : `expects host:port, e.g. 127.0.0.1:5353, got "${String(v)}"`,
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    help: 'kubeconfig file of the cluster (default in a pod: its service account; reconcile also falls back to $KUBECONFIG and ~/.kube/config)',
+    commands: ['reconcile', 'webhook', 'doctor', 'certs', 'certs-in-cluster'],
+  },
+  {
+    name: 'dns-timeout',
+    type: 'duration',
+    default: '2s',
+    min: 100,
+    help: 'how long to wait for each DNS answer',
+    commands: ['doctor'],
+  },
+
+  // ---- PowerDNS ----
+  {
+    name: 'pdns-server',
+    type: 'string',
+    default: 'http://localhost:8081',
+    help: 'PowerDNS API server URL',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'pdns-api-key',
+    type: 'string',
+    secret: true,
+    help: 'PowerDNS API key (prefer ZONEGUARD_PDNS_API_KEY or --pdns-api-key-file)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'pdns-api-key-file',
+    type: 'string',
+    help: 'file holding the PowerDNS API key',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'pdns-server-id',
+    type: 'string',
+    default: 'localhost',
+    help: 'PowerDNS server id in the API path',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'pdns-batch-change-size',
+    type: 'int',
+    min: 1,
+    default: 1000,
+    help: 'most RRsets per PATCH request',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'pdns-timeout',
+    type: 'duration',
+    default: '10s',
+    help: 'timeout of one API request',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- RFC 2136 ----
+  {
+    name: 'rfc2136-host',
+    type: 'string',
+    help: 'host of the authoritative DNS server that takes the updates',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-port',
+    type: 'int',
+    min: 1,
+    default: 53,
+    help: 'port of the DNS server (TCP)',
+    commands: PROVIDER_COMMANDS,
+    check: (v) => ((v as number) > 65535 ? 'must be a port number 1-65535' : undefined),
+  },
+  { name: 'rfc2136-zone', type: 'strings', help: 'zone to manage (repeatable)', commands: PROVIDER_COMMANDS },
+  {
+    name: 'rfc2136-tsig-keyname',
+    type: 'string',
+    help: 'TSIG key name, as configured on the server',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-tsig-secret',
+    type: 'string',
+    secret: true,
+    help: 'TSIG secret, base64 (prefer ZONEGUARD_RFC2136_TSIG_SECRET or --rfc2136-tsig-secret-file)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-tsig-secret-file',
+    type: 'string',
+    help: 'file holding the base64 TSIG secret',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-tsig-secret-alg',
+    type: 'string',
+    default: 'hmac-sha256',
+    help: `TSIG algorithm (${TSIG_ALGORITHMS.join(', ')})`,
+    commands: PROVIDER_COMMANDS,
+    check: (v) =>
+      tsigAlgorithm(String(v))
+        ? undefined
+        : `"${String(v)}" is not a TSIG algorithm (use one of ${TSIG_ALGORITHMS.join(', ')})`,
+  },
+  {
+    name: 'rfc2136-tsig-axfr',
+    type: 'boolean',
+    default: true,
+    help: 'sign zone transfers (AXFR) with the TSIG key',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-insecure',
+    type: 'boolean',
+    default: false,
+    help: 'send updates without TSIG (the server must allow unsigned updates)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-batch-change-size',
+    type: 'int',
+    min: 1,
+    default: 50,
+    help: 'most changes per UPDATE message',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-min-ttl',
+    type: 'duration',
+    default: '0s',
+    help: 'TTLs below this are raised to it',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'rfc2136-timeout',
+    type: 'duration',
+    default: '10s',
+    help: 'timeout of one update or zone transfer',
+    commands: PROVIDER_COMMANDS,
+  },
+
+  // ---- certs-in-cluster ----
+  {
+    name: 'webhook-config',
+    type: 'string',
+    help: 'name of the ValidatingWebhookConfiguration whose caBundle to keep current',
+    commands: ['certs-in-cluster'],
+  },
+  {
+    name: 'patch-webhook',
+    type: 'string',
+    help: 'in the cluster: create or renew the serving certificate Secret and patch the caBundle of this ValidatingWebhookConfiguration (instead of writing files)',
+    commands: ['certs'],
+  },
+  {
+    name: 'secret-name',
+    type: 'string',
+    default: 'zoneguard-webhook-tls',
+    help: 'Secret (type kubernetes.io/tls) the webhook mounts its certificate from',
+    commands: ['certs-in-cluster', 'certs'],
+  },
+  {
+    name: 'secret-namespace',
+    type: 'string',
+    help: "namespace of the Secret (default: the pod's own namespace)",
+    commands: ['certs-in-cluster', 'certs'],
+  },
+  {
+    name: 'cert-validity',
+    type: 'duration',
+    default: '8760h',
+    min: 3_600_000,
+    help: 'lifetime of a new serving certificate',
+    commands: ['certs-in-cluster'],
+  },
+  {
+    name: 'renew-before',
+    type: 'duration',
+    default: '720h',
+    min: 60_000,
+    help: 'renew when the certificate expires within this',
+    commands: ['certs-in-cluster', 'certs'],
+  },
+
+  // ---- reconcile ----
+  {
+    name: 'interval',
+    type: 'duration',
+    default: '1m',
+    min: 1000,
+    help: 'full resync every this long, events or not (external-dns --interval)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'min-event-sync-interval',
+    type: 'duration',
+    default: '1s',
+    min: 0,
+    help: 'after a watched object changes, wait at least this long since the last sync (debounce; external-dns --min-event-sync-interval)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'events',
+    type: 'boolean',
+    default: true,
+    help: 'sync when watched objects change, not only every --interval (external-dns --events; set false in the environment or config file to poll only)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'once',
+    type: 'boolean',
+    help: 'sync once and exit (exit 1 when the sync failed)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'dry-run',
+    type: 'boolean',
+    help: 'print the plan of each sync (as `zoneguard plan`) instead of applying it; writes nothing, emits no Events',
+    commands: ['reconcile'],
+  },
+
+  {
+    name: 'kube-api',
+    type: 'enum',
+    choices: ['auto', 'off'],
+    default: 'auto',
+    help: 'auto: watch the cluster unless only -f manifests are given; off: never talk to Kubernetes (manifest source only)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'emit-events',
+    type: 'enum',
+    choices: ['all', 'warnings', 'none'],
+    default: 'all',
+    help: 'Kubernetes Events on source objects: all (published records and rejections), warnings (rejections and conflicts only), none',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-elect',
+    type: 'boolean',
+    help: 'with several replicas, only the holder of a coordination.k8s.io Lease reconciles',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-election-lease-name',
+    type: 'string',
+    default: 'zoneguard-reconciler',
+    help: 'name of the leader election Lease',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-election-namespace',
+    type: 'string',
+    default: '',
+    help: "namespace of the Lease (default: the pod's own namespace, else the kubeconfig context's, else default)",
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-election-identity',
+    type: 'string',
+    default: '',
+    help: 'this replica in the Lease (default: $POD_NAME or the host name, plus a random suffix)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-election-lease-duration',
+    type: 'duration',
+    default: '15s',
+    min: 1000,
+    help: 'how long a Lease that is not renewed keeps others from taking over',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-election-renew-deadline',
+    type: 'duration',
+    default: '10s',
+    min: 500,
+    help: 'the leader stops reconciling when it could not renew for this long',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'leader-election-retry-period',
+    type: 'duration',
+    default: '2s',
+    min: 100,
+    help: 'how often candidates try to acquire and the leader renews',
+    commands: ['reconcile'],
+  },
+  // shared with the webhook: the reconciler bumps this Lease after it writes, the webhook watches it
+  {
+    name: 'ownership-signal-lease',
+    type: 'string',
+    default: 'zoneguard-ownership',
+    help: 'Lease the reconciler bumps after each write so webhook replicas re-read ownership at once (empty: off; webhooks then rely on --ownership-refresh)',
+    commands: ['reconcile', 'webhook'],
+  },
+  {
+    name: 'ownership-signal-namespace',
+    type: 'string',
+    default: '',
+    help: "namespace of that Lease (default: the pod's own namespace, else the kubeconfig context's, else default)",
+    commands: ['reconcile', 'webhook'],
+  },
+  {
+    name: 'metrics-address',
+    type: 'string',
+    default: ':7979',
+    help: 'serve /metrics and /healthz on this host:port (empty: no HTTP server)',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'retry-base-delay',
+    type: 'duration',
+    default: '1s',
+    min: 1,
+    help: 'first delay after a failed sync; doubles per failure (with full jitter) up to --retry-max-delay',
+    commands: ['reconcile'],
+  },
+  {
+    name: 'retry-max-delay',
+    type: 'duration',
+    default: '1m',
+    min: 1,
+    help: 'longest delay between two attempts after failed syncs',
+    commands: ['reconcile'],
+  },
+
+  // ---- webhook ----
+  {
+    name: 'listen-address',
+    type: 'string',
+    default: ':8443',
+    help: 'host:port to serve HTTPS on (":8443" is every interface; port 0 picks a free port)',
+    commands: ['webhook'],
+    check: (v) =>
+      parseHostPort(String(v))
+        ? undefined
+        : `expects host:port, e.g. :8443 or 127.0.0.1:8443, got "${String(v)}"`,
+  },
+  {
+    name: 'tls-cert-file',
+    type: 'string',
+    help: 'serving certificate (PEM); reloaded when the file changes',
+    commands: ['webhook'],
+  },
+  {
+    name: 'tls-private-key-file',
+    type: 'string',
+    help: 'private key of the serving certificate (PEM); reloaded when the file changes',
+    commands: ['webhook'],
+  },
+  {
+    name: 'tls-reload-interval',
+    type: 'duration',
+    default: '10s',
+    min: 100,
+    help: 'also re-read the certificate files this often (a safety net for file watches that miss a change)',
+    commands: ['webhook'],
+  },
+  {
+    name: 'max-request-bytes',
+    type: 'int',
+    default: 3 * 1024 * 1024,
+    min: 1024,
+    help: 'largest AdmissionReview body accepted (bigger: HTTP 413)',
+    commands: ['webhook'],
+  },
+  {
+    name: 'ownership-refresh',
+    type: 'duration',
+    default: '30s',
+    min: 100,
+    help: "re-read the provider's records and TXT ownership records this often",
+    commands: ['webhook'],
+  },
+  {
+    name: 'max-ownership-age',
+    type: 'duration',
+    default: '5m',
+    min: 100,
+    help: 'ownership data older than this (refreshes failing) is stale: see --stale-ownership',
+    commands: ['webhook'],
+  },
+  {
+    name: 'stale-ownership',
+    type: 'enum',
+    choices: ['deny', 'allow', 'warn'],
+    default: 'warn',
+    help: 'with stale ownership data: deny new hostnames, allow with the old data silently, or allow with a warning',
+    commands: ['webhook'],
+  },
+  {
+    name: 'duplicate-policy',
+    type: 'enum',
+    choices: ['deny', 'warn', 'off'],
+    default: 'deny',
+    help: 'a hostname already claimed by another object in the cluster: deny, warn, or off (do not watch the cluster)',
+    commands: ['webhook'],
+  },
+
+  {
+    name: 'in-cluster',
+    type: 'boolean',
+    help: "watch the cluster with the pod's service account (the default in a pod; this flag makes it an error not to be in one)",
+    commands: ['webhook'],
+  },
+  {
+    name: 'shutdown-timeout',
+    type: 'duration',
+    default: '20s',
+    min: 0,
+    help: 'on SIGTERM, wait at most this long for in-flight reviews before exiting',
+    commands: ['webhook'],
+  },
+
+  // ---- certs ----
+  {
+    name: 'out',
+    type: 'string',
+    default: '.',
+    help: 'directory to write ca.crt, tls.crt and tls.key (0600) into',
+    commands: ['certs'],
+  },
+  {
+    name: 'service-name',
+    type: 'string',
+    default: 'zoneguard-webhook',
+    help: "the webhook's Service name (certificate for <service>.<namespace>.svc)",
+    commands: ['certs'],
+  },
+  {
+    name: 'service-namespace',
+    type: 'string',
+    default: 'zoneguard',
+    help: "the webhook Service's namespace",
+    commands: ['certs'],
+  },
+  {
+    name: 'dns-name',
+    type: 'strings',
+    help: 'extra DNS names or IP addresses for the serving certificate, e.g. localhost, 127.0.0.1 (repeatable)',
+    commands: ['certs'],
+  },
+
+  {
+    name: 'ca-validity',
+    type: 'duration',
+    default: '87600h',
+    min: 60_000,
+    help: 'lifetime of the CA (default 10 years); the serving certificate never outlives it',
+    commands: ['certs'],
+  },
+] as const satisfies readonly FlagSpec[];

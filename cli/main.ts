@@ -1,5 +1,4 @@
 /** zoneguard <command>: the one entry point. */
-import { allFlags } from './flags.js';
 import { runCli, type CommandSpec, type Io } from './program.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
@@ -25,5 +24,5 @@ export async function main(
   argv: readonly string[],
   io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
-  return runCli(argv, commands, allFlags, io);
+  return runCli(argv, commands, io);
 }

@@ -3,15 +3,8 @@
  * CLI > ZONEGUARD_<FLAG> env > --config file > default, and checked before a command runs.
  */
 import { Command, CommanderError, Option } from 'commander';
-import {
-  camelCase,
-  checkCoreConfig,
-  envName,
-  readConfigFile,
-  resolveConfig,
-  type Config,
-  type FlagSpec,
-} from '../core/config.js';
+import type { FlagSpec } from './flag-spec.js';
+import { camelCase, envName, flagsFor, readConfigFile, resolveSettings, type Settings } from './settings.js';
 import { ConfigError, InputError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/log.js';
 
@@ -32,12 +25,8 @@ export interface CommandSpec {
   /** Positional arguments, commander syntax: "<host>". */
   args?: string;
   /** Extra whole-config checks for this command. */
-  check?: (cfg: Config) => void;
-  run: (cfg: Config, ctx: CommandContext) => Promise<number>;
-}
-
-function flagsFor(all: readonly FlagSpec[], command: string): FlagSpec[] {
-  return all.filter((f) => !f.commands || f.commands.includes(command));
+  check?: (cfg: Settings) => void;
+  run: (cfg: Settings, ctx: CommandContext) => Promise<number>;
 }
 
 function optionFor(spec: FlagSpec): Option {
@@ -62,7 +51,6 @@ function optionFor(spec: FlagSpec): Option {
 
 export function buildProgram(
   commands: readonly CommandSpec[],
-  flags: readonly FlagSpec[],
   io: Io,
   onExit: (code: number) => void,
 ): Command {
@@ -83,7 +71,7 @@ export function buildProgram(
       .allowExcessArguments(false);
     cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     if (spec.args) cmd.arguments(spec.args);
-    const specs = flagsFor(flags, spec.name);
+    const specs = flagsFor(spec.name);
     for (const f of specs) cmd.addOption(optionFor(f));
     cmd.action(async (...actionArgs: unknown[]) => {
       const command = actionArgs[actionArgs.length - 1] as Command;
@@ -96,10 +84,9 @@ export function buildProgram(
       }
       const configPath = (cli['config'] as string | undefined) ?? io.env[envName('config')];
       const file = configPath ? readConfigFile(configPath, specs) : undefined;
-      const cfg = resolveConfig(specs, { cli, env: io.env, file });
-      checkCoreConfig(cfg);
+      const cfg = resolveSettings(spec.name, { cli, env: io.env, file });
       spec.check?.(cfg);
-      const logger = createLogger({ level: String(cfg.logLevel ?? 'info') });
+      const logger = createLogger({ level: cfg.logLevel });
       onExit(await spec.run(cfg, { ...io, args: positional, logger }));
     });
   }
@@ -110,11 +97,10 @@ export function buildProgram(
 export async function runCli(
   argv: readonly string[],
   commands: readonly CommandSpec[],
-  flags: readonly FlagSpec[],
   io: Io,
 ): Promise<number> {
   let code = 0;
-  const program = buildProgram(commands, flags, io, (c) => (code = c));
+  const program = buildProgram(commands, io, (c) => (code = c));
   try {
     await program.parseAsync(argv as string[], { from: 'node' });
     return code;

@@ -56,8 +56,8 @@ function matchList(filters: readonly string[], domain: string, whenEmpty: boolea
 }
 
 export class DomainFilter {
-  readonly filters: readonly string[];
-  readonly exclude: readonly string[];
+  readonly filters: string[];
+  readonly exclude: string[];
   readonly regex?: RegExp;
   readonly regexExclusion?: RegExp;
 

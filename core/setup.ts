@@ -1,5 +1,4 @@
 /** Builds the core's objects from a resolved Config; the one place flags become domain objects. */
-import { bool, num, regex, str, strs, type Config } from './config.js';
 import { DomainFilter } from './domain-filter.js';
 import type { ExtractContext } from './hostnames/common.js';
 import type { Policy } from './plan.js';
@@ -8,36 +7,58 @@ import type { RuleContext } from './rules/rules.js';
 import type { Provider } from './providers/provider.js';
 import type { OwnershipIndex } from './ownership.js';
 import type { ClaimIndex } from './claim-index.js';
-import { matchesSelector, parseSelector, type SelectorRequirement } from './config.js';
+import { matchesSelector, parseSelector, type SelectorRequirement } from './selector.js';
 import type { KubeObject } from './model/objects.js';
 
-export function domainFilterFrom(cfg: Config): DomainFilter {
-  const re = regex(cfg, 'regexDomainFilter');
-  const reEx = regex(cfg, 'regexDomainExclusion');
-  if (re || reEx) return new DomainFilter({ regex: re, regexExclusion: reEx });
-  return new DomainFilter({ filters: strs(cfg, 'domainFilter'), exclude: strs(cfg, 'excludeDomains') });
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface PolicySettings {
+  readonly annotationFilter: string;
+  readonly defaultTargets: string[];
+  readonly domainFilter: string[];
+  readonly excludeDomains: string[];
+  readonly ingressClass: string[];
+  readonly labelFilter: string;
+  readonly managedRecordTypes: string[];
+  readonly minTtl?: number;
+  readonly namespace: string;
+  readonly policy: 'sync' | 'upsert-only' | 'create-only';
+  readonly publicZone: string[];
+  readonly regexDomainExclusion?: RegExp;
+  readonly regexDomainFilter?: RegExp;
+  readonly source: string[];
+  readonly txtOwnerId: string;
+  readonly txtPrefix: string;
+  readonly txtSuffix: string;
+  readonly txtWildcardReplacement: string;
 }
 
-export function publicZonesFrom(cfg: Config): DomainFilter | undefined {
-  const zones = strs(cfg, 'publicZone');
+export function domainFilterFrom(cfg: PolicySettings): DomainFilter {
+  const re = cfg.regexDomainFilter;
+  const reEx = cfg.regexDomainExclusion;
+  if (re || reEx) return new DomainFilter({ regex: re, regexExclusion: reEx });
+  return new DomainFilter({ filters: cfg.domainFilter, exclude: cfg.excludeDomains });
+}
+
+export function publicZonesFrom(cfg: PolicySettings): DomainFilter | undefined {
+  const zones = cfg.publicZone;
   return zones.length ? new DomainFilter({ filters: zones }) : undefined;
 }
 
-export function managedRecordTypesFrom(cfg: Config): string[] {
-  const t = strs(cfg, 'managedRecordTypes').map((s) => s.toUpperCase());
+export function managedRecordTypesFrom(cfg: PolicySettings): string[] {
+  const t = cfg.managedRecordTypes.map((s) => s.toUpperCase());
   return t.length ? t : ['A', 'AAAA', 'CNAME'];
 }
 
-export function ownerIdFrom(cfg: Config): string {
-  return str(cfg, 'txtOwnerId') || 'default';
+export function ownerIdFrom(cfg: PolicySettings): string {
+  return cfg.txtOwnerId || 'default';
 }
 
-export function policyFrom(cfg: Config): Policy {
-  return (str(cfg, 'policy') as Policy) ?? 'sync';
+export function policyFrom(cfg: PolicySettings): Policy {
+  return (cfg.policy as Policy) ?? 'sync';
 }
 
 export function ruleContextFrom(
-  cfg: Config,
+  cfg: PolicySettings,
   extra: { ownership?: OwnershipIndex; claims?: ClaimIndex } = {},
 ): RuleContext {
   const ctx: RuleContext = {
@@ -47,21 +68,21 @@ export function ruleContextFrom(
     publicZones: publicZonesFrom(cfg),
     ...extra,
   };
-  const minTtl = num(cfg, 'minTtl', 0);
+  const minTtl = cfg.minTtl ?? 0;
   if (minTtl > 0) ctx.minTtl = minTtl;
   return ctx;
 }
 
-export function extractContextFrom(cfg: Config, gateway?: ExtractContext['gateway']): ExtractContext {
-  return { ingressClasses: strs(cfg, 'ingressClass'), defaultTargets: strs(cfg, 'defaultTargets'), gateway };
+export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext['gateway']): ExtractContext {
+  return { ingressClasses: cfg.ingressClass, defaultTargets: cfg.defaultTargets, gateway };
 }
 
-export function registryFrom(cfg: Config, provider: Provider): TxtRegistry {
+export function registryFrom(cfg: PolicySettings, provider: Provider): TxtRegistry {
   return new TxtRegistry(provider, {
     ownerId: ownerIdFrom(cfg),
-    prefix: str(cfg, 'txtPrefix') ?? '',
-    suffix: str(cfg, 'txtSuffix') ?? '',
-    wildcardReplacement: str(cfg, 'txtWildcardReplacement') ?? '',
+    prefix: cfg.txtPrefix ?? '',
+    suffix: cfg.txtSuffix ?? '',
+    wildcardReplacement: cfg.txtWildcardReplacement ?? '',
   });
 }
 
@@ -73,15 +94,15 @@ export interface ObjectFilter {
   sources: string[];
 }
 
-export function objectFilterFrom(cfg: Config): ObjectFilter {
-  const ns = str(cfg, 'namespace');
-  const lf = str(cfg, 'labelFilter') ?? '';
-  const af = str(cfg, 'annotationFilter') ?? '';
+export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
+  const ns = cfg.namespace;
+  const lf = cfg.labelFilter ?? '';
+  const af = cfg.annotationFilter ?? '';
   return {
     ...(ns ? { namespace: ns } : {}),
     labels: lf.trim() ? parseSelector(lf) : [],
     annotations: af.trim() ? parseSelector(af) : [],
-    sources: strs(cfg, 'source'),
+    sources: cfg.source,
   };
 }
 
@@ -97,5 +118,3 @@ export function outOfScope(f: ObjectFilter, obj: KubeObject, source: string | un
     return 'annotations do not match --annotation-filter';
   return undefined;
 }
-
-export { bool };

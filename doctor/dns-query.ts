@@ -8,6 +8,7 @@ import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { connect } from 'node:net';
 import dnsPacket from 'dns-packet';
+import { parseHostPort } from '../core/listen.js';
 
 export interface NameServer {
   host: string;
@@ -40,14 +41,8 @@ export interface QueryOptions {
 
 /** "127.0.0.1:5353", "[::1]:53", "ns1.example.com" (port 53). */
 export function parseNameServer(text: string): NameServer | undefined {
-  const t = text.trim();
-  let m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
-  if (m) return { host: m[1], port: m[2] ? Number(m[2]) : 53 };
-  m = /^([^:\s]+)(?::(\d+))?$/.exec(t);
-  if (!m) return undefined;
-  const port = m[2] ? Number(m[2]) : 53;
-  if (port < 1 || port > 65535) return undefined;
-  return { host: m[1], port };
+  const hp = parseHostPort(text, { defaultPort: 53 });
+  return hp?.host && hp.port >= 1 ? { host: hp.host, port: hp.port } : undefined;
 }
 
 export function formatNameServer(ns: NameServer): string {

@@ -5,7 +5,7 @@ import type { KubeObject } from '../core/model/objects.js';
 import { start, type FakeApiServer } from '../test/kube/fake-apiserver.js';
 import { desiredState } from '../reconciler/desired.js';
 import { DomainFilter } from '../core/domain-filter.js';
-import { parseSelector } from '../core/config.js';
+import { parseSelector } from '../core/selector.js';
 import { KubernetesSource, type KubernetesSourceOptions } from './watch.js';
 
 const svc = (name: string, ns = 'default', labels: Record<string, string> = {}): KubeObject => ({

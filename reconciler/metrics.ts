@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { parseListenAddress } from '../core/listen.js';
 
 export interface ReconcilerMetrics {
   registry: Registry;
@@ -92,13 +93,6 @@ export function createReconcilerMetrics(
 }
 
 /** Parses ":7979", "127.0.0.1:0", "[::1]:7979" into host and port. */
-export function parseListenAddress(address: string): { host?: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address.trim());
-  if (!m) throw new Error(`expects host:port or :port, got "${address}"`);
-  const host = m[1] ?? m[2];
-  return { ...(host ? { host } : {}), port: Number(m[3]) };
-}
-
 export interface MetricsServer {
   url: string;
   close(): Promise<void>;
@@ -110,7 +104,7 @@ export async function serveMetrics(
   registry: Registry,
   healthy: () => boolean = () => true,
 ): Promise<MetricsServer> {
-  const { host, port } = parseListenAddress(address);
+  const { host, port } = parseListenAddress(address, 'metrics-address');
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {

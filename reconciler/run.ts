@@ -3,10 +3,9 @@
  * informers and/or -f manifests), the loop, leader election and the metrics server, and stops them
  * all on the abort signal. --once syncs once (retrying provider failures); --dry-run prints plans.
  */
-import { bool, num, str, strs, type Config } from '../core/config.js';
 import { ConfigError, ProviderError } from '../core/errors.js';
 import { planToJson } from '../core/plan.js';
-import { openProvider } from '../core/providers/open.js';
+import { openProvider, type OpenSettings } from '../core/providers/open.js';
 import { withRetry } from '../core/providers/batch.js';
 import type { Provider } from '../core/providers/provider.js';
 import {
@@ -29,6 +28,32 @@ import { Feedback, kubeFeedbackSink } from '../kube/events.js';
 import type { CommandContext } from '../cli/program.js';
 import { printPlanText } from '../core/report.js';
 
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface ReconcileSettings extends OpenSettings {
+  readonly dryRun: boolean;
+  readonly emitEvents: 'all' | 'warnings' | 'none';
+  readonly events: boolean;
+  readonly file: string[];
+  readonly interval: number;
+  readonly kubeApi: 'auto' | 'off';
+  readonly kubeconfig?: string;
+  readonly leaderElect: boolean;
+  readonly leaderElectionIdentity: string;
+  readonly leaderElectionLeaseDuration: number;
+  readonly leaderElectionLeaseName: string;
+  readonly leaderElectionNamespace: string;
+  readonly leaderElectionRenewDeadline: number;
+  readonly leaderElectionRetryPeriod: number;
+  readonly metricsAddress: string;
+  readonly minEventSyncInterval: number;
+  readonly once: boolean;
+  readonly output: 'text' | 'json';
+  readonly ownershipSignalLease: string;
+  readonly ownershipSignalNamespace: string;
+  readonly retryBaseDelay: number;
+  readonly retryMaxDelay: number;
+}
+
 const ONCE_SOURCE_TIMEOUT_MS = 30_000;
 
 export interface ReconcileRunOptions {
@@ -43,13 +68,13 @@ export interface ReconcileRunOptions {
   }) => void;
 }
 
-function wantsKube(cfg: Config): boolean {
-  if (str(cfg, 'kubeApi') === 'off') return false;
-  return strs(cfg, 'file').length === 0 || str(cfg, 'kubeconfig') !== undefined || bool(cfg, 'leaderElect');
+function wantsKube(cfg: ReconcileSettings): boolean {
+  if (cfg.kubeApi === 'off') return false;
+  return cfg.file.length === 0 || cfg.kubeconfig !== undefined || cfg.leaderElect;
 }
 
 export async function runReconcile(
-  cfg: Config,
+  cfg: ReconcileSettings,
   ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout' | 'stderr'>,
   opts: ReconcileRunOptions = {},
 ): Promise<number> {
@@ -60,12 +85,12 @@ export async function runReconcile(
       'provider',
       'reconcile needs a provider to publish to (e.g. --provider rfc2136 ... or --provider inmemory --inmemory-zone example.com)',
     );
-  const once = bool(cfg, 'once');
-  const dryRun = bool(cfg, 'dryRun');
-  const files = strs(cfg, 'file');
+  const once = cfg.once;
+  const dryRun = cfg.dryRun;
+  const files = cfg.file;
   const useKube = wantsKube(cfg);
-  const kc = useKube ? loadKubeConfig(str(cfg, 'kubeconfig'), ctx.env) : undefined;
-  const identity = str(cfg, 'leaderElectionIdentity') || defaultIdentity(ctx.env);
+  const kc = useKube ? loadKubeConfig(cfg.kubeconfig, ctx.env) : undefined;
+  const identity = cfg.leaderElectionIdentity || defaultIdentity(ctx.env);
 
   const sources: Source[] = [];
   if (files.length) sources.push(new FileSource(files, logger));
@@ -76,24 +101,24 @@ export async function runReconcile(
         kubeConfig: kc,
         sources: filter.sources,
         namespace: filter.namespace,
-        labelSelector: str(cfg, 'labelFilter'),
+        labelSelector: cfg.labelFilter,
         logger,
       }),
     );
   }
 
   const metrics = createReconcilerMetrics({ defaultMetrics: true });
-  const emit = (str(cfg, 'emitEvents') ?? 'all') as 'all' | 'warnings' | 'none';
+  const emit = (cfg.emitEvents ?? 'all') as 'all' | 'warnings' | 'none';
   const feedback =
     kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
-  const json = str(cfg, 'output') === 'json';
-  const signalName = str(cfg, 'ownershipSignalLease');
+  const json = cfg.output === 'json';
+  const signalName = cfg.ownershipSignalLease;
   const signal =
     kc && !dryRun && signalName
       ? new OwnershipSignalWriter(
           {
             kubeConfig: kc,
-            namespace: str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default',
+            namespace: cfg.ownershipSignalNamespace || contextNamespace(kc) || 'default',
             name: signalName,
             logger,
           },
@@ -112,8 +137,8 @@ export async function runReconcile(
     logger,
     metrics,
     feedback,
-    intervalMs: num(cfg, 'interval', 60_000),
-    minEventSyncIntervalMs: num(cfg, 'minEventSyncInterval', 1000),
+    intervalMs: cfg.interval,
+    minEventSyncIntervalMs: cfg.minEventSyncInterval,
     events: cfg.events !== false,
     dryRun,
     onPlan: dryRun
@@ -122,8 +147,8 @@ export async function runReconcile(
             ? ctx.stdout.write(JSON.stringify(planToJson(r.changes), null, 2) + '\n')
             : printPlanText(r, ctx.stdout)
       : undefined,
-    retryBaseDelayMs: num(cfg, 'retryBaseDelay', 1000),
-    retryMaxDelayMs: num(cfg, 'retryMaxDelay', 60_000),
+    retryBaseDelayMs: cfg.retryBaseDelay,
+    retryMaxDelayMs: cfg.retryMaxDelay,
     // webhook replicas re-read ownership when we have written (see ownership-signal.ts)
     onWrite: signal ? async () => void (await signal.bump()) : undefined,
   });
@@ -177,8 +202,8 @@ export async function runReconcile(
         },
         {
           attempts: 5,
-          baseDelayMs: num(cfg, 'retryBaseDelay', 1000),
-          maxDelayMs: num(cfg, 'retryMaxDelay', 60_000),
+          baseDelayMs: cfg.retryBaseDelay,
+          maxDelayMs: cfg.retryMaxDelay,
           retryable: (e) => e instanceof ProviderError && e.retryable,
         },
       );
@@ -190,20 +215,20 @@ export async function runReconcile(
     return last?.ok ? 0 : 1;
   }
 
-  const address = str(cfg, 'metricsAddress') ?? '';
+  const address = cfg.metricsAddress ?? '';
   const server = address ? await serveMetrics(address, metrics.registry) : undefined;
   if (server) logger.info({ url: `${server.url}/metrics` }, 'metrics served');
 
   let elector: LeaderElector | undefined;
-  if (bool(cfg, 'leaderElect')) {
+  if (cfg.leaderElect) {
     elector = new LeaderElector({
       kubeConfig: kc!,
-      namespace: str(cfg, 'leaderElectionNamespace') || contextNamespace(kc!) || 'default',
-      name: str(cfg, 'leaderElectionLeaseName') || 'zoneguard-reconciler',
+      namespace: cfg.leaderElectionNamespace || contextNamespace(kc!) || 'default',
+      name: cfg.leaderElectionLeaseName || 'zoneguard-reconciler',
       identity,
-      leaseDurationMs: num(cfg, 'leaderElectionLeaseDuration', 15_000),
-      renewDeadlineMs: num(cfg, 'leaderElectionRenewDeadline', 10_000),
-      retryPeriodMs: num(cfg, 'leaderElectionRetryPeriod', 2000),
+      leaseDurationMs: cfg.leaderElectionLeaseDuration,
+      renewDeadlineMs: cfg.leaderElectionRenewDeadline,
+      retryPeriodMs: cfg.leaderElectionRetryPeriod,
       logger,
       onStartedLeading: () => reconciler.start(),
       onStoppedLeading: () => reconciler.stop(),

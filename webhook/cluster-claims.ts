@@ -7,18 +7,30 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClaimIndex } from '../core/claim-index.js';
-import { str, strs, type Config } from '../core/config.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import { extract } from '../core/hostnames/index.js';
 import { SOURCES } from '../core/kinds.js';
 import type { Logger } from '../core/log.js';
 import { refOf, type KubeObject } from '../core/model/objects.js';
-import { extractContextFrom, objectFilterFrom, outOfScope, type ObjectFilter } from '../core/setup.js';
+import {
+  extractContextFrom,
+  objectFilterFrom,
+  outOfScope,
+  type ObjectFilter,
+  type PolicySettings,
+} from '../core/setup.js';
 import { KubernetesSource, type KindSpec, type ObjectEvent } from '../kube/watch.js';
+
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface ClusterClaimsSettings extends PolicySettings {
+  readonly labelFilter: string;
+  readonly namespace: string;
+  readonly source: string[];
+}
 
 export interface ClusterClaimsOptions {
   kubeConfig: KubeConfig;
-  cfg: Config;
+  cfg: ClusterClaimsSettings;
   logger: Logger;
   restartBaseDelayMs?: number;
   restartMaxDelayMs?: number;
@@ -37,12 +49,12 @@ export class ClusterClaims {
     const { cfg } = opts;
     this.filter = objectFilterFrom(cfg);
     this.extractCtx = extractContextFrom(cfg, (ns, name) => this.gateway(ns, name));
-    const sources = strs(cfg, 'source');
+    const sources = cfg.source;
     this.source = new KubernetesSource({
       kubeConfig: opts.kubeConfig,
       sources: sources.length ? sources : SOURCES,
-      namespace: str(cfg, 'namespace') || undefined,
-      labelSelector: str(cfg, 'labelFilter')?.trim() || undefined,
+      namespace: cfg.namespace || undefined,
+      labelSelector: cfg.labelFilter?.trim() || undefined,
       logger: opts.logger,
       restartBaseDelayMs: opts.restartBaseDelayMs,
       restartMaxDelayMs: opts.restartMaxDelayMs,

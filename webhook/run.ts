@@ -3,23 +3,40 @@
  * configured provider, through core openProvider), the optional cluster watch (duplicate rule), the
  * HTTPS server and certificate reload. `zoneguard webhook` and the tests start it through here.
  */
-import { num, str, bool, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { OwnershipIndex } from '../core/ownership.js';
 import type { RegistrySnapshot } from '../core/registry/txt-registry.js';
-import { openProvider } from '../core/providers/open.js';
+import { openProvider, type OpenSettings } from '../core/providers/open.js';
 import type { RuleId } from '../core/rules/index.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';
 import type { AdmitContext, OwnershipState, StalePolicy } from './admit.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { OwnershipSignalWatch } from '../kube/ownership-signal.js';
-import type { ClusterClaims } from './cluster-claims.js';
+import type { ClusterClaims, ClusterClaimsSettings } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
 import { createApp, listen, type Listening } from './server.js';
 import { readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
-import { LISTEN_RE } from './flags.js';
+import { parseListenAddress } from '../core/listen.js';
+
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface WebhookSettings extends OpenSettings, ClusterClaimsSettings {
+  readonly duplicatePolicy: 'deny' | 'warn' | 'off';
+  readonly inCluster: boolean;
+  readonly kubeconfig?: string;
+  readonly listenAddress: string;
+  readonly maxOwnershipAge: number;
+  readonly maxRequestBytes: number;
+  readonly ownershipRefresh: number;
+  readonly ownershipSignalLease: string;
+  readonly ownershipSignalNamespace: string;
+  readonly shutdownTimeout: number;
+  readonly staleOwnership: 'deny' | 'allow' | 'warn';
+  readonly tlsCertFile?: string;
+  readonly tlsPrivateKeyFile?: string;
+  readonly tlsReloadInterval: number;
+}
 
 export interface WebhookDeps {
   logger: Logger;
@@ -51,38 +68,31 @@ export interface Webhook {
   close: () => Promise<void>;
 }
 
-export function parseListenAddress(addr: string): { host: string | undefined; port: number } {
-  const m = LISTEN_RE.exec(addr);
-  if (!m) throw new ConfigError('listen-address', `expects host:port, got "${addr}"`);
-  const host = m[1].replace(/^\[|\]$/g, '');
-  return { host: host === '' ? undefined : host, port: Number(m[2]) };
-}
-
-export function checkWebhookConfig(cfg: Config): void {
-  if (!str(cfg, 'tlsCertFile'))
+export function checkWebhookConfig(cfg: WebhookSettings): void {
+  if (!cfg.tlsCertFile)
     throw new ConfigError(
       'tls-cert-file',
       'give the serving certificate (PEM), e.g. tls.crt made by `zoneguard certs`',
     );
-  if (!str(cfg, 'tlsPrivateKeyFile'))
+  if (!cfg.tlsPrivateKeyFile)
     throw new ConfigError(
       'tls-private-key-file',
       'give the private key (PEM), e.g. tls.key made by `zoneguard certs`',
     );
-  if (num(cfg, 'maxOwnershipAge', 0) < num(cfg, 'ownershipRefresh', 0))
+  if (cfg.maxOwnershipAge < cfg.ownershipRefresh)
     throw new ConfigError(
       'max-ownership-age',
       'must be at least --ownership-refresh, or the data would be stale between two refreshes',
     );
-  parseListenAddress(str(cfg, 'listenAddress') ?? ':8443');
+  parseListenAddress(cfg.listenAddress, 'listen-address');
 }
 
-export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webhook> {
+export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Promise<Webhook> {
   checkWebhookConfig(cfg);
   const { logger } = deps;
   const files = {
-    certFile: str(cfg, 'tlsCertFile') as string,
-    keyFile: str(cfg, 'tlsPrivateKeyFile') as string,
+    certFile: cfg.tlsCertFile as string,
+    keyFile: cfg.tlsPrivateKeyFile as string,
   };
   let tlsPair: TlsPair;
   try {
@@ -92,7 +102,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   }
 
   // ---- ownership: the provider's records and TXT ownership, off the request path ----
-  const providerName = str(cfg, 'provider');
+  const providerName = cfg.provider;
   const load = deps.loadOwnership;
   let snapshot = deps.readSnapshot;
   if (!load && !snapshot) {
@@ -104,8 +114,8 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   if (load || snapshot) {
     ownership = new OwnershipCache({
       ...(load ? { load } : { snapshot }),
-      refreshMs: num(cfg, 'ownershipRefresh', 30_000),
-      maxAgeMs: num(cfg, 'maxOwnershipAge', 300_000),
+      refreshMs: cfg.ownershipRefresh,
+      maxAgeMs: cfg.maxOwnershipAge,
       logger,
       provider: providerName,
       onRefresh: (ok) => metrics?.ownershipRefreshes.inc({ result: ok ? 'ok' : 'error' }),
@@ -121,7 +131,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
   const kc = await kubeConfigFrom(cfg, deps);
   const cluster =
     deps.clusterClaims ??
-    (kc && str(cfg, 'duplicatePolicy') !== 'off' ? await clusterClaimsFrom(cfg, kc, deps) : undefined);
+    (kc && cfg.duplicatePolicy !== 'off' ? await clusterClaimsFrom(cfg, kc, deps) : undefined);
   const signal =
     kc && ownership ? await ownershipSignalFrom(cfg, kc, deps, () => void ownership.refreshNow()) : undefined;
 
@@ -133,7 +143,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
 
   const ruleCtx = ruleContextFrom(cfg);
   const extractCtx = extractContextFrom(cfg, cluster ? (ns, name) => cluster.gateway(ns, name) : undefined);
-  const warnOnly = new Set<RuleId>(str(cfg, 'duplicatePolicy') === 'warn' ? ['duplicate'] : []);
+  const warnOnly = new Set<RuleId>(cfg.duplicatePolicy === 'warn' ? ['duplicate'] : []);
   const admitCtx: AdmitContext = {
     ruleContext: () => {
       // one shared context; rules run synchronously, so swapping the index between requests is safe
@@ -145,7 +155,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
     filter: objectFilterFrom(cfg),
     warnOnly,
     ownership: (): OwnershipState => (ownership ? ownership.state() : { state: 'none' }),
-    stalePolicy: (str(cfg, 'staleOwnership') ?? 'warn') as StalePolicy,
+    stalePolicy: (cfg.staleOwnership ?? 'warn') as StalePolicy,
   };
 
   const readiness = () => {
@@ -159,13 +169,13 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
     admit: admitCtx,
     metrics,
     logger,
-    maxRequestBytes: num(cfg, 'maxRequestBytes', 3 * 1024 * 1024),
+    maxRequestBytes: cfg.maxRequestBytes,
     readiness,
   });
-  const { host, port } = parseListenAddress(str(cfg, 'listenAddress') ?? ':8443');
+  const { host, port } = parseListenAddress(cfg.listenAddress, 'listen-address');
   const listening = await listen(app, tlsPair, host, port);
   const tls = new TlsReloader(listening.server, files, tlsPair, {
-    intervalMs: num(cfg, 'tlsReloadInterval', 10_000),
+    intervalMs: cfg.tlsReloadInterval,
     logger,
   });
   tls.on('reload', (ok: boolean) => metrics?.tlsReloads.inc({ result: ok ? 'ok' : 'error' }));
@@ -185,7 +195,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
     {
       address: `${listening.host}:${listening.port}`,
       provider: providerName,
-      duplicates: cluster ? str(cfg, 'duplicatePolicy') : 'off',
+      duplicates: cluster ? cfg.duplicatePolicy : 'off',
       staleOwnership: admitCtx.stalePolicy,
     },
     'webhook listening',
@@ -206,7 +216,7 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
       (closing ??= (async () => {
         tls.stop();
         ownership?.close();
-        await listening.close(num(cfg, 'shutdownTimeout', 20_000));
+        await listening.close(cfg.shutdownTimeout);
         await cluster?.stop();
         await signal?.stop();
         logger.info({}, 'webhook stopped');
@@ -215,9 +225,9 @@ export async function startWebhook(cfg: Config, deps: WebhookDeps): Promise<Webh
 }
 
 /** The cluster's client configuration, when there is a cluster to talk to (--kubeconfig, or in a pod). */
-async function kubeConfigFrom(cfg: Config, deps: WebhookDeps): Promise<KubeConfig | undefined> {
-  const kubeconfig = str(cfg, 'kubeconfig');
-  const inCluster = bool(cfg, 'inCluster');
+async function kubeConfigFrom(cfg: WebhookSettings, deps: WebhookDeps): Promise<KubeConfig | undefined> {
+  const kubeconfig = cfg.kubeconfig;
+  const inCluster = cfg.inCluster;
   if (!kubeconfig && !inCluster && !deps.env.KUBERNETES_SERVICE_HOST) return undefined;
   if (inCluster && !kubeconfig && !deps.env.KUBERNETES_SERVICE_HOST)
     throw new ConfigError(
@@ -230,25 +240,29 @@ async function kubeConfigFrom(cfg: Config, deps: WebhookDeps): Promise<KubeConfi
 }
 
 /** The cluster watch for the duplicate rule. */
-async function clusterClaimsFrom(cfg: Config, kc: KubeConfig, deps: WebhookDeps): Promise<ClusterClaims> {
+async function clusterClaimsFrom(
+  cfg: WebhookSettings,
+  kc: KubeConfig,
+  deps: WebhookDeps,
+): Promise<ClusterClaims> {
   const { ClusterClaims } = await import('./cluster-claims.js');
   return new ClusterClaims({ kubeConfig: kc, cfg, logger: deps.logger });
 }
 
 /** The reconciler's "ownership changed" Lease, watched so ownership is re-read right after writes. */
 async function ownershipSignalFrom(
-  cfg: Config,
+  cfg: WebhookSettings,
   kc: KubeConfig,
   deps: WebhookDeps,
   onChange: () => void,
 ): Promise<OwnershipSignalWatch | undefined> {
-  const name = str(cfg, 'ownershipSignalLease');
+  const name = cfg.ownershipSignalLease;
   if (!name) return undefined;
   const [{ OwnershipSignalWatch }, { contextNamespace }] = await Promise.all([
     import('../kube/ownership-signal.js'),
     import('../kube/client.js'),
   ]);
-  const namespace = str(cfg, 'ownershipSignalNamespace') || contextNamespace(kc) || 'default';
+  const namespace = cfg.ownershipSignalNamespace || contextNamespace(kc) || 'default';
   deps.logger.info({ lease: `${namespace}/${name}` }, 'watching the reconciler ownership signal');
   return new OwnershipSignalWatch({ kubeConfig: kc, namespace, name, logger: deps.logger }, onChange);
 }

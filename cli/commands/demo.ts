@@ -4,48 +4,35 @@
  * webhook would give and the records the reconciler would publish.
  */
 import { join } from 'node:path';
-import { resolveConfig, type Config } from '../../core/config.js';
-import { allFlags } from '../flags.js';
+import { withSettings, type Settings } from '../settings.js';
 import type { CommandSpec } from '../program.js';
 import { packageRoot } from '../paths.js';
 import { printPlanText, printVerdictsText } from '../../core/report.js';
 import { computePlan } from './plan.js';
 
-export function demoConfig(cfg: Config): Config {
+/** The embedded default: examples/ against an inmemory zone, for whatever the user did not give. */
+export function demoSettings(cfg: Settings): Settings {
   const root = packageRoot();
-  const given = (k: string) => {
-    const v = cfg[k];
-    return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== '';
-  };
-  const overlay: Record<string, unknown> = {};
-  if (!given('file')) overlay['file'] = [join(root, 'examples', 'manifests')];
-  if (!given('provider')) overlay['provider'] = 'inmemory';
-  if (!given('inmemoryZoneFile') && !given('inmemoryZone')) {
-    overlay['inmemory-zone-file'] = [`example.com=${join(root, 'examples', 'zones', 'example.com.zone')}`];
-  }
-  if (!given('domainFilter') && !given('regexDomainFilter')) overlay['domain-filter'] = ['example.com'];
-  if (!given('publicZone')) overlay['public-zone'] = ['example.com'];
-  if (cfg.txtOwnerId === 'default') overlay['txt-owner-id'] = 'cluster-a';
-  const specs = allFlags.filter((f) => !f.commands || f.commands.includes('demo'));
-  const cli: Record<string, unknown> = {};
-  for (const s of specs) {
-    const key = s.name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    if (overlay[s.name] !== undefined) cli[s.name] = overlay[s.name];
-    else if (overlay[key] !== undefined) cli[s.name] = overlay[key];
-    else if (cfg[key] !== undefined && !(cfg[key] instanceof RegExp)) cli[s.name] = cfg[key];
-    else if (cfg[key] instanceof RegExp) cli[s.name] = (cfg[key] as RegExp).source;
-  }
-  return resolveConfig(specs, { cli, env: {} });
+  return withSettings(cfg, {
+    ...(cfg.file.length ? {} : { file: [join(root, 'examples', 'manifests')] }),
+    ...(cfg.provider ? {} : { provider: 'inmemory' as const }),
+    ...(cfg.inmemoryZoneFile.length || cfg.inmemoryZone.length
+      ? {}
+      : { inmemoryZoneFile: [`example.com=${join(root, 'examples', 'zones', 'example.com.zone')}`] }),
+    ...(cfg.domainFilter.length || cfg.regexDomainFilter ? {} : { domainFilter: ['example.com'] }),
+    ...(cfg.publicZone.length ? {} : { publicZone: ['example.com'] }),
+    ...(cfg.txtOwnerId === 'default' ? { txtOwnerId: 'cluster-a' } : {}),
+  });
 }
 
 export const demoCommand: CommandSpec = {
   name: 'demo',
   description: 'validate and plan examples/ against an inmemory zone: no cluster, no cloud account needed',
   async run(cfg, ctx) {
-    const c = demoConfig(cfg);
-    const files = c.file as string[];
+    const c = demoSettings(cfg);
+    const files = c.file;
     ctx.stdout.write(
-      `zoneguard demo: owner "${String(c.txtOwnerId)}", domain filter ${String((c.domainFilter as string[]).join(',') || '(any)')}, zone ${String((c.inmemoryZoneFile as string[]).join(' '))}\n`,
+      `zoneguard demo: owner "${String(c.txtOwnerId)}", domain filter ${c.domainFilter.join(',') || '(any)'}, zone ${c.inmemoryZoneFile.join(' ')}\n`,
     );
     ctx.stdout.write(`\n== Admission verdicts for ${files.join(' ')} (what kubectl apply would get)\n`);
     const { result, results, notes } = await computePlan(c, files, ctx);

@@ -2,7 +2,7 @@
  * `zoneguard doctor HOST`: walks the troubleshooting flow for one name and prints each step, then
  * a one-line verdict (exit 0 when the name is published and owned by this instance, 1 otherwise).
  */
-import { num, str, strs, type Config } from '../../core/config.js';
+import type { Settings } from '../settings.js';
 import { ConfigError, InputError } from '../../core/errors.js';
 import { normalizeDnsName } from '../../core/model/endpoint.js';
 import { loadManifests } from '../../core/manifests.js';
@@ -28,7 +28,7 @@ import { readClusterObjects } from '../../doctor/cluster.js';
 import { kubeApi } from '../../kube/rest.js';
 import { loadKubeConfig } from '../../kube/client.js';
 
-export function doctorSettingsFrom(cfg: Config): DoctorSettings {
+export function doctorSettingsFrom(cfg: Settings): DoctorSettings {
   return {
     ownerId: ownerIdFrom(cfg),
     policy: policyFrom(cfg),
@@ -38,9 +38,9 @@ export function doctorSettingsFrom(cfg: Config): DoctorSettings {
     extractContext: extractContextFrom(cfg),
     objectFilter: objectFilterFrom(cfg),
     mapper: new TxtNameMapper({
-      prefix: str(cfg, 'txtPrefix') ?? '',
-      suffix: str(cfg, 'txtSuffix') ?? '',
-      wildcardReplacement: str(cfg, 'txtWildcardReplacement') ?? '',
+      prefix: cfg.txtPrefix ?? '',
+      suffix: cfg.txtSuffix ?? '',
+      wildcardReplacement: cfg.txtWildcardReplacement ?? '',
     }),
   };
 }
@@ -58,8 +58,8 @@ export const doctorCommand: CommandSpec = {
 
     let objects: SourcedObject[] | undefined;
     const notes: string[] = [];
-    const files = strs(cfg, 'file');
-    const kubeconfig = str(cfg, 'kubeconfig');
+    const files = cfg.file;
+    const kubeconfig = cfg.kubeconfig;
     if (files.length)
       objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
     if (kubeconfig) {
@@ -72,7 +72,7 @@ export const doctorCommand: CommandSpec = {
         throw new ConfigError('kubeconfig', `cannot read objects from the cluster: ${(e as Error).message}`);
       }
     }
-    const nsText = str(cfg, 'nameserver');
+    const nsText = cfg.nameserver;
     const opened = await openProvider(cfg, ctx.logger, ctx.env);
     try {
       const evidence = await gatherEvidence(host, settings, {
@@ -82,11 +82,10 @@ export const doctorCommand: CommandSpec = {
           : 'no -f manifests and no --kubeconfig: which objects claim the name was not checked',
         opened,
         nameserver: nsText ? parseNameServer(nsText) : undefined,
-        timeoutMs: num(cfg, 'dnsTimeout', 2000),
+        timeoutMs: cfg.dnsTimeout,
       });
       const report = diagnose(host, settings, evidence);
-      if (str(cfg, 'output') === 'json')
-        ctx.stdout.write(JSON.stringify({ ...report, notes }, null, 2) + '\n');
+      if (cfg.output === 'json') ctx.stdout.write(JSON.stringify({ ...report, notes }, null, 2) + '\n');
       else {
         for (const n of notes) ctx.stderr.write(`zoneguard: note: ${n}\n`);
         ctx.stdout.write(formatReport(report));

@@ -1,5 +1,5 @@
 /** `zoneguard plan -f ...`: what the reconciler would change in the provider, without applying it. */
-import { strs, str, type Config } from '../../core/config.js';
+import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
 import { plan, planToJson, type PlanResult } from '../../core/plan.js';
 import { printPlanText } from '../../core/report.js';
@@ -9,7 +9,7 @@ import { runValidation } from './validate.js';
 import type { ObjectResult } from '../../core/evaluate.js';
 
 export async function computePlan(
-  cfg: Config,
+  cfg: Settings,
   files: string[],
   ctx: Pick<CommandContext, 'logger' | 'env'>,
 ): Promise<{ result: PlanResult; results: ObjectResult[]; notes: string[] }> {
@@ -36,14 +36,13 @@ export const planCommand: CommandSpec = {
   name: 'plan',
   description: 'print the DNS changes the reconciler would make (TXT ownership records implied)',
   check: (cfg) => {
-    if (strs(cfg, 'file').length === 0)
+    if (cfg.file.length === 0)
       throw new ConfigError('file', 'give at least one manifest file or directory with -f');
   },
   async run(cfg, ctx) {
-    const { result, notes } = await computePlan(cfg, strs(cfg, 'file'), ctx);
+    const { result, notes } = await computePlan(cfg, cfg.file, ctx);
     for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
-    if (str(cfg, 'output') === 'json')
-      ctx.stdout.write(JSON.stringify(planToJson(result.changes), null, 2) + '\n');
+    if (cfg.output === 'json') ctx.stdout.write(JSON.stringify(planToJson(result.changes), null, 2) + '\n');
     else printPlanText(result, ctx.stdout);
     return 0;
   },

@@ -4,9 +4,8 @@
  * and/or manifest files (-f). --once syncs once; --dry-run prints each plan instead of applying it.
  * The Kubernetes client is loaded only when this command runs.
  */
-import { bool, num, str, strs } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
-import { parseListenAddress } from '../../reconciler/metrics.js';
+import { parseListenAddress } from '../../core/listen.js';
 import type { CommandSpec } from '../program.js';
 
 export const reconcileCommand: CommandSpec = {
@@ -14,24 +13,16 @@ export const reconcileCommand: CommandSpec = {
   description:
     'publish accepted records to the DNS provider with TXT ownership records, on watch events and every --interval',
   check: (cfg) => {
-    if (!str(cfg, 'provider')) throw new ConfigError('provider', 'reconcile needs a provider to publish to');
-    if (str(cfg, 'kubeApi') === 'off' && strs(cfg, 'file').length === 0)
+    if (!cfg.provider) throw new ConfigError('provider', 'reconcile needs a provider to publish to');
+    if (cfg.kubeApi === 'off' && cfg.file.length === 0)
       throw new ConfigError('kube-api', 'off leaves no source: give manifests with -f');
-    if (bool(cfg, 'leaderElect') && str(cfg, 'kubeApi') === 'off')
+    if (cfg.leaderElect && cfg.kubeApi === 'off')
       throw new ConfigError('leader-elect', 'needs the Kubernetes API (--kube-api=off given)');
-    if (bool(cfg, 'leaderElect') && bool(cfg, 'once'))
-      throw new ConfigError('leader-elect', 'cannot be combined with --once');
-    const address = str(cfg, 'metricsAddress') ?? '';
-    if (address) {
-      try {
-        parseListenAddress(address);
-      } catch (e) {
-        throw new ConfigError('metrics-address', (e as Error).message);
-      }
-    }
-    const lease = num(cfg, 'leaderElectionLeaseDuration', 15_000);
-    const renew = num(cfg, 'leaderElectionRenewDeadline', 10_000);
-    const retry = num(cfg, 'leaderElectionRetryPeriod', 2000);
+    if (cfg.leaderElect && cfg.once) throw new ConfigError('leader-elect', 'cannot be combined with --once');
+    if (cfg.metricsAddress) parseListenAddress(cfg.metricsAddress, 'metrics-address');
+    const lease = cfg.leaderElectionLeaseDuration;
+    const renew = cfg.leaderElectionRenewDeadline;
+    const retry = cfg.leaderElectionRetryPeriod;
     if (!(lease > renew))
       throw new ConfigError(
         'leader-election-lease-duration',

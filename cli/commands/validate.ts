@@ -1,5 +1,5 @@
 /** `zoneguard validate -f <file|dir>...`: the webhook's verdict, offline, for CI pipelines. */
-import { strs, str, type Config } from '../../core/config.js';
+import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
 import { sourceOf } from '../../core/hostnames/index.js';
@@ -17,7 +17,7 @@ export interface ValidationRun {
 }
 
 export async function runValidation(
-  cfg: Config,
+  cfg: Settings,
   files: string[],
   ctx: Pick<CommandContext, 'logger' | 'env'>,
 ): Promise<ValidationRun> {
@@ -51,13 +51,13 @@ export const validateCommand: CommandSpec = {
   description:
     'validate manifests offline with the same rules as the webhook (exit 0 allowed, 1 denied, 2 bad input)',
   check: (cfg) => {
-    if (strs(cfg, 'file').length === 0)
+    if (cfg.file.length === 0)
       throw new ConfigError('file', 'give at least one manifest file or directory with -f');
   },
   async run(cfg, ctx) {
-    const { results, notes } = await runValidation(cfg, strs(cfg, 'file'), ctx);
+    const { results, notes } = await runValidation(cfg, cfg.file, ctx);
     const denied = results.filter((r) => !r.verdict.allowed).length;
-    if (str(cfg, 'output') === 'json') {
+    if (cfg.output === 'json') {
       ctx.stdout.write(JSON.stringify(resultsJson(results), null, 2) + '\n');
       for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
     } else {

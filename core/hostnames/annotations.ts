@@ -1,5 +1,5 @@
 /** external-dns annotations, and their parsing shared by every kind. */
-import { parseDuration } from '../config.js';
+import { parseDuration } from '../duration.js';
 
 export const ANNOTATION_PREFIX = 'external-dns.alpha.kubernetes.io/';
 export const HOSTNAME_ANNOTATION = `${ANNOTATION_PREFIX}hostname`;

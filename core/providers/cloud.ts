@@ -3,30 +3,22 @@
  * selection by domain / zone-id / zone-name filter, applying batches one by one with retry and an
  * interval, RFC 1035 TXT quoting, and the flags common to them.
  */
-import type { Config, FlagSpec } from '../config.js';
-import { num, strs } from '../config.js';
 import type { DomainFilter } from '../domain-filter.js';
 import { ProviderError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { flattenChanges, sleep as realSleep, withRetry, type Change, type RetryOptions } from './batch.js';
 import { zoneFor, type Changes, type Zone } from './provider.js';
 
-const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface ZoneFilterSettings {
+  readonly zoneIdFilter: string[];
+  readonly zoneNameFilter: string[];
+}
 
-export const cloudFlags: FlagSpec[] = [
-  {
-    name: 'provider-cache-time',
-    type: 'duration',
-    default: '0s',
-    help: `how long a provider's zone list is cached (0: list zones on every read) [${CLOUD.join(', ')}]`,
-  },
-  {
-    name: 'batch-change-interval',
-    type: 'duration',
-    default: '1s',
-    help: 'pause between two change batches sent to a provider',
-  },
-];
+export interface CloudSettings extends ZoneFilterSettings {
+  readonly batchChangeInterval: number;
+  readonly providerCacheTime: number;
+}
 
 export interface ZoneSelection {
   domainFilter?: DomainFilter;
@@ -36,11 +28,11 @@ export interface ZoneSelection {
   zoneNames?: readonly string[];
 }
 
-export function zoneSelectionFrom(cfg: Config, domainFilter?: DomainFilter): ZoneSelection {
+export function zoneSelectionFrom(cfg: ZoneFilterSettings, domainFilter?: DomainFilter): ZoneSelection {
   return {
     domainFilter,
-    zoneIds: strs(cfg, 'zoneIdFilter'),
-    zoneNames: strs(cfg, 'zoneNameFilter').map(normalizeZoneName),
+    zoneIds: cfg.zoneIdFilter,
+    zoneNames: cfg.zoneNameFilter.map(normalizeZoneName),
   };
 }
 
@@ -193,8 +185,8 @@ export function changesByZone<Z extends Zone>(
   return byZone;
 }
 
-export function retryOptionsFrom(cfg: Config): { intervalMs: number; cacheMs: number } {
-  return { intervalMs: num(cfg, 'batchChangeInterval', 1000), cacheMs: num(cfg, 'providerCacheTime', 0) };
+export function retryOptionsFrom(cfg: CloudSettings): { intervalMs: number; cacheMs: number } {
+  return { intervalMs: cfg.batchChangeInterval, cacheMs: cfg.providerCacheTime };
 }
 
 /** HTTP statuses worth retrying: throttling and server-side trouble. */

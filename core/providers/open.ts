@@ -1,11 +1,16 @@
 /** Opens the configured provider and its TXT registry, and reads ownership for the rules. */
-import { str, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { OwnershipIndex } from '../ownership.js';
+import type { ProviderSettings } from './catalog.js';
 import type { TxtRegistry } from '../registry/txt-registry.js';
-import { domainFilterFrom, registryFrom } from '../setup.js';
+import { domainFilterFrom, registryFrom, type PolicySettings } from '../setup.js';
 import { createProvider } from './catalog.js';
 import type { Provider } from './provider.js';
+
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface OpenSettings extends PolicySettings, ProviderSettings {
+  readonly provider?: string;
+}
 
 export interface OpenedProvider {
   provider: Provider;
@@ -13,11 +18,11 @@ export interface OpenedProvider {
 }
 
 export async function openProvider(
-  cfg: Config,
+  cfg: OpenSettings,
   logger: Logger,
   env: Record<string, string | undefined>,
 ): Promise<OpenedProvider | undefined> {
-  const name = str(cfg, 'provider');
+  const name = cfg.provider;
   if (!name) return undefined;
   const provider = await createProvider(name, cfg, { logger, domainFilter: domainFilterFrom(cfg), env });
   return { provider, registry: registryFrom(cfg, provider) };

@@ -4,6 +4,7 @@
  */
 import type { Endpoint } from '../model/endpoint.js';
 import type { DomainFilter } from '../domain-filter.js';
+import type { Logger } from '../log.js';
 
 export interface Zone {
   /** Provider's identifier (hosted zone id, managed zone name, zone name for DNS servers). */
@@ -58,3 +59,13 @@ export function zoneFor<Z extends Zone>(zones: readonly Z[], dnsName: string): Z
   }
   return best;
 }
+
+export interface ProviderDeps {
+  logger: Logger;
+  domainFilter: DomainFilter;
+  /** Environment, for credential chains that read it (never logged). */
+  env: Record<string, string | undefined>;
+}
+
+/** A provider folder's factory: its typed settings (a slice of the CLI's Settings) to a Provider. */
+export type ProviderFactory<S> = (settings: S, deps: ProviderDeps) => Promise<Provider>;

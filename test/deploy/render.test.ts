@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { allFlags } from '../../cli/flags.js';
-import { configFileSchema } from '../../core/config.js';
+import { configFileSchema, flagsFor } from '../../cli/settings.js';
 import { DNSENDPOINT_SCHEMA } from '../../core/crd/dnsendpoint.js';
 import { Ajv } from 'ajv';
 import type { KubeObject } from '../../core/model/objects.js';
@@ -294,7 +293,7 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
     it('gives the webhook and reconciler a config.yaml of known flags', () => {
       const cfg = configOf(render(c));
       for (const command of ['webhook', 'reconcile']) {
-        const specs = allFlags.filter((f) => !f.commands || f.commands.includes(command));
+        const specs = flagsFor(command);
         const validate = new Ajv({ strict: false }).compile(configFileSchema(specs));
         expect(validate(cfg), `${command}: ${JSON.stringify(validate.errors)}`).toBe(true);
       }

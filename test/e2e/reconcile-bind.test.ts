@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { captureLogs } from '../logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allFlags } from '../../cli/flags.js';
-import { resolveConfig } from '../../core/config.js';
+import { resolveSettings } from '../../cli/settings.js';
 import type { Rfc2136Provider } from '../../core/providers/rfc2136/rfc2136.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
@@ -98,30 +97,27 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
     opts: { port?: number; secret?: string; flags?: Record<string, string | string[]> } = {},
   ): Promise<Running> {
     const env = { ZONEGUARD_RFC2136_TSIG_SECRET: opts.secret ?? bind.tsig.secret };
-    const cfg = resolveConfig(
-      allFlags.filter((f) => !f.commands || f.commands.includes('reconcile')),
-      {
-        cli: {
-          provider: 'rfc2136',
-          'rfc2136-host': '127.0.0.1',
-          'rfc2136-port': String(opts.port ?? bind.port),
-          'rfc2136-zone': ['example.com'],
-          'rfc2136-tsig-keyname': bind.tsig.name,
-          'rfc2136-tsig-secret-alg': bind.tsig.algorithm,
-          'rfc2136-timeout': '2s',
-          'domain-filter': ['example.com'],
-          'txt-owner-id': 'cluster-a',
-          kubeconfig: join(dir, 'kubeconfig'),
-          interval: '1m',
-          'min-event-sync-interval': '10ms',
-          'metrics-address': '127.0.0.1:0',
-          'retry-base-delay': '20ms',
-          'retry-max-delay': '100ms',
-          ...opts.flags,
-        },
-        env,
+    const cfg = resolveSettings('reconcile', {
+      cli: {
+        provider: 'rfc2136',
+        'rfc2136-host': '127.0.0.1',
+        'rfc2136-port': String(opts.port ?? bind.port),
+        'rfc2136-zone': ['example.com'],
+        'rfc2136-tsig-keyname': bind.tsig.name,
+        'rfc2136-tsig-secret-alg': bind.tsig.algorithm,
+        'rfc2136-timeout': '2s',
+        'domain-filter': ['example.com'],
+        'txt-owner-id': 'cluster-a',
+        kubeconfig: join(dir, 'kubeconfig'),
+        interval: '1m',
+        'min-event-sync-interval': '10ms',
+        'metrics-address': '127.0.0.1:0',
+        'retry-base-delay': '20ms',
+        'retry-max-delay': '100ms',
+        ...opts.flags,
       },
-    );
+      env,
+    });
     const { logger, logs } = captureLogs('info');
     const ac = new AbortController();
     const sink = new Writable({ write: (_c, _e, cb) => cb() });

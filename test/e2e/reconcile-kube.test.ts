@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { captureLogs } from '../logs.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allFlags } from '../../cli/flags.js';
-import { resolveConfig, type Config } from '../../core/config.js';
+import { resolveSettings, type Settings } from '../../cli/settings.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import type { InMemoryProvider } from '../../core/providers/inmemory/index.js';
 import type { LeaderElector } from '../../kube/leader.js';
@@ -18,8 +17,6 @@ import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import { ingress } from '../kube/objects.js';
-
-const reconcileFlags = allFlags.filter((f) => !f.commands || f.commands.includes('reconcile'));
 
 interface Running {
   reconciler: Reconciler;
@@ -36,10 +33,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function config(api: FakeApiServer, extra: Record<string, unknown> = {}): Config {
+function config(api: FakeApiServer, extra: Record<string, unknown> = {}): Settings {
   const kubeconfig = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
   writeFileSync(kubeconfig, api.kubeconfigYaml());
-  return resolveConfig(reconcileFlags, {
+  return resolveSettings('reconcile', {
     cli: {
       provider: 'inmemory',
       'inmemory-zone': ['example.com'],

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { captureLogs } from '../logs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allFlags } from '../../cli/flags.js';
-import { resolveConfig } from '../../core/config.js';
+import { resolveSettings } from '../../cli/settings.js';
 import { queryDns } from '../../doctor/dns-query.js';
 import { PdnsProvider } from '../../core/providers/pdns/pdns.js';
 import type { Reconciler } from '../../reconciler/loop.js';
@@ -129,25 +128,22 @@ describe.skipIf(why)('reconcile to a real PowerDNS', () => {
 
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, api.kubeconfigYaml());
-    const cfg = resolveConfig(
-      allFlags.filter((f) => !f.commands || f.commands.includes('reconcile')),
-      {
-        cli: {
-          provider: 'pdns',
-          'pdns-server': pdns.server,
-          'domain-filter': ['example.com'],
-          'txt-owner-id': 'cluster-a',
-          kubeconfig,
-          interval: '1m',
-          'min-event-sync-interval': '10ms',
-          'metrics-address': '',
-          'retry-base-delay': '20ms',
-          'retry-max-delay': '100ms',
-          'pdns-timeout': '1s',
-        },
-        env: { ZONEGUARD_PDNS_API_KEY: pdns.apiKey },
+    const cfg = resolveSettings('reconcile', {
+      cli: {
+        provider: 'pdns',
+        'pdns-server': pdns.server,
+        'domain-filter': ['example.com'],
+        'txt-owner-id': 'cluster-a',
+        kubeconfig,
+        interval: '1m',
+        'min-event-sync-interval': '10ms',
+        'metrics-address': '',
+        'retry-base-delay': '20ms',
+        'retry-max-delay': '100ms',
+        'pdns-timeout': '1s',
       },
-    );
+      env: { ZONEGUARD_PDNS_API_KEY: pdns.apiKey },
+    });
     const { logger, logs } = captureLogs('info');
     const ac = new AbortController();
     let reconciler!: Reconciler;

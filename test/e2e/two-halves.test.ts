@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allFlags } from '../../cli/flags.js';
-import { resolveConfig } from '../../core/config.js';
+import { resolveSettings } from '../../cli/settings.js';
 import { silentLogger } from '../../core/log.js';
 import type { Reconciler } from '../../reconciler/loop.js';
 import { runReconcile } from '../../reconciler/run.js';
@@ -56,10 +55,9 @@ describe.skipIf(!!why)('webhook and reconciler of two clusters sharing a BIND zo
     'domain-filter': ['example.com'],
     kubeconfig: join(dir, 'kubeconfig'),
   });
-  const flagsOf = (command: string) => allFlags.filter((f) => !f.commands || f.commands.includes(command));
 
   it("cluster-a's webhook denies a name cluster-b's reconciler has just published", async () => {
-    const cfgB = resolveConfig(flagsOf('reconcile'), {
+    const cfgB = resolveSettings('reconcile', {
       cli: {
         ...provider(),
         'txt-owner-id': 'cluster-b',
@@ -78,7 +76,7 @@ describe.skipIf(!!why)('webhook and reconciler of two clusters sharing a BIND zo
         { signal: ac.signal, onReady: (r) => resolve(r.reconciler) },
       ).catch(reject);
     });
-    const cfgA = resolveConfig(flagsOf('webhook'), {
+    const cfgA = resolveSettings('webhook', {
       cli: {
         ...provider(),
         'txt-owner-id': 'cluster-a',

@@ -22,7 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import YAML from 'yaml';
 import { KubeConfig } from '@kubernetes/client-node';
-import { matchesSelector, parseSelector, type SelectorRequirement } from '../../core/config.js';
+import { matchesSelector, parseSelector, type SelectorRequirement } from '../../core/selector.js';
 import type { KubeObject, ObjectMeta } from '../../core/model/objects.js';
 
 export interface ResourceKind {

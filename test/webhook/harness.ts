@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allFlags } from '../../cli/flags.js';
 import { certsFromConfig } from '../../cli/commands/certs.js';
-import { resolveConfig, type Config } from '../../core/config.js';
+import { settingsFor, type Settings } from '../../cli/settings.js';
 import { silentLogger } from '../../core/log.js';
 import { startWebhook, type Webhook, type WebhookDeps } from '../../webhook/run.js';
 import type { AdmissionReview } from '../../webhook/review.js';
@@ -14,9 +13,8 @@ export const ROOT = new URL('../../', import.meta.url).pathname;
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 export const ZONE_FILE = join(ROOT, 'examples/zones/example.com.zone');
 
-export function configFor(command: string, cli: Record<string, unknown>): Config {
-  const specs = allFlags.filter((f) => !f.commands || f.commands.includes(command));
-  return resolveConfig(specs, { cli, env: {} });
+export function configFor(command: string, cli: Record<string, unknown>): Settings {
+  return settingsFor(command, cli);
 }
 
 export interface CertDir {

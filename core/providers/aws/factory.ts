@@ -1,21 +1,34 @@
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { bool, num, str, type Config } from '../../config.js';
-import type { ProviderFactory } from '../catalog.js';
+import type { ProviderFactory } from '../provider.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
+import type { CloudSettings } from '../cloud.js';
 import { Route53Provider } from './route53.js';
 
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface AwsSettings extends CloudSettings {
+  readonly awsAssumeRole?: string;
+  readonly awsAssumeRoleExternalId?: string;
+  readonly awsBatchChangeSize: number;
+  readonly awsBatchChangeSizeBytes: number;
+  readonly awsEndpointUrl?: string;
+  readonly awsPreferCname: boolean;
+  readonly awsProfile?: string;
+  readonly awsRegion?: string;
+  readonly awsZoneType: '' | 'public' | 'private';
+}
+
 /** --provider=aws: credentials from the SDK chain (env, shared config/profile, web identity, ECS/IMDS), optionally an assumed role. */
-export const create: ProviderFactory = async (cfg: Config, deps) => {
+export const create: ProviderFactory<AwsSettings> = async (cfg, deps) => {
   const { intervalMs, cacheMs } = retryOptionsFrom(cfg);
-  const region = str(cfg, 'awsRegion');
-  const profile = str(cfg, 'awsProfile');
-  const role = str(cfg, 'awsAssumeRole');
+  const region = cfg.awsRegion;
+  const profile = cfg.awsProfile;
+  const role = cfg.awsAssumeRole;
   const credentials = role
     ? fromTemporaryCredentials({
         params: {
           RoleArn: role,
           RoleSessionName: 'zoneguard',
-          ...(str(cfg, 'awsAssumeRoleExternalId') ? { ExternalId: str(cfg, 'awsAssumeRoleExternalId') } : {}),
+          ...(cfg.awsAssumeRoleExternalId ? { ExternalId: cfg.awsAssumeRoleExternalId } : {}),
         },
         ...(profile ? { masterCredentials: fromIni({ profile }) } : {}),
         clientConfig: { region: region ?? 'us-east-1' },
@@ -24,13 +37,13 @@ export const create: ProviderFactory = async (cfg: Config, deps) => {
   return new Route53Provider({
     region,
     profile: role ? undefined : profile,
-    endpoint: str(cfg, 'awsEndpointUrl'),
+    endpoint: cfg.awsEndpointUrl,
     credentials,
-    zoneType: (str(cfg, 'awsZoneType') ?? '') as '' | 'public' | 'private',
+    zoneType: (cfg.awsZoneType ?? '') as '' | 'public' | 'private',
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
-    batchChangeSize: num(cfg, 'awsBatchChangeSize', 1000),
-    batchChangeSizeBytes: num(cfg, 'awsBatchChangeSizeBytes', 32000),
-    preferCname: bool(cfg, 'awsPreferCname'),
+    batchChangeSize: cfg.awsBatchChangeSize,
+    batchChangeSizeBytes: cfg.awsBatchChangeSizeBytes,
+    preferCname: cfg.awsPreferCname,
     intervalMs,
     cacheMs,
     logger: deps.logger,

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../config.js';
 import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
@@ -11,7 +10,6 @@ import { emptyChanges } from '../provider.js';
 import { CloudflareFake } from '../../../test/fakes/cloudflare.js';
 import { CloudflareProvider, PS_PROXIED, type CloudflareOptions } from './cloudflare.js';
 import { tokenFrom } from './factory.js';
-import { cloudflareFlags } from './flags.js';
 
 const noSleep = { sleep: async () => {}, random: () => 0 };
 const show = (eps: Endpoint[]) =>
@@ -204,7 +202,7 @@ describe('Cloudflare against the API fake', () => {
 });
 
 describe('Cloudflare token sources', () => {
-  const cfg = (cli: Record<string, unknown>) => resolveConfig(cloudflareFlags, { cli, env: {} });
+  const cfg = (cli: Record<string, string>) => ({ cloudflareApiTokenFile: cli['cloudflare-api-token-file'] });
   it('reads CF_API_TOKEN', () => expect(tokenFrom(cfg({}), { CF_API_TOKEN: ' abc \n' })).toBe('abc'));
   it('prefers --cloudflare-api-token-file', () => {
     const f = join(mkdtempSync(join(tmpdir(), 'cf-')), 'token');

@@ -1,19 +1,30 @@
-import { bool, num, readSecretFile, str, type Config } from '../../config.js';
+import { readSecretFile } from '../../secrets.js';
 import { ConfigError } from '../../errors.js';
-import type { ProviderFactory } from '../catalog.js';
+import type { ProviderFactory } from '../provider.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
+import type { CloudSettings } from '../cloud.js';
 import { CloudflareProvider } from './cloudflare.js';
 
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface CloudflareSettings extends CloudSettings {
+  readonly cloudflareApiTokenFile?: string;
+  readonly cloudflareBaseUrl?: string;
+  readonly cloudflareBatchChangeSize: number;
+  readonly cloudflareDnsRecordsPerPage: number;
+  readonly cloudflareProxied: boolean;
+  readonly cloudflareRecordComment: string;
+}
+
 /** --provider=cloudflare: API token from --cloudflare-api-token-file or CF_API_TOKEN (never logged). */
-export const create: ProviderFactory = async (cfg: Config, deps) => {
+export const create: ProviderFactory<CloudflareSettings> = async (cfg, deps) => {
   const { intervalMs, cacheMs } = retryOptionsFrom(cfg);
   return new CloudflareProvider({
     apiToken: tokenFrom(cfg, deps.env),
-    baseURL: str(cfg, 'cloudflareBaseUrl'),
-    proxiedByDefault: bool(cfg, 'cloudflareProxied'),
-    recordComment: str(cfg, 'cloudflareRecordComment') || undefined,
-    batchSize: num(cfg, 'cloudflareBatchChangeSize', 200),
-    perPage: num(cfg, 'cloudflareDnsRecordsPerPage', 5000),
+    baseURL: cfg.cloudflareBaseUrl,
+    proxiedByDefault: cfg.cloudflareProxied,
+    recordComment: cfg.cloudflareRecordComment || undefined,
+    batchSize: cfg.cloudflareBatchChangeSize,
+    perPage: cfg.cloudflareDnsRecordsPerPage,
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
     intervalMs,
     cacheMs,
@@ -21,8 +32,11 @@ export const create: ProviderFactory = async (cfg: Config, deps) => {
   });
 };
 
-export function tokenFrom(cfg: Config, env: Record<string, string | undefined>): string {
-  const file = str(cfg, 'cloudflareApiTokenFile');
+export function tokenFrom(
+  cfg: Pick<CloudflareSettings, 'cloudflareApiTokenFile'>,
+  env: Record<string, string | undefined>,
+): string {
+  const file = cfg.cloudflareApiTokenFile;
   if (file) {
     const token = readSecretFile('cloudflare-api-token-file', file);
     if (!token) throw new ConfigError('cloudflare-api-token-file', `${file} is empty`);

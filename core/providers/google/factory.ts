@@ -1,25 +1,33 @@
-import { num, str, type Config } from '../../config.js';
-import type { ProviderFactory } from '../catalog.js';
+import type { ProviderFactory } from '../provider.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
+import type { CloudSettings } from '../cloud.js';
 import { CloudDnsProvider } from './clouddns.js';
+
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface GoogleSettings extends CloudSettings {
+  readonly googleApiEndpoint?: string;
+  readonly googleBatchChangeSize: number;
+  readonly googleProject?: string;
+  readonly googleZoneVisibility: '' | 'public' | 'private';
+}
 
 /**
  * --provider=google: Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud's
  * application-default login, workload identity / the metadata server), as the SDK resolves them.
  */
-export const create: ProviderFactory = async (cfg: Config, deps) => {
+export const create: ProviderFactory<GoogleSettings> = async (cfg, deps) => {
   const { intervalMs, cacheMs } = retryOptionsFrom(cfg);
   const provider = new CloudDnsProvider({
-    project: str(cfg, 'googleProject') ?? '',
-    apiEndpoint: str(cfg, 'googleApiEndpoint'),
-    zoneVisibility: (str(cfg, 'googleZoneVisibility') ?? '') as '' | 'public' | 'private',
+    project: cfg.googleProject ?? '',
+    apiEndpoint: cfg.googleApiEndpoint,
+    zoneVisibility: (cfg.googleZoneVisibility ?? '') as '' | 'public' | 'private',
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
-    batchSize: num(cfg, 'googleBatchChangeSize', 1000),
+    batchSize: cfg.googleBatchChangeSize,
     intervalMs,
     cacheMs,
     logger: deps.logger,
   });
-  if (!str(cfg, 'googleProject')) {
+  if (!cfg.googleProject) {
     // as external-dns: fall back to the project of the credentials
     provider.dns.projectId = await provider.dns.getProjectId();
   }

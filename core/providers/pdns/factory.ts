@@ -1,13 +1,23 @@
-import { num, readSecretFile, str, type Config } from '../../config.js';
+import { readSecretFile } from '../../secrets.js';
 import { ConfigError } from '../../errors.js';
-import type { ProviderFactory } from '../catalog.js';
-import { zoneSelectionFrom } from '../cloud.js';
+import type { ProviderFactory } from '../provider.js';
+import { zoneSelectionFrom, type ZoneFilterSettings } from '../cloud.js';
 import { PdnsProvider } from './pdns.js';
 
-function apiKeyFrom(cfg: Config): string {
-  const file = str(cfg, 'pdnsApiKeyFile');
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface PdnsSettings extends ZoneFilterSettings {
+  readonly pdnsApiKey?: string;
+  readonly pdnsApiKeyFile?: string;
+  readonly pdnsBatchChangeSize: number;
+  readonly pdnsServer: string;
+  readonly pdnsServerId: string;
+  readonly pdnsTimeout: number;
+}
+
+function apiKeyFrom(cfg: PdnsSettings): string {
+  const file = cfg.pdnsApiKeyFile;
   if (file) return readSecretFile('pdns-api-key-file', file);
-  const key = str(cfg, 'pdnsApiKey');
+  const key = cfg.pdnsApiKey;
   if (!key)
     throw new ConfigError(
       'pdns-api-key',
@@ -17,8 +27,8 @@ function apiKeyFrom(cfg: Config): string {
 }
 
 /** --provider=pdns */
-export const create: ProviderFactory = async (cfg, deps) => {
-  const server = str(cfg, 'pdnsServer') ?? 'http://localhost:8081';
+export const create: ProviderFactory<PdnsSettings> = async (cfg, deps) => {
+  const server = cfg.pdnsServer ?? 'http://localhost:8081';
   try {
     new URL(server);
   } catch {
@@ -27,10 +37,10 @@ export const create: ProviderFactory = async (cfg, deps) => {
   return new PdnsProvider({
     server,
     apiKey: apiKeyFrom(cfg),
-    serverId: str(cfg, 'pdnsServerId') ?? 'localhost',
+    serverId: cfg.pdnsServerId ?? 'localhost',
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
-    batchSize: num(cfg, 'pdnsBatchChangeSize', 1000),
-    timeoutMs: num(cfg, 'pdnsTimeout', 10_000),
+    batchSize: cfg.pdnsBatchChangeSize,
+    timeoutMs: cfg.pdnsTimeout,
     logger: deps.logger,
   });
 };

@@ -1,21 +1,37 @@
-import { bool, num, readSecretFile, str, strs, type Config } from '../../config.js';
+import { readSecretFile } from '../../secrets.js';
 import { ConfigError } from '../../errors.js';
-import type { ProviderFactory } from '../catalog.js';
+import type { ProviderFactory } from '../provider.js';
 import { Rfc2136Provider } from './rfc2136.js';
 import { tsigAlgorithm, type TsigKey } from './tsig.js';
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-function secretFrom(cfg: Config): string | undefined {
-  const file = str(cfg, 'rfc2136TsigSecretFile');
-  if (file) return readSecretFile('rfc2136-tsig-secret-file', file);
-  return str(cfg, 'rfc2136TsigSecret');
+/** The settings this module reads (a slice of the CLI's Settings). */
+export interface Rfc2136Settings {
+  readonly rfc2136BatchChangeSize: number;
+  readonly rfc2136Host?: string;
+  readonly rfc2136Insecure: boolean;
+  readonly rfc2136MinTtl: number;
+  readonly rfc2136Port: number;
+  readonly rfc2136Timeout: number;
+  readonly rfc2136TsigAxfr: boolean;
+  readonly rfc2136TsigKeyname?: string;
+  readonly rfc2136TsigSecret?: string;
+  readonly rfc2136TsigSecretAlg: string;
+  readonly rfc2136TsigSecretFile?: string;
+  readonly rfc2136Zone: string[];
 }
 
-function tsigFrom(cfg: Config): TsigKey | undefined {
-  const name = str(cfg, 'rfc2136TsigKeyname');
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function secretFrom(cfg: Rfc2136Settings): string | undefined {
+  const file = cfg.rfc2136TsigSecretFile;
+  if (file) return readSecretFile('rfc2136-tsig-secret-file', file);
+  return cfg.rfc2136TsigSecret;
+}
+
+function tsigFrom(cfg: Rfc2136Settings): TsigKey | undefined {
+  const name = cfg.rfc2136TsigKeyname;
   const secret = secretFrom(cfg);
-  if (bool(cfg, 'rfc2136Insecure')) {
+  if (cfg.rfc2136Insecure) {
     if (name || secret)
       throw new ConfigError(
         'rfc2136-insecure',
@@ -35,17 +51,17 @@ function tsigFrom(cfg: Config): TsigKey | undefined {
     );
   if (!BASE64.test(secret) || Buffer.from(secret, 'base64').length === 0)
     throw new ConfigError('rfc2136-tsig-secret', 'is not base64 (as in BIND\'s key { secret "..."; })');
-  const algorithm = str(cfg, 'rfc2136TsigSecretAlg') ?? 'hmac-sha256';
+  const algorithm = cfg.rfc2136TsigSecretAlg ?? 'hmac-sha256';
   if (!tsigAlgorithm(algorithm))
     throw new ConfigError('rfc2136-tsig-secret-alg', `"${algorithm}" is not a TSIG algorithm`);
   return { name, secret, algorithm: tsigAlgorithm(algorithm)! };
 }
 
 /** --provider=rfc2136 */
-export const create: ProviderFactory = async (cfg, deps) => {
-  const host = str(cfg, 'rfc2136Host');
+export const create: ProviderFactory<Rfc2136Settings> = async (cfg, deps) => {
+  const host = cfg.rfc2136Host;
   if (!host) throw new ConfigError('rfc2136-host', 'is required for --provider rfc2136');
-  const zones = strs(cfg, 'rfc2136Zone');
+  const zones = cfg.rfc2136Zone;
   if (zones.length === 0)
     throw new ConfigError('rfc2136-zone', 'is required for --provider rfc2136 (repeat it for several zones)');
   for (const z of zones)
@@ -53,13 +69,13 @@ export const create: ProviderFactory = async (cfg, deps) => {
       throw new ConfigError('rfc2136-zone', `"${z}" is not a zone name`);
   return new Rfc2136Provider({
     host,
-    port: num(cfg, 'rfc2136Port', 53),
+    port: cfg.rfc2136Port,
     zones,
     tsig: tsigFrom(cfg),
     tsigAxfr: cfg.rfc2136TsigAxfr !== false,
-    batchSize: num(cfg, 'rfc2136BatchChangeSize', 50),
-    minTtl: Math.floor(num(cfg, 'rfc2136MinTtl', 0) / 1000),
-    timeoutMs: num(cfg, 'rfc2136Timeout', 10_000),
+    batchSize: cfg.rfc2136BatchChangeSize,
+    minTtl: Math.floor(cfg.rfc2136MinTtl / 1000),
+    timeoutMs: cfg.rfc2136Timeout,
     logger: deps.logger,
   });
 };

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './errors.js';
-import {
-  coerceFlag,
-  coreFlags,
-  matchesSelector,
-  parseDuration,
-  parseSelector,
-  resolveConfig,
-  type FlagSpec,
-} from './config.js';
+import { ConfigError } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
+import { matchesSelector, parseSelector } from '../core/selector.js';
+import type { FlagSpec } from './flag-spec.js';
+import { coerceFlag, resolveSettings } from './settings.js';
 
 describe('durations', () => {
   const table: [string, number | undefined][] = [
@@ -69,12 +64,12 @@ describe('flag coercion', () => {
     expect(() => coerceFlag(spec('regex'), '(')).toThrow(/--x: invalid regular expression/);
   });
   it('owner ids cannot break the TXT format', () => {
-    expect(() => resolveConfig(coreFlags, { cli: { 'txt-owner-id': 'a,b' }, env: {} })).toThrow(
+    expect(() => resolveSettings('validate', { cli: { 'txt-owner-id': 'a,b' }, env: {} })).toThrow(
       /--txt-owner-id: must not contain/,
     );
   });
   it('defaults follow external-dns', () => {
-    const cfg = resolveConfig(coreFlags, { cli: {}, env: {} });
+    const cfg = resolveSettings('validate', { cli: {}, env: {} });
     expect(cfg.txtOwnerId).toBe('default');
     expect(cfg.policy).toBe('sync');
     expect(cfg.managedRecordTypes).toEqual(['A', 'AAAA', 'CNAME']);
