@@ -18,7 +18,7 @@ import {
   LabelKey,
 } from './model/endpoint.js';
 import type { DomainFilter } from './domain-filter.js';
-import type { Changes } from './providers/provider.js';
+import type { Changes } from './model/changes.js';
 
 export type Policy = 'sync' | 'upsert-only' | 'create-only';
 

@@ -16,7 +16,8 @@ import { CONTROLLER_ANNOTATION, extract, sourceOf } from '../core/hostnames/inde
 import { describeRef, type KubeObject } from '../core/model/objects.js';
 import { OwnershipIndex } from '../core/ownership.js';
 import { plan, type PlanConflict } from '../core/plan.js';
-import type { Changes, Provider } from '../core/providers/provider.js';
+import type { Provider } from '../core/providers/provider.js';
+import type { Changes } from '../core/model/changes.js';
 import { zoneFor } from '../core/providers/provider.js';
 import { TxtRegistry, type RegistrySnapshot } from '../core/registry/txt-registry.js';
 import { serializeLabels } from '../core/registry/txt-labels.js';

@@ -9,7 +9,7 @@
  */
 import { CoordinationV1Api, makeInformer, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
-import { backoffDelay } from '../core/providers/batch.js';
+import { backoffDelay } from '../core/backoff.js';
 import { apiStatusCode as statusCode, microTime } from './client.js';
 
 export const SIGNAL_LABEL = 'zoneguard.io/ownership-signal';

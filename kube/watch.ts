@@ -24,7 +24,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from '../core/log.js';
 import type { KubeObject } from '../core/model/objects.js';
-import { backoffDelay } from '../core/providers/batch.js';
+import { backoffDelay } from '../core/backoff.js';
 import { apiStatusCode } from './client.js';
 import type { Source } from '../core/model/source.js';
 import { apiPath, apiVersionOf, KINDS, type KindInfo } from '../core/kinds.js';

@@ -3,10 +3,11 @@
  * informers and/or -f manifests), the loop, leader election and the metrics server, and stops them
  * all on the abort signal. --once syncs once (retrying provider failures); --dry-run prints plans.
  */
+import type { Logger } from '../core/log.js';
 import { ConfigError, ProviderError } from '../core/errors.js';
 import { planToJson } from '../core/plan.js';
 import { openProvider, type OpenSettings } from '../core/providers/open.js';
-import { withRetry } from '../core/providers/batch.js';
+import { withRetry } from '../core/backoff.js';
 import type { Provider } from '../core/providers/provider.js';
 import {
   domainFilterFrom,
@@ -25,7 +26,6 @@ import { FileSource } from './file-source.js';
 import { KubernetesSource } from '../kube/watch.js';
 import type { Source } from '../core/model/source.js';
 import { Feedback, kubeFeedbackSink } from '../kube/events.js';
-import type { CommandContext } from '../cli/program.js';
 import { printPlanText } from '../core/report.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
@@ -54,6 +54,14 @@ export interface ReconcileSettings extends OpenSettings {
   readonly retryMaxDelay: number;
 }
 
+/** Where a reconcile run logs and prints, and the environment its credential chains read. */
+export interface ReconcileIo {
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
 const ONCE_SOURCE_TIMEOUT_MS = 30_000;
 
 export interface ReconcileRunOptions {
@@ -75,7 +83,7 @@ function wantsKube(cfg: ReconcileSettings): boolean {
 
 export async function runReconcile(
   cfg: ReconcileSettings,
-  ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout' | 'stderr'>,
+  ctx: ReconcileIo,
   opts: ReconcileRunOptions = {},
 ): Promise<number> {
   const logger = ctx.logger;

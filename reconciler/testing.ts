@@ -6,7 +6,8 @@
 import type { Endpoint } from '../core/model/endpoint.js';
 import { ProviderError } from '../core/errors.js';
 import type { KubeObject } from '../core/model/objects.js';
-import type { Changes, Provider, Zone } from '../core/providers/provider.js';
+import type { Provider, Zone } from '../core/providers/provider.js';
+import type { Changes } from '../core/model/changes.js';
 import type { Source } from '../core/model/source.js';
 import type { DnsEndpointStatus, EventType, FeedbackSink } from '../kube/events.js';
 

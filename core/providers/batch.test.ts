@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newEndpoint } from '../model/endpoint.js';
 import { ProviderError } from '../errors.js';
-import { backoffDelay, changesOf, flattenChanges, splitChanges, withRetry, ZoneCache } from './batch.js';
+import { changesOf, flattenChanges, splitChanges, ZoneCache } from './batch.js';
+import { backoffDelay, withRetry } from '../backoff.js';
 
 const rec = (i: number) => newEndpoint(`h${i}.example.com`, 'A', ['192.0.2.1']);
 

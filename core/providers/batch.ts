@@ -3,11 +3,10 @@
  * - splitChanges: cut a change set into batches of at most `maxChanges` changes (and optionally a
  *   size budget, e.g. Route 53's 32,000 characters), never splitting an update's old/new pair and
  *   keeping a record with its ownership TXT in the same batch where they fit.
- * - withRetry: capped exponential backoff with full jitter for retryable ProviderErrors.
+ * (retry with backoff is core/backoff.ts)
  */
 import type { Endpoint } from '../model/endpoint.js';
-import { ProviderError } from '../errors.js';
-import type { Changes } from './provider.js';
+import type { Changes } from '../model/changes.js';
 
 export type Change =
   | { action: 'create'; record: Endpoint }
@@ -71,49 +70,6 @@ export function splitChanges(changes: readonly Change[], limits: BatchLimits): C
   }
   if (cur.length) batches.push(cur);
   return batches;
-}
-
-export interface RetryOptions {
-  /** Attempts in all, first included. */
-  attempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Injected for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
-  /** Decides whether an error is worth retrying; default: ProviderError.retryable. */
-  retryable?: (err: unknown) => boolean;
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)]. */
-export function backoffDelay(
-  attempt: number,
-  base: number,
-  max: number,
-  random: () => number = Math.random,
-): number {
-  const cap = Math.min(max, base * 2 ** attempt);
-  return Math.floor(random() * cap);
-}
-
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
-  const attempts = opts.attempts ?? 5;
-  const base = opts.baseDelayMs ?? 200;
-  const max = opts.maxDelayMs ?? 10_000;
-  const isRetryable = opts.retryable ?? ((e: unknown) => e instanceof ProviderError && e.retryable);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (attempt + 1 >= attempts || !isRetryable(err)) throw err;
-      const delay = backoffDelay(attempt, base, max, opts.random);
-      opts.onRetry?.(err, attempt + 1, delay);
-      await (opts.sleep ?? sleep)(delay);
-    }
-  }
 }
 
 /** Caches a provider's zone list for `ttlMs` (external-dns's --provider-cache-time). */

@@ -6,8 +6,10 @@
 import type { DomainFilter } from '../domain-filter.js';
 import { ProviderError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { flattenChanges, sleep as realSleep, withRetry, type Change, type RetryOptions } from './batch.js';
-import { zoneFor, type Changes, type Zone } from './provider.js';
+import { flattenChanges, type Change } from './batch.js';
+import { sleep as realSleep, withRetry, type RetryOptions } from '../backoff.js';
+import { zoneFor, type Zone } from './provider.js';
+import { type Changes } from '../model/changes.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface ZoneFilterSettings {

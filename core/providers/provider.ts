@@ -3,6 +3,7 @@
  * Registry (TXT ownership), plan and batching sit on top and are written once.
  */
 import type { Endpoint } from '../model/endpoint.js';
+import type { Changes } from '../model/changes.js';
 import type { DomainFilter } from '../domain-filter.js';
 import type { Logger } from '../log.js';
 
@@ -12,22 +13,6 @@ export interface Zone {
   /** Zone apex, normalized (lower-case, no trailing dot). */
   name: string;
   visibility?: 'public' | 'private';
-}
-
-/** external-dns's plan.Changes. UpdateOld[i] is replaced by UpdateNew[i]. */
-export interface Changes {
-  create: Endpoint[];
-  updateOld: Endpoint[];
-  updateNew: Endpoint[];
-  delete: Endpoint[];
-}
-
-export function emptyChanges(): Changes {
-  return { create: [], updateOld: [], updateNew: [], delete: [] };
-}
-
-export function changeCount(c: Changes): number {
-  return c.create.length + c.updateNew.length + c.delete.length;
 }
 
 export interface Provider {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newEndpoint, type Endpoint } from '../model/endpoint.js';
 import { InMemoryProvider } from '../providers/inmemory/index.js';
-import { emptyChanges } from '../providers/provider.js';
+import { emptyChanges } from '../model/changes.js';
 import { TxtRegistry } from './txt-registry.js';
 
 const own = (owner: string, resource = 'ingress/default/app') =>

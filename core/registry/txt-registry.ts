@@ -12,7 +12,8 @@ import {
   type Labels,
   LabelKey,
 } from '../model/endpoint.js';
-import type { Changes, Provider } from '../providers/provider.js';
+import type { Provider } from '../providers/provider.js';
+import type { Changes } from '../model/changes.js';
 import { serializeLabels, tryParseLabels } from './txt-labels.js';
 import { TxtNameMapper, type TxtNameOptions } from './txt-names.js';
 

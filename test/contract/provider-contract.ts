@@ -13,8 +13,9 @@ import { newEndpoint, type Endpoint } from '../../core/model/endpoint.js';
 import { ProviderError } from '../../core/errors.js';
 import { OwnershipIndex } from '../../core/ownership.js';
 import { plan, type Policy, type PlanResult } from '../../core/plan.js';
-import { withRetry } from '../../core/providers/batch.js';
-import { changeCount, type Provider } from '../../core/providers/provider.js';
+import { withRetry } from '../../core/backoff.js';
+import { type Provider } from '../../core/providers/provider.js';
+import { changeCount } from '../../core/model/changes.js';
 import { TxtRegistry } from '../../core/registry/txt-registry.js';
 
 export interface ContractHarness {

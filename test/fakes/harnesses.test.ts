@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { newEndpoint } from '../../core/model/endpoint.js';
 import { TxtRegistry } from '../../core/registry/txt-registry.js';
 import { plan } from '../../core/plan.js';
-import { emptyChanges } from '../../core/providers/provider.js';
+import { emptyChanges } from '../../core/model/changes.js';
 import {
   azureHarness,
   cloudflareHarness,

@@ -9,7 +9,7 @@ import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { plan } from '../../plan.js';
 import { TxtRegistry } from '../../registry/txt-registry.js';
-import { emptyChanges } from '../provider.js';
+import { emptyChanges } from '../../model/changes.js';
 import { findMoto, Moto } from '../../../test/fakes/moto.js';
 import { canonicalHostedZone } from './alias.js';
 import { Route53Provider, unescapeName, type Route53Options } from './route53.js';

@@ -20,7 +20,8 @@ import {
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
+import { splitChanges, ZoneCache, type Change } from '../batch.js';
+import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
   changesByZone,
@@ -32,7 +33,8 @@ import {
   unquoteTxt,
   type ZoneSelection,
 } from '../cloud.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 import { canonicalHostedZone } from './alias.js';
 
 /** external-dns's Route 53 default TTL. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
-import { emptyChanges } from '../provider.js';
+import { emptyChanges } from '../../model/changes.js';
 import { AzureDnsFake } from '../../../test/fakes/azure-dns.js';
 import { AzureProvider, type AzureOptions } from './azure.js';
 

@@ -12,7 +12,8 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
+import { flattenChanges, ZoneCache, type Change } from '../batch.js';
+import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
   providerError,
@@ -21,7 +22,8 @@ import {
   sendConcurrently,
   type ZoneSelection,
 } from '../cloud.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 
 /** external-dns's Azure default TTL. */
 export const AZURE_DEFAULT_TTL = 300;

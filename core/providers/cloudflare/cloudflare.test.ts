@@ -6,7 +6,7 @@ import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import { plan } from '../../plan.js';
-import { emptyChanges } from '../provider.js';
+import { emptyChanges } from '../../model/changes.js';
 import { CloudflareFake } from '../../../test/fakes/cloudflare.js';
 import { CloudflareProvider, PS_PROXIED, type CloudflareOptions } from './cloudflare.js';
 import { tokenFrom } from './factory.js';

@@ -12,7 +12,8 @@ import Cloudflare from 'cloudflare';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { splitChanges, ZoneCache, type Change, type RetryOptions } from '../batch.js';
+import { splitChanges, ZoneCache, type Change } from '../batch.js';
+import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
   changesByZone,
@@ -24,7 +25,8 @@ import {
   unquoteTxt,
   type ZoneSelection,
 } from '../cloud.js';
-import { type Changes, type Provider, type Zone } from '../provider.js';
+import { type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 
 /** The annotation external-dns reads, carried as a provider-specific property. */
 export const PS_PROXIED = 'external-dns.alpha.kubernetes.io/cloudflare-proxied';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainFilter } from '../../domain-filter.js';
 import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
-import { emptyChanges } from '../provider.js';
+import { emptyChanges } from '../../model/changes.js';
 import { GoogleDnsFake } from '../../../test/fakes/google-dns.js';
 import { CloudDnsProvider, type CloudDnsOptions } from './clouddns.js';
 

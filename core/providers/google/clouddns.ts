@@ -12,7 +12,8 @@ import type { AuthClient } from 'google-auth-library';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { splitChanges, ZoneCache, type RetryOptions } from '../batch.js';
+import { splitChanges, ZoneCache } from '../batch.js';
+import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
   changesByZone,
@@ -24,7 +25,8 @@ import {
   unquoteTxt,
   type ZoneSelection,
 } from '../cloud.js';
-import { type Changes, type Provider, type Zone } from '../provider.js';
+import { type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 
 /** external-dns's Cloud DNS default TTL. */
 export const GOOGLE_DEFAULT_TTL = 300;

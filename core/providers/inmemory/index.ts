@@ -14,7 +14,8 @@ import {
 } from '../../model/endpoint.js';
 import { ProviderError, InputError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 import { parseZoneFile } from './zonefile.js';
 
 /** Types the inmemory provider keeps from a zone file; SOA and NS at the apex are the zone's own. */

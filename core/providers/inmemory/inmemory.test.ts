@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newEndpoint } from '../../model/endpoint.js';
 import { InputError, ProviderError } from '../../errors.js';
 import { DomainFilter } from '../../domain-filter.js';
-import { emptyChanges } from '../provider.js';
+import { emptyChanges } from '../../model/changes.js';
 import { InMemoryProvider } from './index.js';
 import { parseZoneFile } from './zonefile.js';
 

@@ -9,7 +9,8 @@ import { endpointKey, newEndpoint, type Endpoint } from '../../model/endpoint.js
 import { ProviderError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, type RetryOptions } from '../batch.js';
+import { flattenChanges } from '../batch.js';
+import { type RetryOptions } from '../../backoff.js';
 import {
   quoteTxt,
   retryableStatus,
@@ -18,7 +19,8 @@ import {
   unquoteTxt,
   type ZoneSelection,
 } from '../cloud.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 
 export interface PdnsOptions {
   server: string;

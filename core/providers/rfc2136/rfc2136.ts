@@ -16,9 +16,11 @@ import dnsPacket from 'dns-packet';
 import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, splitChanges, withRetry, type Change, type RetryOptions } from '../batch.js';
+import { flattenChanges, splitChanges, type Change } from '../batch.js';
+import { withRetry, type RetryOptions } from '../../backoff.js';
 import { sendBatches } from '../cloud.js';
-import { zoneFor, type Changes, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { type Changes } from '../../model/changes.js';
 import { tcpExchange } from './transport.js';
 import { sign, TsigStream, TSIG_ERRORS, findTsig, verifyResponse, type TsigKey } from './tsig.js';
 import {
