@@ -37,6 +37,26 @@ export function gatewayLookup(
   return (ns, name) => gateways.get(`${ns}/${name}`);
 }
 
+/**
+ * What one object claims under these settings: undefined when zoneguard does not read its kind;
+ * `skipped` set (with the reason) when the object is out of scope (--source, --namespace,
+ * --label-filter, --annotation-filter) or external-dns would not process it. The one
+ * "extract, then scope" step of validate, plan, the reconciler and the webhook's cluster watch
+ * (the webhook's admission path checks scope first, to answer out-of-scope reviews without reading them).
+ */
+export function claimsOf(
+  obj: KubeObject,
+  ctx: ExtractContext,
+  filter?: ObjectFilter,
+): Extraction | undefined {
+  const source = sourceOf(obj);
+  if (!source) return undefined;
+  const x = extract(obj, ctx);
+  const why = filter && outOfScope(filter, obj, source);
+  if (why && !x.skipped) x.skipped = why;
+  return x;
+}
+
 export function validateObjects(
   objs: readonly KubeObject[],
   ruleCtx: RuleContext,
@@ -47,11 +67,8 @@ export function validateObjects(
   const index = new ClaimIndex();
   const items: { obj: KubeObject; x: Extraction }[] = [];
   for (const obj of objs) {
-    const source = sourceOf(obj);
-    if (!source) continue;
-    const x = extract(obj, ex);
-    const why = opts.filter && outOfScope(opts.filter, obj, source);
-    if (why && !x.skipped) x.skipped = why;
+    const x = claimsOf(obj, ex, opts.filter);
+    if (!x) continue;
     index.set(x);
     items.push({ obj, x });
   }

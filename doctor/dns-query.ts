@@ -6,9 +6,9 @@
  */
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { connect } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { parseHostPort } from '../core/listen.js';
+import { tcpExchange } from '../core/dns-tcp.js';
 
 export interface NameServer {
   host: string;
@@ -109,32 +109,13 @@ function udpOnce(
   });
 }
 
-function tcpOnce(server: NameServer, query: Buffer, timeoutMs: number): Promise<dnsPacket.Packet> {
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: server.host, port: server.port });
-    let buf = Buffer.alloc(0);
-    sock.setTimeout(timeoutMs, () => {
-      sock.destroy();
-      reject(new Error(`no answer over TCP within ${timeoutMs} ms`));
-    });
-    sock.on('error', reject);
-    sock.on('connect', () => {
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(query.length);
-      sock.write(Buffer.concat([len, query]));
-    });
-    sock.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        sock.end();
-        try {
-          resolve(dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
-        } catch (e) {
-          reject(e);
-        }
-      }
-    });
+async function tcpOnce(server: NameServer, query: Buffer, timeoutMs: number): Promise<dnsPacket.Packet> {
+  let answer: Buffer | undefined;
+  await tcpExchange({ ...server, timeoutMs }, query, 'DNS over TCP', (message) => {
+    answer = message;
+    return true;
   });
+  return dnsPacket.decode(answer as Buffer);
 }
 
 /** One question to one server. Never throws: a failure is reported in `error`. */

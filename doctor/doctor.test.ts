@@ -6,7 +6,7 @@ import { TxtNameMapper } from '../core/registry/txt-names.js';
 import { DomainFilter } from '../core/domain-filter.js';
 import { diagnose, endpointsFromAnswers } from './diagnose.js';
 import { parseNameServer } from './dns-query.js';
-import { claimCovers, oldFormatTxtName, txtNamesFor } from './names.js';
+import { claimCovers, txtNamesFor } from './names.js';
 import { findZoneServer, type NsResolver } from './nameserver.js';
 import type { DoctorEvidence, DoctorSettings } from './types.js';
 
@@ -103,7 +103,7 @@ describe('names', () => {
 
   it('old format is undefined when the type is in the affix', () => {
     expect(
-      oldFormatTxtName(new TxtNameMapper({ prefix: '%{record_type}.' }), 'a.example.com'),
+      new TxtNameMapper({ prefix: '%{record_type}.' }).legacyTxtNameFor('a.example.com'),
     ).toBeUndefined();
   });
 

@@ -7,21 +7,9 @@ export interface TxtName {
   recordType: string;
 }
 
-/** The old-format ownership name (external-dns before 0.12): the affix without the type. */
-export function oldFormatTxtName(mapper: TxtNameMapper, host: string): string | undefined {
-  if (mapper.recordTypeInAffix) return undefined;
-  const dot = host.indexOf('.');
-  let first = dot < 0 ? host : host.slice(0, dot);
-  const rest = dot < 0 ? undefined : host.slice(dot + 1);
-  if (mapper.wildcardReplacement && first === '*') first = mapper.wildcardReplacement;
-  return rest === undefined
-    ? `${mapper.prefix}${first}${mapper.suffix}`
-    : `${mapper.prefix}${first}${mapper.suffix}.${rest}`;
-}
-
 export function txtNamesFor(mapper: TxtNameMapper, host: string, types: readonly string[]): TxtName[] {
   const out: TxtName[] = types.map((t) => ({ name: mapper.txtNameFor(host, t), recordType: t }));
-  const old = oldFormatTxtName(mapper, host);
+  const old = mapper.legacyTxtNameFor(host);
   if (old !== undefined && !out.some((n) => n.name === old)) out.push({ name: old, recordType: '' });
   return out;
 }

@@ -17,7 +17,7 @@
  */
 import { ClaimIndex } from '../core/claim-index.js';
 import { LabelKey, type Endpoint } from '../core/model/endpoint.js';
-import { endpointsOf, extract, sourceOf } from '../core/hostnames/index.js';
+import { endpointsOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import { describeRef, refOf, type KubeObject } from '../core/model/objects.js';
 import {
@@ -27,8 +27,8 @@ import {
   type RuleContext,
   type Verdict,
 } from '../core/rules/index.js';
-import { outOfScope, type ObjectFilter } from '../core/setup.js';
-import { gatewayLookup } from '../core/evaluate.js';
+import type { ObjectFilter } from '../core/setup.js';
+import { claimsOf, gatewayLookup } from '../core/evaluate.js';
 
 export type Outcome = 'published' | 'rejected' | 'skipped';
 
@@ -80,11 +80,8 @@ export function desiredState(input: DesiredInput): DesiredState {
   const items: { obj: KubeObject; x: Extraction; rank: string; index: number }[] = [];
   for (let index = 0; index < input.objects.length; index++) {
     const obj = input.objects[index];
-    const source = sourceOf(obj);
-    if (!source) continue;
-    const x = extract(obj, input.live?.has(obj) ? exLive : ex);
-    const why = input.filter && outOfScope(input.filter, obj, source);
-    if (why && !x.skipped) x.skipped = why;
+    const x = claimsOf(obj, input.live?.has(obj) ? exLive : ex, input.filter);
+    if (!x) continue;
     const created = String(
       (obj.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp ?? '',
     );

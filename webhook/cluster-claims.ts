@@ -8,14 +8,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClaimIndex } from '../core/claim-index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
-import { extract } from '../core/hostnames/index.js';
+import { claimsOf } from '../core/evaluate.js';
 import { SOURCES } from '../core/kinds.js';
 import type { Logger } from '../core/log.js';
 import { refOf, type KubeObject } from '../core/model/objects.js';
 import {
   extractContextFrom,
   objectFilterFrom,
-  outOfScope,
   type ObjectFilter,
   type PolicySettings,
 } from '../core/setup.js';
@@ -82,10 +81,11 @@ export class ClusterClaims {
     return this.gateways.get(`${namespace}/${name}`);
   }
 
-  private claim(obj: KubeObject, source: string): void {
-    const x = extract(obj, this.extractCtx);
-    if (outOfScope(this.filter, obj, source)) this.index.remove(x.ref);
-    else this.index.set(x);
+  private claim(obj: KubeObject): void {
+    // out of scope or not read: set() keeps no claims for a skipped object
+    const x = claimsOf(obj, this.extractCtx, this.filter);
+    if (x) this.index.set(x);
+    else this.index.remove(refOf(obj));
   }
 
   private changed(event: ObjectEvent, obj: KubeObject, spec: KindSpec): void {
@@ -94,12 +94,11 @@ export class ClusterClaims {
       if (event === 'delete') this.gateways.delete(key);
       else this.gateways.set(key, obj);
       // a Gateway's addresses decide its routes' record types: re-read the routes
-      for (const route of this.source.objects())
-        if (route.kind === 'HTTPRoute') this.claim(route, spec.source);
+      for (const route of this.source.objects()) if (route.kind === 'HTTPRoute') this.claim(route);
       return;
     }
     if (event === 'delete') this.index.remove(refOf(obj));
-    else this.claim(obj, spec.source);
+    else this.claim(obj);
   }
 
   /** Lists and watches until stopped; resolves once every kind has been listed. */

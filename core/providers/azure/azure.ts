@@ -24,6 +24,7 @@ import {
 } from '../cloud.js';
 import { zoneFor, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
+import { txtStrings } from '../../txt-rdata.js';
 
 /** external-dns's Azure default TTL. */
 export const AZURE_DEFAULT_TTL = 300;
@@ -248,17 +249,10 @@ function recordSetOf(ep: Endpoint): RecordSet {
       rs.cnameRecord = { cname: ep.targets[0] };
       break;
     case 'TXT':
-      rs.txtRecords = ep.targets.map((t) => ({ value: chunk255(t) }));
+      rs.txtRecords = ep.targets.map((t) => ({ value: txtStrings(t).map((b) => b.toString('utf8')) }));
       break;
   }
   return rs;
-}
-
-function chunk255(text: string): string[] {
-  if (text.length <= 255) return [text];
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += 255) out.push(text.slice(i, i + 255));
-  return out;
 }
 
 function endpointOf(rs: RecordSet, zone: AzureZone): Endpoint | undefined {

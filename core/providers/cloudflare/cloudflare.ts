@@ -18,13 +18,12 @@ import {
   callWithRetry,
   changesByZone,
   providerError,
-  quoteTxt,
   retryableStatus,
   selectZone,
   sendBatches,
-  unquoteTxt,
   type ZoneSelection,
 } from '../cloud.js';
+import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
 import { type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 

@@ -11,14 +11,8 @@ import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
 import { flattenChanges } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
-import {
-  quoteTxt,
-  retryableStatus,
-  selectZone,
-  sendBatches,
-  unquoteTxt,
-  type ZoneSelection,
-} from '../cloud.js';
+import { retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
+import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
 import { zoneFor, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 

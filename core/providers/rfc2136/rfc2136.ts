@@ -21,7 +21,10 @@ import { withRetry, type RetryOptions } from '../../backoff.js';
 import { sendBatches } from '../cloud.js';
 import { zoneFor, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
-import { tcpExchange } from './transport.js';
+import { tcpExchange, type TransportFailure } from '../../dns-tcp.js';
+
+/** Transport failures are retryable: the server may be restarting. */
+const retryable: TransportFailure = (message, code) => new ProviderError('rfc2136', message, true, { code });
 import { sign, TsigStream, TSIG_ERRORS, findTsig, verifyResponse, type TsigKey } from './tsig.js';
 import {
   encodeAxfr,
@@ -122,16 +125,22 @@ export class Rfc2136Provider implements Provider {
   /** Sends one message and returns the single answer, checked (rcode and TSIG). */
   private async exchange(what: string, zone: string, query: Buffer): Promise<void> {
     const signed = this.opts.tsig ? sign(query, this.opts.tsig) : undefined;
-    await tcpExchange(this.to, signed?.message ?? query, `${what} ${zone}`, (answer) => {
-      if (answer.length < 12 || answer.readUInt16BE(0) !== query.readUInt16BE(0))
-        throw new ProviderError(this.name, `${what} ${zone}: answer does not match the request`, true);
-      if (rcodeOf(answer).code !== 0) throw this.rejection(what, zone, answer);
-      if (this.opts.tsig && signed) {
-        const bad = verifyResponse(answer, this.opts.tsig, signed.mac);
-        if (bad) throw new ProviderError(this.name, `${what} ${zone}: ${bad} (${this.keyHint()})`, false);
-      }
-      return true;
-    });
+    await tcpExchange(
+      this.to,
+      signed?.message ?? query,
+      `${what} ${zone}`,
+      (answer) => {
+        if (answer.length < 12 || answer.readUInt16BE(0) !== query.readUInt16BE(0))
+          throw new ProviderError(this.name, `${what} ${zone}: answer does not match the request`, true);
+        if (rcodeOf(answer).code !== 0) throw this.rejection(what, zone, answer);
+        if (this.opts.tsig && signed) {
+          const bad = verifyResponse(answer, this.opts.tsig, signed.mac);
+          if (bad) throw new ProviderError(this.name, `${what} ${zone}: ${bad} (${this.keyHint()})`, false);
+        }
+        return true;
+      },
+      retryable,
+    );
   }
 
   /** Every record of one zone, by AXFR. */
@@ -144,50 +153,56 @@ export class Rfc2136Provider implements Provider {
     const sets = new Map<string, { name: string; type: string; ttl: number; targets: string[] }>();
     let soaSeen = 0;
     this.calls.reads++;
-    await tcpExchange(this.to, signed?.message ?? query, `AXFR ${zone.name}`, (message) => {
-      if (message.length < 12 || message.readUInt16BE(0) !== id)
-        throw new ProviderError(this.name, `AXFR ${zone.name}: answer does not match the request`, true);
-      if (rcodeOf(message).code !== 0) throw this.rejection('AXFR', zone.name, message);
-      if (stream) {
-        const bad = stream.push(message);
-        if (bad) throw new ProviderError(this.name, `AXFR ${zone.name}: ${bad} (${this.keyHint()})`, false);
-      }
-      let decoded: dnsPacket.Packet;
-      try {
-        decoded = dnsPacket.decode(message);
-      } catch (e) {
-        throw new ProviderError(
-          this.name,
-          `AXFR ${zone.name}: unreadable message: ${(e as Error).message}`,
-          true,
-        );
-      }
-      for (const rr of decoded.answers ?? []) {
-        if (rr.type === 'SOA') {
-          soaSeen++;
-          continue;
+    await tcpExchange(
+      this.to,
+      signed?.message ?? query,
+      `AXFR ${zone.name}`,
+      (message) => {
+        if (message.length < 12 || message.readUInt16BE(0) !== id)
+          throw new ProviderError(this.name, `AXFR ${zone.name}: answer does not match the request`, true);
+        if (rcodeOf(message).code !== 0) throw this.rejection('AXFR', zone.name, message);
+        if (stream) {
+          const bad = stream.push(message);
+          if (bad) throw new ProviderError(this.name, `AXFR ${zone.name}: ${bad} (${this.keyHint()})`, false);
         }
-        const name = rr.name.toLowerCase().replace(/\.$/, '');
-        if (!WIRE_TYPES.has(rr.type) || (rr.type === 'NS' && name === zone.name)) continue;
-        const target = targetOf(rr.type, (rr as { data: unknown }).data);
-        if (target === undefined) continue;
-        const key = `${name}|${rr.type}`;
-        const set = sets.get(key) ?? {
-          name,
-          type: rr.type,
-          ttl: (rr as { ttl?: number }).ttl ?? DEFAULT_TTL,
-          targets: [],
-        };
-        if (!set.targets.includes(target)) set.targets.push(target);
-        sets.set(key, set);
-      }
-      if (soaSeen >= 2) {
-        const bad = stream?.finish();
-        if (bad) throw new ProviderError(this.name, `AXFR ${zone.name}: ${bad}`, false);
-        return true;
-      }
-      return false;
-    });
+        let decoded: dnsPacket.Packet;
+        try {
+          decoded = dnsPacket.decode(message);
+        } catch (e) {
+          throw new ProviderError(
+            this.name,
+            `AXFR ${zone.name}: unreadable message: ${(e as Error).message}`,
+            true,
+          );
+        }
+        for (const rr of decoded.answers ?? []) {
+          if (rr.type === 'SOA') {
+            soaSeen++;
+            continue;
+          }
+          const name = rr.name.toLowerCase().replace(/\.$/, '');
+          if (!WIRE_TYPES.has(rr.type) || (rr.type === 'NS' && name === zone.name)) continue;
+          const target = targetOf(rr.type, (rr as { data: unknown }).data);
+          if (target === undefined) continue;
+          const key = `${name}|${rr.type}`;
+          const set = sets.get(key) ?? {
+            name,
+            type: rr.type,
+            ttl: (rr as { ttl?: number }).ttl ?? DEFAULT_TTL,
+            targets: [],
+          };
+          if (!set.targets.includes(target)) set.targets.push(target);
+          sets.set(key, set);
+        }
+        if (soaSeen >= 2) {
+          const bad = stream?.finish();
+          if (bad) throw new ProviderError(this.name, `AXFR ${zone.name}: ${bad}`, false);
+          return true;
+        }
+        return false;
+      },
+      retryable,
+    );
     return [...sets.values()].map((s) => newEndpoint(s.name, s.type, s.targets, s.ttl));
   }
 

@@ -7,6 +7,7 @@
  */
 import dnsPacket from 'dns-packet';
 import dnsTypes from 'dns-packet/types.js';
+import { quoteCharacterString, txtStrings } from '../../txt-rdata.js';
 
 interface Codec<T> {
   encode(value: T, buf?: Buffer, offset?: number): unknown;
@@ -40,20 +41,6 @@ export interface UpdateOp {
   type: string;
   ttl: number;
   target: string;
-}
-
-/** Splits a TXT text into character-strings of at most 255 bytes, never inside a UTF-8 sequence. */
-function txtStrings(text: string): Buffer[] {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length === 0) return [Buffer.alloc(0)];
-  const out: Buffer[] = [];
-  for (let i = 0; i < bytes.length;) {
-    let end = Math.min(i + 255, bytes.length);
-    while (end < bytes.length && end > i && (bytes[end] & 0xc0) === 0x80) end--;
-    out.push(bytes.subarray(i, end));
-    i = end;
-  }
-  return out;
 }
 
 function fields(target: string, n: number, type: string): string[] {
@@ -119,8 +106,6 @@ export function rdataOf(type: string, target: string): unknown {
   throw new Error(`record type ${type} is not supported by rfc2136`);
 }
 
-const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-
 /** dns-packet rdata → Endpoint target text, or undefined for types the provider does not manage. */
 export function targetOf(type: string, data: unknown): string | undefined {
   switch (type) {
@@ -151,7 +136,7 @@ export function targetOf(type: string, data: unknown): string | undefined {
         regexp: string;
         replacement: string;
       };
-      return `${d.order} ${d.preference} ${quote(d.flags)} ${quote(d.services)} ${quote(d.regexp)} ${d.replacement || '.'}`;
+      return `${d.order} ${d.preference} ${quoteCharacterString(d.flags)} ${quoteCharacterString(d.services)} ${quoteCharacterString(d.regexp)} ${d.replacement || '.'}`;
     }
   }
   return undefined;

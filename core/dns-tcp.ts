@@ -1,10 +1,15 @@
 /**
  * DNS over TCP (RFC 1035 §4.2.2: each message prefixed by its 16-bit length), one connection per
- * exchange, with a deadline for the whole exchange. Transport failures are retryable
- * ProviderErrors; what a reply means is for the caller to decide.
+ * exchange, with a deadline for the whole exchange: RFC 2136 updates and zone transfers, and doctor's
+ * questions when an answer is truncated over UDP. Transport failures go through `failure` (the
+ * rfc2136 provider makes them retryable ProviderErrors); what a reply means is the caller's.
  */
 import { connect } from 'node:net';
-import { ProviderError } from '../../errors.js';
+
+/** A transport failure: the message and a Node-style code (ETIMEDOUT, ECONNRESET, ECONNREFUSED…). */
+export type TransportFailure = (message: string, code: string | undefined) => Error;
+
+const plainFailure: TransportFailure = (message, code) => Object.assign(new Error(message), { code });
 
 export interface Endpoint {
   host: string;
@@ -21,6 +26,7 @@ export function tcpExchange(
   query: Buffer,
   what: string,
   onMessage: (message: Buffer) => boolean,
+  failure: TransportFailure = plainFailure,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const socket = connect({ host: to.host, port: to.port });
@@ -37,12 +43,7 @@ export function tcpExchange(
     const timer = setTimeout(
       () =>
         finish(
-          new ProviderError(
-            'rfc2136',
-            `${what}: no answer from ${to.host}:${to.port} within ${to.timeoutMs} ms`,
-            true,
-            { code: 'ETIMEDOUT' },
-          ),
+          failure(`${what}: no answer from ${to.host}:${to.port} within ${to.timeoutMs} ms`, 'ETIMEDOUT'),
         ),
       to.timeoutMs,
     );
@@ -67,21 +68,10 @@ export function tcpExchange(
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) =>
-      finish(
-        new ProviderError('rfc2136', `${what}: ${to.host}:${to.port}: ${e.code ?? e.message}`, true, {
-          code: e.code,
-        }),
-      ),
+      finish(failure(`${what}: ${to.host}:${to.port}: ${e.code ?? e.message}`, e.code)),
     );
     socket.on('close', () =>
-      finish(
-        new ProviderError(
-          'rfc2136',
-          `${what}: ${to.host}:${to.port} closed the connection before answering`,
-          true,
-          { code: 'ECONNRESET' },
-        ),
-      ),
+      finish(failure(`${what}: ${to.host}:${to.port} closed the connection before answering`, 'ECONNRESET')),
     );
   });
 }
