@@ -46,6 +46,8 @@ export interface AdmissionVerdict {
   /** The denial message (status.message), naming the object and every violation. */
   message?: string;
   warnings: string[];
+  /** The rules whose findings are among the warnings (metrics). */
+  warnedRules?: RuleId[];
   violations: Violation[];
   /** Why the object was not checked (kind not read, out of scope, DELETE...). */
   skipped?: string;
@@ -166,18 +168,22 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
     // what would be denied on CREATE but is kept on UPDATE, said as a warning so it gets fixed some day
     const kept = new Set(verdict.violations.map((v) => `${v.hostname}|${v.rule}|${v.message}`));
     for (const v of evaluate(x, ruleCtx, { warnOnly: ctx.warnOnly }).violations) {
-      if (!kept.has(`${v.hostname}|${v.rule}|${v.message}`))
+      if (!kept.has(`${v.hostname}|${v.rule}|${v.message}`)) {
         verdict.warnings.push(
           `${formatViolation(v)} (not denied: the object already had this hostname before this update)`,
         );
+        if (!verdict.warnedRules.includes(v.rule)) verdict.warnedRules.push(v.rule);
+      }
     }
   }
 
   const own = ctx.ownership();
   if (own.state === 'stale' && !verdict.skipped) {
     const age = `ownership data is ${seconds(own.ageMs)} (over --max-ownership-age ${Math.round((own.maxAgeMs ?? 0) / 1000)}s)${own.lastError ? `; last refresh failed: ${own.lastError}` : ''}`;
-    if (ctx.stalePolicy === 'warn')
+    if (ctx.stalePolicy === 'warn') {
       verdict.warnings.push(`ownership: ${age}; hostnames were checked against the last data read`);
+      if (!verdict.warnedRules.includes('ownership')) verdict.warnedRules.push('ownership');
+    }
     if (ctx.stalePolicy === 'deny') {
       const denied = new Set(verdict.violations.map((v) => v.hostname));
       for (const c of verdict.claims) {
@@ -198,6 +204,7 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
     allowed: verdict.allowed,
     kind,
     warnings: verdict.warnings,
+    warnedRules: verdict.warnedRules,
     violations: verdict.violations,
     object: describeRef(x.ref),
   };

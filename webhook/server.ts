@@ -9,7 +9,6 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '../core/log.js';
-import { RULE_IDS } from '../core/rules/index.js';
 import { admit, type AdmissionVerdict, type AdmitContext } from './admit.js';
 import type { WebhookMetrics } from './metrics.js';
 import { parseReview, reviewResponse, statusBody } from './review.js';
@@ -23,9 +22,6 @@ export interface AppOptions {
   /** Ready to answer reviews: the ownership index (and cluster cache) loaded; reasons when not. */
   readiness: () => string[];
 }
-
-const RULE_ID_SET: ReadonlySet<string> = new Set(RULE_IDS);
-const WARNING_RULE_RE = /^(?:[^:]*: )?([a-z-]+): /;
 
 type Body = { ok: true; text: string } | { ok: false; code: number; reason: string; message: string };
 
@@ -140,15 +136,8 @@ export function createApp(opts: AppOptions): WebhookApp {
       metrics.reviews.inc({ ...labels, verdict: verdictLabel(verdict) });
       const rules = new Set(verdict.violations.map((v) => v.rule));
       for (const rule of rules) metrics.ruleFindings.inc({ ...labels, rule, decision: 'denied' });
-      if (verdict.warnings.length) {
-        // rule findings that only warn read "<hostname>: <rule>: <message>" (core formatViolation)
-        const warned = new Set(
-          verdict.warnings
-            .map((w) => WARNING_RULE_RE.exec(w)?.[1])
-            .filter((r): r is string => r !== undefined && RULE_ID_SET.has(r)),
-        );
-        for (const rule of warned) metrics.ruleFindings.inc({ ...labels, rule, decision: 'warned' });
-      }
+      for (const rule of verdict.warnedRules ?? [])
+        metrics.ruleFindings.inc({ ...labels, rule, decision: 'warned' });
       metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
       if (!verdict.allowed) {
         logger.info(

@@ -58,6 +58,8 @@ export interface Verdict {
   allowed: boolean;
   violations: Violation[];
   warnings: string[];
+  /** The rules whose findings are among the warnings (kept as data for metrics, never parsed back). */
+  warnedRules: RuleId[];
   claims: Claim[];
   skipped?: string;
 }

@@ -22,6 +22,7 @@ export function formatViolation(v: Violation): string {
 export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions = {}): Verdict {
   const violations: Violation[] = [];
   const warnings = [...x.warnings];
+  const warnedRules = new Set<RuleId>();
   const seen = new Set<string>();
   const record = (viol: Violation, claim?: Claim) => {
     const key = `${viol.hostname}|${viol.rule}|${viol.message}`;
@@ -29,12 +30,24 @@ export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions 
     seen.add(key);
     const deniable = !claim || !opts.deniable || opts.deniable(claim);
     if (opts.warnOnly?.has(viol.rule) || !deniable) {
-      if (deniable || opts.warnOnly?.has(viol.rule)) warnings.push(formatViolation(viol));
+      if (deniable || opts.warnOnly?.has(viol.rule)) {
+        warnings.push(formatViolation(viol));
+        warnedRules.add(viol.rule);
+      }
       return;
     }
     violations.push(viol);
   };
-  if (x.skipped) return { ref: x.ref, allowed: true, violations, warnings, claims: [], skipped: x.skipped };
+  if (x.skipped)
+    return {
+      ref: x.ref,
+      allowed: true,
+      violations,
+      warnings,
+      warnedRules: [],
+      claims: [],
+      skipped: x.skipped,
+    };
   for (const p of x.problems) {
     if (opts.skip?.has(p.rule)) continue;
     const claim = x.claims.find((c) => p.hostname.split(', ').includes(c.hostname));
@@ -53,9 +66,17 @@ export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions 
       warnings.push(
         `${claim.hostname}: ttl: ${claim.ttl}s is below the provider minimum of ${ctx.minTtl}s; the provider will use ${ctx.minTtl}s`,
       );
+      warnedRules.add('ttl');
     }
   }
-  return { ref: x.ref, allowed: violations.length === 0, violations, warnings, claims: x.claims };
+  return {
+    ref: x.ref,
+    allowed: violations.length === 0,
+    violations,
+    warnings,
+    warnedRules: [...warnedRules],
+    claims: x.claims,
+  };
 }
 
 /** UPDATE semantics: only hostnames the old object did not claim can be denied. */
