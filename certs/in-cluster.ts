@@ -7,7 +7,10 @@
  * certificate and those that have reloaded the new one (the kubelet updates Secret volumes lazily).
  */
 import { X509Certificate } from 'node:crypto';
-import type { KubeApi } from '../kube/rest.js';
+import { kubeApi, type KubeApi } from '../kube/rest.js';
+import { loadKubeConfig } from '../kube/client.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { makeCertsFor } from './index.js';
 
 export interface CertsInClusterOptions {
@@ -191,4 +194,52 @@ export async function ensureWebhookCerts(
       fail(`patching the caBundle of ValidatingWebhookConfiguration ${opts.webhookConfig}`, res);
   }
   return { action, ...(reason ? { reason } : {}), dnsNames, notAfter, caBundlePatched: patch.length > 0 };
+}
+
+/** The settings the in-cluster rotation reads (a slice of the CLI's Settings). */
+export interface CertsInClusterSettings {
+  readonly kubeconfig?: string;
+  readonly secretName: string;
+  readonly secretNamespace?: string;
+  readonly certValidity: number;
+  readonly renewBefore: number;
+}
+
+/** Creates or renews the serving Secret and patches the caBundle of `webhookConfig`. */
+export async function runCertsInCluster(
+  cfg: CertsInClusterSettings,
+  ctx: { logger: Logger; env: Record<string, string | undefined>; stdout: NodeJS.WritableStream },
+  webhookConfig: string,
+): Promise<number> {
+  const api = kubeApi(loadKubeConfig(cfg.kubeconfig, ctx.env));
+  const namespace = cfg.secretNamespace || api.namespace;
+  if (!namespace)
+    throw new ConfigError(
+      'secret-namespace',
+      'cannot tell the namespace from the credentials; give --secret-namespace',
+    );
+  const secretName = cfg.secretName;
+  const r = await ensureWebhookCerts(api, {
+    webhookConfig,
+    secretName,
+    secretNamespace: namespace,
+    validityMs: cfg.certValidity,
+    renewBeforeMs: cfg.renewBefore,
+  });
+  ctx.logger.info(
+    {
+      action: r.action,
+      reason: r.reason,
+      secret: `${namespace}/${secretName}`,
+      webhookConfig,
+      notAfter: r.notAfter.toISOString(),
+      dnsNames: r.dnsNames,
+      caBundlePatched: r.caBundlePatched,
+    },
+    'webhook certificate checked',
+  );
+  ctx.stdout.write(
+    `certificate ${r.action}${r.reason ? ` (${r.reason})` : ''}; valid until ${r.notAfter.toISOString()}; caBundle ${r.caBundlePatched ? 'patched' : 'already current'}\n`,
+  );
+  return 0;
 }

@@ -4,7 +4,7 @@
  * the ownership rule never calls a provider itself.
  */
 import { LabelKey, sameRecordSet as sameSet, type Endpoint } from './model/endpoint.js';
-import type { RegistrySnapshot } from './registry/txt-registry.js';
+import type { RegistrySnapshot } from './registry/registry.js';
 
 export interface NameOwnership {
   /**

@@ -16,7 +16,8 @@ import { OwnershipIndex } from '../core/ownership.js';
 import { plan, type Policy, type PlanResult } from '../core/plan.js';
 import { backoffDelay } from '../core/backoff.js';
 import { changeCount, type Changes } from '../core/model/changes.js';
-import type { TxtRegistry, RegistrySnapshot } from '../core/registry/txt-registry.js';
+import type { Registry } from '../core/registry/registry.js';
+import type { RegistrySnapshot } from '../core/registry/registry.js';
 import { formatViolation, type RuleContext } from '../core/rules/index.js';
 import type { ObjectFilter } from '../core/setup.js';
 import { ProviderError } from '../core/errors.js';
@@ -26,7 +27,7 @@ import type { Source } from '../core/model/source.js';
 import { EVENT_REASONS, type Feedback } from '../kube/events.js';
 
 export interface ReconcilerOptions {
-  registry: TxtRegistry;
+  registry: Registry;
   sources: readonly Source[];
   /** Rules' context (ownership and claims are filled in per sync). */
   ruleCtx: RuleContext;

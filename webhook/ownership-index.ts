@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { LabelKey } from '../core/model/endpoint.js';
 import type { Logger } from '../core/log.js';
 import { OwnershipIndex } from '../core/ownership.js';
-import type { RegistrySnapshot } from '../core/registry/txt-registry.js';
+import type { RegistrySnapshot } from '../core/registry/registry.js';
 import type { OwnershipState } from './admit.js';
 
 /** Records per slice between event-loop yields (fingerprint and index build). */

@@ -6,7 +6,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { OwnershipIndex } from '../core/ownership.js';
-import type { RegistrySnapshot } from '../core/registry/txt-registry.js';
+import type { RegistrySnapshot } from '../core/registry/registry.js';
 import { openProvider, type OpenSettings } from '../core/providers/open.js';
 import type { RuleId } from '../core/rules/index.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/setup.js';

@@ -1,10 +1,8 @@
 /** `zoneguard certs-in-cluster`: the install Job and renewal CronJob of deploy/ run this. */
 import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
-import type { CommandContext, CommandSpec } from '../program.js';
-import { kubeApi } from '../../kube/rest.js';
-import { loadKubeConfig } from '../../kube/client.js';
-import { ensureWebhookCerts } from '../../certs/in-cluster.js';
+import type { CommandSpec } from '../program.js';
+import { runCertsInCluster } from '../../certs/in-cluster.js';
 
 function check(cfg: Settings): void {
   if (!cfg.webhookConfig)
@@ -15,45 +13,6 @@ function check(cfg: Settings): void {
 export function checkRenewal(cfg: Settings): void {
   if (cfg.renewBefore >= cfg.certValidity)
     throw new ConfigError('renew-before', 'must be shorter than --cert-validity, or every run would renew');
-}
-
-/** Creates or renews the serving Secret and patches the caBundle of `webhookConfig`. */
-export async function runCertsInCluster(
-  cfg: Settings,
-  ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout'>,
-  webhookConfig: string,
-): Promise<number> {
-  const api = kubeApi(loadKubeConfig(cfg.kubeconfig, ctx.env));
-  const namespace = cfg.secretNamespace || api.namespace;
-  if (!namespace)
-    throw new ConfigError(
-      'secret-namespace',
-      'cannot tell the namespace from the credentials; give --secret-namespace',
-    );
-  const secretName = cfg.secretName ?? 'zoneguard-webhook-tls';
-  const r = await ensureWebhookCerts(api, {
-    webhookConfig,
-    secretName,
-    secretNamespace: namespace,
-    validityMs: cfg.certValidity,
-    renewBeforeMs: cfg.renewBefore,
-  });
-  ctx.logger.info(
-    {
-      action: r.action,
-      reason: r.reason,
-      secret: `${namespace}/${secretName}`,
-      webhookConfig,
-      notAfter: r.notAfter.toISOString(),
-      dnsNames: r.dnsNames,
-      caBundlePatched: r.caBundlePatched,
-    },
-    'webhook certificate checked',
-  );
-  ctx.stdout.write(
-    `certificate ${r.action}${r.reason ? ` (${r.reason})` : ''}; valid until ${r.notAfter.toISOString()}; caBundle ${r.caBundlePatched ? 'patched' : 'already current'}\n`,
-  );
-  return 0;
 }
 
 export const certsInClusterCommand: CommandSpec = {

@@ -1,7 +1,8 @@
 /** `zoneguard certs`: CA + serving certificate for the webhook, as files, and the caBundle on stdout. */
 import type { Settings } from '../settings.js';
 import { makeWebhookCerts, writeCertFiles, type WebhookCerts, type WrittenFiles } from '../../certs/index.js';
-import { checkRenewal, runCertsInCluster } from './certs-in-cluster.js';
+import { checkRenewal } from './certs-in-cluster.js';
+import { runCertsInCluster } from '../../certs/in-cluster.js';
 import type { CommandSpec } from '../program.js';
 
 export function certsFromConfig(cfg: Settings, now?: Date): { certs: WebhookCerts; files: WrittenFiles } {

@@ -2,7 +2,7 @@
 import type { Logger } from '../log.js';
 import { OwnershipIndex } from '../ownership.js';
 import type { ProviderSettings } from './catalog.js';
-import type { TxtRegistry } from '../registry/txt-registry.js';
+import type { Registry } from '../registry/registry.js';
 import { domainFilterFrom, registryFrom, type PolicySettings } from '../setup.js';
 import { createProvider } from './catalog.js';
 import type { Provider } from './provider.js';
@@ -14,7 +14,7 @@ export interface OpenSettings extends PolicySettings, ProviderSettings {
 
 export interface OpenedProvider {
   provider: Provider;
-  registry: TxtRegistry;
+  registry: Registry;
 }
 
 export async function openProvider(
@@ -28,6 +28,6 @@ export async function openProvider(
   return { provider, registry: registryFrom(cfg, provider) };
 }
 
-export async function readOwnership(registry: TxtRegistry): Promise<OwnershipIndex> {
+export async function readOwnership(registry: Registry): Promise<OwnershipIndex> {
   return new OwnershipIndex(await registry.snapshot());
 }

@@ -16,29 +16,13 @@ import type { Provider } from '../providers/provider.js';
 import type { Changes } from '../model/changes.js';
 import { serializeLabels, tryParseLabels } from './txt-labels.js';
 import { TxtNameMapper, type TxtNameOptions } from './txt-names.js';
+import type { OwnershipClaim, Registry, RegistrySnapshot } from './registry.js';
 
 export interface RegistryOptions extends TxtNameOptions {
   ownerId: string;
 }
 
-/** An ownership record found in the zone: which owner claims (name, type). */
-export interface OwnershipClaim {
-  dnsName: string;
-  /** '' for an old-format record that claims every type at the name. */
-  recordType: string;
-  setIdentifier?: string;
-  labels: Labels;
-  txtName: string;
-}
-
-export interface RegistrySnapshot {
-  /** Records (TXT ownership records excluded), with owner/resource labels from their TXT. */
-  records: Endpoint[];
-  /** Every ownership TXT record read, including those whose record is gone. */
-  claims: OwnershipClaim[];
-}
-
-export class TxtRegistry {
+export class TxtRegistry implements Registry {
   readonly ownerId: string;
   readonly mapper: TxtNameMapper;
   /** TXT ownership records present at the last read: txt name|setIdentifier → stored value. */
