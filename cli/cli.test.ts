@@ -280,3 +280,46 @@ describe('zoneguard plan and demo', () => {
     },
   );
 });
+
+describe('each command lists only the flags it uses', () => {
+  const table: { command: string; has: string[]; hasNot: string[] }[] = [
+    {
+      command: 'certs',
+      has: ['--out', '--cert-validity', '--ca-validity', '--patch-webhook', '--kubeconfig'],
+      hasNot: ['--aws-region', '--rfc2136-host', '--domain-filter', '--provider', '--listen-address'],
+    },
+    {
+      command: 'certs-in-cluster',
+      has: ['--webhook-config', '--cert-validity', '--renew-before', '--kubeconfig'],
+      hasNot: ['--pdns-server', '--domain-filter', '--out'],
+    },
+    {
+      command: 'webhook',
+      has: ['--listen-address', '--tls-cert-file', '--domain-filter', '--provider', '--rfc2136-host'],
+      hasNot: ['--out', '--once', '--leader-elect', '--nameserver'],
+    },
+    {
+      command: 'reconcile',
+      has: ['--interval', '--once', '--leader-elect', '--provider', '--aws-zone-type', '--kubeconfig'],
+      hasNot: ['--listen-address', '--out', '--nameserver', '--webhook-config'],
+    },
+    {
+      command: 'validate',
+      has: ['--file', '--domain-filter', '--output', '--provider'],
+      hasNot: ['--interval', '--listen-address', '--out', '--kubeconfig'],
+    },
+    {
+      command: 'doctor',
+      has: ['--nameserver', '--dns-timeout', '--kubeconfig', '--domain-filter'],
+      hasNot: ['--interval', '--out', '--listen-address'],
+    },
+  ];
+  for (const t of table)
+    it(`${t.command} --help`, async () => {
+      const r = await run([t.command, '--help']);
+      expect(r.code).toBe(0);
+      const flags = new Set(r.out.match(/--[a-z0-9-]+/g));
+      for (const f of t.has) expect(flags, `${t.command} should take ${f}`).toContain(f);
+      for (const f of t.hasNot) expect(flags, `${t.command} should not list ${f}`).not.toContain(f);
+    });
+});

@@ -615,8 +615,8 @@ export const FLAGS = [
     type: 'duration',
     default: '8760h',
     min: 3_600_000,
-    help: 'lifetime of a new serving certificate',
-    commands: ['certs-in-cluster'],
+    help: 'lifetime of a new serving certificate (default 1 year)',
+    commands: ['certs', 'certs-in-cluster'],
   },
   {
     name: 'renew-before',
