@@ -54,7 +54,7 @@ export function ownerIdFrom(cfg: PolicySettings): string {
 }
 
 export function policyFrom(cfg: PolicySettings): Policy {
-  return (cfg.policy as Policy) ?? 'sync';
+  return cfg.policy;
 }
 
 export function ruleContextFrom(
@@ -80,9 +80,9 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
 export function registryFrom(cfg: PolicySettings, provider: Provider): TxtRegistry {
   return new TxtRegistry(provider, {
     ownerId: ownerIdFrom(cfg),
-    prefix: cfg.txtPrefix ?? '',
-    suffix: cfg.txtSuffix ?? '',
-    wildcardReplacement: cfg.txtWildcardReplacement ?? '',
+    prefix: cfg.txtPrefix,
+    suffix: cfg.txtSuffix,
+    wildcardReplacement: cfg.txtWildcardReplacement,
   });
 }
 
@@ -96,8 +96,8 @@ export interface ObjectFilter {
 
 export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
   const ns = cfg.namespace;
-  const lf = cfg.labelFilter ?? '';
-  const af = cfg.annotationFilter ?? '';
+  const lf = cfg.labelFilter;
+  const af = cfg.annotationFilter;
   return {
     ...(ns ? { namespace: ns } : {}),
     labels: lf.trim() ? parseSelector(lf) : [],

@@ -54,9 +54,9 @@ export function doctorSettingsFrom(cfg: PolicySettings): DoctorSettings {
     extractContext: extractContextFrom(cfg),
     objectFilter: objectFilterFrom(cfg),
     mapper: new TxtNameMapper({
-      prefix: cfg.txtPrefix ?? '',
-      suffix: cfg.txtSuffix ?? '',
-      wildcardReplacement: cfg.txtWildcardReplacement ?? '',
+      prefix: cfg.txtPrefix,
+      suffix: cfg.txtSuffix,
+      wildcardReplacement: cfg.txtWildcardReplacement,
     }),
   };
 }

@@ -116,7 +116,7 @@ export async function runReconcile(
   }
 
   const metrics = createReconcilerMetrics({ defaultMetrics: true });
-  const emit = (cfg.emitEvents ?? 'all') as 'all' | 'warnings' | 'none';
+  const emit = cfg.emitEvents as 'all' | 'warnings' | 'none';
   const feedback =
     kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
   const json = cfg.output === 'json';
@@ -223,7 +223,7 @@ export async function runReconcile(
     return last?.ok ? 0 : 1;
   }
 
-  const address = cfg.metricsAddress ?? '';
+  const address = cfg.metricsAddress;
   const server = address ? await serveMetrics(address, metrics.registry) : undefined;
   if (server) logger.info({ url: `${server.url}/metrics` }, 'metrics served');
 

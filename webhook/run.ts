@@ -155,7 +155,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     filter: objectFilterFrom(cfg),
     warnOnly,
     ownership: (): OwnershipState => (ownership ? ownership.state() : { state: 'none' }),
-    stalePolicy: (cfg.staleOwnership ?? 'warn') as StalePolicy,
+    stalePolicy: cfg.staleOwnership as StalePolicy,
   };
 
   const readiness = () => {

@@ -39,7 +39,7 @@ export const create: ProviderFactory<AwsSettings> = async (cfg, deps) => {
     profile: role ? undefined : profile,
     endpoint: cfg.awsEndpointUrl,
     credentials,
-    zoneType: (cfg.awsZoneType ?? '') as '' | 'public' | 'private',
+    zoneType: cfg.awsZoneType as '' | 'public' | 'private',
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
     batchChangeSize: cfg.awsBatchChangeSize,
     batchChangeSizeBytes: cfg.awsBatchChangeSizeBytes,

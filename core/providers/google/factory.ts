@@ -20,7 +20,7 @@ export const create: ProviderFactory<GoogleSettings> = async (cfg, deps) => {
   const provider = new CloudDnsProvider({
     project: cfg.googleProject ?? '',
     apiEndpoint: cfg.googleApiEndpoint,
-    zoneVisibility: (cfg.googleZoneVisibility ?? '') as '' | 'public' | 'private',
+    zoneVisibility: cfg.googleZoneVisibility as '' | 'public' | 'private',
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
     batchSize: cfg.googleBatchChangeSize,
     intervalMs,

@@ -28,7 +28,7 @@ function apiKeyFrom(cfg: PdnsSettings): string {
 
 /** --provider=pdns */
 export const create: ProviderFactory<PdnsSettings> = async (cfg, deps) => {
-  const server = cfg.pdnsServer ?? 'http://localhost:8081';
+  const server = cfg.pdnsServer;
   try {
     new URL(server);
   } catch {
@@ -37,7 +37,7 @@ export const create: ProviderFactory<PdnsSettings> = async (cfg, deps) => {
   return new PdnsProvider({
     server,
     apiKey: apiKeyFrom(cfg),
-    serverId: cfg.pdnsServerId ?? 'localhost',
+    serverId: cfg.pdnsServerId,
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
     batchSize: cfg.pdnsBatchChangeSize,
     timeoutMs: cfg.pdnsTimeout,

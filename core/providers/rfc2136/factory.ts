@@ -51,7 +51,7 @@ function tsigFrom(cfg: Rfc2136Settings): TsigKey | undefined {
     );
   if (!BASE64.test(secret) || Buffer.from(secret, 'base64').length === 0)
     throw new ConfigError('rfc2136-tsig-secret', 'is not base64 (as in BIND\'s key { secret "..."; })');
-  const algorithm = cfg.rfc2136TsigSecretAlg ?? 'hmac-sha256';
+  const algorithm = cfg.rfc2136TsigSecretAlg;
   if (!tsigAlgorithm(algorithm))
     throw new ConfigError('rfc2136-tsig-secret-alg', `"${algorithm}" is not a TSIG algorithm`);
   return { name, secret, algorithm: tsigAlgorithm(algorithm)! };
