@@ -222,9 +222,9 @@ export const FLAGS = [
     name: 'output',
     short: 'o',
     type: 'enum',
-    choices: ['text', 'json'],
+    choices: ['text', 'json', 'sarif', 'junit', 'github'],
     default: 'text',
-    help: 'output format',
+    help: 'output format: text or json; validate also sarif (code scanning), junit (test reports), github (workflow annotations)',
     commands: ['validate', 'plan', 'reconcile', 'doctor'],
   },
 

@@ -47,7 +47,8 @@ export interface ReconcileSettings extends OpenSettings {
   readonly metricsAddress: string;
   readonly minEventSyncInterval: number;
   readonly once: boolean;
-  readonly output: 'text' | 'json';
+  /** The dry-run plan's format: json, or text (the CLI accepts only these two for reconcile). */
+  readonly output: string;
   readonly ownershipSignalLease: string;
   readonly ownershipSignalNamespace: string;
   readonly retryBaseDelay: number;

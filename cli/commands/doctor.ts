@@ -2,6 +2,7 @@
  * `zoneguard doctor HOST`: walks the troubleshooting flow for one name and prints each step, then
  * a one-line verdict (exit 0 when the name is published and owned by this instance, 1 otherwise).
  */
+import { requireTextOrJson } from './output.js';
 import type { Settings } from '../settings.js';
 import { ConfigError, InputError } from '../../core/errors.js';
 import { normalizeDnsName } from '../../core/model/endpoint.js';
@@ -50,6 +51,7 @@ export const doctorCommand: CommandSpec = {
   description:
     'explain why a name is (not) published: claiming objects, filters, rules, TXT owner, live DNS answers',
   args: '<host>',
+  check: (cfg) => requireTextOrJson(cfg, 'doctor'),
   async run(cfg, ctx) {
     const host = normalizeDnsName(ctx.args[0] ?? '');
     const bad = hostnameProblem(host);
