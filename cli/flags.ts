@@ -750,8 +750,10 @@ export const FLAGS = [
     name: 'metrics-address',
     type: 'string',
     default: ':7979',
-    help: 'serve /metrics and /healthz on this host:port (empty: no HTTP server)',
-    commands: ['reconcile'],
+    // the webhook serves /metrics on its TLS port already; the plain listener is opt-in there
+    commandDefaults: { webhook: '' },
+    help: 'serve /metrics and /healthz over plain HTTP on this host:port (empty: no such server; webhook: off unless given, so Prometheus needs no admission CA)',
+    commands: ['reconcile', 'webhook'],
   },
   {
     name: 'retry-base-delay',

@@ -88,7 +88,10 @@ export async function runReconcile(
   opts: ReconcileRunOptions = {},
 ): Promise<number> {
   const logger = ctx.logger;
-  const opened = await openProvider(cfg, logger, ctx.env);
+  const metrics = createReconcilerMetrics({ defaultMetrics: true });
+  const opened = await openProvider(cfg, logger, ctx.env, ({ provider, operation, result, seconds }) =>
+    metrics.providerRequestDuration.observe({ provider, operation, result }, seconds),
+  );
   if (!opened)
     throw new ConfigError(
       'provider',
@@ -116,7 +119,6 @@ export async function runReconcile(
     );
   }
 
-  const metrics = createReconcilerMetrics({ defaultMetrics: true });
   const emit = (cfg.emitEvents ?? 'all') as 'all' | 'warnings' | 'none';
   const feedback =
     kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;
