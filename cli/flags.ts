@@ -864,8 +864,8 @@ export const FLAGS = [
   {
     name: 'out',
     type: 'string',
-    default: '.',
-    help: 'directory to write ca.crt, tls.crt and tls.key (0600) into',
+    default: './zoneguard-certs',
+    help: 'directory to write ca.crt, tls.crt and tls.key (0600) into: a new or empty one, or one holding only these files',
     commands: ['certs'],
   },
   {

@@ -17,7 +17,7 @@ import type { ClusterClaims, ClusterClaimsSettings } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
 import { createApp, listen, type Listening } from './server.js';
-import { readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
+import { checkTlsPair, readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
 import { parseListenAddress } from '../core/listen.js';
 import { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
 
@@ -100,12 +100,8 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     certFile: cfg.tlsCertFile as string,
     keyFile: cfg.tlsPrivateKeyFile as string,
   };
-  let tlsPair: TlsPair;
-  try {
-    tlsPair = readTlsPair(files);
-  } catch (e) {
-    throw new ConfigError('tls-cert-file', `cannot read the certificate or key: ${(e as Error).message}`);
-  }
+  const tlsPair: TlsPair = readTlsPair(files);
+  checkTlsPair(tlsPair, files);
 
   // ---- ownership: the provider's records and TXT ownership, off the request path ----
   const providerName = cfg.provider;
