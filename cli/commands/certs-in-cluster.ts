@@ -2,9 +2,6 @@
 import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
 import type { CommandContext, CommandSpec } from '../program.js';
-import { kubeApi } from '../../kube/rest.js';
-import { loadKubeConfig } from '../../kube/client.js';
-import { ensureWebhookCerts } from '../../certs/in-cluster.js';
 
 function check(cfg: Settings): void {
   if (!cfg.webhookConfig)
@@ -23,6 +20,12 @@ export async function runCertsInCluster(
   ctx: Pick<CommandContext, 'logger' | 'env' | 'stdout'>,
   webhookConfig: string,
 ): Promise<number> {
+  // loaded here: the Kubernetes client is large, and no other certs run needs it
+  const [{ kubeApi }, { loadKubeConfig }, { ensureWebhookCerts }] = await Promise.all([
+    import('../../kube/rest.js'),
+    import('../../kube/client.js'),
+    import('../../certs/in-cluster.js'),
+  ]);
   const api = kubeApi(loadKubeConfig(cfg.kubeconfig, ctx.env));
   const namespace = cfg.secretNamespace || api.namespace;
   if (!namespace)

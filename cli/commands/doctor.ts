@@ -26,8 +26,6 @@ import { gatherEvidence } from '../../doctor/gather.js';
 import type { DoctorSettings, SourcedObject } from '../../doctor/types.js';
 import type { CommandSpec } from '../program.js';
 import { readClusterObjects } from '../../doctor/cluster.js';
-import { kubeApi } from '../../kube/rest.js';
-import { loadKubeConfig } from '../../kube/client.js';
 
 export function doctorSettingsFrom(cfg: Settings): DoctorSettings {
   return {
@@ -66,6 +64,11 @@ export const doctorCommand: CommandSpec = {
       objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
     if (kubeconfig) {
       try {
+        // loaded only with --kubeconfig: the Kubernetes client is the largest dependency
+        const [{ kubeApi }, { loadKubeConfig }] = await Promise.all([
+          import('../../kube/rest.js'),
+          import('../../kube/client.js'),
+        ]);
         const api = kubeApi(loadKubeConfig(kubeconfig, ctx.env));
         const read = await readClusterObjects((path) => api.request('GET', path), `cluster (${kubeconfig})`);
         objects = [...(objects ?? []), ...read.objects];
