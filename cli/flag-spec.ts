@@ -11,6 +11,8 @@ export interface FlagSpec {
   choices?: readonly string[];
   /** Secret values are never printed (help shows no example, logs redact them). */
   secret?: boolean;
+  /** A different default for some commands (`--metrics-address`: :7979 for reconcile, off for webhook). */
+  commandDefaults?: Readonly<Record<string, string>>;
   /** Commands that accept the flag; undefined means every command. */
   commands?: readonly string[];
   short?: string;

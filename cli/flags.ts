@@ -222,9 +222,9 @@ export const FLAGS = [
     name: 'output',
     short: 'o',
     type: 'enum',
-    choices: ['text', 'json'],
+    choices: ['text', 'json', 'sarif', 'junit', 'github'],
     default: 'text',
-    help: 'output format',
+    help: 'output format: text or json; validate also sarif (code scanning), junit (test reports), github (workflow annotations)',
     commands: ['validate', 'plan', 'reconcile', 'doctor'],
   },
 
@@ -750,8 +750,10 @@ export const FLAGS = [
     name: 'metrics-address',
     type: 'string',
     default: ':7979',
-    help: 'serve /metrics and /healthz on this host:port (empty: no HTTP server)',
-    commands: ['reconcile'],
+    // the webhook serves /metrics on its TLS port already; the plain listener is opt-in there
+    commandDefaults: { webhook: '' },
+    help: 'serve /metrics and /healthz over plain HTTP on this host:port (empty: no such server; webhook: off unless given, so Prometheus needs no admission CA)',
+    commands: ['reconcile', 'webhook'],
   },
   {
     name: 'retry-base-delay',
@@ -862,8 +864,8 @@ export const FLAGS = [
   {
     name: 'out',
     type: 'string',
-    default: '.',
-    help: 'directory to write ca.crt, tls.crt and tls.key (0600) into',
+    default: './zoneguard-certs',
+    help: 'directory to write ca.crt, tls.crt and tls.key (0600) into: a new or empty one, or one holding only these files',
     commands: ['certs'],
   },
   {

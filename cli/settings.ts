@@ -208,9 +208,13 @@ function defaultValue(spec: FlagSpec): FlagValue {
   return Array.isArray(spec.default) ? [...(spec.default as string[])] : (spec.default as FlagValue);
 }
 
-/** The flags a command takes. */
+/** The flags a command takes, each with that command's default. */
 export function flagsFor(command: string): FlagSpec[] {
-  return (FLAGS as readonly FlagSpec[]).filter((f) => !f.commands || f.commands.includes(command));
+  return (FLAGS as readonly FlagSpec[])
+    .filter((f) => !f.commands || f.commands.includes(command))
+    .map((f) =>
+      f.commandDefaults?.[command] !== undefined ? { ...f, default: f.commandDefaults[command] } : f,
+    );
 }
 
 /** Cross-flag checks that no single flag can make. */
@@ -229,7 +233,12 @@ function checkSettings(s: Settings): void {
 export function resolveSettings(command: string | undefined, sources: ConfigSources): Settings {
   const all = FLAGS as readonly FlagSpec[];
   const taken = command ? flagsFor(command) : all;
-  const values = resolveFlags(all, sources, new Set(taken.map((f) => f.name)));
+  const own = new Map(taken.map((f) => [f.name, f]));
+  const values = resolveFlags(
+    all.map((f) => own.get(f.name) ?? f),
+    sources,
+    new Set(own.keys()),
+  );
   const s = Object.freeze(values) as unknown as Settings;
   checkSettings(s);
   return s;

@@ -1,12 +1,17 @@
 /**
  * How plans and verdicts are told to people and programs: the text and JSON that `zoneguard plan`,
- * `validate`, `reconcile --dry-run` and `doctor` print. Every app calls these; none prints its own.
+ * `validate`, `reconcile --dry-run` and `doctor` print, and the CI formats of `validate` (SARIF
+ * 2.1.0 for code scanning, JUnit XML for test reports, GitHub workflow commands for annotations).
+ * Every app calls these; none prints its own.
  */
+import { relative, sep } from 'node:path';
+import type { Log as SarifLog, Result as SarifResult, ReportingDescriptor } from 'sarif';
+import { buildInfo } from './build-info.js';
 import { describeEndpoint, LabelKey, type Endpoint } from './model/endpoint.js';
-import { describeRef } from './model/objects.js';
+import { describeRef, type KubeObject } from './model/objects.js';
 import type { PlanResult } from './plan.js';
 import type { ObjectResult } from './evaluate.js';
-import { formatViolation } from './rules/index.js';
+import { formatViolation, RULE_IDS, type RuleId } from './rules/index.js';
 
 function line(verb: string, ep: Endpoint): string {
   const ttl = ep.ttl ? ` ttl=${ep.ttl}` : '';
@@ -40,24 +45,97 @@ export function printPlanText(r: PlanResult, out: NodeJS.WritableStream): void {
   );
 }
 
-export function resultsJson(results: readonly ObjectResult[]): object {
+/** Where an object was read from: file as given on the command line, 1-based line of its document. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+/** The verdicts of a run, with where each object came from and notes about the run itself. */
+export interface VerdictReport {
+  results: readonly ObjectResult[];
+  locate?: (obj: KubeObject) => SourceLocation | undefined;
+  /** Warnings about the run (no provider: ownership not checked; kinds not read). */
+  notes?: readonly string[];
+}
+
+export type VerdictFormat = 'text' | 'json' | 'sarif' | 'junit' | 'github';
+
+/** One line per rule id, as README's rule table says it: SARIF rule descriptors and JUnit types. */
+const RULE_SUMMARIES: Record<RuleId, string> = {
+  'domain-filter': 'hostname outside --domain-filter, or inside --exclude-domains',
+  ownership: 'name already published under another owner id, or with no ownership record',
+  duplicate: 'two objects claim the same name and record type',
+  hostname: 'hostname is not a valid RFC 1123 name',
+  target: 'target does not fit the record type',
+  ttl: 'TTL is not an integer in 1..2147483647',
+  'record-type': 'record type outside --managed-record-types',
+  'public-private': 'private, loopback or link-local address in a public zone',
+  object: 'object the API server would refuse or zoneguard cannot read',
+};
+
+export interface VerdictSummary {
+  objects: number;
+  allowed: number;
+  denied: number;
+  skipped: number;
+  /** Objects allowed with at least one warning. */
+  warned: number;
+  /** Violations per rule id, every rule listed (0 when it found nothing). */
+  violationsByRule: Record<RuleId, number>;
+}
+
+export function summarizeVerdicts(results: readonly ObjectResult[]): VerdictSummary {
+  const violationsByRule = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as Record<RuleId, number>;
+  let denied = 0;
+  let skipped = 0;
+  let warned = 0;
+  for (const { verdict: v } of results) {
+    if (!v.allowed) denied++;
+    if (v.skipped) skipped++;
+    if (v.allowed && v.warnings.length) warned++;
+    for (const viol of v.violations) violationsByRule[viol.rule]++;
+  }
   return {
-    results: results.map(({ verdict: v }) => ({
-      apiVersion: v.ref.apiVersion,
-      kind: v.ref.kind,
-      namespace: v.ref.namespace ?? '',
-      name: v.ref.name,
-      allowed: v.allowed,
-      violations: v.violations.map((x) => ({
-        hostname: x.hostname,
-        rule: x.rule,
-        message: x.message,
-        fix: x.fix,
-        ...(x.field ? { field: x.field } : {}),
-      })),
-      warnings: v.warnings,
-      ...(v.skipped ? { skipped: v.skipped } : {}),
-    })),
+    objects: results.length,
+    allowed: results.length - denied,
+    denied,
+    skipped,
+    warned,
+    violationsByRule,
+  };
+}
+
+function summaryLine(s: VerdictSummary): string {
+  const rules = RULE_IDS.filter((id) => s.violationsByRule[id] > 0).map(
+    (id) => `${id} ${s.violationsByRule[id]}`,
+  );
+  return `${s.objects} object(s): ${s.allowed} allowed, ${s.denied} denied${rules.length ? `; violations by rule: ${rules.join(', ')}` : ''}`;
+}
+
+export function resultsJson(results: readonly ObjectResult[], locate?: VerdictReport['locate']): object {
+  return {
+    results: results.map(({ obj, verdict: v }) => {
+      const at = locate?.(obj);
+      return {
+        apiVersion: v.ref.apiVersion,
+        kind: v.ref.kind,
+        namespace: v.ref.namespace ?? '',
+        name: v.ref.name,
+        ...(at ? { file: at.file, line: at.line } : {}),
+        allowed: v.allowed,
+        violations: v.violations.map((x) => ({
+          hostname: x.hostname,
+          rule: x.rule,
+          message: x.message,
+          fix: x.fix,
+          ...(x.field ? { field: x.field } : {}),
+        })),
+        warnings: v.warnings,
+        ...(v.skipped ? { skipped: v.skipped } : {}),
+      };
+    }),
+    summary: summarizeVerdicts(results),
   };
 }
 
@@ -76,5 +154,210 @@ export function printVerdictsText(results: readonly ObjectResult[], out: NodeJS.
             .join(', ') || '(no hostnames)'
         }\n`,
       );
+  }
+}
+
+/** A path as SARIF and GitHub want it: relative to the working directory (the checkout), with `/`. */
+function repoPath(file: string): string {
+  const rel = relative(process.cwd(), file) || file;
+  return rel.split(sep).join('/');
+}
+
+const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const WARNING_RULE = 'warning';
+
+/** SARIF 2.1.0: one result per violation (level error) and per warning (level warning). */
+export function verdictsSarif(report: VerdictReport): SarifLog {
+  const rules: ReportingDescriptor[] = [
+    ...RULE_IDS.map((id) => ({ id, name: id, shortDescription: { text: RULE_SUMMARIES[id] } })),
+    {
+      id: WARNING_RULE,
+      name: WARNING_RULE,
+      shortDescription: { text: 'non-fatal finding: the object is allowed' },
+    },
+  ];
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results: SarifResult[] = [];
+  for (const { obj, verdict: v } of report.results) {
+    const at = report.locate?.(obj);
+    const who = describeRef(v.ref);
+    const locations: SarifResult['locations'] = [
+      {
+        ...(at
+          ? {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI(repoPath(at.file)), uriBaseId: '%SRCROOT%' },
+                region: { startLine: at.line },
+              },
+            }
+          : {}),
+        logicalLocations: [
+          { fullyQualifiedName: `${v.ref.kind}/${v.ref.namespace ?? ''}/${v.ref.name}`, kind: 'object' },
+        ],
+      },
+    ];
+    for (const viol of v.violations)
+      results.push({
+        ruleId: viol.rule,
+        ruleIndex: ruleIndex.get(viol.rule),
+        level: 'error',
+        message: { text: `${who}: ${formatViolation(viol)} (fix: ${viol.fix})` },
+        locations,
+        partialFingerprints: { objectHostnameRule: `${who}|${viol.hostname}|${viol.rule}` },
+      });
+    for (const w of v.warnings)
+      results.push({
+        ruleId: WARNING_RULE,
+        ruleIndex: ruleIndex.get(WARNING_RULE),
+        level: 'warning',
+        message: { text: `${who}: ${w}` },
+        locations,
+      });
+  }
+  const { version } = buildInfo();
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'zoneguard',
+            version,
+            informationUri: 'https://github.com/zoneguard/zoneguard',
+            rules,
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileUri(process.cwd()) } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: (report.notes ?? []).map((n) => ({
+              level: 'warning' as const,
+              message: { text: n },
+            })),
+          },
+        ],
+        results,
+        properties: { summary: summarizeVerdicts(report.results) },
+      },
+    ],
+  };
+}
+
+function pathToFileUri(dir: string): string {
+  const p = dir.split(sep).join('/');
+  return `file://${encodeURI(p.startsWith('/') ? p : `/${p}`)}${p.endsWith('/') ? '' : '/'}`;
+}
+
+/** Text for XML attributes and content: escaped, and without the control characters XML 1.0 forbids. */
+function xml(s: string): string {
+  return s
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * JUnit XML as CI test reporters read it (Jenkins, GitLab, Azure Pipelines): one testsuite per file,
+ * one testcase per object; a denied object is a failure with every violation, a skipped one skipped.
+ */
+export function verdictsJunit(report: VerdictReport): string {
+  const bySuite = new Map<string, { result: ObjectResult; at?: SourceLocation }[]>();
+  for (const result of report.results) {
+    const at = report.locate?.(result.obj);
+    const suite = at ? repoPath(at.file) : 'objects';
+    const list = bySuite.get(suite) ?? [];
+    list.push({ result, at });
+    bySuite.set(suite, list);
+  }
+  const s = summarizeVerdicts(report.results);
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(
+    `<testsuites name="zoneguard validate" tests="${s.objects}" failures="${s.denied}" errors="0" skipped="${s.skipped}">`,
+  );
+  for (const [suite, items] of bySuite) {
+    const failures = items.filter((i) => !i.result.verdict.allowed).length;
+    const skipped = items.filter((i) => i.result.verdict.skipped).length;
+    out.push(
+      `  <testsuite name="${xml(suite)}" tests="${items.length}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    );
+    for (const { result, at } of items) {
+      const v = result.verdict;
+      const where = at ? ` file="${xml(repoPath(at.file))}" line="${at.line}"` : '';
+      out.push(`    <testcase classname="${xml(suite)}" name="${xml(describeRef(v.ref))}"${where}>`);
+      if (v.skipped) out.push(`      <skipped message="${xml(v.skipped)}"/>`);
+      if (!v.allowed) {
+        const rules = [...new Set(v.violations.map((x) => x.rule))].join(',');
+        const text = v.violations.map((x) => `${formatViolation(x)} (fix: ${x.fix})`).join('\n');
+        out.push(
+          `      <failure type="${xml(rules)}" message="${xml(v.violations.map(formatViolation).join('; '))}">${xml(text)}</failure>`,
+        );
+      }
+      if (v.warnings.length)
+        out.push(`      <system-out>${xml(v.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+// GitHub workflow commands: data escapes %, CR, LF; property values also ':' and ','
+// (the encoding of @actions/core's command.ts, documented under "workflow commands").
+const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProperty = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** GitHub Actions annotations: `::error file=…,line=…,title=…::message`, one per violation and warning. */
+export function printVerdictsGithub(report: VerdictReport, out: NodeJS.WritableStream): void {
+  for (const n of report.notes ?? []) out.write(`::warning title=zoneguard::${ghData(n)}\n`);
+  for (const { obj, verdict: v } of report.results) {
+    const at = report.locate?.(obj);
+    const where = at ? `file=${ghProperty(repoPath(at.file))},line=${at.line},` : '';
+    const who = describeRef(v.ref);
+    for (const viol of v.violations)
+      out.write(
+        `::error ${where}title=${ghProperty(`zoneguard ${viol.rule}`)}::${ghData(`${who}: ${formatViolation(viol)} (fix: ${viol.fix})`)}\n`,
+      );
+    for (const w of v.warnings)
+      out.write(`::warning ${where}title=${ghProperty('zoneguard warning')}::${ghData(`${who}: ${w}`)}\n`);
+  }
+  out.write(summaryLine(summarizeVerdicts(report.results)) + '\n');
+}
+
+/** `zoneguard validate`'s output in any of its formats; notes go to `err` where stdout is a document. */
+export function printVerdicts(
+  format: VerdictFormat,
+  report: VerdictReport,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): void {
+  const notes = report.notes ?? [];
+  switch (format) {
+    case 'json':
+      out.write(JSON.stringify(resultsJson(report.results, report.locate), null, 2) + '\n');
+      for (const n of notes) err.write(`zoneguard: warning: ${n}\n`);
+      return;
+    case 'sarif':
+      out.write(JSON.stringify(verdictsSarif(report), null, 2) + '\n');
+      for (const n of notes) err.write(`zoneguard: warning: ${n}\n`);
+      return;
+    case 'junit':
+      out.write(verdictsJunit(report));
+      for (const n of notes) err.write(`zoneguard: warning: ${n}\n`);
+      return;
+    case 'github':
+      printVerdictsGithub(report, out);
+      return;
+    case 'text':
+      for (const n of notes) err.write(`zoneguard: warning: ${n}\n`);
+      printVerdictsText(report.results, out);
+      out.write(summaryLine(summarizeVerdicts(report.results)) + '\n');
+      return;
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The reconciler's Prometheus metrics, defined in one place (prefix zoneguard_), each reconciler
  * with its own registry so that two instances in one process (tests) do not collide. Served with
- * /healthz on --metrics-address (default :7979, external-dns's port).
+ * /healthz on --metrics-address (default :7979, external-dns's port). Node's process metrics keep
+ * prom-client's standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…) so that
+ * the usual dashboards find them.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { parseListenAddress } from '../core/listen.js';
+import { buildInfo } from '../core/build-info.js';
+export { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
 
 export interface ReconcilerMetrics {
   registry: Registry;
@@ -27,14 +28,26 @@ export interface ReconcilerMetrics {
   conflicts: Gauge<'reason'>;
   /** 1 while this replica holds the leader Lease (always 1 without --leader-elect). */
   leader: Gauge;
+  /** Duration of each provider call (zones, records, apply_changes), by provider, operation and result. */
+  providerRequestDuration: Histogram<'provider' | 'operation' | 'result'>;
 }
+
+// from a local DNS server's milliseconds to a cloud API's seconds-long batch
+const PROVIDER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export function createReconcilerMetrics(
   opts: { registry?: Registry; defaultMetrics?: boolean } = {},
 ): ReconcilerMetrics {
   const registry = opts.registry ?? new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'zoneguard_' });
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const info = buildInfo();
+  new Gauge({
+    name: 'zoneguard_build_info',
+    help: 'Always 1; the labels say which zoneguard and Node.js versions run',
+    labelNames: ['version', 'node_version'],
+    registers,
+  }).set({ version: info.version, node_version: info.nodeVersion }, 1);
   return {
     registry,
     recordsManaged: new Gauge({
@@ -89,58 +102,12 @@ export function createReconcilerMetrics(
       help: '1 while this replica reconciles (holds the Lease, or runs without leader election)',
       registers,
     }),
-  };
-}
-
-/** Parses ":7979", "127.0.0.1:0", "[::1]:7979" into host and port. */
-export interface MetricsServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** /metrics (Prometheus text) and /healthz (200 while `healthy()`), nothing else. */
-export async function serveMetrics(
-  address: string,
-  registry: Registry,
-  healthy: () => boolean = () => true,
-): Promise<MetricsServer> {
-  const { host, port } = parseListenAddress(address, 'metrics-address');
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/metrics') {
-      registry
-        .metrics()
-        .then((text) => {
-          res.writeHead(200, { 'content-type': registry.contentType });
-          res.end(text);
-        })
-        .catch((e: unknown) => {
-          res.writeHead(500);
-          res.end(String(e));
-        });
-      return;
-    }
-    if (path === '/healthz') {
-      const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
-      res.end(ok ? 'ok\n' : 'unhealthy\n');
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found\n');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const a = server.address() as AddressInfo;
-  const shownHost = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-  return {
-    url: `http://${shownHost}:${a.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    providerRequestDuration: new Histogram({
+      name: 'zoneguard_provider_request_duration_seconds',
+      help: 'Duration of DNS provider calls (zones, records, apply_changes), by provider, operation and result',
+      labelNames: ['provider', 'operation', 'result'],
+      buckets: PROVIDER_BUCKETS,
+      registers,
+    }),
   };
 }

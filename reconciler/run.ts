@@ -47,7 +47,8 @@ export interface ReconcileSettings extends OpenSettings {
   readonly metricsAddress: string;
   readonly minEventSyncInterval: number;
   readonly once: boolean;
-  readonly output: 'text' | 'json';
+  /** The dry-run plan's format: json, or text (the CLI accepts only these two for reconcile). */
+  readonly output: string;
   readonly ownershipSignalLease: string;
   readonly ownershipSignalNamespace: string;
   readonly retryBaseDelay: number;
@@ -87,7 +88,10 @@ export async function runReconcile(
   opts: ReconcileRunOptions = {},
 ): Promise<number> {
   const logger = ctx.logger;
-  const opened = await openProvider(cfg, logger, ctx.env);
+  const metrics = createReconcilerMetrics({ defaultMetrics: true });
+  const opened = await openProvider(cfg, logger, ctx.env, ({ provider, operation, result, seconds }) =>
+    metrics.providerRequestDuration.observe({ provider, operation, result }, seconds),
+  );
   if (!opened)
     throw new ConfigError(
       'provider',
@@ -115,7 +119,6 @@ export async function runReconcile(
     );
   }
 
-  const metrics = createReconcilerMetrics({ defaultMetrics: true });
   const emit = cfg.emitEvents as 'all' | 'warnings' | 'none';
   const feedback =
     kc && !dryRun && emit !== 'none' ? new Feedback(kubeFeedbackSink(kc, identity), logger, emit) : undefined;

@@ -1,8 +1,10 @@
 /**
- * The webhook's metrics, in a registry of its own (prefix zoneguard_), served on GET /metrics; with
- * prom-client's process metrics (CPU, memory, event-loop lag, GC time) under the same prefix.
+ * The webhook's metrics, in a registry of its own (prefix zoneguard_), served on GET /metrics of the
+ * admission port and, with --metrics-address, on a plain-HTTP listener; with prom-client's process
+ * metrics (CPU, memory, event-loop lag, GC time) under their standard names (process_*, nodejs_*).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { buildInfo } from '../core/build-info.js';
 
 export interface WebhookMetrics {
   registry: Registry;
@@ -13,6 +15,8 @@ export interface WebhookMetrics {
   duration: Histogram<'kind' | 'operation'>;
   ownershipRefreshes: Counter<'result'>;
   tlsReloads: Counter<'result'>;
+  /** Duration of each provider call (ownership reads), by provider, operation and result. */
+  providerRequestDuration: Histogram<'provider' | 'operation' | 'result'>;
 }
 
 export function createMetrics(state: {
@@ -21,7 +25,22 @@ export function createMetrics(state: {
   clusterObjects: () => number | undefined;
 }): WebhookMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'zoneguard_' });
+  collectDefaultMetrics({ register: registry });
+  const info = buildInfo();
+  new Gauge({
+    name: 'zoneguard_build_info',
+    help: 'Always 1; the labels say which zoneguard and Node.js versions run',
+    labelNames: ['version', 'node_version'],
+    registers: [registry],
+  }).set({ version: info.version, node_version: info.nodeVersion }, 1);
+  const providerRequestDuration = new Histogram({
+    name: 'zoneguard_provider_request_duration_seconds',
+    help: 'Duration of DNS provider calls (zones, records, apply_changes), by provider, operation and result',
+    labelNames: ['provider', 'operation', 'result'],
+    // from a local DNS server's milliseconds to a cloud API's seconds-long listing
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   const reviews = new Counter({
     name: 'zoneguard_admission_reviews_total',
     help: 'AdmissionReviews answered, by object kind, operation and verdict (allowed, warned, denied, invalid: HTTP 4xx)',
@@ -80,5 +99,13 @@ export function createMetrics(state: {
       if (n !== undefined) this.set(n);
     },
   });
-  return { registry, reviews, ruleFindings, duration, ownershipRefreshes, tlsReloads };
+  return {
+    registry,
+    reviews,
+    ruleFindings,
+    duration,
+    ownershipRefreshes,
+    tlsReloads,
+    providerRequestDuration,
+  };
 }

@@ -17,8 +17,9 @@ import type { ClusterClaims, ClusterClaimsSettings } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
 import { createApp, listen, type Listening } from './server.js';
-import { readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
+import { checkTlsPair, readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
 import { parseListenAddress } from '../core/listen.js';
+import { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface WebhookSettings extends OpenSettings, ClusterClaimsSettings {
@@ -28,6 +29,8 @@ export interface WebhookSettings extends OpenSettings, ClusterClaimsSettings {
   readonly listenAddress: string;
   readonly maxOwnershipAge: number;
   readonly maxRequestBytes: number;
+  /** Plain-HTTP /metrics and /healthz listener ('' = none; /metrics stays on the TLS port too). */
+  readonly metricsAddress: string;
   readonly ownershipRefresh: number;
   readonly ownershipSignalLease: string;
   readonly ownershipSignalNamespace: string;
@@ -55,6 +58,8 @@ export interface Webhook {
   port: number;
   listening: Listening;
   metrics: WebhookMetrics;
+  /** http://host:port of the --metrics-address listener, when there is one. */
+  metricsUrl?: string;
   ownership?: OwnershipCache;
   cluster?: ClusterClaims;
   tls: TlsReloader;
@@ -85,6 +90,7 @@ export function checkWebhookConfig(cfg: WebhookSettings): void {
       'must be at least --ownership-refresh, or the data would be stale between two refreshes',
     );
   parseListenAddress(cfg.listenAddress, 'listen-address');
+  if (cfg.metricsAddress) parseListenAddress(cfg.metricsAddress, 'metrics-address');
 }
 
 export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Promise<Webhook> {
@@ -94,23 +100,21 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     certFile: cfg.tlsCertFile as string,
     keyFile: cfg.tlsPrivateKeyFile as string,
   };
-  let tlsPair: TlsPair;
-  try {
-    tlsPair = readTlsPair(files);
-  } catch (e) {
-    throw new ConfigError('tls-cert-file', `cannot read the certificate or key: ${(e as Error).message}`);
-  }
+  const tlsPair: TlsPair = readTlsPair(files);
+  checkTlsPair(tlsPair, files);
 
   // ---- ownership: the provider's records and TXT ownership, off the request path ----
   const providerName = cfg.provider;
   const load = deps.loadOwnership;
   let snapshot = deps.readSnapshot;
+  let metrics: WebhookMetrics | undefined = undefined;
   if (!load && !snapshot) {
-    const opened = await openProvider(cfg, logger, deps.env);
+    const opened = await openProvider(cfg, logger, deps.env, ({ provider, operation, result, seconds }) =>
+      metrics?.providerRequestDuration.observe({ provider, operation, result }, seconds),
+    );
     if (opened) snapshot = () => opened.registry.snapshot();
   }
   let ownership: OwnershipCache | undefined;
-  let metrics: WebhookMetrics | undefined = undefined;
   if (load || snapshot) {
     ownership = new OwnershipCache({
       ...(load ? { load } : { snapshot }),
@@ -173,7 +177,18 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     readiness,
   });
   const { host, port } = parseListenAddress(cfg.listenAddress, 'listen-address');
-  const listening = await listen(app, tlsPair, host, port);
+  // plain HTTP for Prometheus (no admission CA needed); liveness only: readiness stays on /readyz
+  const metricsServer: MetricsServer | undefined = cfg.metricsAddress
+    ? await serveMetrics(cfg.metricsAddress, metrics.registry)
+    : undefined;
+  let listening: Listening;
+  try {
+    listening = await listen(app, tlsPair, host, port);
+  } catch (e) {
+    await metricsServer?.close();
+    throw e;
+  }
+  if (metricsServer) logger.info({ url: `${metricsServer.url}/metrics` }, 'metrics served');
   const tls = new TlsReloader(listening.server, files, tlsPair, {
     intervalMs: cfg.tlsReloadInterval,
     logger,
@@ -206,6 +221,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     port: listening.port,
     listening,
     metrics,
+    metricsUrl: metricsServer?.url,
     ownership,
     cluster,
     tls,
@@ -217,6 +233,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
         tls.stop();
         ownership?.close();
         await listening.close(cfg.shutdownTimeout);
+        await metricsServer?.close();
         await cluster?.stop();
         await signal?.stop();
         logger.info({}, 'webhook stopped');

@@ -5,10 +5,12 @@
  * A directory watch reacts at once; a periodic re-read covers file systems where watches miss events.
  */
 import { EventEmitter } from 'node:events';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Server } from 'node:https';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 
 /** TLS 1.2 and 1.3 only (kube-apiserver speaks both). */
@@ -24,8 +26,46 @@ export interface TlsFiles {
   keyFile: string;
 }
 
+/** Reads both files; a file that cannot be read is a ConfigError naming its flag and path. */
 export function readTlsPair(files: TlsFiles): TlsPair {
-  return { cert: readFileSync(files.certFile, 'utf8'), key: readFileSync(files.keyFile, 'utf8') };
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(
+        flag,
+        `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+  };
+  return { cert: read('tls-cert-file', files.certFile), key: read('tls-private-key-file', files.keyFile) };
+}
+
+/**
+ * Parses the pair before serving it: one line naming the flag and file instead of OpenSSL's
+ * `error:1E08010C:DECODER routines::unsupported` from deep inside the TLS server.
+ */
+export function checkTlsPair(pair: TlsPair, files: TlsFiles): void {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pair.cert);
+  } catch {
+    throw new ConfigError('tls-cert-file', `${files.certFile}: not a PEM certificate`);
+  }
+  let key;
+  try {
+    key = createPrivateKey(pair.key);
+  } catch {
+    throw new ConfigError(
+      'tls-private-key-file',
+      `${files.keyFile}: not an unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1)`,
+    );
+  }
+  if (!cert.checkPrivateKey(key))
+    throw new ConfigError(
+      'tls-private-key-file',
+      `${files.keyFile}: does not belong to the certificate in ${files.certFile}`,
+    );
 }
 
 /** Emits 'reload' (ok: boolean, error?: string) after each attempt on changed files. */

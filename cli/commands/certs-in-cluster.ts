@@ -2,7 +2,6 @@
 import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
 import type { CommandSpec } from '../program.js';
-import { runCertsInCluster } from '../../certs/in-cluster.js';
 
 function check(cfg: Settings): void {
   if (!cfg.webhookConfig)
@@ -20,5 +19,15 @@ export const certsInClusterCommand: CommandSpec = {
   description:
     "create or renew the webhook's serving certificate Secret and patch the caBundle of its ValidatingWebhookConfiguration",
   check,
-  run: (cfg, ctx) => runCertsInCluster(cfg, ctx, cfg.webhookConfig ?? ''),
+  // loaded when run: the rotation needs the Kubernetes client, which no other certs run does
+  run: async (cfg, ctx) => runCertsInCluster(cfg, ctx, cfg.webhookConfig ?? ''),
 };
+
+/** The in-cluster rotation (certs/in-cluster.ts), loaded only when it runs. */
+export async function runCertsInCluster(
+  cfg: Settings,
+  ctx: Parameters<typeof import('../../certs/in-cluster.js').runCertsInCluster>[1],
+  webhookConfig: string,
+): Promise<number> {
+  return (await import('../../certs/in-cluster.js')).runCertsInCluster(cfg, ctx, webhookConfig);
+}

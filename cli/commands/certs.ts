@@ -1,11 +1,19 @@
 /** `zoneguard certs`: CA + serving certificate for the webhook, as files, and the caBundle on stdout. */
 import type { Settings } from '../settings.js';
-import { makeWebhookCerts, writeCertFiles, type WebhookCerts, type WrittenFiles } from '../../certs/index.js';
-import { checkRenewal } from './certs-in-cluster.js';
-import { runCertsInCluster } from '../../certs/in-cluster.js';
+import {
+  certDirProblem,
+  makeWebhookCerts,
+  writeCertFiles,
+  type WebhookCerts,
+  type WrittenFiles,
+} from '../../certs/index.js';
+import { ConfigError } from '../../core/errors.js';
+import { checkRenewal, runCertsInCluster } from './certs-in-cluster.js';
 import type { CommandSpec } from '../program.js';
 
 export function certsFromConfig(cfg: Settings, now?: Date): { certs: WebhookCerts; files: WrittenFiles } {
+  const problem = certDirProblem(cfg.out);
+  if (problem) throw new ConfigError('out', problem);
   const certs = makeWebhookCerts({
     serviceName: cfg.serviceName || 'zoneguard-webhook',
     serviceNamespace: cfg.serviceNamespace || 'zoneguard',
@@ -14,7 +22,7 @@ export function certsFromConfig(cfg: Settings, now?: Date): { certs: WebhookCert
     caValidityMs: cfg.caValidity,
     now,
   });
-  return { certs, files: writeCertFiles(cfg.out || '.', certs) };
+  return { certs, files: writeCertFiles(cfg.out, certs) };
 }
 
 export const certsCommand: CommandSpec = {
@@ -23,6 +31,12 @@ export const certsCommand: CommandSpec = {
     "create a CA and the webhook's serving certificate (ca.crt, tls.crt, tls.key in --out) and print the caBundle; with --patch-webhook NAME, keep them in the cluster instead",
   check: (cfg) => {
     if (cfg.patchWebhook) checkRenewal(cfg);
+    else if (!cfg.out)
+      throw new ConfigError('out', 'give the folder to write ca.crt, tls.crt and tls.key into');
+    else {
+      const problem = certDirProblem(cfg.out);
+      if (problem) throw new ConfigError('out', problem);
+    }
   },
   async run(cfg, ctx) {
     const webhook = cfg.patchWebhook;

@@ -1,4 +1,5 @@
 /** `zoneguard plan -f ...`: what the reconciler would change in the provider, without applying it. */
+import { requireTextOrJson } from './output.js';
 import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
 import { plan, planToJson, type PlanResult } from '../../core/plan.js';
@@ -36,6 +37,7 @@ export const planCommand: CommandSpec = {
   name: 'plan',
   description: 'print the DNS changes the reconciler would make (TXT ownership records implied)',
   check: (cfg) => {
+    requireTextOrJson(cfg, 'plan');
     if (cfg.file.length === 0)
       throw new ConfigError('file', 'give at least one manifest file or directory with -f');
   },

@@ -4,6 +4,7 @@
  * and/or manifest files (-f). --once syncs once; --dry-run prints each plan instead of applying it.
  * The Kubernetes client is loaded only when this command runs.
  */
+import { requireTextOrJson } from './output.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseListenAddress } from '../../core/listen.js';
 import type { CommandSpec } from '../program.js';
@@ -13,6 +14,7 @@ export const reconcileCommand: CommandSpec = {
   description:
     'publish accepted records to the DNS provider with TXT ownership records, on watch events and every --interval',
   check: (cfg) => {
+    requireTextOrJson(cfg, 'reconcile');
     if (!cfg.provider) throw new ConfigError('provider', 'reconcile needs a provider to publish to');
     if (cfg.kubeApi === 'off' && cfg.file.length === 0)
       throw new ConfigError('kube-api', 'off leaves no source: give manifests with -f');

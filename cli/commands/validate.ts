@@ -4,7 +4,8 @@ import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { openProvider, readOwnership } from '../../core/providers/open.js';
-import { printVerdictsText, resultsJson } from '../../core/report.js';
+import { printVerdicts, type SourceLocation } from '../../core/report.js';
+import type { KubeObject } from '../../core/model/objects.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../../core/setup.js';
 import { validateObjects, type ObjectResult } from '../../core/evaluate.js';
 import type { CommandContext, CommandSpec } from '../program.js';
@@ -13,6 +14,8 @@ export interface ValidationRun {
   results: ObjectResult[];
   /** Warnings about the run itself (no provider: ownership not checked). */
   notes: string[];
+  /** Where each object was read from (its file, and the line its document starts on). */
+  locate: (obj: KubeObject) => SourceLocation | undefined;
   opened?: Awaited<ReturnType<typeof openProvider>>;
 }
 
@@ -22,6 +25,9 @@ export async function runValidation(
   ctx: Pick<CommandContext, 'logger' | 'env'>,
 ): Promise<ValidationRun> {
   const loaded = loadManifests(files);
+  const locations = new Map<KubeObject, SourceLocation>(
+    loaded.map((l) => [l.obj, { file: l.file, line: l.line }]),
+  );
   const notes: string[] = [];
   const opened = await openProvider(cfg, ctx.logger, ctx.env);
   let ownership;
@@ -43,7 +49,7 @@ export async function runValidation(
     extractContextFrom(cfg),
     { filter: objectFilterFrom(cfg) },
   );
-  return { results, notes, opened };
+  return { results, notes, opened, locate: (obj) => locations.get(obj) };
 }
 
 export const validateCommand: CommandSpec = {
@@ -55,16 +61,9 @@ export const validateCommand: CommandSpec = {
       throw new ConfigError('file', 'give at least one manifest file or directory with -f');
   },
   async run(cfg, ctx) {
-    const { results, notes } = await runValidation(cfg, cfg.file, ctx);
+    const { results, notes, locate } = await runValidation(cfg, cfg.file, ctx);
     const denied = results.filter((r) => !r.verdict.allowed).length;
-    if (cfg.output === 'json') {
-      ctx.stdout.write(JSON.stringify(resultsJson(results), null, 2) + '\n');
-      for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
-    } else {
-      for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
-      printVerdictsText(results, ctx.stdout);
-      ctx.stdout.write(`${results.length} object(s): ${results.length - denied} allowed, ${denied} denied\n`);
-    }
+    printVerdicts(cfg.output, { results, notes, locate }, ctx.stdout, ctx.stderr);
     return denied > 0 ? 1 : 0;
   },
 };

@@ -6,6 +6,7 @@ import type { Registry } from '../registry/registry.js';
 import { domainFilterFrom, registryFrom, type PolicySettings } from '../setup.js';
 import { createProvider } from './catalog.js';
 import type { Provider } from './provider.js';
+import { observeProvider, type ProviderObserver } from './instrument.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface OpenSettings extends PolicySettings, ProviderSettings {
@@ -21,10 +22,13 @@ export async function openProvider(
   cfg: OpenSettings,
   logger: Logger,
   env: Record<string, string | undefined>,
+  /** Told the duration and result of every provider call (the apps' request-duration histogram). */
+  observe?: ProviderObserver,
 ): Promise<OpenedProvider | undefined> {
   const name = cfg.provider;
   if (!name) return undefined;
-  const provider = await createProvider(name, cfg, { logger, domainFilter: domainFilterFrom(cfg), env });
+  const created = await createProvider(name, cfg, { logger, domainFilter: domainFilterFrom(cfg), env });
+  const provider = observe ? observeProvider(created, observe) : created;
   return { provider, registry: registryFrom(cfg, provider) };
 }
 

@@ -1,10 +1,11 @@
 /** The image's shape, checked from the Dockerfile itself (no container engine runs in CI). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execForm, parseInstructions, parseStages, type Stage } from './dockerfile.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -32,37 +33,77 @@ describe('Dockerfile', () => {
     expect(execForm('node f')).toBeUndefined();
   });
 
-  it('has build, deps and runtime stages, runtime last, on a slim or distroless Node 20 image', () => {
-    expect(stages.map((s) => s.name)).toEqual(['build', 'deps', 'runtime']);
-    for (const s of stages) expect(s.from, s.name).toMatch(/^(node:20(\.\d+)*-(bookworm-)?slim|gcr\.io\/distroless\/nodejs20[\w.-]*)(@sha256:[0-9a-f]{64}|:[\w.-]+)?$/);
+  it('has build and runtime stages, runtime last, on a slim or distroless image of a supported Node LTS', () => {
+    expect(stages.map((s) => s.name)).toEqual(['build', 'runtime']);
+    // Node 20 reached end of life on 2026-04-30; 22 and 24 are the LTS lines with support left
+    for (const s of stages) expect(s.from, s.name).toMatch(/^(node:(22|24)(\.\d+)*-(bookworm-)?slim|gcr\.io\/distroless\/nodejs(22|24)[\w.-]*)(@sha256:[0-9a-f]{64}|:[\w.-]+)?$/);
   });
 
-  it('compiles with npm ci and tsc in the build stage', () => {
+  it('type-checks with npm ci and tsc, then bundles, in the build stage', () => {
     const r = runs(stage('build'));
     expect(r.some((c) => /\bnpm ci\b/.test(c) && !c.includes('--omit=dev'))).toBe(true);
     expect(r.some((c) => /\btsc -p tsconfig\.build\.json\b/.test(c))).toBe(true);
+    expect(r.some((c) => /\bnode scripts\/bundle\.mjs \/src\/bundle\b/.test(c))).toBe(true);
   });
 
-  it('installs production dependencies with npm ci --omit=dev, without the prepare script', () => {
-    const r = runs(stage('deps'));
-    const ci = r.find((c) => /\bnpm ci\b.*--omit=dev/.test(c));
-    expect(ci).toBeDefined();
-    // "prepare" runs tsc, a dev dependency that --omit=dev leaves out: it must not run here
-    if (/\btsc\b/.test(pkg.scripts.prepare ?? '') && pkg.devDependencies.typescript) expect(ci).toContain('--ignore-scripts');
-  });
-
-  it('ships only the compiled code, production dependencies and the launcher', () => {
+  it('ships only the bundle: no node_modules, no compiled tree, no npm', () => {
     const c = copies(runtime);
-    expect(c).toContain('--from=deps /app/node_modules ./node_modules');
-    expect(c).toContain('--from=build /src/dist ./dist');
-    expect(c.some((x) => x.startsWith('bin/'))).toBe(true);
+    expect(c).toEqual(['--from=build /src/bundle ./']);
     expect(runtime.instructions.find((i) => i.keyword === 'WORKDIR')?.args).toBe('/app');
-    // the launcher imports the compiled CLI from ../dist, which is where the build puts it
-    expect(readFileSync(join(ROOT, 'bin/zoneguard.js'), 'utf8')).toContain("'../dist/cli/main.js'");
     expect(pkg.bin.zoneguard).toBe('bin/zoneguard.js');
     // nothing in the final image runs npm
     expect(runs(runtime).filter((r) => /\bnpm (ci|install)\b/.test(r))).toEqual([]);
-    for (const src of c.filter((x) => !x.startsWith('--from')).map((x) => x.split(' ')[0])) expect(existsSync(join(ROOT, src)), src).toBe(true);
+  });
+
+  describe('the bundle', () => {
+    const out = mkdtempSync(join(tmpdir(), 'zoneguard-bundle-'));
+    let meta: { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown>; entryPoint?: string }> };
+    const run = (args: string[]) => spawnSync(process.execPath, [join(out, 'zoneguard.js'), ...args], { cwd: out, encoding: 'utf8' });
+    beforeAll(async () => {
+      const { bundle } = (await import(pathToFileURL(join(ROOT, 'scripts/bundle.mjs')).href)) as { bundle: (dir: string) => Promise<typeof meta> };
+      meta = await bundle(out);
+      // what the image copies, and nothing else: no node_modules in reach of the bundle
+      expect(existsSync(join(out, 'node_modules'))).toBe(false);
+      expect(spawnSync('sh', ['-c', `cd ${out} && node -e "import.meta.resolve('yaml')" --input-type=module`]).status).not.toBe(0);
+    }, 120_000);
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+    it('runs validate and demo with no node_modules, from its own folder', () => {
+      cpSync(join(ROOT, 'examples'), join(out, 'manifests-under-test'), { recursive: true });
+      const v = run(['validate', '-f', 'manifests-under-test/manifests', '--domain-filter', 'example.com']);
+      expect(v.stderr).not.toMatch(/Cannot find (module|package)|Dynamic require/);
+      expect(v.status).toBe(1);
+      expect(v.stdout).toContain('DENY Ingress default/outside: app.example.org: domain-filter: not in [example.com]');
+      const d = run(['demo']);
+      expect(d.status, d.stderr).toBe(0);
+      expect(d.stdout).toContain('== Records the reconciler would publish');
+    });
+
+    it('loads each provider SDK, the Kubernetes client and the reconciler only when used (separate chunks)', () => {
+      const [entry] = Object.entries(meta.outputs).filter(([, o]) => o.entryPoint === 'bin/zoneguard.js');
+      // every file the entry needs before main() runs: its static imports, transitively
+      const loaded = new Set<string>();
+      const walk = (file: string) => {
+        if (loaded.has(file)) return;
+        loaded.add(file);
+        for (const i of meta.outputs[file].imports) if (i.kind === 'import-statement' && !i.external) walk(i.path);
+      };
+      walk(entry[0]);
+      const inputs = [...loaded].flatMap((f) => Object.keys(meta.outputs[f].inputs));
+      for (const lazy of ['@aws-sdk/', '@azure/', '@google-cloud/', 'node_modules/cloudflare/', '@kubernetes/client-node', 'reconciler/run.ts']) {
+        expect(inputs.filter((i) => i.includes(lazy)), lazy).toEqual([]);
+      }
+      // and each of them is in the bundle, behind a dynamic import
+      const all = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+      for (const sdk of ['@aws-sdk/client-route-53', '@azure/arm-dns', '@google-cloud/dns', 'node_modules/cloudflare/', '@kubernetes/client-node']) {
+        expect(all.some((i) => i.includes(sdk)), sdk).toBe(true);
+      }
+    });
+
+    it('names the running version from the bundled package.json', () => {
+      const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      expect((JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')) as { version: string }).version).toBe(version);
+    });
   });
 
   it('runs as a numeric non-root user with zoneguard as the exec-form entrypoint and no HEALTHCHECK', () => {
@@ -77,7 +118,7 @@ describe('Dockerfile', () => {
     expect(afterUser.filter((i) => i.keyword === 'RUN')).toEqual([]);
     const entry = runtime.instructions.filter((i) => i.keyword === 'ENTRYPOINT');
     expect(entry).toHaveLength(1);
-    expect(execForm(entry[0].args)).toEqual(['node', '/app/bin/zoneguard.js']);
+    expect(execForm(entry[0].args)).toEqual(['node', '/app/zoneguard.js']);
     const cmd = runtime.instructions.find((i) => i.keyword === 'CMD');
     if (cmd) expect(execForm(cmd.args), 'CMD in exec form').toBeDefined();
     expect(parseInstructions(text).filter((i) => i.keyword === 'HEALTHCHECK')).toEqual([]);

@@ -220,6 +220,16 @@ describe('reconcile through the Kubernetes API', () => {
       expect(metrics).toMatch(/zoneguard_records_managed\{record_type="A"\} 2/);
       expect(metrics).toMatch(/zoneguard_changes_applied_total\{change="delete",record_type="A"\} 1/);
       expect(metrics).toMatch(/zoneguard_last_sync_timestamp_seconds \d/);
+      // standard process metric names, what is running, and every provider call timed
+      expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
+      expect(metrics).not.toMatch(/zoneguard_(process|nodejs)_/);
+      expect(metrics).toMatch(/^zoneguard_build_info\{version="[^"]+",node_version="v[\d.]+"\} 1$/m);
+      expect(metrics).toMatch(
+        /^zoneguard_provider_request_duration_seconds_count\{provider="inmemory",operation="records",result="ok"\} [1-9]/m,
+      );
+      expect(metrics).toMatch(
+        /^zoneguard_provider_request_duration_seconds_count\{provider="inmemory",operation="apply_changes",result="ok"\} [1-9]/m,
+      );
       expect((await fetch(`${run.metricsUrl}/healthz`)).status).toBe(200);
     } finally {
       expect(await run.stop()).toBe(0);

@@ -1,5 +1,13 @@
 /** `zoneguard certs` and `zoneguard webhook` through the CLI entry point. */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -43,6 +51,114 @@ describe('zoneguard certs', () => {
     expect(statSync(join(dir, 'tls.key')).mode & 0o777).toBe(0o600);
     expect(Buffer.from(t.out().trim(), 'base64').toString()).toBe(readFileSync(join(dir, 'ca.crt'), 'utf8'));
   });
+
+  it('defaults --out to ./zoneguard-certs, never the working folder itself', async () => {
+    const cwd = process.cwd();
+    const dir = mkdtempSync(join(tmpdir(), 'zg-cli-certs-default-'));
+    writeFileSync(join(dir, 'package.json'), '{}');
+    process.chdir(dir);
+    try {
+      expect(await main(['node', 'zoneguard', 'certs', '--log-level', 'error'], io().io)).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['package.json', 'zoneguard-certs']);
+    expect(readdirSync(join(dir, 'zoneguard-certs')).sort()).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    // renewing into the same folder is fine: it holds only these files
+    expect(
+      await main(
+        ['node', 'zoneguard', 'certs', '--out', join(dir, 'zoneguard-certs'), '--log-level', 'error'],
+        io().io,
+      ),
+    ).toBe(0);
+  });
+
+  it.each([
+    { name: 'a source folder (README used to write into certs/)', files: ['index.ts', 'ca.ts'] },
+    { name: 'a project folder', files: ['package.json'] },
+    { name: 'a folder with one other file', files: ['notes.txt', 'tls.key'] },
+  ])('refuses to write the private key into $name', async ({ files }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'zg-cli-certs-busy-'));
+    for (const f of files) writeFileSync(join(dir, f), 'x');
+    const t = io();
+    expect(await main(['node', 'zoneguard', 'certs', '--out', dir], t.io)).toBe(2);
+    expect(t.err()).toContain(`--out: ${dir} already holds other files`);
+    expect(readdirSync(dir).sort()).toEqual([...files].sort());
+  });
+});
+
+describe('zoneguard webhook: certificate files it cannot use', () => {
+  const certs = mkdtempSync(join(tmpdir(), 'zg-cli-badtls-'));
+  const other = join(certs, 'other');
+  const bad = join(certs, 'bad');
+  mkdirSync(bad);
+  writeFileSync(join(bad, 'garbage.key'), 'not a key\n');
+  writeFileSync(join(bad, 'garbage.crt'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+  const ready = Promise.all([
+    main(['node', 'zoneguard', 'certs', '--out', join(certs, 'good'), '--log-level', 'error'], io().io),
+    main(['node', 'zoneguard', 'certs', '--out', other, '--log-level', 'error'], io().io),
+  ]);
+  const good = (f: string) => join(certs, 'good', f);
+  it.each([
+    {
+      name: 'key file missing',
+      cert: () => good('tls.crt'),
+      key: () => join(certs, 'nope.key'),
+      err: (k: string) => `--tls-private-key-file: ${k}: cannot read: ENOENT`,
+    },
+    {
+      name: 'certificate file missing',
+      cert: () => join(certs, 'nope.crt'),
+      key: () => good('tls.key'),
+      err: (_k: string, c: string) => `--tls-cert-file: ${c}: cannot read: ENOENT`,
+    },
+    {
+      name: 'key file is a folder',
+      cert: () => good('tls.crt'),
+      key: () => bad,
+      err: (k: string) => `--tls-private-key-file: ${k}: cannot read: EISDIR`,
+    },
+    {
+      name: 'key file not PEM',
+      cert: () => good('tls.crt'),
+      key: () => join(bad, 'garbage.key'),
+      err: (k: string) =>
+        `--tls-private-key-file: ${k}: not an unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1)`,
+    },
+    {
+      name: 'certificate not parseable',
+      cert: () => join(bad, 'garbage.crt'),
+      key: () => good('tls.key'),
+      err: (_k: string, c: string) => `--tls-cert-file: ${c}: not a PEM certificate`,
+    },
+    {
+      name: 'key of another certificate',
+      cert: () => good('tls.crt'),
+      key: () => join(other, 'tls.key'),
+      err: (k: string, c: string) =>
+        `--tls-private-key-file: ${k}: does not belong to the certificate in ${c}`,
+    },
+  ])('one line naming the flag and file: $name', async ({ cert, key, err }) => {
+    await ready;
+    const t = io();
+    const code = await main(
+      [
+        'node',
+        'zoneguard',
+        'webhook',
+        '--listen-address',
+        '127.0.0.1:0',
+        '--tls-cert-file',
+        cert(),
+        '--tls-private-key-file',
+        key(),
+      ],
+      t.io,
+    );
+    expect(code).toBe(2);
+    expect(t.err()).toBe(`zoneguard: ${err(key(), cert())}\n`);
+    expect(t.err()).not.toMatch(/error:[0-9A-F]{8}/);
+  });
 });
 
 describe('zoneguard webhook', () => {
@@ -70,7 +186,7 @@ describe('zoneguard webhook', () => {
     {
       name: 'unreadable certificate',
       args: ['--tls-cert-file', '/nonexistent/tls.crt', '--tls-private-key-file', '/nonexistent/tls.key'],
-      err: '--tls-cert-file: cannot read the certificate or key',
+      err: '--tls-cert-file: /nonexistent/tls.crt: cannot read: ENOENT',
     },
   ])('exits 2 naming the flag: $name', async ({ args, err }) => {
     const t = io();

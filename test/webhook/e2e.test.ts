@@ -188,9 +188,18 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
     );
     expect(metrics).toMatch(/zoneguard_ownership_cache_age_seconds \d/);
     expect(metrics).toMatch(/zoneguard_ownership_cache_names 6/);
-    // process metrics for capacity planning: event-loop lag and GC pauses explain slow reviews
-    expect(metrics).toMatch(/zoneguard_nodejs_eventloop_lag_p99_seconds \d/);
-    expect(metrics).toMatch(/zoneguard_process_cpu_seconds_total \d/);
+    // process metrics for capacity planning, under prom-client's standard names (the names the usual
+    // Node.js dashboards query): event-loop lag and GC pauses explain slow reviews
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(metrics).not.toMatch(/zoneguard_(process|nodejs)_/);
+    expect(metrics).toMatch(
+      /^zoneguard_build_info\{version="\d+\.\d+\.\d+[^"]*",node_version="v\d+\.\d+\.\d+"\} 1$/m,
+    );
+    // the ownership index was read through the provider: one timed call at least
+    expect(metrics).toMatch(
+      /^zoneguard_provider_request_duration_seconds_count\{provider="inmemory",operation="records",result="ok"\} [1-9]/m,
+    );
   });
 
   it('refuses TLS below 1.2', async () => {
