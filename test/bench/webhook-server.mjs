@@ -20,6 +20,8 @@ const records = [];
 const changed = () =>
   records.map((r, i) => (i === 0 ? { ...r, targets: [`192.0.2.${refreshes++ % 250}`] } : { ...r }));
 
+// exit on SIGTERM in every mode, so that a --cpu-prof profile is written
+if (mode !== 'webhook') process.on('SIGTERM', () => process.exit(0));
 if (mode === 'parse') {
   // the least any webhook does: read the body, parse it, answer a review for its uid
   const server = createServer(
