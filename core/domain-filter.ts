@@ -36,7 +36,7 @@ function strip(domain: string): string {
 
 function dots(s: string): number {
   let n = 0;
-  for (const c of s) if (c === '.') n++;
+  for (let i = s.indexOf('.'); i >= 0; i = s.indexOf('.', i + 1)) n++;
   return n;
 }
 
@@ -48,7 +48,7 @@ function matchList(filters: readonly string[], domain: string, whenEmpty: boolea
       if (d.endsWith(f)) return true;
     } else if (dots(d) === dots(f)) {
       if (d === f) return true;
-    } else if (d.endsWith(`.${f}`)) {
+    } else if (d.length > f.length && d.endsWith(f) && d[d.length - f.length - 1] === '.') {
       return true;
     }
   }

@@ -5,7 +5,7 @@
  */
 import { extract, sourceOf } from '../core/hostnames/index.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
-import { describeRef, isRecord, type KubeObject } from '../core/model/objects.js';
+import { copyOwn, describeRef, isRecord, type KubeObject } from '../core/model/objects.js';
 import {
   denialMessage,
   evaluate,
@@ -61,12 +61,12 @@ const seconds = (ms: number | undefined) =>
 
 /** The object as the API server will store it: namespace and kind from the request when absent. */
 function completed(obj: Record<string, unknown>, req: AdmissionRequest): KubeObject {
-  const o = { ...obj } as KubeObject;
+  const o = copyOwn(obj) as KubeObject;
   if (o.apiVersion === undefined)
     o.apiVersion = req.kind.group ? `${req.kind.group}/${req.kind.version}` : req.kind.version;
   if (o.kind === undefined) o.kind = req.kind.kind;
   if (isRecord(o.metadata) || o.metadata === undefined) {
-    const meta = { ...(o.metadata ?? {}) };
+    const meta = copyOwn(o.metadata ?? {});
     if (!meta.namespace && req.namespace) meta.namespace = req.namespace;
     if (!meta.name && req.name) meta.name = req.name;
     o.metadata = meta;
@@ -82,18 +82,12 @@ export const MAX_OBJECT_DEPTH = 64;
  * bounded nesting, and labels/annotations as maps of strings (the extractors read them as text).
  */
 function shapeProblem(obj: unknown, where: string): string | undefined {
-  const stack: [unknown, number][] = [[obj, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= MAX_OBJECT_DEPTH) return `${where} is nested more than ${MAX_OBJECT_DEPTH} levels deep`;
-    for (const child of Array.isArray(v) ? v : Object.values(v))
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
+  if (typeof obj === 'object' && obj !== null && nestedTooDeep(obj, 0))
+    return `${where} is nested more than ${MAX_OBJECT_DEPTH} levels deep`;
   const meta = (obj as KubeObject).metadata;
   if (meta === undefined) return undefined;
   if (!isRecord(meta)) return `${where}.metadata is not an object`;
-  for (const field of ['labels', 'annotations', 'name', 'namespace'] as const) {
+  for (const field of SHAPED_META_FIELDS) {
     const m = meta[field];
     if (m === undefined || m === null) continue;
     if (field === 'name' || field === 'namespace') {
@@ -101,10 +95,34 @@ function shapeProblem(obj: unknown, where: string): string | undefined {
       continue;
     }
     if (!isRecord(m)) return `${where}.metadata.${field} is not a map of strings`;
-    for (const [k, val] of Object.entries(m))
-      if (typeof val !== 'string') return `${where}.metadata.${field}["${k.slice(0, 80)}"] is not a string`;
+    for (const k in m)
+      if (Object.hasOwn(m, k) && typeof m[k] !== 'string')
+        return `${where}.metadata.${field}["${k.slice(0, 80)}"] is not a string`;
   }
   return undefined;
+}
+
+const SHAPED_META_FIELDS = ['labels', 'annotations', 'name', 'namespace'] as const;
+
+/**
+ * Whether `v` (at `depth`) holds an object MAX_OBJECT_DEPTH levels down. Recursion is bounded by
+ * that depth, and walks without allocating: this runs over every object of every review.
+ */
+function nestedTooDeep(v: object, depth: number): boolean {
+  if (depth >= MAX_OBJECT_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const child: unknown = v[i];
+      if (typeof child === 'object' && child !== null && nestedTooDeep(child, depth + 1)) return true;
+    }
+    return false;
+  }
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const child: unknown = (v as Record<string, unknown>)[k];
+    if (typeof child === 'object' && child !== null && nestedTooDeep(child, depth + 1)) return true;
+  }
+  return false;
 }
 
 function objectProblem(kind: string, what: string): AdmissionVerdict {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../model/objects.js';
+import { copyOwn, type KubeObject } from '../model/objects.js';
 import type { Claim, Violation } from '../model/verdict.js';
 
 export interface ExtractContext {
@@ -14,6 +14,16 @@ export interface ExtractContext {
    * route before any Gateway controller has written its status, and so follow spec.parentRefs.
    */
   acceptedRoutesOnly?: boolean;
+}
+
+/** `{ ...common, field }`: what every claim of a name carries (copied without the spread, see copyOwn). */
+export function claimBase(
+  common: Partial['common'],
+  field: string,
+): Omit<Claim, 'hostname' | 'targets' | 'recordType'> {
+  const b = copyOwn(common) as Omit<Claim, 'hostname' | 'targets' | 'recordType'>;
+  b.field = field;
+  return b;
 }
 
 /** What an extractor fills in. */

@@ -45,7 +45,7 @@ export const defaultExtractContext: ExtractContext = { ingressClasses: [], defau
 /** Reads the hostnames an object claims. Never throws on malformed content: problems are reported. */
 export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractContext): Extraction {
   const ref = refOf(obj);
-  const out: Extraction = { ref, resource: resourceLabel(obj), claims: [], problems: [], warnings: [] };
+  const out: Extraction = { ref, resource: resourceLabel(ref), claims: [], problems: [], warnings: [] };
   const extractor = sourceOf(obj) ? EXTRACTORS[ref.kind] : undefined;
   if (!extractor) {
     out.skipped = `${ref.apiVersion} ${ref.kind} is not a kind zoneguard reads`;
@@ -84,15 +84,17 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     }
     const setId = ann[SET_IDENTIFIER_ANNOTATION];
     if (setId) base.common.setIdentifier = setId;
-    const ps: Record<string, string> = {};
+    let ps: Record<string, string> | undefined;
     const proxied = ann[CLOUDFLARE_PROXIED_ANNOTATION];
-    if (proxied !== undefined) ps[CLOUDFLARE_PROXIED_ANNOTATION] = proxied;
-    if (ann[ALIAS_ANNOTATION] !== undefined) ps.alias = ann[ALIAS_ANNOTATION];
+    if (proxied !== undefined) (ps ??= {})[CLOUDFLARE_PROXIED_ANNOTATION] = proxied;
+    if (ann[ALIAS_ANNOTATION] !== undefined) (ps ??= {}).alias = ann[ALIAS_ANNOTATION];
     // aws-weight, aws-region, aws-failover, aws-geolocation-*, aws-health-check-id… → aws/<name>
-    for (const [k, v] of Object.entries(ann))
-      if (k.startsWith(AWS_ANNOTATION_PREFIX)) ps[`aws/${k.slice(AWS_ANNOTATION_PREFIX.length)}`] = v;
-    if (Object.keys(ps).length) base.common.providerSpecific = ps;
-    const routing = AWS_ROUTING_ANNOTATIONS.filter((k) => ann[k] !== undefined);
+    for (const k in ann)
+      if (Object.hasOwn(ann, k) && k.startsWith(AWS_ANNOTATION_PREFIX))
+        (ps ??= {})[`aws/${k.slice(AWS_ANNOTATION_PREFIX.length)}`] = ann[k];
+    if (ps) base.common.providerSpecific = ps;
+    const routing: string[] = [];
+    if (ps) for (const k of AWS_ROUTING_ANNOTATIONS) if (ann[k] !== undefined) routing.push(k);
     if (routing.length && !setId) {
       out.problems.push({
         hostname: '',
@@ -118,8 +120,10 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem
   // without a hostname (a DNSEndpoint entry with no dnsName) belongs to no other entry's name
-  for (const p of out.problems.slice(0, objectProblems))
+  for (let i = 0; i < objectProblems; i++) {
+    const p = out.problems[i];
     if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
+  }
   return out;
 }
 

@@ -15,7 +15,14 @@ import {
   splitList,
 } from './annotations.js';
 import { claimsFor } from './targets.js';
-import { listField, objectItem, stringField, type ExtractContext, type Partial } from './common.js';
+import {
+  claimBase,
+  listField,
+  objectItem,
+  stringField,
+  type ExtractContext,
+  type Partial,
+} from './common.js';
 
 export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
   const ann = annotations(obj);
@@ -47,23 +54,35 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
   const names: { host: string; field: string }[] = [];
   const add = (host: string | undefined, field: string) => {
     if (!host) return;
-    const key = host.trim().toLowerCase().replace(/\.$/, '');
+    let key = host.trim().toLowerCase();
+    if (key.endsWith('.')) key = key.slice(0, -1);
     if (key === '' || seen.has(key)) return;
     seen.add(key);
     names.push({ host: key, field });
   };
+  // plain loops, and a field's path spelled out only when it is used (a claim, or a problem)
   if (useDefined) {
-    listField(base, spec.rules, 'spec.rules').forEach((raw, i) => {
-      const rule = objectItem(base, raw, `spec.rules[${i}]`);
-      if (rule) add(stringField(base, rule.host, `spec.rules[${i}].host`), `spec.rules[${i}].host`);
-    });
-    listField(base, spec.tls, 'spec.tls').forEach((raw, i) => {
-      const tls = objectItem(base, raw, `spec.tls[${i}]`);
-      if (!tls) return;
-      listField(base, tls.hosts, `spec.tls[${i}].hosts`).forEach((h, j) =>
-        add(stringField(base, h, `spec.tls[${i}].hosts[${j}]`), `spec.tls[${i}].hosts[${j}]`),
-      );
-    });
+    const rules = listField(base, spec.rules, 'spec.rules');
+    for (let i = 0; i < rules.length; i++) {
+      const raw = rules[i];
+      const rule = isRecord(raw) ? raw : objectItem(base, raw, `spec.rules[${i}]`);
+      if (!rule) continue;
+      const host =
+        typeof rule.host === 'string' ? rule.host : stringField(base, rule.host, `spec.rules[${i}].host`);
+      if (host) add(host, `spec.rules[${i}].host`);
+    }
+    const tlsList = listField(base, spec.tls, 'spec.tls');
+    for (let i = 0; i < tlsList.length; i++) {
+      const raw = tlsList[i];
+      const tls = isRecord(raw) ? raw : objectItem(base, raw, `spec.tls[${i}]`);
+      if (!tls) continue;
+      const hosts = Array.isArray(tls.hosts) ? tls.hosts : listField(base, tls.hosts, `spec.tls[${i}].hosts`);
+      for (let j = 0; j < hosts.length; j++) {
+        const h = hosts[j];
+        const host = typeof h === 'string' ? h : stringField(base, h, `spec.tls[${i}].hosts[${j}]`);
+        if (host) add(host, `spec.tls[${i}].hosts[${j}]`);
+      }
+    }
   }
   if (useAnnotation) {
     for (const h of splitList(ann[HOSTNAME_ANNOTATION]))
@@ -74,5 +93,6 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
       `${names.map((n) => n.host).join(', ')}: Ingress has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
     );
   }
-  for (const n of names) base.claims.push(...claimsFor(n.host, targets, { ...base.common, field: n.field }));
+  for (const n of names)
+    for (const c of claimsFor(n.host, targets, claimBase(base.common, n.field))) base.claims.push(c);
 }

@@ -14,7 +14,7 @@ import {
   splitList,
 } from './annotations.js';
 import { claimsFor } from './targets.js';
-import type { ExtractContext, Partial } from './common.js';
+import { claimBase, type ExtractContext, type Partial } from './common.js';
 
 export function extractService(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
   const ann = annotations(obj);
@@ -37,7 +37,7 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
   const clusterIp = asString(spec.clusterIP);
 
   const push = (names: string[], field: string, targets: string[]) => {
-    for (const name of names) base.claims.push(...claimsFor(name, targets, { ...base.common, field }));
+    for (const name of names) base.claims.push(...claimsFor(name, targets, claimBase(base.common, field)));
   };
 
   if (hostnames.length > 0) {

@@ -1,6 +1,7 @@
 import { isIPv4 as netIsIPv4, isIPv6 as netIsIPv6 } from 'node:net';
 import type { Claim } from '../model/verdict.js';
 import { normalizeDnsName } from '../model/endpoint.js';
+import { copyOwn } from '../model/objects.js';
 
 /** A dotted-quad IPv4 address, no leading zeros (Go's net.ParseIP, as external-dns uses it). */
 export function isIPv4(s: string): boolean {
@@ -29,14 +30,50 @@ export function claimsFor(
   base: Omit<Claim, 'hostname' | 'targets' | 'recordType'>,
 ): Claim[] {
   const hostname = normalizeDnsName(name);
-  if (targets.length === 0) return [{ ...base, hostname, targets: [] }];
+  if (targets.length === 0) return [claimOf(base, hostname, undefined, [])];
+  // the usual case, every target of one type (an address or two, a load balancer's name), without
+  // the grouping map
+  const first = recordTypeOfTarget(targets[0]);
+  let oneType = true;
+  for (let i = 1; i < targets.length && oneType; i++) oneType = recordTypeOfTarget(targets[i]) === first;
+  if (oneType) {
+    const list: string[] = [];
+    for (const t of targets) {
+      const v = targetValue(first, t);
+      if (!list.includes(v)) list.push(v);
+    }
+    return [claimOf(base, hostname, first, list)];
+  }
   const byType = new Map<string, string[]>();
   for (const t of targets) {
     const type = recordTypeOfTarget(t);
-    const v = type === 'CNAME' ? t.toLowerCase().replace(/\.$/, '') : type === 'AAAA' ? t.toLowerCase() : t;
+    const v = targetValue(type, t);
     const list = byType.get(type) ?? [];
     if (!list.includes(v)) list.push(v);
     byType.set(type, list);
   }
-  return [...byType].map(([recordType, ts]) => ({ ...base, hostname, recordType, targets: ts }));
+  return [...byType].map(([recordType, ts]) => claimOf(base, hostname, recordType, ts));
+}
+
+/** `{ ...base, hostname, recordType, targets }`, copied without the spread (see copyOwn). */
+function claimOf(
+  base: Omit<Claim, 'hostname' | 'targets' | 'recordType'>,
+  hostname: string,
+  recordType: string | undefined,
+  targets: string[],
+): Claim {
+  const c = copyOwn(base) as Claim;
+  c.hostname = hostname;
+  if (recordType !== undefined) c.recordType = recordType;
+  c.targets = targets;
+  return c;
+}
+
+/** A target as published: hostnames lower-case without the trailing dot, IPv6 lower-case. */
+function targetValue(type: 'A' | 'AAAA' | 'CNAME', t: string): string {
+  if (type === 'CNAME') {
+    const v = t.toLowerCase();
+    return v.endsWith('.') ? v.slice(0, -1) : v;
+  }
+  return type === 'AAAA' ? t.toLowerCase() : t;
 }

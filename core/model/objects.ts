@@ -56,6 +56,23 @@ export function annotations(obj: KubeObject): Record<string, string> {
   return a && typeof a === 'object' ? a : {};
 }
 
+/**
+ * A shallow copy, as `{ ...obj }` makes it (own enumerable keys in order, "__proto__" as a plain
+ * key), but without the object spread's slow path in V8 11 (Node 20), which costs microseconds
+ * per copy on the admission path.
+ */
+export function copyOwn<T extends object>(obj: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    const v = (obj as Record<string, unknown>)[k];
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out as T;
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

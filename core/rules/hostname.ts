@@ -5,12 +5,23 @@ const LABEL_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Service labels such as _acme-challenge or _tcp, allowed for record types that use them. */
 const UNDERSCORE_LABEL_RE = /^_[a-z0-9]([a-z0-9_-]*[a-z0-9])?$/;
 
+/**
+ * Names every check below accepts, in one pass without splitting: two or more labels of LABEL_RE,
+ * each at most 63 characters, after an optional "*." (the common case; anything else takes the
+ * label-by-label path, which also says what is wrong).
+ */
+const PLAIN_NAME_RE =
+  /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Record types whose names are hostnames (no service labels such as _acme-challenge). */
+const HOST_RECORD_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CNAME']);
+
 /** RFC 1123 hostname check; returns what is wrong, or undefined. */
 export function hostnameProblem(name: string, recordType?: string): string | undefined {
   if (name === '') return 'empty hostname';
   if (name.length > 253) return `name is ${name.length} characters, over 253`;
+  if (PLAIN_NAME_RE.test(name)) return undefined;
   const labels = name.split('.');
-  const underscoreOk = recordType !== undefined && !['A', 'AAAA', 'CNAME'].includes(recordType);
+  const underscoreOk = recordType !== undefined && !HOST_RECORD_TYPES.has(recordType);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (l === '') return 'empty label (two dots in a row, or a leading dot)';

@@ -21,7 +21,7 @@ if (!existsSync(join(dist, 'plan.js'))) {
   process.stderr.write('bench:plan: dist/ is missing: run `npm run build` first (or `npm run bench:plan`)\n');
   process.exit(2);
 }
-const { newEndpoint } = await import(join(dist, 'endpoint.js'));
+const { newEndpoint } = await import(join(dist, 'model', 'endpoint.js'));
 const { DomainFilter } = await import(join(dist, 'domain-filter.js'));
 const { plan } = await import(join(dist, 'plan.js'));
 const distRoot = join(dist, '..');

@@ -3,9 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
-import { allFlags } from '../../dist/cli/flags.js';
-import { resolveConfig } from '../../dist/core/config.js';
-import { newEndpoint } from '../../dist/core/endpoint.js';
+import { settingsFor } from '../../dist/cli/settings.js';
+import { newEndpoint } from '../../dist/core/model/endpoint.js';
 import { silentLogger } from '../../dist/core/log.js';
 import { startWebhook } from '../../dist/webhook/run.js';
 import { TLS_OPTIONS } from '../../dist/webhook/tls-reload.js';
@@ -21,6 +20,8 @@ const records = [];
 const changed = () =>
   records.map((r, i) => (i === 0 ? { ...r, targets: [`192.0.2.${refreshes++ % 250}`] } : { ...r }));
 
+// exit on SIGTERM in every mode, so that a --cpu-prof profile is written
+if (mode !== 'webhook') process.on('SIGTERM', () => process.exit(0));
 if (mode === 'parse') {
   // the least any webhook does: read the body, parse it, answer a review for its uid
   const server = createServer(
@@ -80,19 +81,15 @@ if (mode === 'parse') {
         owner: i % 2 ? 'cluster-b' : 'cluster-a',
       }),
     );
-  const specs = allFlags.filter((f) => !f.commands || f.commands.includes('webhook'));
-  const cfg = resolveConfig(specs, {
-    cli: {
-      'ownership-refresh': process.env.BENCH_REFRESH ?? '30s',
-      'max-ownership-age': '1h',
-      'listen-address': '127.0.0.1:0',
-      'tls-cert-file': join(certDir, 'tls.crt'),
-      'tls-private-key-file': join(certDir, 'tls.key'),
-      'domain-filter': ['example.com'],
-      'txt-owner-id': 'cluster-a',
-      'public-zone': ['example.com'],
-    },
-    env: {},
+  const cfg = settingsFor('webhook', {
+    'ownership-refresh': process.env.BENCH_REFRESH ?? '30s',
+    'max-ownership-age': '1h',
+    'listen-address': '127.0.0.1:0',
+    'tls-cert-file': join(certDir, 'tls.crt'),
+    'tls-private-key-file': join(certDir, 'tls.key'),
+    'domain-filter': ['example.com'],
+    'txt-owner-id': 'cluster-a',
+    'public-zone': ['example.com'],
   });
   const wh = await startWebhook(cfg, {
     logger: silentLogger(),
