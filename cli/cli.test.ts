@@ -221,7 +221,7 @@ describe('zoneguard validate', () => {
 });
 
 describe('zoneguard plan and demo', () => {
-  it('plan --output json prints record changes only', async () => {
+  it('plan --output json prints the record changes and what was left out (none here)', async () => {
     const r = await run([
       'plan',
       '-f',
@@ -249,6 +249,12 @@ describe('zoneguard plan and demo', () => {
       updateOld: [],
       updateNew: [],
       delete: [],
+      conflicts: [],
+      warned: [],
+      denied: [],
+      skipped: [],
+      noZone: [],
+      hold: null,
     });
   });
 

@@ -1,5 +1,5 @@
 /** The shape of one flag of the table (cli/flags.ts). */
-export type FlagType = 'string' | 'strings' | 'boolean' | 'int' | 'duration' | 'enum' | 'regex';
+export type FlagType = 'string' | 'strings' | 'boolean' | 'int' | 'number' | 'duration' | 'enum' | 'regex';
 
 export interface FlagSpec {
   /** kebab-case, as on the command line without the dashes: `domain-filter`. */
@@ -18,6 +18,8 @@ export interface FlagSpec {
   short?: string;
   /** Extra check on the parsed value; returns an error message or undefined. */
   check?: (value: unknown) => string | undefined;
-  /** Minimum for int/duration. */
+  /** Minimum for int/number/duration. */
   min?: number;
+  /** Maximum for number. */
+  max?: number;
 }

@@ -21,6 +21,7 @@ interface ValueOfType {
   strings: string[];
   boolean: boolean;
   int: number;
+  number: number;
   duration: number;
   regex: RegExp;
   enum: string;
@@ -93,6 +94,14 @@ export function coerceFlag(spec: FlagSpec, raw: unknown): FlagValue {
       if (err) bad(err);
       return n;
     }
+    case 'number': {
+      const s = String(raw).trim();
+      const n = /^-?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : NaN;
+      if (!Number.isFinite(n)) bad(`expects a number such as 0.5, got "${String(raw)}"`);
+      if (spec.min !== undefined && n < spec.min) bad(`must be at least ${spec.min}, got ${n}`);
+      if (spec.max !== undefined && n > spec.max) bad(`must be at most ${spec.max}, got ${n}`);
+      return n;
+    }
     case 'duration': {
       const ms = typeof raw === 'number' ? raw * 1000 : parseDuration(String(raw));
       if (ms === undefined || !Number.isFinite(ms))
@@ -126,6 +135,8 @@ function yamlSchemaFor(spec: FlagSpec): object {
       return { type: ['boolean', 'string'] };
     case 'int':
       return { type: ['integer', 'string'] };
+    case 'number':
+      return { type: ['number', 'string'] };
     case 'duration':
       return { type: ['string', 'number'] };
     case 'enum':

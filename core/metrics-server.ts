@@ -1,6 +1,6 @@
 /**
- * The plain-HTTP metrics listener both apps use: /metrics (Prometheus text) and /healthz, nothing
- * else — so Prometheus scrapes without the webhook's admission CA, as it does external-dns on :7979.
+ * The plain-HTTP metrics listener both apps use: /metrics (Prometheus text), /healthz and /readyz,
+ * nothing else — so Prometheus scrapes without the webhook's admission CA, as it does external-dns on :7979.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +12,18 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** /metrics (Prometheus text) and /healthz (200 while `healthy()`), nothing else. */
+export interface Probes {
+  /** /healthz: the process serves and its loop runs (a liveness probe restarts it otherwise). */
+  healthy?: () => boolean;
+  /** /readyz: ready, or why not (one line). */
+  readiness?: () => { ready: boolean; message: string };
+}
+
+/** /metrics (Prometheus text), /healthz and /readyz (200, or 503 with a one-line reason). */
 export async function serveMetrics(
   address: string,
   registry: Registry,
-  healthy: () => boolean = () => true,
+  probes: Probes = {},
 ): Promise<MetricsServer> {
   const { host, port } = parseListenAddress(address, 'metrics-address');
   const server: Server = createServer((req, res) => {
@@ -35,9 +42,15 @@ export async function serveMetrics(
       return;
     }
     if (path === '/healthz') {
-      const ok = healthy();
+      const ok = probes.healthy?.() ?? true;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
       res.end(ok ? 'ok\n' : 'unhealthy\n');
+      return;
+    }
+    if (path === '/readyz') {
+      const r = probes.readiness?.() ?? { ready: true, message: 'ok' };
+      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(`${r.message}\n`);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });

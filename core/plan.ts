@@ -3,8 +3,11 @@
  * - Only managed record types and names inside the domain filter are considered.
  * - A record this owner does not own (another owner, or no ownership record) is never updated or
  *   deleted, and a create that would collide with it is not made (reported as a conflict).
- * - Several desired candidates for one name and type are resolved like external-dns's PerResource
- *   resolver: the one whose resource already owns the record wins, else the smallest target set.
+ * - Several desired candidates for one name and type: the current owner keeps the name. The one
+ *   whose resource label the record carries wins; for a record of ours without a resource label
+ *   (older external-dns), the one asking for its targets; then the oldest creationTimestamp; then
+ *   external-dns's PerResource resolver order (smallest target set, IPs compared as addresses),
+ *   ties broken by resource so the pick never depends on input order.
  * - A CNAME cannot share a name with other types: A/AAAA win over CNAME unless we own the CNAME.
  * - Updates happen when targets differ, when a TTL is asked for and differs, or provider-specific
  *   properties differ. Policies: sync (all), upsert-only (no deletes), create-only (creates only).
@@ -29,6 +32,8 @@ export interface PlanInput {
   policy?: Policy;
   managedRecordTypes?: readonly string[];
   domainFilter?: DomainFilter;
+  /** metadata.creationTimestamp of a resource (resource label), for the oldest-claimant rule. */
+  createdOf?: (resource: string) => string | undefined;
 }
 
 export interface PlanConflict {
@@ -68,16 +73,39 @@ function needsUpdate(current: Endpoint, desired: Endpoint): boolean {
   return !providerSpecificEqual(current, desired);
 }
 
-/** Picks one desired endpoint among candidates for the same name and type. */
-function resolveCandidates(candidates: Endpoint[], current: Endpoint | undefined): Endpoint {
+/** Picks one desired endpoint among candidates for the same name and type: the current owner keeps it. */
+function resolveCandidates(
+  candidates: Endpoint[],
+  current: Endpoint | undefined,
+  ownerId: string,
+  createdOf: PlanInput['createdOf'],
+): Endpoint {
   if (candidates.length === 1) return candidates[0];
-  if (current) {
+  const resourceOf = (ep: Endpoint) => ep.labels[LabelKey.resource] ?? '';
+  if (current && isOwnedBy(current, ownerId)) {
     const resource = current.labels[LabelKey.resource];
-    const same = candidates.find((c) => resource !== undefined && c.labels[LabelKey.resource] === resource);
-    if (same) return same;
+    if (resource) {
+      const same = candidates.find((c) => resourceOf(c) === resource);
+      if (same) return same;
+    } else {
+      const same = candidates.filter((c) => sameTargets(c.targets, current.targets));
+      if (same.length) candidates = same;
+      if (candidates.length === 1) return candidates[0];
+    }
+  }
+  const created = (ep: Endpoint) => createdOf?.(resourceOf(ep)) || '';
+  const known = candidates.filter((c) => created(c) !== '');
+  if (known.length) {
+    const oldest = known.reduce((a, b) => (created(b) < created(a) ? b : a));
+    const tied = known.filter((c) => created(c) === created(oldest));
+    if (tied.length === 1) return oldest;
+    candidates = tied;
   }
   let best = candidates[0];
-  for (const c of candidates.slice(1)) if (targetsLess(c.targets, best.targets)) best = c;
+  for (const c of candidates.slice(1)) {
+    if (targetsLess(c.targets, best.targets)) best = c;
+    else if (!targetsLess(best.targets, c.targets) && resourceOf(c) < resourceOf(best)) best = c;
+  }
   return best;
 }
 
@@ -116,7 +144,7 @@ export function plan(input: PlanInput): PlanResult {
     // resolve candidates per type
     const chosen = new Map<string, Endpoint>();
     for (const [type, candidates] of r.desired) {
-      const winner = resolveCandidates(candidates, r.current.get(type));
+      const winner = resolveCandidates(candidates, r.current.get(type), owner, input.createdOf);
       chosen.set(type, winner);
       for (const c of candidates) {
         if (c !== winner) {

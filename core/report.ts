@@ -9,7 +9,9 @@ import type { Log as SarifLog, Result as SarifResult, ReportingDescriptor } from
 import { buildInfo } from './build-info.js';
 import { describeEndpoint, LabelKey, type Endpoint } from './model/endpoint.js';
 import { describeRef, type KubeObject } from './model/objects.js';
-import type { PlanResult } from './plan.js';
+import { planToJson, type PlanConflict, type PlanResult } from './plan.js';
+import type { SyncPlan } from './sync-plan.js';
+import { describeHold, RELEASE_ANNOTATION } from './deletion-guard.js';
 import type { ObjectResult } from './evaluate.js';
 import { formatViolation, RULE_IDS, type RuleId } from './rules/index.js';
 
@@ -18,7 +20,24 @@ function line(verb: string, ep: Endpoint): string {
   return `${verb} ${describeEndpoint(ep)}${ttl} owner=${ep.labels[LabelKey.owner] ?? ''} resource=${ep.labels[LabelKey.resource] ?? ''}`;
 }
 
-export function printPlanText(r: PlanResult, out: NodeJS.WritableStream): void {
+/** Why a desired record was not applied, in words. */
+export function describeConflict(k: PlanConflict): string {
+  return k.reason === 'owned-by-other'
+    ? `owned by "${k.owner}"`
+    : k.reason === 'unowned'
+      ? 'exists with no ownership record'
+      : k.reason === 'cname-conflict'
+        ? 'a CNAME cannot share its name with other records'
+        : `lost to ${k.winner || 'the current owner'} (the current owner keeps the name)`;
+}
+
+const isSync = (r: PlanResult | SyncPlan): r is SyncPlan => 'desired' in r;
+
+/**
+ * The plan as `zoneguard plan` and `reconcile --dry-run` print it (one printer for both): the
+ * changes, then why anything desired is not in them, then a summary line.
+ */
+export function printPlanText(r: PlanResult | SyncPlan, out: NodeJS.WritableStream): void {
   const c = r.changes;
   for (const ep of c.create) out.write(line('CREATE', ep) + '\n');
   c.updateNew.forEach((ep, i) =>
@@ -27,22 +46,107 @@ export function printPlanText(r: PlanResult, out: NodeJS.WritableStream): void {
     ),
   );
   for (const ep of c.delete) out.write(line('DELETE', ep) + '\n');
-  for (const k of r.conflicts) {
-    const why =
-      k.reason === 'owned-by-other'
-        ? `owned by "${k.owner}"`
-        : k.reason === 'unowned'
-          ? 'exists with no ownership record'
-          : k.reason === 'cname-conflict'
-            ? 'a CNAME cannot share its name with other records'
-            : `lost to ${k.winner}`;
+  for (const k of r.conflicts)
     out.write(
-      `SKIP ${k.dnsName} ${k.recordType} from ${k.desired.labels[LabelKey.resource] ?? '?'}: ${why}\n`,
+      `CONFLICT ${k.dnsName} ${k.recordType} from ${k.desired.labels[LabelKey.resource] ?? '?'}: ${describeConflict(k)}\n`,
     );
+  let kept = 0;
+  let denied = 0;
+  let warned = 0;
+  let skipped = 0;
+  if (isSync(r)) {
+    for (const o of r.desired.outcomes) {
+      const who = describeRef(o.verdict.ref);
+      if (o.verdict.warnings.length) warned++;
+      for (const w of o.verdict.warnings) out.write(`WARN ${who}: ${w}\n`);
+      if (o.outcome === 'skipped') {
+        skipped++;
+        out.write(`SKIP ${who}: ${o.verdict.skipped}\n`);
+      } else if (o.outcome === 'rejected') {
+        denied++;
+        for (const v of o.verdict.violations) out.write(`DENY ${who}: ${formatViolation(v)}\n`);
+        for (const ep of o.endpoints) {
+          kept++;
+          out.write(`KEEP ${describeEndpoint(ep)}: published record kept unchanged while ${who} is denied\n`);
+        }
+      }
+    }
+    for (const z of r.noZone)
+      out.write(
+        `NOZONE ${describeEndpoint(z.endpoint)} from ${z.endpoint.labels[LabelKey.resource] ?? '?'}: in no zone the provider manages (zones: ${z.zones.join(', ') || 'none'})\n`,
+      );
+    if (r.hold)
+      out.write(
+        `HOLD ${describeHold(r.hold)}${r.hold.released ? '' : '; release with --release-deletions (one run) or the Lease annotation ' + RELEASE_ANNOTATION}\n`,
+      );
   }
+  const s = isSync(r);
   out.write(
-    `plan: ${c.create.length} to create, ${c.updateNew.length} to update, ${c.delete.length} to delete, ${r.conflicts.length} skipped\n`,
+    `plan: ${c.create.length} to create, ${c.updateNew.length} to update, ${c.delete.length} to delete` +
+      (s ? `, ${r.hold && !r.hold.released ? r.hold.count : 0} deletions held` : '') +
+      `, ${r.conflicts.length} conflicts` +
+      (s
+        ? `, ${kept} kept, ${denied} denied, ${warned} warned, ${skipped} skipped, ${r.noZone.length} without zone`
+        : '') +
+      '\n',
   );
+}
+
+/** The plan as `--output json` prints it, for `plan` and `reconcile --dry-run` alike. */
+export function planJson(r: SyncPlan): object {
+  const entry = (ep: Endpoint) => ({
+    dnsName: ep.dnsName,
+    recordType: ep.recordType,
+    targets: [...ep.targets],
+    ttl: ep.ttl ?? 0,
+    labels: { owner: ep.labels[LabelKey.owner] ?? '', resource: ep.labels[LabelKey.resource] ?? '' },
+  });
+  const ref = (o: SyncPlan['desired']['outcomes'][number]) => ({
+    apiVersion: o.verdict.ref.apiVersion,
+    kind: o.verdict.ref.kind,
+    namespace: o.verdict.ref.namespace ?? '',
+    name: o.verdict.ref.name,
+  });
+  return {
+    ...planToJson(r.changes),
+    conflicts: r.conflicts.map((k) => ({
+      ...entry(k.desired),
+      reason: k.reason,
+      ...(k.owner !== undefined ? { owner: k.owner } : {}),
+      ...(k.winner !== undefined ? { winner: k.winner } : {}),
+      message: describeConflict(k),
+    })),
+    warned: r.desired.outcomes
+      .filter((o) => o.verdict.warnings.length > 0)
+      .map((o) => ({ ...ref(o), warnings: o.verdict.warnings })),
+    denied: r.desired.outcomes
+      .filter((o) => o.outcome === 'rejected')
+      .map((o) => ({
+        ...ref(o),
+        violations: o.verdict.violations.map((v) => ({
+          hostname: v.hostname,
+          rule: v.rule,
+          message: v.message,
+          fix: v.fix,
+        })),
+        kept: o.endpoints.map(entry),
+      })),
+    skipped: r.desired.outcomes
+      .filter((o) => o.outcome === 'skipped')
+      .map((o) => ({ ...ref(o), reason: o.verdict.skipped })),
+    noZone: r.noZone.map((z) => ({ ...entry(z.endpoint), zones: z.zones })),
+    hold: r.hold
+      ? {
+          count: r.hold.count,
+          owned: r.hold.owned,
+          limit: r.hold.limit,
+          released: r.hold.released,
+          byZone: Object.fromEntries(r.hold.byZone),
+          byResource: Object.fromEntries(r.hold.byResource),
+          records: r.hold.records.map(entry),
+        }
+      : null,
+  };
 }
 
 /** Where an object was read from: file as given on the command line, 1-based line of its document. */

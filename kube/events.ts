@@ -43,6 +43,9 @@ export const EVENT_REASONS = {
   deleted: 'DNSRecordDeleted',
   rejected: 'DNSRecordRejected',
   conflict: 'DNSRecordConflict',
+  /** On the reconciler's Lease: the deletion guard held a sync's deletes back. */
+  deletionsHeld: 'DNSDeletionsHeld',
+  deletionsReleased: 'DNSDeletionsReleased',
 } as const;
 
 const COMPONENT = 'zoneguard-reconciler';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/log.js';
 import type { KubeObject } from '../core/model/objects.js';
 import { start, type FakeApiServer } from '../test/kube/fake-apiserver.js';
-import { desiredState } from '../reconciler/desired.js';
+import { desiredState } from '../core/desired.js';
 import { DomainFilter } from '../core/domain-filter.js';
 import { parseSelector } from '../core/selector.js';
 import { KubernetesSource, type KubernetesSourceOptions } from './watch.js';

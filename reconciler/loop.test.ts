@@ -9,6 +9,8 @@ import { Reconciler, type ReconcilerOptions, type SyncResult } from './loop.js';
 import { createReconcilerMetrics } from './metrics.js';
 import { Feedback } from '../kube/events.js';
 import { RecordingSink, StaticSource, SwitchableProvider } from './testing.js';
+import { OneRunRelease } from '../core/deletion-guard.js';
+import { captureLogs } from '../test/logs.js';
 
 const ingress = (
   name: string,
@@ -377,5 +379,108 @@ describe('reconciler loop', () => {
     await enough;
     await r.stop();
     expect(n).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('deletion guard in the loop', () => {
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ingress(`app${i}`, `app${i}.example.com`, '203.0.113.7'));
+
+  it('holds the deletes of a storm, keeps creating, reports the hold; --release-deletions releases the first hold only', async () => {
+    const t = setup(many(12));
+    await t.reconciler.sync();
+    const guarded = (release?: ReconcilerOptions['release']) =>
+      new Reconciler({
+        ...(t.reconciler as unknown as { o: ReconcilerOptions }).o,
+        guard: { maxDeletions: 100, maxDeletionRatio: 0.5 },
+        release,
+      });
+    const before = await t.records();
+    // the source loses every object but one, and gains a new one
+    t.source.set([...many(1), ingress('new', 'new.example.com', '203.0.113.8')]);
+    const r = guarded();
+    r.start();
+    await r.stop();
+    const held = await r.sync();
+    expect(held.plan?.hold).toMatchObject({ count: 11, owned: 12, released: false });
+    expect(held.applied.delete).toEqual([]);
+    expect(await t.records()).toEqual(
+      [
+        ...before,
+        'new.example.com A 203.0.113.8',
+        TXT('new.example.com', 'cluster-a', 'ingress/default/new'),
+      ].sort(),
+    );
+    expect(await t.metrics.registry.getSingleMetricAsString('zoneguard_deletions_held')).toMatch(/ 11$/m);
+    expect(r.heldDeletions?.count).toBe(11);
+
+    const released = guarded(new OneRunRelease());
+    const first = await released.sync();
+    expect(first.plan?.hold?.released).toBe(true);
+    expect(first.applied.delete.filter((ep) => ep.recordType === 'A')).toHaveLength(11);
+    expect(await released.sync().then((s) => s.plan?.hold)).toBeUndefined();
+    // a second storm in the same run is held again: the flag released one hold
+    t.source.set(many(12).slice(1));
+    await t.reconciler.sync();
+    t.source.set([]);
+    const again = await released.sync();
+    expect(again.plan?.hold).toMatchObject({ count: 11, released: false });
+    expect(again.applied.delete).toEqual([]);
+  });
+
+  it('/readyz: not ready before the first sync and while deletes are held, ready on a standby replica', async () => {
+    const t = setup(many(12));
+    await t.reconciler.sync();
+    const r = new Reconciler({
+      ...(t.reconciler as unknown as { o: ReconcilerOptions }).o,
+      guard: { maxDeletions: 5, maxDeletionRatio: 0 },
+      intervalMs: 60_000,
+    });
+    expect(r.readiness()).toEqual({ ready: true, message: 'standby: not leading' });
+    const synced = new Promise<void>((res) => r.onSync(() => res()));
+    r.start();
+    await synced;
+    await new Promise((res) => setImmediate(res)); // the listener runs before the sync is done
+    expect(r.readiness()).toEqual({ ready: true, message: 'ok' });
+    t.source.set([]);
+    await r.sync();
+    expect(r.readiness()).toMatchObject({ ready: false });
+    expect(r.readiness().message).toMatch(
+      /^deletion guard: held back 12 deletion\(s\): 12 deletions is more than --max-deletions=5;/,
+    );
+    await r.stop();
+  });
+});
+
+describe('fail safe in the loop', () => {
+  it('a published object turned invalid keeps its record; the log names the rule and what is kept', async () => {
+    const t = setup([
+      ingress('mig', 'mig.example.com', '203.0.113.50'),
+      ingress('moved', 'moved.example.com', '203.0.113.51'),
+    ]);
+    await t.reconciler.sync();
+    const before = await t.records();
+    const { logger, logs } = captureLogs('debug');
+    const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, logger });
+    t.source.set([
+      ingress('mig', 'mig.example.com', '203.0.113.50', {
+        annotations: { 'external-dns.alpha.kubernetes.io/ttl': 'forever' },
+      }),
+      ingress('moved', 'moved.example.org', '203.0.113.51'),
+    ]);
+    const s = await r.sync();
+    expect(s.ok).toBe(true);
+    expect(s.applied).toEqual({ create: [], updateOld: [], updateNew: [], delete: [] });
+    expect(await t.records()).toEqual(before);
+    expect(logs.find((l) => l.msg === 'object warning')).toMatchObject({
+      object: 'Ingress default/mig',
+      warning: expect.stringMatching(/^mig\.example\.com: ttl: TTL annotation "forever" .*\(not denied: /),
+    });
+    expect(logs.find((l) => l.msg === 'object skipped')).toMatchObject({
+      object: 'Ingress default/moved',
+      rule: 'domain-filter',
+      hostname: 'moved.example.org',
+      kept: ['moved.example.com A 203.0.113.51'],
+    });
   });
 });

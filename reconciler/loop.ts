@@ -1,8 +1,11 @@
 /**
  * The control loop (external-dns's controller): on a watch event (debounced by
  * --min-event-sync-interval) and every --interval, one sync:
- *   registry snapshot → desired records (core extraction + rules, reconciler/desired.ts) →
- *   core plan() → registry.applyChanges() → Events and DNSEndpoint status.
+ *   registry snapshot and zones → core planSync() (the one planning path `zoneguard plan` uses:
+ *   rules in admission order, fail-safe keeps, zone selection, conflicts, deletion guard) →
+ *   registry.applyChanges() → Events and DNSEndpoint status.
+ * Deletes past the deletion guard's limits are held back (creates and updates still go) until an
+ * operator releases them; /readyz reports the hold.
  * A sync with nothing to change makes no provider write. A failed sync (provider unreachable,
  * REFUSED, bad TSIG, a bug) is logged with a metric and retried after a capped exponential backoff
  * with full jitter (core backoffDelay); the loop never exits on its own.
@@ -12,8 +15,15 @@ import type { DomainFilter } from '../core/domain-filter.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import type { Logger } from '../core/log.js';
 import { resourceLabel, type KubeObject } from '../core/model/objects.js';
-import { OwnershipIndex } from '../core/ownership.js';
-import { plan, type Policy, type PlanResult } from '../core/plan.js';
+import type { Policy } from '../core/plan.js';
+import { planSync, releaseHold, type SyncPlan } from '../core/sync-plan.js';
+import {
+  describeHold,
+  type DeletionGuardSettings,
+  type DeletionHold,
+  type DeletionRelease,
+} from '../core/deletion-guard.js';
+import { describeConflict } from '../core/report.js';
 import { backoffDelay } from '../core/backoff.js';
 import { changeCount, type Changes } from '../core/model/changes.js';
 import type { Registry } from '../core/registry/registry.js';
@@ -21,7 +31,7 @@ import type { RegistrySnapshot } from '../core/registry/registry.js';
 import { formatViolation, type RuleContext } from '../core/rules/index.js';
 import type { ObjectFilter } from '../core/setup.js';
 import { ProviderError } from '../core/errors.js';
-import { desiredState, describeObject, type DesiredState } from './desired.js';
+import { describeObject, type DesiredState } from '../core/desired.js';
 import type { ReconcilerMetrics } from './metrics.js';
 import type { Source } from '../core/model/source.js';
 import { EVENT_REASONS, type Feedback } from '../kube/events.js';
@@ -49,7 +59,13 @@ export interface ReconcilerOptions {
   /** Compute and report the plan, apply nothing, write nothing to Kubernetes. */
   dryRun?: boolean;
   /** Called with every plan (dry-run prints it). */
-  onPlan?: (result: PlanResult) => void;
+  onPlan?: (result: SyncPlan) => void;
+  /** The deletion guard's limits (undefined: no guard). */
+  guard?: DeletionGuardSettings;
+  /** Who may release a hold (--release-deletions, the Lease annotation). */
+  release?: DeletionRelease;
+  /** The object a hold's Event is about (the reconciler's Lease). */
+  holdEventObject?: KubeObject;
   /** Called after changes were applied (an in-process webhook refreshes its ownership index). */
   onWrite?: (applied: Changes) => void | Promise<void>;
   retryBaseDelayMs?: number;
@@ -62,7 +78,7 @@ export interface SyncResult {
   ok: boolean;
   /** What was applied, TXT ownership records included (empty when nothing changed or dry-run). */
   applied: Changes;
-  plan?: PlanResult;
+  plan?: SyncPlan;
   desired?: DesiredState;
   error?: unknown;
   durationMs: number;
@@ -91,6 +107,9 @@ export class Reconciler {
   private failures = 0;
   private dirty = false;
   private readonly syncListeners: ((r: SyncResult) => void)[] = [];
+  private lastOk?: boolean;
+  private lastError?: string;
+  private hold?: DeletionHold;
 
   constructor(opts: ReconcilerOptions) {
     this.o = opts;
@@ -133,6 +152,23 @@ export class Reconciler {
 
   get isActive(): boolean {
     return this.active;
+  }
+
+  /**
+   * What /readyz answers: ready once a sync succeeded and no deletion is held back; a standby
+   * replica (not leading) is ready. Not ready names the hold or the last failure.
+   */
+  readiness(): { ready: boolean; message: string } {
+    if (!this.active) return { ready: true, message: 'standby: not leading' };
+    if (this.hold) return { ready: false, message: `deletion guard: ${describeHold(this.hold)}` };
+    if (this.lastOk === undefined) return { ready: false, message: 'no sync finished yet' };
+    if (!this.lastOk) return { ready: false, message: `last sync failed: ${this.lastError ?? ''}` };
+    return { ready: true, message: 'ok' };
+  }
+
+  /** The hold of the last sync, if its deletes were held back. */
+  get heldDeletions(): DeletionHold | undefined {
+    return this.hold;
   }
 
   /** A watched object changed: sync soon (not before min-event-sync-interval since the last start, nor during backoff). */
@@ -211,10 +247,13 @@ export class Reconciler {
     try {
       await this.runSync(result);
       result.ok = true;
+      this.lastOk = true;
       m?.syncs.inc({ result: this.o.dryRun ? 'dry-run' : 'success' });
       m?.lastSyncTimestamp.set(Date.now() / 1000);
     } catch (e) {
       result.error = e instanceof SyncStepError ? e.cause : e;
+      this.lastOk = false;
+      this.lastError = (result.error as Error)?.message ?? String(result.error);
       m?.syncs.inc({ result: 'failure' });
       this.report(e);
     } finally {
@@ -252,8 +291,10 @@ export class Reconciler {
     const o = this.o;
     for (const s of o.sources) await s.refresh?.();
     let snapshot: RegistrySnapshot;
+    let zones;
     try {
       snapshot = await o.registry.snapshot();
+      zones = await o.registry.provider.zones();
     } catch (e) {
       throw new SyncStepError('records', e);
     }
@@ -265,28 +306,33 @@ export class Reconciler {
         if (s.live) live.add(obj);
       }
     }
-    const desired = desiredState({
+    let planned = planSync({
       objects,
-      ruleCtx: { ...o.ruleCtx, ownership: new OwnershipIndex(snapshot) },
-      extractCtx: o.extractCtx,
       live,
+      snapshot,
+      zones,
+      ruleCtx: o.ruleCtx,
+      extractCtx: o.extractCtx,
       filter: o.filter,
-      current: snapshot.records,
-    });
-    result.desired = desired;
-    const adjust = o.registry.provider.adjustEndpoints?.bind(o.registry.provider);
-    const endpoints = adjust ? adjust(desired.endpoints) : desired.endpoints;
-    const planned = plan({
-      current: snapshot.records,
-      desired: endpoints,
       ownerId: o.registry.ownerId,
       policy: o.policy,
       managedRecordTypes: o.managedRecordTypes,
       domainFilter: o.domainFilter,
+      adjust: o.registry.provider.adjustEndpoints?.bind(o.registry.provider),
+      guard: o.guard,
     });
+    // an operator's release is asked for only when there is a hold, and only when it would be used
+    let released = false;
+    if (planned.hold && o.release && (await o.release.approves(planned.hold))) {
+      planned = releaseHold(planned);
+      released = true;
+    }
+    const desired = planned.desired;
+    result.desired = desired;
     result.plan = planned;
     o.onPlan?.(planned);
     this.reportDesired(desired, planned);
+    this.reportHold(planned.hold);
     if (o.dryRun) return;
 
     if (changeCount(planned.changes) > 0) {
@@ -298,15 +344,25 @@ export class Reconciler {
       }
       result.applied = applied;
       this.countApplied(applied);
+      // what the provider accepted: the records of the change set the registry sent, TXT excluded
+      const records = (eps: readonly Endpoint[]) =>
+        eps.filter((ep) => ep.labels[LabelKey.ownedRecord] === undefined).length;
       o.logger.info(
         {
-          create: planned.changes.create.length,
-          update: planned.changes.updateNew.length,
-          delete: planned.changes.delete.length,
+          create: records(applied.create),
+          update: records(applied.updateNew),
+          delete: records(applied.delete),
           owner: o.registry.ownerId,
         },
         'changes applied',
       );
+      if (released && planned.hold) {
+        o.logger.warn(
+          { count: planned.hold.count, by: o.release?.name, owner: o.registry.ownerId },
+          'held deletions released and applied',
+        );
+        await o.release?.consumed(planned.hold);
+      }
       try {
         await o.onWrite?.(applied);
       } catch (e) {
@@ -315,6 +371,35 @@ export class Reconciler {
     }
     this.countManaged(snapshot.records, planned.changes);
     if (o.feedback) await this.tellKubernetes(desired, planned, live);
+  }
+
+  /** Log line, metrics and Event for a hold (or their clearing when there is none). */
+  private reportHold(hold: DeletionHold | undefined): void {
+    const m = this.o.metrics;
+    const held = hold && !hold.released ? hold : undefined;
+    this.hold = held;
+    if (m) {
+      m.deletionsHeld.set(held?.count ?? 0);
+      m.deletionsHeldGroups.reset();
+      if (held) {
+        for (const [zone, n] of held.byZone) m.deletionsHeldGroups.set({ group: 'zone', name: zone }, n);
+        for (const [res, n] of held.byResource)
+          m.deletionsHeldGroups.set({ group: 'resource', name: res }, n);
+      }
+    }
+    if (!held) return;
+    this.o.logger.warn(
+      {
+        count: held.count,
+        owned: held.owned,
+        limit: held.limit,
+        byZone: Object.fromEntries(held.byZone),
+        byResource: Object.fromEntries(held.byResource),
+        owner: this.o.registry.ownerId,
+        release: this.o.release?.name ?? '--release-deletions',
+      },
+      'deletions held back',
+    );
   }
 
   private countApplied(c: Changes): void {
@@ -341,11 +426,26 @@ export class Reconciler {
   }
 
   /** Logs rejections and conflicts (first time at warn, then debug) and sets their gauges. */
-  private reportDesired(desired: DesiredState, planned: PlanResult): void {
+  private reportDesired(desired: DesiredState, planned: SyncPlan): void {
     const m = this.o.metrics;
     const byRule = new Map<string, number>();
     for (const out of desired.outcomes) {
+      const generation = out.obj.metadata?.generation ?? out.obj.metadata?.resourceVersion ?? '';
+      if (out.outcome === 'published') {
+        // findings on names the object already published: not denied, what is published stays (fail safe)
+        for (const w of out.verdict.warnings) {
+          const key = `${keyOf(out.obj)}|${generation}|${w}`;
+          const first = !this.logged.has(key);
+          this.logged.add(key);
+          this.o.logger[first ? 'warn' : 'debug'](
+            { object: describeObject(out.obj), warning: w },
+            'object warning',
+          );
+        }
+        continue;
+      }
       if (out.outcome !== 'rejected') continue;
+      const kept = out.endpoints.map(describeEndpoint);
       for (const v of out.verdict.violations) {
         byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1);
         const key = `${keyOf(out.obj)}|${out.obj.metadata?.generation ?? out.obj.metadata?.resourceVersion ?? ''}|${formatViolation(v)}`;
@@ -358,6 +458,7 @@ export class Reconciler {
             object: describeObject(out.obj),
             reason: v.message,
             fix: v.fix,
+            ...(kept.length ? { kept } : {}),
           },
           'object skipped',
         );
@@ -391,7 +492,7 @@ export class Reconciler {
   /** Events on the objects whose records changed or were refused, and DNSEndpoint status. */
   private async tellKubernetes(
     desired: DesiredState,
-    planned: PlanResult,
+    planned: SyncPlan,
     live: Set<KubeObject>,
   ): Promise<void> {
     const fb = this.o.feedback!;
@@ -437,14 +538,7 @@ export class Reconciler {
     const conflictsOf = new Map<string, string[]>();
     for (const k of planned.conflicts) {
       const res = k.desired.labels[LabelKey.resource] ?? '';
-      const why =
-        k.reason === 'owned-by-other'
-          ? `owned by "${k.owner}"`
-          : k.reason === 'unowned'
-            ? 'exists with no ownership record'
-            : k.reason === 'cname-conflict'
-              ? 'a CNAME cannot share its name with other records'
-              : `lost to ${k.winner}`;
+      const why = describeConflict(k);
       const list = conflictsOf.get(res) ?? [];
       list.push(`${k.dnsName} ${k.recordType} ${why}`);
       conflictsOf.set(res, list);
@@ -483,8 +577,21 @@ export class Reconciler {
         );
       }
     }
+    const hold = planned.hold;
+    const lease = this.o.holdEventObject;
+    if (hold && lease)
+      sends.push(
+        hold.released
+          ? fb.event(lease, 'Normal', EVENT_REASONS.deletionsReleased, describeHold(hold), false)
+          : fb.event(
+              lease,
+              'Warning',
+              EVENT_REASONS.deletionsHeld,
+              `${describeHold(hold)}; release: ${this.o.release?.name ?? '--release-deletions'} = ${hold.count}`,
+            ),
+      );
     await Promise.all(sends);
-    fb.retain(desired.outcomes.map((x) => x.obj));
+    fb.retain([...desired.outcomes.map((x) => x.obj), ...(lease ? [lease] : [])]);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The reconciler's Prometheus metrics, defined in one place (prefix zoneguard_), each reconciler
  * with its own registry so that two instances in one process (tests) do not collide. Served with
- * /healthz on --metrics-address (default :7979, external-dns's port). Node's process metrics keep
+ * /healthz and /readyz on --metrics-address (default :7979, external-dns's port). Node's process metrics keep
  * prom-client's standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…) so that
  * the usual dashboards find them.
  */
@@ -30,6 +30,10 @@ export interface ReconcilerMetrics {
   leader: Gauge;
   /** Duration of each provider call (zones, records, apply_changes), by provider, operation and result. */
   providerRequestDuration: Histogram<'provider' | 'operation' | 'result'>;
+  /** Deletes the deletion guard holds back at the last sync (0: none). */
+  deletionsHeld: Gauge;
+  /** The largest groups of held deletes: group=zone|resource, name. */
+  deletionsHeldGroups: Gauge<'group' | 'name'>;
 }
 
 // from a local DNS server's milliseconds to a cloud API's seconds-long batch
@@ -107,6 +111,17 @@ export function createReconcilerMetrics(
       help: 'Duration of DNS provider calls (zones, records, apply_changes), by provider, operation and result',
       labelNames: ['provider', 'operation', 'result'],
       buckets: PROVIDER_BUCKETS,
+      registers,
+    }),
+    deletionsHeld: new Gauge({
+      name: 'zoneguard_deletions_held',
+      help: 'Record deletions the deletion guard held back at the last sync (0: none held)',
+      registers,
+    }),
+    deletionsHeldGroups: new Gauge({
+      name: 'zoneguard_deletions_held_by_group',
+      help: 'Held deletions in the largest groups: group="zone" or "resource", name = the zone or resource',
+      labelNames: ['group', 'name'],
       registers,
     }),
   };

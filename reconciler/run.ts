@@ -5,7 +5,6 @@
  */
 import type { Logger } from '../core/log.js';
 import { ConfigError, ProviderError } from '../core/errors.js';
-import { planToJson } from '../core/plan.js';
 import { openProvider, type OpenSettings } from '../core/providers/open.js';
 import { withRetry } from '../core/backoff.js';
 import type { Provider } from '../core/providers/provider.js';
@@ -26,10 +25,18 @@ import { FileSource } from './file-source.js';
 import { KubernetesSource } from '../kube/watch.js';
 import type { Source } from '../core/model/source.js';
 import { Feedback, kubeFeedbackSink } from '../kube/events.js';
-import { printPlanText } from '../core/report.js';
+import { planJson, printPlanText } from '../core/report.js';
+import {
+  AnyRelease,
+  OneRunRelease,
+  type DeletionRelease,
+  type DeletionGuardSettings,
+} from '../core/deletion-guard.js';
+import { LeaseDeletionRelease } from '../kube/deletion-release.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
-export interface ReconcileSettings extends OpenSettings {
+export interface ReconcileSettings extends OpenSettings, DeletionGuardSettings {
+  readonly releaseDeletions: boolean;
   readonly dryRun: boolean;
   readonly emitEvents: 'all' | 'warnings' | 'none';
   readonly events: boolean;
@@ -136,6 +143,12 @@ export async function runReconcile(
           identity,
         )
       : undefined;
+  // the Lease that leader election uses (or would use) carries the release annotation and the Events
+  const leaseNamespace = kc ? cfg.leaderElectionNamespace || contextNamespace(kc) || 'default' : '';
+  const leaseName = cfg.leaderElectionLeaseName || 'zoneguard-reconciler';
+  const releases: DeletionRelease[] = [];
+  if (cfg.releaseDeletions) releases.push(new OneRunRelease());
+  if (kc && !dryRun) releases.push(new LeaseDeletionRelease(kc, leaseNamespace, leaseName, logger));
   const reconciler = new Reconciler({
     registry: opened.registry,
     sources,
@@ -154,9 +167,16 @@ export async function runReconcile(
     dryRun,
     onPlan: dryRun
       ? (r) =>
-          json
-            ? ctx.stdout.write(JSON.stringify(planToJson(r.changes), null, 2) + '\n')
-            : printPlanText(r, ctx.stdout)
+          json ? ctx.stdout.write(JSON.stringify(planJson(r), null, 2) + '\n') : printPlanText(r, ctx.stdout)
+      : undefined,
+    guard: { maxDeletions: cfg.maxDeletions, maxDeletionRatio: cfg.maxDeletionRatio },
+    release: releases.length ? new AnyRelease(releases) : undefined,
+    holdEventObject: kc
+      ? {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { namespace: leaseNamespace, name: leaseName },
+        }
       : undefined,
     retryBaseDelayMs: cfg.retryBaseDelay,
     retryMaxDelayMs: cfg.retryMaxDelay,
@@ -227,15 +247,19 @@ export async function runReconcile(
   }
 
   const address = cfg.metricsAddress;
-  const server = address ? await serveMetrics(address, metrics.registry) : undefined;
+  const server = address
+    ? await serveMetrics(address, metrics.registry, {
+        readiness: () => reconciler.readiness(),
+      })
+    : undefined;
   if (server) logger.info({ url: `${server.url}/metrics` }, 'metrics served');
 
   let elector: LeaderElector | undefined;
   if (cfg.leaderElect) {
     elector = new LeaderElector({
       kubeConfig: kc!,
-      namespace: cfg.leaderElectionNamespace || contextNamespace(kc!) || 'default',
-      name: cfg.leaderElectionLeaseName || 'zoneguard-reconciler',
+      namespace: leaseNamespace,
+      name: leaseName,
       identity,
       leaseDurationMs: cfg.leaderElectionLeaseDuration,
       renewDeadlineMs: cfg.leaderElectionRenewDeadline,

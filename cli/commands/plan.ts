@@ -1,36 +1,73 @@
-/** `zoneguard plan -f ...`: what the reconciler would change in the provider, without applying it. */
-import { requireTextOrJson } from './output.js';
+/**
+ * `zoneguard plan -f ...`: what the reconciler would change in the provider, without applying it.
+ * The same planning function as `reconcile` (core/sync-plan.ts) and the same printer as
+ * `reconcile --dry-run` (core/report.ts): the two print the same plan for the same input.
+ */
 import type { Settings } from '../settings.js';
+import { requireTextOrJson } from './output.js';
 import { ConfigError } from '../../core/errors.js';
-import { plan, planToJson, type PlanResult } from '../../core/plan.js';
-import { printPlanText } from '../../core/report.js';
-import { domainFilterFrom, managedRecordTypesFrom, ownerIdFrom, policyFrom } from '../../core/setup.js';
+import { loadManifests } from '../../core/manifests.js';
+import { sourceOf } from '../../core/hostnames/index.js';
+import { openProvider } from '../../core/providers/open.js';
+import { planSync, type SyncPlan } from '../../core/sync-plan.js';
+import { planJson, printPlanText } from '../../core/report.js';
+import {
+  domainFilterFrom,
+  extractContextFrom,
+  managedRecordTypesFrom,
+  objectFilterFrom,
+  ownerIdFrom,
+  policyFrom,
+  ruleContextFrom,
+} from '../../core/setup.js';
 import type { CommandContext, CommandSpec } from '../program.js';
-import { runValidation } from './validate.js';
-import type { ObjectResult } from '../../core/evaluate.js';
 
 export async function computePlan(
   cfg: Settings,
   files: string[],
   ctx: Pick<CommandContext, 'logger' | 'env'>,
-): Promise<{ result: PlanResult; results: ObjectResult[]; notes: string[] }> {
-  const run = await runValidation(cfg, files, ctx);
-  if (!run.opened)
+): Promise<{ result: SyncPlan; results: SyncPlan['desired']['outcomes']; notes: string[] }> {
+  const loaded = loadManifests(files);
+  const opened = await openProvider(cfg, ctx.logger, ctx.env);
+  if (!opened)
     throw new ConfigError(
       'provider',
       'plan needs a provider to compare with (e.g. --provider inmemory --inmemory-zone example.com)',
     );
-  const current = await run.opened.registry.records();
-  const desired = run.results.flatMap((r) => r.endpoints);
-  const result = plan({
-    current,
-    desired,
-    ownerId: ownerIdFrom(cfg),
-    policy: policyFrom(cfg),
-    managedRecordTypes: managedRecordTypesFrom(cfg),
-    domainFilter: domainFilterFrom(cfg),
-  });
-  return { result, results: run.results, notes: run.notes };
+  const notes: string[] = [];
+  const ignored = new Map<string, number>();
+  for (const l of loaded) {
+    if (sourceOf(l.obj) || l.obj.kind === 'Gateway') continue;
+    const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
+    ignored.set(k, (ignored.get(k) ?? 0) + 1);
+  }
+  if (ignored.size)
+    notes.push(
+      `not checked (kinds zoneguard does not read): ${[...ignored].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    );
+  try {
+    const snapshot = await opened.registry.snapshot();
+    const zones = await opened.provider.zones();
+    const adjust = opened.provider.adjustEndpoints?.bind(opened.provider);
+    const result = planSync({
+      objects: loaded.map((l) => l.obj),
+      snapshot,
+      zones,
+      ruleCtx: ruleContextFrom(cfg),
+      extractCtx: extractContextFrom(cfg),
+      filter: objectFilterFrom(cfg),
+      ownerId: ownerIdFrom(cfg),
+      policy: policyFrom(cfg),
+      managedRecordTypes: managedRecordTypesFrom(cfg),
+      domainFilter: domainFilterFrom(cfg),
+      adjust,
+      guard: { maxDeletions: cfg.maxDeletions, maxDeletionRatio: cfg.maxDeletionRatio },
+      releaseDeletions: cfg.releaseDeletions,
+    });
+    return { result, results: result.desired.outcomes, notes };
+  } finally {
+    await opened.provider.close?.();
+  }
 }
 
 export const planCommand: CommandSpec = {
@@ -44,7 +81,7 @@ export const planCommand: CommandSpec = {
   async run(cfg, ctx) {
     const { result, notes } = await computePlan(cfg, cfg.file, ctx);
     for (const n of notes) ctx.stderr.write(`zoneguard: warning: ${n}\n`);
-    if (cfg.output === 'json') ctx.stdout.write(JSON.stringify(planToJson(result.changes), null, 2) + '\n');
+    if (cfg.output === 'json') ctx.stdout.write(JSON.stringify(planJson(result), null, 2) + '\n');
     else printPlanText(result, ctx.stdout);
     return 0;
   },

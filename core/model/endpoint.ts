@@ -2,6 +2,7 @@
  * The Endpoint model, as external-dns's endpoint package defines it: one DNS name, one record type,
  * a set of targets, an optional TTL and free-form labels (owner, resource, ...).
  */
+import ipaddr from 'ipaddr.js';
 
 export const RecordType = {
   A: 'A',
@@ -110,15 +111,42 @@ export function sameTargets(a: readonly string[], b: readonly string[]): boolean
   return sa.every((v, i) => v === sb[i]);
 }
 
-/** external-dns's Targets.IsLess: shorter set first, then lexicographic on sorted targets. */
+/**
+ * external-dns's Targets.IsLess (endpoint/endpoint.go, TestIsLess in endpoint_test.go): the shorter
+ * set first; then, on the sorted targets, the first that differ decide: two IP addresses compare as
+ * addresses (IPv4 before IPv6, then numerically, as Go's netip.Addr.Less), an IP address comes
+ * before a hostname, two hostnames compare as text.
+ */
 export function targetsLess(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return a.length < b.length;
   const sa = [...a].sort();
   const sb = [...b].sort();
   for (let i = 0; i < sa.length; i++) {
-    if (sa[i] !== sb[i]) return sa[i] < sb[i];
+    if (sa[i] !== sb[i]) return targetLess(sa[i], sb[i]);
   }
   return false;
+}
+
+/** An address as Go's netip.ParseAddr reads one (dotted-quad IPv4 only, no "10.1" shorthand). */
+function parseAddress(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(s)) return ipaddr.IPv4.parse(s);
+  if (ipaddr.IPv6.isValid(s)) return ipaddr.IPv6.parse(s);
+  return undefined;
+}
+
+function targetLess(a: string, b: string): boolean {
+  const ia = parseAddress(a);
+  const ib = parseAddress(b);
+  if (ia && ib) {
+    const ba = ia.toByteArray();
+    const bb = ib.toByteArray();
+    if (ba.length !== bb.length) return ba.length < bb.length;
+    for (let i = 0; i < ba.length; i++) if (ba[i] !== bb[i]) return ba[i] < bb[i];
+    return a < b;
+  }
+  if (ia) return true;
+  if (ib) return false;
+  return a < b;
 }
 
 export function cloneEndpoint(ep: Endpoint): Endpoint {

@@ -1,8 +1,8 @@
 /** Admission-order evaluation: who publishes a name when several objects claim it. */
 import { describe, expect, it } from 'vitest';
-import { DomainFilter } from '../core/domain-filter.js';
-import { newEndpoint, type Endpoint } from '../core/model/endpoint.js';
-import type { KubeObject } from '../core/model/objects.js';
+import { DomainFilter } from './domain-filter.js';
+import { newEndpoint, type Endpoint } from './model/endpoint.js';
+import type { KubeObject } from './model/objects.js';
 import { desiredState, type Outcome } from './desired.js';
 
 const OWNER = 'cluster-a';
