@@ -14,6 +14,7 @@ import {
 import { findMoto } from './moto.js';
 
 const moto = findMoto();
+if (!moto.path && process.env.CI) throw new Error(`CI must run the Route 53 harness: ${moto.reason}`);
 const rows: [string, () => Promise<CloudHarness>][] = [
   ['cloudflare', () => cloudflareHarness()],
   ['google', () => googleHarness()],

@@ -4,17 +4,20 @@
  * Route 53 does when the account's 5 requests/second are used up.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const CANDIDATES = ['/root/.pyenv/shims/moto_server'];
-
-/** Path of moto_server, or undefined with the reason when it is not installed. */
-export function findMoto(): { path?: string; reason?: string } {
-  const onPath = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
-  const p = onPath.status === 0 ? onPath.stdout.trim() : CANDIDATES.find((c) => existsSync(c));
-  if (!p) return { reason: 'moto_server is not installed (pip install "moto[server]")' };
+/**
+ * Path of moto_server on PATH (the only place looked at), or the reason it cannot be used. The
+ * caller skips with the reason locally and fails in CI (`CI=true`, which .ci/run sets).
+ */
+export function findMoto(env: NodeJS.ProcessEnv = process.env): { path?: string; reason?: string } {
+  const onPath = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8', env });
+  const p = onPath.status === 0 ? onPath.stdout.trim() : '';
+  if (!p)
+    return {
+      reason: `moto_server is not on PATH (pip install "moto[server]", then put its bin folder on PATH; PATH=${env.PATH ?? ''})`,
+    };
   return { path: p };
 }
 
