@@ -1,48 +1,70 @@
 /**
  * Validation of rendered objects: the Kubernetes OpenAPI schemas (ajv-compiled, shipped by the
- * kubernetes-models package) for every field, plus strict schemas (additionalProperties: false)
+ * kubernetes-models package; 4.5.x carries Kubernetes 1.33's API, and what is valid there is valid in
+ * later versions) for every field, plus strict schemas (additionalProperties: false)
  * for the parts that must not carry a silently ignored typo: security contexts, probes and the
  * admission webhook entries. The OpenAPI schemas alone accept unknown fields.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { validate as namespace } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Namespace';
-import { validate as serviceAccount } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ServiceAccount';
-import { validate as configMap } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap';
-import { validate as service } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Service';
-import { validate as deployment } from 'kubernetes-models/_schemas/IoK8sApiAppsV1Deployment';
-import { validate as job } from 'kubernetes-models/_schemas/IoK8sApiBatchV1Job';
-import { validate as cronJob } from 'kubernetes-models/_schemas/IoK8sApiBatchV1CronJob';
-import { validate as pdb } from 'kubernetes-models/_schemas/IoK8sApiPolicyV1PodDisruptionBudget';
-import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1NetworkPolicy';
-import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
-import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
-import { validate as clusterRole } from 'kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRole';
-import { validate as clusterRoleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRoleBinding';
-import { validate as vwc } from 'kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingWebhookConfiguration';
-import { validate as crd } from 'kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1CustomResourceDefinition';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
+import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
 
 interface CompiledValidator {
   (data: unknown): boolean;
   errors?: { instancePath: string; message?: string; keyword: string; params: unknown }[] | null;
 }
 
+/**
+ * The model's ajv-compiled OpenAPI check as a validator. kubernetes-models 4.x (pinned: 5.x
+ * requires Node 22, CI runs Node 20) exposes the check only through the model classes, whose
+ * validate() throws a ValidationError carrying ajv's errors.
+ */
+function viaModel(Model: new (data: never) => { validate(): void }): CompiledValidator {
+  const fn: CompiledValidator = (data) => {
+    try {
+      new Model(data as never).validate();
+      fn.errors = null;
+      return true;
+    } catch (e) {
+      const errors = (e as { errors?: CompiledValidator['errors'] }).errors;
+      if (!errors) throw e;
+      fn.errors = errors;
+      return false;
+    }
+  };
+  return fn;
+}
+
 /** apiVersion/kind → OpenAPI validator. A kind missing here fails the test: add its schema. */
 export const OPENAPI: Record<string, CompiledValidator> = {
-  'v1/Namespace': namespace,
-  'v1/ServiceAccount': serviceAccount,
-  'v1/ConfigMap': configMap,
-  'v1/Service': service,
-  'apps/v1/Deployment': deployment,
-  'batch/v1/Job': job,
-  'batch/v1/CronJob': cronJob,
-  'policy/v1/PodDisruptionBudget': pdb,
-  'networking.k8s.io/v1/NetworkPolicy': networkPolicy,
-  'rbac.authorization.k8s.io/v1/Role': role,
-  'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
-  'rbac.authorization.k8s.io/v1/ClusterRole': clusterRole,
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': clusterRoleBinding,
-  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': vwc,
-  'apiextensions.k8s.io/v1/CustomResourceDefinition': crd,
+  'v1/Namespace': viaModel(Namespace),
+  'v1/ServiceAccount': viaModel(ServiceAccount),
+  'v1/ConfigMap': viaModel(ConfigMap),
+  'v1/Service': viaModel(Service),
+  'apps/v1/Deployment': viaModel(Deployment),
+  'batch/v1/Job': viaModel(Job),
+  'batch/v1/CronJob': viaModel(CronJob),
+  'policy/v1/PodDisruptionBudget': viaModel(PodDisruptionBudget),
+  'networking.k8s.io/v1/NetworkPolicy': viaModel(NetworkPolicy),
+  'rbac.authorization.k8s.io/v1/Role': viaModel(Role),
+  'rbac.authorization.k8s.io/v1/RoleBinding': viaModel(RoleBinding),
+  'rbac.authorization.k8s.io/v1/ClusterRole': viaModel(ClusterRole),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': viaModel(ClusterRoleBinding),
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': viaModel(ValidatingWebhookConfiguration),
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': viaModel(CustomResourceDefinition),
 };
 
 /** Errors of one object against its OpenAPI schema, as readable strings ([] when valid). */
