@@ -229,6 +229,18 @@ export const FLAGS = [
     commands: POLICY_COMMANDS,
   },
   {
+    name: 'require-zone-policy',
+    type: 'boolean',
+    help: 'deny a name in a namespace no ZonePolicy selects even while no ZonePolicy exists (default: ZonePolicies apply once one exists)',
+    commands: [...POLICY_COMMANDS, 'audit'],
+  },
+  {
+    name: 'zone-policy-file',
+    type: 'strings',
+    help: 'files or directories of ZonePolicy and Namespace manifests to check against, besides those among -f (repeatable)',
+    commands: ['validate', 'plan', 'reconcile', 'demo', 'audit'],
+  },
+  {
     name: 'inmemory-zone',
     type: 'strings',
     help: 'zones of the inmemory provider (repeatable)',
@@ -248,7 +260,7 @@ export const FLAGS = [
     choices: ['text', 'json', 'sarif', 'junit', 'github'],
     default: 'text',
     help: 'output format: text or json; validate also sarif (code scanning), junit (test reports), github (workflow annotations)',
-    commands: ['validate', 'plan', 'reconcile', 'doctor'],
+    commands: ['validate', 'plan', 'reconcile', 'doctor', 'audit'],
   },
 
   // ---- Manifests ----
@@ -257,7 +269,7 @@ export const FLAGS = [
     short: 'f',
     type: 'strings',
     help: 'manifest files or directories (repeatable)',
-    commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo'],
+    commands: ['validate', 'plan', 'reconcile', 'doctor', 'demo', 'audit'],
   },
 
   // ---- Cloud providers (shared) ----

@@ -176,6 +176,7 @@ const RULE_SUMMARIES: Record<RuleId, string> = {
   'record-type': 'record type outside --managed-record-types',
   'public-private': 'private, loopback or link-local address in a public zone',
   object: 'object the API server would refuse or zoneguard cannot read',
+  'zone-policy': 'name not delegated to the namespace by a ZonePolicy (or the ZonePolicy itself is invalid)',
 };
 
 export interface VerdictSummary {

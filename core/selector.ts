@@ -16,8 +16,9 @@ export type SelectorRequirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | 'notexists' };
 
-const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-const KEY_RE = /^([a-z0-9A-Z]([-a-zA-Z0-9._]*[a-zA-Z0-9])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
+export const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+export const LABEL_KEY_RE =
+  /^([a-z0-9A-Z]([-a-zA-Z0-9._]*[a-zA-Z0-9])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
 
 export function parseSelector(sel: string): SelectorRequirement[] {
   const reqs: SelectorRequirement[] = [];
@@ -45,7 +46,7 @@ export function parseSelector(sel: string): SelectorRequirement[] {
         .filter(Boolean);
       reqs.push({ key: checkKey(m[1]), op: m[2] as 'in' | 'notin', values });
     } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(p))) {
-      if (!VALUE_RE.test(m[3])) throw new Error(`invalid value "${m[3]}" in selector`);
+      if (!LABEL_VALUE_RE.test(m[3])) throw new Error(`invalid value "${m[3]}" in selector`);
       reqs.push({ key: checkKey(m[1]), op: m[2] === '!=' ? 'neq' : 'eq', value: m[3] });
     } else if ((m = /^!\s*(\S+)$/.exec(p))) {
       reqs.push({ key: checkKey(m[1]), op: 'notexists' });
@@ -59,7 +60,7 @@ export function parseSelector(sel: string): SelectorRequirement[] {
 }
 
 function checkKey(k: string): string {
-  if (!KEY_RE.test(k)) throw new Error(`invalid key "${k}" in selector`);
+  if (!LABEL_KEY_RE.test(k)) throw new Error(`invalid key "${k}" in selector`);
   return k;
 }
 

@@ -7,6 +7,7 @@ import type { RuleContext } from './rules/rules.js';
 import type { Provider } from './providers/provider.js';
 import type { OwnershipIndex } from './ownership.js';
 import type { ClaimIndex } from './claim-index.js';
+import type { ZonePolicySet } from './policy/zone-policy.js';
 import { matchesSelector, parseSelector, type SelectorRequirement } from './selector.js';
 import type { KubeObject } from './model/objects.js';
 
@@ -23,6 +24,8 @@ export interface PolicySettings {
   readonly namespace: string;
   readonly policy: 'sync' | 'upsert-only' | 'create-only';
   readonly publicZone: string[];
+  /** --require-zone-policy: the zone-policy rule applies even while no ZonePolicy exists. */
+  readonly requireZonePolicy: boolean;
   readonly regexDomainExclusion?: RegExp;
   readonly regexDomainFilter?: RegExp;
   readonly source: string[];
@@ -59,7 +62,7 @@ export function policyFrom(cfg: PolicySettings): Policy {
 
 export function ruleContextFrom(
   cfg: PolicySettings,
-  extra: { ownership?: OwnershipIndex; claims?: ClaimIndex } = {},
+  extra: { ownership?: OwnershipIndex; claims?: ClaimIndex; zonePolicies?: ZonePolicySet } = {},
 ): RuleContext {
   const ctx: RuleContext = {
     ownerId: ownerIdFrom(cfg),

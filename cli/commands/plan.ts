@@ -8,6 +8,7 @@ import { requireTextOrJson } from './output.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
 import { sourceOf } from '../../core/hostnames/index.js';
+import { isPolicyInput, zonePolicyInputs } from '../../core/policy/inputs.js';
 import { openProvider } from '../../core/providers/open.js';
 import { planSync, type SyncPlan } from '../../core/sync-plan.js';
 import { planJson, printPlanText } from '../../core/report.js';
@@ -37,7 +38,7 @@ export async function computePlan(
   const notes: string[] = [];
   const ignored = new Map<string, number>();
   for (const l of loaded) {
-    if (sourceOf(l.obj) || l.obj.kind === 'Gateway') continue;
+    if (sourceOf(l.obj) || l.obj.kind === 'Gateway' || isPolicyInput(l.obj)) continue;
     const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
     ignored.set(k, (ignored.get(k) ?? 0) + 1);
   }
@@ -49,11 +50,19 @@ export async function computePlan(
     const snapshot = await opened.registry.snapshot();
     const zones = await opened.provider.zones();
     const adjust = opened.provider.adjustEndpoints?.bind(opened.provider);
+    const policyInputs = zonePolicyInputs(
+      loaded.map((l) => l.obj),
+      cfg,
+    );
+    for (const bad of policyInputs.invalid)
+      notes.push(
+        `ZonePolicy ${bad.name} is invalid and allows nothing: ${bad.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      );
     const result = planSync({
       objects: loaded.map((l) => l.obj),
       snapshot,
       zones,
-      ruleCtx: ruleContextFrom(cfg),
+      ruleCtx: ruleContextFrom(cfg, { zonePolicies: policyInputs.set }),
       extractCtx: extractContextFrom(cfg),
       filter: objectFilterFrom(cfg),
       ownerId: ownerIdFrom(cfg),

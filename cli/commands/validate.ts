@@ -3,6 +3,8 @@ import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
 import { sourceOf } from '../../core/hostnames/index.js';
+import { isPolicyInput, zonePolicyInputs } from '../../core/policy/inputs.js';
+import { checkZonePolicy } from '../../core/policy/verdict.js';
 import { openProvider, readOwnership } from '../../core/providers/open.js';
 import { printVerdicts, type SourceLocation } from '../../core/report.js';
 import type { KubeObject } from '../../core/model/objects.js';
@@ -35,7 +37,7 @@ export async function runValidation(
   else notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
   const ignored = new Map<string, number>();
   for (const l of loaded) {
-    if (sourceOf(l.obj) || l.obj.kind === 'Gateway') continue;
+    if (sourceOf(l.obj) || l.obj.kind === 'Gateway' || isPolicyInput(l.obj)) continue;
     const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
     ignored.set(k, (ignored.get(k) ?? 0) + 1);
   }
@@ -43,12 +45,22 @@ export async function runValidation(
     notes.push(
       `not checked (kinds zoneguard does not read): ${[...ignored].map(([k, n]) => `${n} ${k}`).join(', ')}`,
     );
+  const objs = loaded.map((l) => l.obj);
+  const policy = zonePolicyInputs(objs, cfg);
+  for (const l of policy.extra) locations.set(l.obj, { file: l.file, line: l.line });
   const results = validateObjects(
-    loaded.map((l) => l.obj),
-    ruleContextFrom(cfg, { ownership }),
+    objs,
+    ruleContextFrom(cfg, { ownership, zonePolicies: policy.set }),
     extractContextFrom(cfg),
-    { filter: objectFilterFrom(cfg) },
+    {
+      filter: objectFilterFrom(cfg),
+    },
   );
+  // each ZonePolicy is itself checked: schema, selector, domains, and overlaps with the others
+  for (const obj of policy.policyObjects) {
+    const { extraction, verdict } = checkZonePolicy(obj, policy.policies);
+    results.push({ obj, extraction, verdict, endpoints: [] });
+  }
   return { results, notes, opened, locate: (obj) => locations.get(obj) };
 }
 

@@ -4,9 +4,9 @@
  * webhook sees an object; `zoneguard validate` has no API server, so it applies it itself, and a
  * manifest that `kubectl apply` would refuse is denied offline with the same field named.
  */
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
-import { describeType } from '../hostnames/common.js';
+import { compileSchema, schemaProblems, type SchemaProblem } from './schema-problems.js';
+
+export type { SchemaProblem };
 
 const int64 = { type: 'integer', format: 'int64' };
 
@@ -69,56 +69,9 @@ export const DNSENDPOINT_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-// OpenAPI formats the API server knows: date-time is RFC 3339 (ajv-formats), int64 bounds the integer
-addFormats.default(ajv, ['date-time']);
-ajv.addFormat('int64', { type: 'number', validate: (n: number) => n >= -(2 ** 63) && n < 2 ** 63 });
-const validate = ajv.compile(DNSENDPOINT_SCHEMA);
-
-const TYPE_WORDS: Record<string, string> = {
-  array: 'a list',
-  object: 'a mapping',
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-};
-
-export interface SchemaProblem {
-  /** spec.endpoints[0].recordTTL */
-  field: string;
-  message: string;
-}
-
-/** "/spec/endpoints/0/recordTTL" → "spec.endpoints[0].recordTTL". */
-function fieldOf(e: ErrorObject): string {
-  const parts = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (e.keyword === 'required') parts.push(String((e.params as { missingProperty: string }).missingProperty));
-  let out = '';
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
-  return out || '(object)';
-}
+const validate = compileSchema(DNSENDPOINT_SCHEMA);
 
 /** What the CRD's schema refuses in a DNSEndpoint, one entry per field (at most 20). */
 export function dnsEndpointSchemaProblems(obj: unknown): SchemaProblem[] {
-  if (validate(obj)) return [];
-  const seen = new Set<string>();
-  const out: SchemaProblem[] = [];
-  for (const e of validate.errors ?? []) {
-    const field = fieldOf(e);
-    if (seen.has(field)) continue;
-    seen.add(field);
-    let message = e.message ?? 'is invalid';
-    if (e.keyword === 'required') message = 'is required';
-    else if (e.keyword === 'enum')
-      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}, not ${describeType(e.data)}`;
-    else if (e.keyword === 'type')
-      message = `must be ${TYPE_WORDS[String((e.params as { type: string }).type)] ?? (e.params as { type: string }).type}, not ${describeType(e.data)}`;
-    out.push({ field, message });
-    if (out.length === 20) break;
-  }
-  return out;
+  return schemaProblems(validate, obj);
 }

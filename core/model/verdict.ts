@@ -12,6 +12,7 @@ export const RULE_IDS = [
   'record-type',
   'public-private',
   'object',
+  'zone-policy',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -25,6 +26,13 @@ export interface Violation {
   /** Where in the object the hostname or value came from. */
   field?: string;
   recordType?: string;
+  /**
+   * Set when the finding must not deny: 'Warn' turns it into an admission warning, 'Audit' keeps it
+   * for the audit report only (a ZonePolicy's enforcement). Unset: it denies.
+   */
+  enforcement?: 'Warn' | 'Audit';
+  /** The ZonePolicy (or policies, comma-separated) the finding is about. */
+  policy?: string;
 }
 
 /** One hostname an object asks for, with where it came from. */
@@ -60,6 +68,10 @@ export interface Verdict {
   warnings: string[];
   /** The rules whose findings are among the warnings (kept as data for metrics, never parsed back). */
   warnedRules: RuleId[];
+  /** The findings among the warnings, as data (the audit report reads them). */
+  warned?: Violation[];
+  /** Findings that neither deny nor warn: kept for the audit report (enforcement Audit). */
+  audited?: Violation[];
   claims: Claim[];
   skipped?: string;
 }

@@ -16,6 +16,17 @@ export interface RuleContext {
   claims?: ClaimIndex;
   /** --min-ttl: a TTL below it is a warning. */
   minTtl?: number;
+  /** ZonePolicies and namespace labels; absent or inactive (no ZonePolicy exists): the rule is skipped. */
+  zonePolicies?: ZonePolicyChecker;
+  /** The clock exemption expiry is read from (ms since the epoch); Date.now when absent. */
+  now?: () => number;
+}
+
+/** What the `zone-policy` rule asks of the ZonePolicies (core/policy/zone-policy.ts's ZonePolicySet). */
+export interface ZonePolicyChecker {
+  /** Some ZonePolicy exists, or one is required. */
+  readonly active: boolean;
+  check(claim: Claim, namespace: string, nowMs: number): Violation | undefined;
 }
 
 export type Rule = (claim: Claim, x: Extraction, ctx: RuleContext) => Violation | undefined;

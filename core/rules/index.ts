@@ -24,15 +24,23 @@ export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions 
   const warnings = [...x.warnings];
   const warnedRules = new Set<RuleId>();
   const seen = new Set<string>();
+  const warned: Violation[] = [];
+  const audited: Violation[] = [];
   const record = (viol: Violation, claim?: Claim) => {
     const key = `${viol.hostname}|${viol.rule}|${viol.message}`;
     if (seen.has(key)) return;
     seen.add(key);
+    if (viol.enforcement === 'Audit') {
+      audited.push(viol);
+      return;
+    }
     const deniable = !claim || !opts.deniable || opts.deniable(claim);
-    if (opts.warnOnly?.has(viol.rule) || !deniable) {
-      if (deniable || opts.warnOnly?.has(viol.rule)) {
+    const warnOnly = viol.enforcement === 'Warn' || opts.warnOnly?.has(viol.rule);
+    if (warnOnly || !deniable) {
+      if (deniable || warnOnly) {
         warnings.push(formatViolation(viol));
         warnedRules.add(viol.rule);
+        warned.push(viol);
       }
       return;
     }
@@ -75,6 +83,8 @@ export function evaluate(x: Extraction, ctx: RuleContext, opts: EvaluateOptions 
     violations,
     warnings,
     warnedRules: [...warnedRules],
+    ...(warned.length ? { warned } : {}),
+    ...(audited.length ? { audited } : {}),
     claims: x.claims,
   };
 }

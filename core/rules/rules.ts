@@ -11,6 +11,7 @@ import { publicPrivateRule } from './public-private.js';
 import { recordTypeRule } from './record-type.js';
 import { targetRule } from './target.js';
 import { ttlRule } from './ttl.js';
+import { zonePolicyRule } from './zone-policy.js';
 import type { RuleId } from '../model/verdict.js';
 
 export type { Rule, RuleContext } from './context.js';
@@ -25,6 +26,7 @@ export const RULES: readonly [RuleId, Rule][] = [
   ['target', targetRule],
   ['ttl', ttlRule],
   ['public-private', publicPrivateRule],
+  ['zone-policy', zonePolicyRule],
   ['ownership', ownershipRule],
   ['duplicate', duplicateRule],
 ];
