@@ -18,6 +18,8 @@ export interface FlagSpec {
   short?: string;
   /** Extra check on the parsed value; returns an error message or undefined. */
   check?: (value: unknown) => string | undefined;
+  /** For `strings`: false keeps each value whole (a template may contain commas); default: split on commas. */
+  split?: boolean;
   /** Minimum for int/number/duration. */
   min?: number;
   /** Maximum for number. */

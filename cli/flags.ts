@@ -7,6 +7,7 @@
 import { DEFAULT_MANAGED_RECORD_TYPES } from '../core/model/endpoint.js';
 import { SOURCES } from '../core/kinds.js';
 import { checkLabelSelector } from '../core/selector.js';
+import { FqdnTemplate, TemplateError } from '../core/hostnames/fqdn-template.js';
 import { PROVIDERS } from '../core/providers/catalog.js';
 import { TSIG_ALGORITHMS, tsigAlgorithm } from '../core/providers/rfc2136/tsig.js';
 import { parseNameServer } from '../doctor/dns-query.js';
@@ -29,6 +30,16 @@ function checkRecordTypes(types: readonly string[]): string | undefined {
 function checkSources(sources: readonly string[]): string | undefined {
   const bad = sources.filter((s) => !SOURCES.includes(s));
   return bad.length ? `unknown source ${bad.join(', ')} (known: ${SOURCES.join(', ')})` : undefined;
+}
+
+function checkFqdnTemplate(values: readonly string[]): string | undefined {
+  try {
+    FqdnTemplate.parse(values);
+    return undefined;
+  } catch (e) {
+    if (e instanceof TemplateError) return e.message;
+    throw e;
+  }
 }
 
 function checkZoneFiles(items: readonly string[]): string | undefined {
@@ -219,6 +230,49 @@ export const FLAGS = [
     name: 'default-targets',
     type: 'strings',
     help: 'targets used when an object has none of its own (repeatable)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'fqdn-template',
+    type: 'strings',
+    split: false,
+    help: 'Go template for the names of objects that have none of their own (external-dns syntax: {{.Name}}.{{.Namespace}}.example.com; repeatable, values joined with ",")',
+    check: (v) => checkFqdnTemplate(v as string[]),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'combine-fqdn-annotation',
+    type: 'boolean',
+    default: false,
+    help: "add --fqdn-template's names to the names an object has of its own",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'ignore-hostname-annotation',
+    type: 'boolean',
+    default: false,
+    help: "ignore the hostname annotation (and a Service's internal-hostname)",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'ignore-ingress-tls-spec',
+    type: 'boolean',
+    default: false,
+    help: "ignore an Ingress's spec.tls[].hosts",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'ignore-ingress-rules-spec',
+    type: 'boolean',
+    default: false,
+    help: "ignore an Ingress's spec.rules[].host",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'resolve-service-load-balancer-hostname',
+    type: 'boolean',
+    default: false,
+    help: "publish A/AAAA records of the addresses a LoadBalancer Service's status hostname resolves to, instead of a CNAME (the reconciler resolves; offline commands and the webhook check the names only)",
     commands: POLICY_COMMANDS,
   },
   {

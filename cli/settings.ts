@@ -69,7 +69,7 @@ export function coerceFlag(spec: FlagSpec, raw: unknown): FlagValue {
       const out: string[] = [];
       for (const item of items) {
         if (typeof item !== 'string' && typeof item !== 'number') bad('expects a list of strings');
-        for (const part of String(item).split(',')) {
+        for (const part of spec.split === false ? [String(item)] : String(item).split(',')) {
           const t = part.trim();
           if (t !== '') out.push(t);
         }

@@ -1,6 +1,7 @@
 /** Builds the core's objects from a resolved Config; the one place flags become domain objects. */
 import { DomainFilter } from './domain-filter.js';
 import type { ExtractContext } from './hostnames/common.js';
+import { FqdnTemplate } from './hostnames/fqdn-template.js';
 import type { Policy } from './plan.js';
 import { TxtRegistry } from './registry/txt-registry.js';
 import type { RuleContext } from './rules/rules.js';
@@ -17,6 +18,12 @@ export interface PolicySettings {
   readonly defaultTargets: string[];
   readonly domainFilter: string[];
   readonly excludeDomains: string[];
+  readonly fqdnTemplate: string[];
+  readonly combineFqdnAnnotation: boolean;
+  readonly ignoreHostnameAnnotation: boolean;
+  readonly ignoreIngressTlsSpec: boolean;
+  readonly ignoreIngressRulesSpec: boolean;
+  readonly resolveServiceLoadBalancerHostname: boolean;
   readonly ingressClass: string[];
   readonly labelFilter: string;
   readonly managedRecordTypes: string[];
@@ -76,8 +83,25 @@ export function ruleContextFrom(
   return ctx;
 }
 
+/**
+ * The one extraction context of every app: what the flags that change which names an object
+ * yields say (--fqdn-template, --combine-fqdn-annotation, --ignore-*), so the webhook, `validate`,
+ * `plan` and the reconciler read the same names.
+ */
 export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext['gateway']): ExtractContext {
-  return { ingressClasses: cfg.ingressClass, defaultTargets: cfg.defaultTargets, gateway };
+  const ctx: ExtractContext = {
+    ingressClasses: cfg.ingressClass,
+    defaultTargets: cfg.defaultTargets,
+    gateway,
+  };
+  const tmpl = FqdnTemplate.parse(cfg.fqdnTemplate);
+  if (tmpl) ctx.fqdnTemplate = tmpl;
+  if (cfg.combineFqdnAnnotation) ctx.combineFqdnAnnotation = true;
+  if (cfg.ignoreHostnameAnnotation) ctx.ignoreHostnameAnnotation = true;
+  if (cfg.ignoreIngressTlsSpec) ctx.ignoreIngressTlsSpec = true;
+  if (cfg.ignoreIngressRulesSpec) ctx.ignoreIngressRulesSpec = true;
+  if (cfg.resolveServiceLoadBalancerHostname) ctx.resolveLoadBalancerHostname = true;
+  return ctx;
 }
 
 export function registryFrom(cfg: PolicySettings, provider: Provider): TxtRegistry {

@@ -35,6 +35,7 @@ import { describeObject, type DesiredState } from '../core/desired.js';
 import type { ReconcilerMetrics } from './metrics.js';
 import type { Source } from '../core/model/source.js';
 import { EVENT_REASONS, type Feedback } from '../kube/events.js';
+import { systemLookup, withResolvedHostnames, type HostLookup } from './resolve-lb.js';
 
 export interface ReconcilerOptions {
   registry: Registry;
@@ -42,6 +43,8 @@ export interface ReconcilerOptions {
   /** Rules' context (ownership and claims are filled in per sync). */
   ruleCtx: RuleContext;
   extractCtx: ExtractContext;
+  /** Resolves LoadBalancer hostnames under --resolve-service-load-balancer-hostname (default: the system resolver). */
+  lookup?: HostLookup;
   filter?: ObjectFilter;
   policy: Policy;
   managedRecordTypes: readonly string[];
@@ -306,13 +309,14 @@ export class Reconciler {
         if (s.live) live.add(obj);
       }
     }
+    const extractCtx = await withResolvedHostnames(o.extractCtx, objects, o.lookup ?? systemLookup, o.logger);
     let planned = planSync({
       objects,
       live,
       snapshot,
       zones,
       ruleCtx: o.ruleCtx,
-      extractCtx: o.extractCtx,
+      extractCtx,
       filter: o.filter,
       ownerId: o.registry.ownerId,
       policy: o.policy,

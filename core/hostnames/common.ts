@@ -1,5 +1,6 @@
 import { copyOwn, type KubeObject } from '../model/objects.js';
 import type { Claim, Violation } from '../model/verdict.js';
+import type { FqdnTemplate } from './fqdn-template.js';
 
 export interface ExtractContext {
   /** --ingress-class: only Ingresses of these classes; empty = all. */
@@ -14,6 +15,27 @@ export interface ExtractContext {
    * route before any Gateway controller has written its status, and so follow spec.parentRefs.
    */
   acceptedRoutesOnly?: boolean;
+  /** --fqdn-template, parsed (name-options.ts applies it to every kind that takes it). */
+  fqdnTemplate?: FqdnTemplate;
+  /** --combine-fqdn-annotation: the template's names in addition to the object's own. */
+  combineFqdnAnnotation?: boolean;
+  /** --ignore-hostname-annotation. */
+  ignoreHostnameAnnotation?: boolean;
+  /** --ignore-ingress-tls-spec: an Ingress's spec.tls[].hosts yield no name. */
+  ignoreIngressTlsSpec?: boolean;
+  /** --ignore-ingress-rules-spec: an Ingress's spec.rules[].host yield no name. */
+  ignoreIngressRulesSpec?: boolean;
+  /**
+   * --resolve-service-load-balancer-hostname: set. Only the reconciler resolves (resolveHostname);
+   * the webhook and the offline commands check the same names with the hostname as target.
+   */
+  resolveLoadBalancerHostname?: boolean;
+  /**
+   * The addresses a LoadBalancer Service's status hostname resolved to in this sync (reconciler
+   * only); undefined for a name that did not resolve, which then gives no target (external-dns
+   * logs it and skips that target).
+   */
+  resolveHostname?: (hostname: string) => string[] | undefined;
 }
 
 /** `{ ...common, field }`: what every claim of a name carries (copied without the spread, see copyOwn). */

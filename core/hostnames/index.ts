@@ -20,6 +20,7 @@ import { extractDnsEndpoint } from './dnsendpoint.js';
 import { extractHttpRoute } from './httproute.js';
 import { extractIngress } from './ingress.js';
 import { extractService } from './service.js';
+import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 
 export type { ExtractContext } from './common.js';
 export * from './annotations.js';
@@ -115,7 +116,8 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     }
   }
   const objectProblems = out.problems.length;
-  extractor(obj, ctx, base);
+  extractor(withoutIgnoredAnnotations(obj, ctx), ctx, base);
+  if (ctx.fqdnTemplate && !base.skipped) applyFqdnTemplate(obj, sourceOf(obj)!, ctx, base, extractor);
   out.claims = base.claims;
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem

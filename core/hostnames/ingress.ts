@@ -61,7 +61,7 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
     names.push({ host: key, field });
   };
   // plain loops, and a field's path spelled out only when it is used (a claim, or a problem)
-  if (useDefined) {
+  if (useDefined && !ctx.ignoreIngressRulesSpec) {
     const rules = listField(base, spec.rules, 'spec.rules');
     for (let i = 0; i < rules.length; i++) {
       const raw = rules[i];
@@ -71,6 +71,8 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
         typeof rule.host === 'string' ? rule.host : stringField(base, rule.host, `spec.rules[${i}].host`);
       if (host) add(host, `spec.rules[${i}].host`);
     }
+  }
+  if (useDefined && !ctx.ignoreIngressTlsSpec) {
     const tlsList = listField(base, spec.tls, 'spec.tls');
     for (let i = 0; i < tlsList.length; i++) {
       const raw = tlsList[i];

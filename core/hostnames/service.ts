@@ -32,7 +32,11 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
     const ip = asString(ing.ip);
     const host = asString(ing.hostname);
     if (ip) lbTargets.push(ip);
-    else if (host) lbTargets.push(host);
+    else if (host) {
+      // --resolve-service-load-balancer-hostname: the reconciler publishes the addresses
+      if (ctx.resolveHostname) for (const a of ctx.resolveHostname(host) ?? []) lbTargets.push(a);
+      else lbTargets.push(host);
+    }
   }
   const clusterIp = asString(spec.clusterIP);
 
