@@ -13,6 +13,7 @@ import { TSIG_ALGORITHMS, tsigAlgorithm } from '../core/providers/rfc2136/tsig.j
 import { parseNameServer } from '../doctor/dns-query.js';
 import { parseHostPort } from '../core/listen.js';
 import type { FlagSpec } from './flag-spec.js';
+import { LOG_LEVELS } from '../core/log.js';
 
 /** undefined: every command. */
 const ALL_COMMANDS = undefined;
@@ -58,9 +59,10 @@ export const FLAGS = [
   {
     name: 'log-level',
     type: 'enum',
-    choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+    // logrus's level names, as external-dns takes them (warn is logrus's other spelling of warning)
+    choices: LOG_LEVELS,
     default: 'info',
-    help: 'log level',
+    help: 'least severe level logged: panic, fatal, error, warning, info, debug or trace',
     commands: ALL_COMMANDS,
   },
   {
@@ -68,7 +70,7 @@ export const FLAGS = [
     type: 'enum',
     choices: ['json', 'text'],
     default: 'json',
-    help: 'log format',
+    help: 'json: one JSON object a line; text: logrus-style key=value lines, as external-dns prints them',
     commands: ALL_COMMANDS,
   },
   {
@@ -144,6 +146,14 @@ export const FLAGS = [
     commands: POLICY_COMMANDS,
   },
   {
+    name: 'txt-cache-interval',
+    type: 'duration',
+    default: '0s',
+    min: 0,
+    help: "reuse the registry's read of the zone for this long between syncs (0s: read it every sync); a write drops it",
+    commands: ['reconcile'],
+  },
+  {
     name: 'managed-record-types',
     type: 'strings',
     default: [...DEFAULT_MANAGED_RECORD_TYPES],
@@ -181,6 +191,14 @@ export const FLAGS = [
     type: 'boolean',
     help: 'deletion guard: apply the deletes of the first sync that the guard would hold (one release per run; a running reconciler is released by annotating its Lease instead)',
     commands: ['plan', 'reconcile', 'demo'],
+  },
+  {
+    name: 'registry',
+    type: 'enum',
+    choices: ['txt', 'noop'],
+    default: 'txt',
+    help: "ownership records: txt (TXT records naming the owner), or noop (none: every record of the managed types inside the domain filter counts as this instance's, as in external-dns)",
+    commands: POLICY_COMMANDS,
   },
   {
     name: 'provider',
@@ -737,7 +755,7 @@ export const FLAGS = [
     name: 'events',
     type: 'boolean',
     default: true,
-    help: 'sync when watched objects change, not only every --interval (external-dns --events; set false in the environment or config file to poll only)',
+    help: 'sync when watched objects change, not only every --interval (--no-events: poll only)',
     commands: ['reconcile'],
   },
   {

@@ -7,6 +7,15 @@ import type { FlagSpec } from './flag-spec.js';
 import { camelCase, envName, flagsFor, readConfigFile, resolveSettings, type Settings } from './settings.js';
 import { ConfigError, InputError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { buildInfo } from '../core/build-info.js';
+import {
+  canonicalValue,
+  compatStatus,
+  externalDnsEnvValues,
+  externalDnsFlag,
+  parseKingpinBool,
+  refusedValue,
+} from './external-dns.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -53,6 +62,8 @@ export function buildProgram(
   commands: readonly CommandSpec[],
   io: Io,
   onExit: (code: number) => void,
+  /** external-dns flags dropped from argv because their value asks for zoneguard's own behaviour. */
+  accepted: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Command {
   const program = new Command('zoneguard');
   program
@@ -72,7 +83,11 @@ export function buildProgram(
     cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     if (spec.args) cmd.arguments(spec.args);
     const specs = flagsFor(spec.name);
-    for (const f of specs) cmd.addOption(optionFor(f));
+    for (const f of specs) {
+      cmd.addOption(optionFor(f));
+      // kingpin's negation: --no-x (help lists --x only)
+      if (f.type === 'boolean') cmd.addOption(new Option(`--no-${f.name}`).hideHelp());
+    }
     cmd.action(async (...actionArgs: unknown[]) => {
       const command = actionArgs[actionArgs.length - 1] as Command;
       const positional = command.args;
@@ -84,9 +99,16 @@ export function buildProgram(
       }
       const configPath = (cli['config'] as string | undefined) ?? io.env[envName('config')];
       const file = configPath ? readConfigFile(configPath, specs) : undefined;
-      const cfg = resolveSettings(spec.name, { cli, env: io.env, file });
+      const cfg = resolveSettings(spec.name, {
+        cli,
+        env: io.env,
+        externalDnsEnv: externalDnsEnvValues(io.env, specs),
+        file,
+      });
       spec.check?.(cfg);
-      const logger = createLogger({ level: cfg.logLevel });
+      const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat });
+      for (const line of accepted.get(spec.name) ?? [])
+        logger.debug({ flag: line }, 'external-dns flag accepted: it asks for what zoneguard does anyway');
       onExit(await spec.run(cfg, { ...io, args: positional, logger }));
     });
   }
@@ -100,9 +122,23 @@ export async function runCli(
   io: Io,
 ): Promise<number> {
   let code = 0;
-  const program = buildProgram(commands, io, (c) => (code = c));
   try {
-    await program.parseAsync(argv as string[], { from: 'node' });
+    const args = argv.slice(2);
+    if (wantsVersion(args)) {
+      const info = buildInfo();
+      io.stdout.write(`zoneguard ${info.version} (node ${info.nodeVersion})\n`);
+      return 0;
+    }
+    const command = commands.find((c) => c.name === args[0]);
+    const normal = command ? normalizeArgs(args.slice(1), flagsFor(command.name)) : undefined;
+    const program = buildProgram(
+      commands,
+      io,
+      (c) => (code = c),
+      new Map(command && normal ? [[command.name, normal.accepted]] : []),
+    );
+    const rest = command && normal ? [args[0], ...normal.args] : args;
+    await program.parseAsync(rest, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -125,4 +161,93 @@ export async function runCli(
     }
     throw e;
   }
+}
+
+/** `--version` anywhere before `--`, as kingpin answers it (`--no-version` asks for nothing). */
+function wantsVersion(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--version') return true;
+    if (a.startsWith('--version=')) return parseKingpinBool(a.slice('--version='.length)) === true;
+  }
+  return false;
+}
+
+/**
+ * Rewrites a command's arguments from kingpin's forms to the flag table's: `--x=true|false` and
+ * `--no-x` for booleans, an external-dns alias to its zoneguard flag, and an external-dns flag that
+ * zoneguard refuses to one line why (exit 2) — unless its value asks for what zoneguard does anyway
+ * (`--registry=txt`, `--no-create-ptr`), when it is dropped (and logged at debug level).
+ */
+export function normalizeArgs(
+  args: readonly string[],
+  specs: readonly FlagSpec[],
+): { args: string[]; accepted: string[] } {
+  const own = new Map(specs.map((f) => [f.name, f]));
+  const out: string[] = [];
+  const accepted: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i];
+    if (token === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (!token.startsWith('--')) {
+      out.push(token);
+      continue;
+    }
+    const eq = token.indexOf('=');
+    let name = token.slice(2, eq < 0 ? undefined : eq);
+    const inline = eq < 0 ? undefined : token.slice(eq + 1);
+    let negated = false;
+    if (name.startsWith('no-') && !own.has(name) && !externalDnsFlag(name)) {
+      const base = name.slice(3);
+      const spec = own.get(base);
+      if (spec?.type === 'boolean' || externalDnsFlag(base)?.bool) {
+        name = base;
+        negated = true;
+      }
+    }
+    const ext = externalDnsFlag(name);
+    const status = own.has(name) ? undefined : compatStatus(name);
+    if (status?.kind === 'alias') name = status.flag.name;
+    const spec = own.get(name);
+    const isBool = spec ? spec.type === 'boolean' : ext?.bool === true;
+    // the value as kingpin reads it: booleans only inline, others inline or the next argument
+    let value: string | undefined = inline;
+    let consumed = 0;
+    if (isBool) {
+      if (negated && inline !== undefined)
+        throw new ConfigError(name, `--no-${name} takes no value, got "${inline}"`);
+      if (inline === undefined) value = negated ? 'false' : 'true';
+      else {
+        const b = parseKingpinBool(inline);
+        if (b === undefined) throw new ConfigError(name, `expects true or false, got "${inline}"`);
+        value = String(b);
+      }
+    } else if (value === undefined && (spec || ext) && i + 1 < args.length) {
+      value = args[i + 1];
+      consumed = 1;
+    }
+    if (status?.kind === 'refused') {
+      if (value !== undefined && status.accepts.includes(value)) {
+        accepted.push(`--${name}=${value}`);
+        i += consumed;
+        continue;
+      }
+      throw new ConfigError(name, status.reason);
+    }
+    if (value !== undefined && !isBool) value = canonicalValue(name, value);
+    const why = value === undefined ? undefined : refusedValue(name, value);
+    if (why) throw new ConfigError(name, why);
+    if (!spec) {
+      // not a flag of this command: commander names it
+      out.push(token);
+      continue;
+    }
+    if (isBool) out.push(value === 'true' ? `--${name}` : `--no-${name}`);
+    else out.push(value === undefined ? `--${name}` : `--${name}=${value}`);
+    i += consumed;
+  }
+  return { args: out, accepted };
 }

@@ -1,6 +1,6 @@
 /**
  * Settings: the flag table (cli/flags.ts) resolved once, command line > ZONEGUARD_<FLAG> environment
- * > --config file (YAML, checked by an ajv schema made from the same table) > default, into one
+ * > EXTERNAL_DNS_<FLAG> environment (external-dns's own flags) > --config file (YAML, checked by an ajv schema made from the same table) > default, into one
  * frozen object whose type is derived from the table: `settings.domainFilter` is a string[],
  * `settings.policy` is 'sync' | 'upsert-only' | 'create-only', a flag without a default may be
  * undefined. Apps and providers declare the slice of it they read as an interface; the CLI passes
@@ -81,8 +81,9 @@ export function coerceFlag(spec: FlagSpec, raw: unknown): FlagValue {
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
       const s = String(raw).toLowerCase();
-      if (['true', '1', 'yes', ''].includes(s)) return true;
-      if (['false', '0', 'no'].includes(s)) return false;
+      // strconv.ParseBool's words (kingpin), and yes/no
+      if (['true', '1', 't', 'yes', ''].includes(s)) return true;
+      if (['false', '0', 'f', 'no'].includes(s)) return false;
       return bad(`expects true or false, got "${String(raw)}"`);
     }
     case 'int': {
@@ -185,6 +186,8 @@ export interface ConfigSources {
   /** Values given on the command line, keyed by flag name (kebab-case), raw. */
   cli: Record<string, unknown>;
   env: Record<string, string | undefined>;
+  /** Values from EXTERNAL_DNS_<FLAG> variables, read as kingpin does (cli/external-dns.ts). */
+  externalDnsEnv?: Record<string, unknown>;
   /** Parsed --config file, keyed by flag name. */
   file?: Record<string, unknown>;
 }
@@ -204,6 +207,7 @@ function resolveFlags(
     }
     if (sources.cli[spec.name] !== undefined) raw = sources.cli[spec.name];
     else if (sources.env[envName(spec.name)] !== undefined) raw = sources.env[envName(spec.name)];
+    else if (sources.externalDnsEnv?.[spec.name] !== undefined) raw = sources.externalDnsEnv[spec.name];
     else if (sources.file && sources.file[spec.name] !== undefined) raw = sources.file[spec.name];
     out[camelCase(spec.name)] = raw === undefined ? defaultValue(spec) : coerceFlag(spec, raw);
   }

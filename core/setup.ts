@@ -4,6 +4,9 @@ import type { ExtractContext } from './hostnames/common.js';
 import { FqdnTemplate } from './hostnames/fqdn-template.js';
 import type { Policy } from './plan.js';
 import { TxtRegistry } from './registry/txt-registry.js';
+import { NoopRegistry } from './registry/noop-registry.js';
+import { CachedRegistry } from './registry/cached-registry.js';
+import type { Registry } from './registry/registry.js';
 import type { RuleContext } from './rules/rules.js';
 import type { Provider } from './providers/provider.js';
 import type { OwnershipIndex } from './ownership.js';
@@ -33,6 +36,10 @@ export interface PolicySettings {
   readonly publicZone: string[];
   /** --require-zone-policy: the zone-policy rule applies even while no ZonePolicy exists. */
   readonly requireZonePolicy: boolean;
+  /** --registry: txt (ownership records) or noop (none); txt when absent. */
+  readonly registry?: 'txt' | 'noop';
+  /** --txt-cache-interval in ms: how long the registry's read of the zone is reused (0: never). */
+  readonly txtCacheInterval?: number;
   readonly regexDomainExclusion?: RegExp;
   readonly regexDomainFilter?: RegExp;
   readonly source: string[];
@@ -104,13 +111,18 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   return ctx;
 }
 
-export function registryFrom(cfg: PolicySettings, provider: Provider): TxtRegistry {
-  return new TxtRegistry(provider, {
-    ownerId: ownerIdFrom(cfg),
-    prefix: cfg.txtPrefix,
-    suffix: cfg.txtSuffix,
-    wildcardReplacement: cfg.txtWildcardReplacement,
-  });
+export function registryFrom(cfg: PolicySettings, provider: Provider): Registry {
+  const registry: Registry =
+    cfg.registry === 'noop'
+      ? new NoopRegistry(provider, ownerIdFrom(cfg))
+      : new TxtRegistry(provider, {
+          ownerId: ownerIdFrom(cfg),
+          prefix: cfg.txtPrefix,
+          suffix: cfg.txtSuffix,
+          wildcardReplacement: cfg.txtWildcardReplacement,
+        });
+  const cache = cfg.txtCacheInterval ?? 0;
+  return cache > 0 ? new CachedRegistry(registry, cache) : registry;
 }
 
 /** --namespace, --label-filter and --annotation-filter as one predicate over objects. */

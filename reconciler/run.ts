@@ -104,6 +104,11 @@ export async function runReconcile(
       'provider',
       'reconcile needs a provider to publish to (e.g. --provider rfc2136 ... or --provider inmemory --inmemory-zone example.com)',
     );
+  if (cfg.registry === 'noop')
+    logger.warn(
+      { registry: 'noop', owner: opened.registry.ownerId },
+      "registry noop: no ownership records; every record of the managed types inside the domain filter counts as this instance's and may be updated or deleted",
+    );
   const once = cfg.once;
   const dryRun = cfg.dryRun;
   const files = cfg.file;
