@@ -136,11 +136,6 @@ const noRegistry = (r: string) => `the ${r} registry is not supported (zoneguard
 /** What zoneguard does with each external-dns flag that it has no flag of the same name for. */
 export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   server: { refused: 'not supported: name the API server in a kubeconfig (--kubeconfig)' },
-  'resolve-service-load-balancer-hostname': {
-    refused:
-      'not supported: zoneguard publishes a load balancer hostname as a CNAME, never resolved addresses',
-    accepts: OFF,
-  },
   'listen-endpoint-events': {
     refused: 'not supported: zoneguard does not watch EndpointSlices (headless Service pods are not read)',
     accepts: OFF,
