@@ -21,6 +21,8 @@ export interface KindInfo {
    * and without --label-filter, as external-dns's gateway sources do, and never checked itself.
    */
   helper?: boolean;
+  /** Cluster-scoped (Namespace, ZonePolicy): listed and watched without a namespace. */
+  clusterScoped?: boolean;
 }
 
 export const KINDS: readonly KindInfo[] = [
@@ -57,6 +59,34 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'gateways',
     statusMatters: true,
     helper: true,
+  },
+];
+
+/**
+ * Kinds read as policy, never checked themselves nor selected by --source: Namespaces (their labels
+ * select ZonePolicies) and ZonePolicies. The webhook and the reconciler watch them whenever they
+ * talk to a cluster (source "zone-policy" of the watch layer).
+ */
+export const POLICY_KINDS: readonly KindInfo[] = [
+  {
+    source: 'zone-policy',
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    plural: 'namespaces',
+    statusMatters: false,
+    helper: true,
+    clusterScoped: true,
+  },
+  {
+    source: 'zone-policy',
+    group: 'zoneguard.io',
+    version: 'v1alpha1',
+    kind: 'ZonePolicy',
+    plural: 'zonepolicies',
+    statusMatters: false,
+    helper: true,
+    clusterScoped: true,
   },
 ];
 

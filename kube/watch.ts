@@ -27,7 +27,7 @@ import type { KubeObject } from '../core/model/objects.js';
 import { backoffDelay } from '../core/backoff.js';
 import { apiStatusCode } from './client.js';
 import type { Source } from '../core/model/source.js';
-import { apiPath, apiVersionOf, KINDS, type KindInfo } from '../core/kinds.js';
+import { apiPath, apiVersionOf, KINDS, POLICY_KINDS, type KindInfo } from '../core/kinds.js';
 
 export interface KubernetesSourceOptions {
   kubeConfig: KubeConfig;
@@ -76,21 +76,27 @@ function listerFor(k: KindInfo): Lister {
           : api.listIngressForAllNamespaces({ labelSelector })
       ) as Promise<KubernetesListObject<KubernetesObject>>;
     };
+  if (k.group === '' && k.kind === 'Namespace')
+    return (kc, _ns, labelSelector) =>
+      kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector }) as Promise<
+        KubernetesListObject<KubernetesObject>
+      >;
   const { group, version, plural } = k;
   return (kc, ns, labelSelector) => {
     const api = kc.makeApiClient(CustomObjectsApi);
-    const p = ns
-      ? api.listNamespacedCustomObject({ group, version, plural, namespace: ns, labelSelector })
-      : api.listClusterCustomObject({ group, version, plural, labelSelector });
+    const p =
+      ns && !k.clusterScoped
+        ? api.listNamespacedCustomObject({ group, version, plural, namespace: ns, labelSelector })
+        : api.listClusterCustomObject({ group, version, plural, labelSelector });
     return p as Promise<KubernetesListObject<KubernetesObject>>;
   };
 }
 
 /** Every kind of the table, ready to list and watch. */
-export const KIND_SPECS: readonly KindSpec[] = KINDS.map((k) => ({
+export const KIND_SPECS: readonly KindSpec[] = [...KINDS, ...POLICY_KINDS].map((k) => ({
   ...k,
   apiVersion: apiVersionOf(k),
-  path: (ns?: string) => apiPath(k, ns),
+  path: (ns?: string) => apiPath(k, k.clusterScoped ? undefined : ns),
   list: listerFor(k),
 }));
 

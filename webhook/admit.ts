@@ -17,6 +17,8 @@ import {
   type Violation,
 } from '../core/rules/index.js';
 import { outOfScope, type ObjectFilter } from '../core/setup.js';
+import { isZonePolicy, type CompiledZonePolicy } from '../core/policy/zone-policy.js';
+import { checkZonePolicy } from '../core/policy/verdict.js';
 import type { AdmissionRequest } from './review.js';
 
 export type StalePolicy = 'deny' | 'allow' | 'warn';
@@ -39,6 +41,15 @@ export interface AdmitContext {
   warnOnly: ReadonlySet<RuleId>;
   ownership: () => OwnershipState;
   stalePolicy: StalePolicy;
+  /** The ZonePolicies in force (a ZonePolicy under review is checked for overlaps with them). */
+  zonePolicies?: () => readonly CompiledZonePolicy[];
+}
+
+/** A zone-policy finding of a review, for the per-policy metric. */
+export interface ZonePolicyFinding {
+  /** The ZonePolicy (or policies, comma-separated); "" when no policy selects the namespace. */
+  policy: string;
+  decision: 'denied' | 'warned' | 'audited';
 }
 
 export interface AdmissionVerdict {
@@ -54,6 +65,8 @@ export interface AdmissionVerdict {
   /** "Ingress" etc., from the request; for metrics and logs. */
   kind: string;
   object?: string;
+  /** zone-policy findings by policy (metrics); absent when there are none. */
+  zonePolicy?: ZonePolicyFinding[];
 }
 
 const seconds = (ms: number | undefined) =>
@@ -160,6 +173,7 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
     if (oldShape) return objectProblem(kind, oldShape);
   }
   const obj = completed(req.object, req);
+  if (isZonePolicy(obj)) return admitZonePolicy(obj, ctx, kind);
   const source = sourceOf(obj);
   if (!source)
     return {
@@ -227,6 +241,37 @@ export function admit(req: AdmissionRequest, ctx: AdmitContext): AdmissionVerdic
     object: describeRef(x.ref),
   };
   if (verdict.skipped) out.skipped = verdict.skipped;
+  if (!verdict.allowed) out.message = denialMessage(verdict, describeRef);
+  if (ruleCtx.zonePolicies?.active) {
+    const found: ZonePolicyFinding[] = [];
+    const add = (vs: readonly Violation[] | undefined, decision: ZonePolicyFinding['decision']) => {
+      for (const v of vs ?? [])
+        if (v.rule === 'zone-policy') found.push({ policy: v.policy ?? '', decision });
+    };
+    add(verdict.violations, 'denied');
+    add(verdict.warned, 'warned');
+    add(verdict.audited, 'audited');
+    if (found.length) out.zonePolicy = found;
+  }
+  return out;
+}
+
+/**
+ * A ZonePolicy itself: the CRD's schema (the API server applies it too, but a webhook in front of an
+ * older CRD, or a bad selector the schema cannot express, is caught here), selectors, domains, CIDRs,
+ * and a warning naming both policies when another ZonePolicy delegates a common name to a
+ * different namespace set.
+ */
+function admitZonePolicy(obj: KubeObject, ctx: AdmitContext, kind: string): AdmissionVerdict {
+  const { verdict } = checkZonePolicy(obj, ctx.zonePolicies?.() ?? []);
+  const out: AdmissionVerdict = {
+    allowed: verdict.allowed,
+    kind,
+    warnings: verdict.warnings,
+    warnedRules: verdict.warnedRules,
+    violations: verdict.violations,
+    object: describeRef(verdict.ref),
+  };
   if (!verdict.allowed) out.message = denialMessage(verdict, describeRef);
   return out;
 }

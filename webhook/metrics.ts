@@ -12,6 +12,8 @@ export interface WebhookMetrics {
   reviews: Counter<'kind' | 'operation' | 'verdict'>;
   /** One per distinct rule in a review's verdict: decision denied (the review was denied by it) or warned. */
   ruleFindings: Counter<'kind' | 'operation' | 'rule' | 'decision'>;
+  /** zone-policy findings by ZonePolicy and decision (denied, warned, audited). */
+  zonePolicyFindings: Counter<'policy' | 'decision'>;
   duration: Histogram<'kind' | 'operation'>;
   ownershipRefreshes: Counter<'result'>;
   tlsReloads: Counter<'result'>;
@@ -23,6 +25,8 @@ export function createMetrics(state: {
   ownershipAgeSeconds: () => number | undefined;
   ownershipNames: () => number | undefined;
   clusterObjects: () => number | undefined;
+  /** ZonePolicies known, valid and invalid (absent without a cluster). */
+  zonePolicies?: () => { valid: number; invalid: number } | undefined;
 }): WebhookMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -52,6 +56,24 @@ export function createMetrics(state: {
     help: 'Reviews in which a rule found something, by kind, operation, rule id and decision (denied or warned)',
     labelNames: ['kind', 'operation', 'rule', 'decision'],
     registers: [registry],
+  });
+  const zonePolicyFindings = new Counter({
+    name: 'zoneguard_zone_policy_findings_total',
+    help: 'Names a ZonePolicy did not delegate, by policy (comma-separated when several select the namespace; empty when none does) and decision (denied, warned, audited)',
+    labelNames: ['policy', 'decision'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'zoneguard_zone_policies',
+    help: 'ZonePolicies the webhook knows, by state (valid; invalid: allows nothing until fixed)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const n = state.zonePolicies?.();
+      if (!n) return;
+      this.set({ state: 'valid' }, n.valid);
+      this.set({ state: 'invalid' }, n.invalid);
+    },
   });
   const duration = new Histogram({
     name: 'zoneguard_admission_duration_seconds',
@@ -103,6 +125,7 @@ export function createMetrics(state: {
     registry,
     reviews,
     ruleFindings,
+    zonePolicyFindings,
     duration,
     ownershipRefreshes,
     tlsReloads,

@@ -13,6 +13,8 @@ import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../core/s
 import type { AdmitContext, OwnershipState, StalePolicy } from './admit.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { OwnershipSignalWatch } from '../kube/ownership-signal.js';
+import type { ZonePolicyWatch } from '../kube/zone-policy-watch.js';
+import { ZonePolicySet } from '../core/policy/zone-policy.js';
 import type { ClusterClaims, ClusterClaimsSettings } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
@@ -62,6 +64,8 @@ export interface Webhook {
   metricsUrl?: string;
   ownership?: OwnershipCache;
   cluster?: ClusterClaims;
+  /** Namespaces and ZonePolicies from the cluster (absent without one). */
+  zonePolicies?: ZonePolicyWatch;
   tls: TlsReloader;
   /** Re-reads ownership now (the reconciler calls this when it has written records). */
   refreshNow: () => Promise<boolean>;
@@ -136,6 +140,9 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
   const cluster =
     deps.clusterClaims ??
     (kc && cfg.duplicatePolicy !== 'off' ? await clusterClaimsFrom(cfg, kc, deps) : undefined);
+  const policyWatch = kc ? await zonePolicyWatchFrom(cfg, kc, deps) : undefined;
+  // without a cluster there are no ZonePolicies to read: --require-zone-policy then denies every name
+  const noPolicies = new ZonePolicySet([], { required: cfg.requireZonePolicy });
   const signal =
     kc && ownership ? await ownershipSignalFrom(cfg, kc, deps, () => void ownership.refreshNow()) : undefined;
 
@@ -143,6 +150,10 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     ownershipAgeSeconds: () => (ownership ? ownership.ageMs() / 1000 : undefined),
     ownershipNames: () => ownership?.current()?.size,
     clusterObjects: () => cluster?.index.objects,
+    zonePolicies: () =>
+      policyWatch
+        ? { valid: policyWatch.current().policies.length, invalid: policyWatch.current().invalid.length }
+        : undefined,
   });
 
   const ruleCtx = ruleContextFrom(cfg);
@@ -153,8 +164,10 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
       // one shared context; rules run synchronously, so swapping the index between requests is safe
       ruleCtx.ownership = ownership?.current();
       if (cluster) ruleCtx.claims = cluster.index;
+      ruleCtx.zonePolicies = policyWatch ? policyWatch.current() : noPolicies;
       return ruleCtx;
     },
+    zonePolicies: () => (policyWatch ? policyWatch.current().policies : []),
     extractContext: () => extractCtx,
     filter: objectFilterFrom(cfg),
     warnOnly,
@@ -167,6 +180,8 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     if (ownership && !ownership.loaded) reasons.push('ownership index not loaded yet');
     if (cluster && !cluster.synced)
       reasons.push(`cluster watch cache not synced yet (${cluster.pending().join('; ') || 'starting'})`);
+    if (policyWatch && !policyWatch.synced)
+      reasons.push(`ZonePolicies not read yet (${policyWatch.pending().join('; ') || 'starting'})`);
     return reasons;
   };
   const app = createApp({
@@ -199,6 +214,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
   // the server answers /healthz at once; /readyz turns ready when these have loaded
   void ownership?.start();
   void cluster?.start();
+  void policyWatch?.start();
   void signal?.start().catch(() => undefined);
 
   const urlHost = listening.host.includes(':')
@@ -224,6 +240,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     metricsUrl: metricsServer?.url,
     ownership,
     cluster,
+    zonePolicies: policyWatch,
     tls,
     refreshNow: () => (ownership ? ownership.refreshNow() : Promise.resolve(false)),
     readiness,
@@ -235,6 +252,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
         await listening.close(cfg.shutdownTimeout);
         await metricsServer?.close();
         await cluster?.stop();
+        await policyWatch?.stop();
         await signal?.stop();
         logger.info({}, 'webhook stopped');
       })()),
@@ -264,6 +282,16 @@ async function clusterClaimsFrom(
 ): Promise<ClusterClaims> {
   const { ClusterClaims } = await import('./cluster-claims.js');
   return new ClusterClaims({ kubeConfig: kc, cfg, logger: deps.logger });
+}
+
+/** Namespaces and ZonePolicies, watched so policy changes apply to the next review. */
+async function zonePolicyWatchFrom(
+  cfg: WebhookSettings,
+  kc: KubeConfig,
+  deps: WebhookDeps,
+): Promise<ZonePolicyWatch> {
+  const { ZonePolicyWatch } = await import('../kube/zone-policy-watch.js');
+  return new ZonePolicyWatch({ kubeConfig: kc, logger: deps.logger, required: cfg.requireZonePolicy });
 }
 
 /** The reconciler's "ownership changed" Lease, watched so ownership is re-read right after writes. */

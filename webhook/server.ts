@@ -138,6 +138,7 @@ export function createApp(opts: AppOptions): WebhookApp {
       for (const rule of rules) metrics.ruleFindings.inc({ ...labels, rule, decision: 'denied' });
       for (const rule of verdict.warnedRules ?? [])
         metrics.ruleFindings.inc({ ...labels, rule, decision: 'warned' });
+      for (const f of verdict.zonePolicy ?? []) metrics.zonePolicyFindings.inc(f);
       metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
       if (!verdict.allowed) {
         logger.info(
