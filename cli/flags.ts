@@ -6,6 +6,7 @@
  */
 import { DEFAULT_MANAGED_RECORD_TYPES } from '../core/model/endpoint.js';
 import { SOURCES } from '../core/kinds.js';
+import { DEFAULT_ANNOTATION_PREFIX, KNOWN_ANNOTATION_PREFIXES } from '../core/hostnames/annotations.js';
 import { checkLabelSelector } from '../core/selector.js';
 import { FqdnTemplate, TemplateError } from '../core/hostnames/fqdn-template.js';
 import { PROVIDERS } from '../core/providers/catalog.js';
@@ -41,6 +42,18 @@ function checkFqdnTemplate(values: readonly string[]): string | undefined {
     if (e instanceof TemplateError) return e.message;
     throw e;
   }
+}
+
+/** external-dns's SetAnnotationPrefix: the prefix must end with '/' (a DNS subdomain, then '/'). */
+function checkAnnotationPrefix(prefix: string): string | undefined {
+  if (!prefix.endsWith('/')) return `"${prefix}" must end with "/", e.g. ${DEFAULT_ANNOTATION_PREFIX}`;
+  const domain = prefix.slice(0, -1);
+  if (
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(domain) ||
+    domain.length > 253
+  )
+    return `"${prefix}" is not a DNS subdomain followed by "/" (an annotation key prefix)`;
+  return undefined;
 }
 
 function checkZoneFiles(items: readonly string[]): string | undefined {
@@ -236,6 +249,14 @@ export const FLAGS = [
     default: '',
     help: 'annotation selector objects must match (same syntax as label selectors)',
     check: (v) => checkLabelSelector(String(v)),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'annotation-prefix',
+    type: 'string',
+    default: DEFAULT_ANNOTATION_PREFIX,
+    help: `prefix of the external-dns annotations the reconciler publishes (external-dns v0.22: ${DEFAULT_ANNOTATION_PREFIX}); names under ${KNOWN_ANNOTATION_PREFIXES.join(' and ')} are always checked`,
+    check: (v) => checkAnnotationPrefix(String(v)),
     commands: POLICY_COMMANDS,
   },
   {

@@ -18,7 +18,7 @@ metadata:
   name: app
   namespace: default
   annotations:
-    external-dns.alpha.kubernetes.io/ttl: "300"
+    external-dns.kubernetes.io/ttl: "300"
 spec:
   rules:
     - host: app.example.com

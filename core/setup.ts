@@ -18,6 +18,7 @@ import type { KubeObject } from './model/objects.js';
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface PolicySettings {
   readonly annotationFilter: string;
+  readonly annotationPrefix: string;
   readonly defaultTargets: string[];
   readonly domainFilter: string[];
   readonly excludeDomains: string[];
@@ -97,6 +98,7 @@ export function ruleContextFrom(
  */
 export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext['gateway']): ExtractContext {
   const ctx: ExtractContext = {
+    annotationPrefix: cfg.annotationPrefix,
     ingressClasses: cfg.ingressClass,
     defaultTargets: cfg.defaultTargets,
     gateway,

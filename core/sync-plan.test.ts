@@ -258,7 +258,7 @@ describe('deletion guard', () => {
       metadata: {
         name: ep.labels.resource!.split('/')[2],
         namespace: ep.labels.resource!.split('/')[1],
-        annotations: { 'external-dns.alpha.kubernetes.io/hostname': ep.dnsName },
+        annotations: { 'external-dns.kubernetes.io/hostname': ep.dnsName },
       },
       spec: { type: 'LoadBalancer' },
       status: { loadBalancer: { ingress: [{ ip: '203.0.113.1' }] } },

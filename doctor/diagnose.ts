@@ -12,7 +12,7 @@ import {
   sameTargets,
   type Endpoint,
 } from '../core/model/endpoint.js';
-import { CONTROLLER_ANNOTATION, extract, sourceOf } from '../core/hostnames/index.js';
+import { Ann, DEFAULT_ANNOTATION_PREFIX, extract, prefixesRead, sourceOf } from '../core/hostnames/index.js';
 import { describeRef, type KubeObject } from '../core/model/objects.js';
 import { OwnershipIndex } from '../core/ownership.js';
 import { plan, type PlanConflict } from '../core/plan.js';
@@ -71,9 +71,9 @@ export function namesToRead(host: string, settings: DoctorSettings): { host: str
   return { host: h, txt: txtNamesFor(settings.mapper, h, settings.managedRecordTypes).map((n) => n.name) };
 }
 
-function stripController(obj: KubeObject): KubeObject {
+function stripController(obj: KubeObject, prefix = DEFAULT_ANNOTATION_PREFIX): KubeObject {
   const ann = { ...(obj.metadata?.annotations ?? {}) };
-  delete ann[CONTROLLER_ANNOTATION];
+  for (const p of prefixesRead(prefix)) delete ann[p + Ann.controller];
   return { ...obj, metadata: { ...obj.metadata, annotations: ann } };
 }
 
@@ -101,7 +101,7 @@ function claimantsOf(
     const skipped = r.extraction.skipped;
     if (claims.length === 0 && skipped) {
       // skipped before its names were read (controller annotation, ingress class): read them anyway
-      const unscoped = extract(stripController(o.obj), {
+      const unscoped = extract(stripController(o.obj, settings.extractContext.annotationPrefix), {
         ...settings.extractContext,
         ingressClasses: [],
         gateway,
@@ -599,7 +599,7 @@ function finalVerdict(
       };
     return {
       status: 'problem',
-      message: `no object claims ${host}: add it to an object (the external-dns.alpha.kubernetes.io/hostname annotation, an Ingress rule host, an HTTPRoute hostname, or a DNSEndpoint)`,
+      message: `no object claims ${host}: add it to an object (the ${DEFAULT_ANNOTATION_PREFIX}hostname annotation, an Ingress rule host, an HTTPRoute hostname, or a DNSEndpoint)`,
     };
   }
   if (!desired) {

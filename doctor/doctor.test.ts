@@ -232,13 +232,13 @@ const VERDICTS: VerdictCase[] = [
       objects: ingress(
         'web.example.com',
         '192.0.2.10',
-        '  annotations:\n    external-dns.alpha.kubernetes.io/controller: other\n',
+        '  annotations:\n    external-dns.kubernetes.io/controller: other\n',
       ),
       current: [],
       currentSource: 'test',
     },
     status: 'problem',
-    message: /out of scope: controller annotation is "other"/,
+    message: /out of scope: controller annotation external-dns.kubernetes.io\/controller is "other"/,
   },
   {
     name: 'label filter',

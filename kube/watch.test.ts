@@ -15,7 +15,7 @@ const svc = (name: string, ns = 'default', labels: Record<string, string> = {}):
     name,
     namespace: ns,
     labels,
-    annotations: { 'external-dns.alpha.kubernetes.io/hostname': `${name}.example.com` },
+    annotations: { 'external-dns.kubernetes.io/hostname': `${name}.example.com` },
   },
   spec: { type: 'LoadBalancer' },
   status: { loadBalancer: { ingress: [{ ip: '203.0.113.1' }] } },

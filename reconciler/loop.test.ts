@@ -464,7 +464,7 @@ describe('fail safe in the loop', () => {
     const r = new Reconciler({ ...(t.reconciler as unknown as { o: ReconcilerOptions }).o, logger });
     t.source.set([
       ingress('mig', 'mig.example.com', '203.0.113.50', {
-        annotations: { 'external-dns.alpha.kubernetes.io/ttl': 'forever' },
+        annotations: { 'external-dns.kubernetes.io/ttl': 'forever' },
       }),
       ingress('moved', 'moved.example.org', '203.0.113.51'),
     ]);

@@ -1,8 +1,14 @@
 import { copyOwn, type KubeObject } from '../model/objects.js';
 import type { Claim, Violation } from '../model/verdict.js';
 import type { FqdnTemplate } from './fqdn-template.js';
+import type { AnnotationView } from './annotations.js';
 
 export interface ExtractContext {
+  /**
+   * --annotation-prefix: the prefix whose annotations are published (default
+   * external-dns.kubernetes.io/). Names under the other known prefixes are checked, never published.
+   */
+  annotationPrefix?: string;
   /** --ingress-class: only Ingresses of these classes; empty = all. */
   ingressClasses: readonly string[];
   /** --default-targets. */
@@ -54,6 +60,8 @@ export interface Partial {
   problems: Violation[];
   warnings: string[];
   skipped?: string;
+  /** The object's annotations under the prefix this pass reads. */
+  ann: AnnotationView;
   /** Fields every claim of the object carries (ttl, setIdentifier, labels). */
   common: Omit<Claim, 'hostname' | 'targets' | 'recordType' | 'field'>;
 }

@@ -243,7 +243,7 @@ describe('hostname extraction (external-dns source semantics)', () => {
         kind: 'Service',
         metadata: {
           name: 'x',
-          annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'a.example.com' },
+          annotations: { 'external-dns.kubernetes.io/hostname': 'a.example.com' },
         },
         spec: 'nope',
         status: 7,

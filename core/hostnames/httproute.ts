@@ -4,8 +4,8 @@
  * parent Gateway's listeners (a route with no hostnames takes the listener's); targets from each
  * parent Gateway's status.addresses[].value, replaced by the Gateway's target annotation.
  */
-import { annotations, asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
-import { HOSTNAME_ANNOTATION, TARGET_ANNOTATION, splitList } from './annotations.js';
+import { asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
+import { Ann, AnnotationView, splitList } from './annotations.js';
 import { claimsFor } from './targets.js';
 import { listField, objectItem, stringField, type ExtractContext, type Partial } from './common.js';
 
@@ -33,10 +33,10 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
     if (s)
       routeHosts.push({ host: s.trim().toLowerCase().replace(/\.$/, ''), field: `spec.hostnames[${i}]` });
   });
-  for (const h of splitList(annotations(obj)[HOSTNAME_ANNOTATION])) {
+  for (const h of splitList(base.ann.get(Ann.hostname))) {
     routeHosts.push({
       host: h.toLowerCase().replace(/\.$/, ''),
-      field: `metadata.annotations["${HOSTNAME_ANNOTATION}"]`,
+      field: base.ann.field(Ann.hostname),
     });
   }
 
@@ -76,7 +76,7 @@ export function extractHttpRoute(obj: KubeObject, ctx: ExtractContext, base: Par
     if (!gw) return;
     const gwSpec = isRecord(gw.spec) ? gw.spec : {};
     const gwStatus = isRecord(gw.status) ? gw.status : {};
-    let targets = splitList(annotations(gw)[TARGET_ANNOTATION]);
+    let targets = splitList(AnnotationView.of(gw, base.ann.prefix).get(Ann.target));
     if (!targets.length)
       targets = asArray(gwStatus.addresses)
         .filter(isRecord)

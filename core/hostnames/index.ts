@@ -1,19 +1,18 @@
 /** Hostname extraction: which DNS names and records an object asks for, one file per kind. */
 import { newEndpoint, type Endpoint, LabelKey } from '../model/endpoint.js';
 import { kindOf } from '../kinds.js';
-import { annotations, isRecord, refOf, resourceLabel, type KubeObject } from '../model/objects.js';
+import { isRecord, refOf, resourceLabel, type KubeObject } from '../model/objects.js';
 import type { Extraction } from '../model/verdict.js';
 import {
-  ALIAS_ANNOTATION,
-  ANNOTATION_PREFIX,
-  AWS_ANNOTATION_PREFIX,
+  Ann,
+  AnnotationView,
   AWS_ROUTING_ANNOTATIONS,
-  CLOUDFLARE_PROXIED_ANNOTATION,
-  CONTROLLER_ANNOTATION,
+  CLOUDFLARE_PROXIED_PROPERTY,
   CONTROLLER_VALUE,
-  SET_IDENTIFIER_ANNOTATION,
-  TTL_ANNOTATION,
+  DEFAULT_ANNOTATION_PREFIX,
   parseTtl,
+  prefixesRead,
+  prefixWarnings,
 } from './annotations.js';
 import type { ExtractContext, Partial } from './common.js';
 import { extractDnsEndpoint } from './dnsendpoint.js';
@@ -24,8 +23,6 @@ import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js'
 
 export type { ExtractContext } from './common.js';
 export * from './annotations.js';
-
-type Extractor = (obj: KubeObject, ctx: ExtractContext, base: Partial) => void;
 
 /** One extractor per kind of core/kinds.ts that is checked (helpers such as Gateway have none). */
 const EXTRACTORS: Record<string, Extractor> = {
@@ -43,7 +40,14 @@ export function sourceOf(obj: KubeObject): string | undefined {
 
 export const defaultExtractContext: ExtractContext = { ingressClasses: [], defaultTargets: [] };
 
-/** Reads the hostnames an object claims. Never throws on malformed content: problems are reported. */
+/**
+ * Reads the hostnames an object claims. Never throws on malformed content: problems are reported.
+ *
+ * The annotations under --annotation-prefix (ctx.annotationPrefix) give the claims that are
+ * published; every other known prefix found on the object is read the same way, and the names it
+ * adds are claims too, marked checkOnly: every rule checks them (an external-dns reading that
+ * prefix would publish them), the reconciler does not publish them.
+ */
 export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractContext): Extraction {
   const ref = refOf(obj);
   const out: Extraction = { ref, resource: resourceLabel(ref), claims: [], problems: [], warnings: [] };
@@ -62,15 +66,54 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     });
     return out;
   }
-  const ann = annotations(obj);
-  const controller = ann[CONTROLLER_ANNOTATION];
+  const prefixes = prefixesRead(ctx.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX);
+  const main = AnnotationView.of(obj, prefixes[0]);
+  const controller = main.get(Ann.controller);
   if (controller !== undefined && controller !== CONTROLLER_VALUE) {
-    out.skipped = `controller annotation is "${controller}", not "${CONTROLLER_VALUE}"`;
+    out.skipped = `controller annotation ${main.key(Ann.controller)} is "${controller}", not "${CONTROLLER_VALUE}"`;
     return out;
   }
-  const base: Partial = { claims: [], problems: out.problems, warnings: out.warnings, common: {} };
-  if (ref.kind !== 'DNSEndpoint') {
-    const ttlText = ann[TTL_ANNOTATION];
+  readPass(obj, ctx, extractor, main, out);
+  if (out.skipped) return out;
+  for (let i = 1; i < prefixes.length; i++) {
+    const view = AnnotationView.of(obj, prefixes[i]);
+    if (!view.any()) continue;
+    // a second reading under a prefix the reconciler does not read: its new names are checked
+    const other: Extraction = { ref, resource: out.resource, claims: [], problems: [], warnings: [] };
+    readPass(obj, ctx, extractor, view, other);
+    const seen = new Set(out.claims.map((c) => c.hostname));
+    for (const c of other.claims) {
+      if (seen.has(c.hostname)) continue;
+      c.checkOnly = view.prefix;
+      out.claims.push(c);
+    }
+    // its own problems (a bad ttl under that prefix) are said, not denied: nothing of ours uses them
+    for (const p of other.problems)
+      if (p.field?.includes(view.prefix))
+        out.warnings.push(
+          `${p.field}: ${p.message} (not denied: --annotation-prefix=${prefixes[0]} does not read ${view.prefix})`,
+        );
+  }
+  for (const w of prefixWarnings(main.raw, prefixes[0])) out.warnings.push(w);
+  return out;
+}
+
+type Extractor = (obj: KubeObject, ctx: ExtractContext, base: Partial) => void;
+
+/** One reading of the object with its annotations under one prefix. */
+function readPass(
+  obj: KubeObject,
+  ctx: ExtractContext,
+  extractor: Extractor,
+  view: AnnotationView,
+  out: Extraction,
+): void {
+  // the extractor reads the object as --ignore-hostname-annotation leaves it
+  const seen = withoutIgnoredAnnotations(obj, ctx);
+  const ann = seen === obj ? view : AnnotationView.of(seen, view.prefix);
+  const base: Partial = { claims: [], problems: out.problems, warnings: out.warnings, common: {}, ann };
+  if (out.ref.kind !== 'DNSEndpoint') {
+    const ttlText = ann.get(Ann.ttl);
     if (ttlText !== undefined) {
       const r = parseTtl(ttlText);
       if (r.error) {
@@ -79,46 +122,46 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
           rule: 'ttl',
           message: `TTL annotation ${r.error}`,
           fix: 'set the ttl annotation to whole seconds in 1..2147483647, e.g. "300"',
-          field: `metadata.annotations["${TTL_ANNOTATION}"]`,
+          field: ann.field(Ann.ttl),
         });
       } else base.common.ttl = r.ttl;
     }
-    const setId = ann[SET_IDENTIFIER_ANNOTATION];
+    const setId = ann.get(Ann.setIdentifier);
     if (setId) base.common.setIdentifier = setId;
     let ps: Record<string, string> | undefined;
-    const proxied = ann[CLOUDFLARE_PROXIED_ANNOTATION];
-    if (proxied !== undefined) (ps ??= {})[CLOUDFLARE_PROXIED_ANNOTATION] = proxied;
-    if (ann[ALIAS_ANNOTATION] !== undefined) (ps ??= {}).alias = ann[ALIAS_ANNOTATION];
+    const proxied = ann.get(Ann.cloudflareProxied);
+    if (proxied !== undefined) (ps ??= {})[CLOUDFLARE_PROXIED_PROPERTY] = proxied;
+    const alias = ann.get(Ann.alias);
+    if (alias !== undefined) (ps ??= {}).alias = alias;
     // aws-weight, aws-region, aws-failover, aws-geolocation-*, aws-health-check-id… → aws/<name>
-    for (const k in ann)
-      if (Object.hasOwn(ann, k) && k.startsWith(AWS_ANNOTATION_PREFIX))
-        (ps ??= {})[`aws/${k.slice(AWS_ANNOTATION_PREFIX.length)}`] = ann[k];
+    for (const [name, v] of ann.startingWith(Ann.awsPrefix))
+      (ps ??= {})[`aws/${name.slice(Ann.awsPrefix.length)}`] = v;
     if (ps) base.common.providerSpecific = ps;
     const routing: string[] = [];
-    if (ps) for (const k of AWS_ROUTING_ANNOTATIONS) if (ann[k] !== undefined) routing.push(k);
+    if (ps) for (const k of AWS_ROUTING_ANNOTATIONS) if (ann.get(k) !== undefined) routing.push(k);
     if (routing.length && !setId) {
       out.problems.push({
         hostname: '',
         rule: 'object',
-        message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(', ')} needs the set-identifier annotation (a Route 53 routing policy applies to one of several record sets of a name)`,
-        fix: `add ${SET_IDENTIFIER_ANNOTATION}, unique among the objects sharing this hostname`,
-        field: `metadata.annotations["${routing[0]}"]`,
+        message: `${routing.join(', ')} needs the set-identifier annotation (a Route 53 routing policy applies to one of several record sets of a name)`,
+        fix: `add ${ann.key(Ann.setIdentifier)}, unique among the objects sharing this hostname`,
+        field: ann.field(routing[0]),
       });
     }
     if (routing.length > 1 && !routing.every((k) => k.includes('geolocation'))) {
       out.problems.push({
         hostname: '',
         rule: 'object',
-        message: `${routing.map((k) => k.slice(ANNOTATION_PREFIX.length)).join(' and ')}: Route 53 takes one routing policy per record set`,
+        message: `${routing.join(' and ')}: Route 53 takes one routing policy per record set`,
         fix: 'keep one of the aws-* routing annotations',
-        field: `metadata.annotations["${routing[1]}"]`,
+        field: ann.field(routing[1]),
       });
     }
   }
   const objectProblems = out.problems.length;
-  extractor(withoutIgnoredAnnotations(obj, ctx), ctx, base);
+  extractor(seen, ctx, base);
   if (ctx.fqdnTemplate && !base.skipped) applyFqdnTemplate(obj, sourceOf(obj)!, ctx, base, extractor);
-  out.claims = base.claims;
+  for (const c of base.claims) out.claims.push(c);
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem
   // without a hostname (a DNSEndpoint entry with no dnsName) belongs to no other entry's name
@@ -126,14 +169,13 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     const p = out.problems[i];
     if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
   }
-  return out;
 }
 
 /** The endpoints an extraction publishes: claims with a type and targets, labelled with the resource. */
 export function endpointsOf(x: Extraction): Endpoint[] {
   const out: Endpoint[] = [];
   for (const c of x.claims) {
-    if (!c.recordType || c.targets.length === 0) continue;
+    if (!c.recordType || c.targets.length === 0 || c.checkOnly) continue;
     const ep = newEndpoint(c.hostname, c.recordType, c.targets, c.ttl, {
       ...(c.labels ?? {}),
       [LabelKey.resource]: x.resource,

@@ -7,13 +7,7 @@
  * kubernetes.io/ingress.class annotation) is listed.
  */
 import { annotations, asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
-import {
-  HOSTNAME_ANNOTATION,
-  INGRESS_CLASS_ANNOTATION,
-  INGRESS_HOSTNAME_SOURCE_ANNOTATION,
-  TARGET_ANNOTATION,
-  splitList,
-} from './annotations.js';
+import { Ann, INGRESS_CLASS_ANNOTATION, splitList } from './annotations.js';
 import { claimsFor } from './targets.js';
 import {
   claimBase,
@@ -25,21 +19,21 @@ import {
 } from './common.js';
 
 export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
-  const ann = annotations(obj);
+  const ann = base.ann;
   const spec = isRecord(obj.spec) ? obj.spec : {};
   const status = isRecord(obj.status) ? obj.status : {};
   if (ctx.ingressClasses.length > 0) {
-    const cls = asString(spec.ingressClassName) ?? ann[INGRESS_CLASS_ANNOTATION];
+    const cls = asString(spec.ingressClassName) ?? annotations(obj)[INGRESS_CLASS_ANNOTATION];
     if (!cls || !ctx.ingressClasses.includes(cls)) {
       base.skipped = `ingress class ${cls ? `"${cls}"` : '(none)'} is not in --ingress-class [${ctx.ingressClasses.join(', ')}]`;
       return;
     }
   }
-  const source = ann[INGRESS_HOSTNAME_SOURCE_ANNOTATION];
+  const source = ann.get(Ann.ingressHostnameSource);
   const useDefined = source !== 'annotation-only';
   const useAnnotation = source !== 'defined-hosts-only';
 
-  let targets = splitList(ann[TARGET_ANNOTATION]);
+  let targets = splitList(ann.get(Ann.target));
   if (targets.length === 0) {
     const lb = isRecord(status.loadBalancer) ? status.loadBalancer : {};
     for (const ing of asArray(lb.ingress)) {
@@ -87,8 +81,7 @@ export function extractIngress(obj: KubeObject, ctx: ExtractContext, base: Parti
     }
   }
   if (useAnnotation) {
-    for (const h of splitList(ann[HOSTNAME_ANNOTATION]))
-      add(h, `metadata.annotations["${HOSTNAME_ANNOTATION}"]`);
+    for (const h of splitList(ann.get(Ann.hostname))) add(h, ann.field(Ann.hostname));
   }
   if (names.length > 0 && targets.length === 0) {
     base.warnings.push(

@@ -20,15 +20,17 @@ import { copyOwn, isRecord, type KubeObject } from '../model/objects.js';
 import type { Claim } from '../model/verdict.js';
 import type { ExtractContext, Partial } from './common.js';
 import { TemplateError } from './fqdn-template.js';
+import { Ann, AnnotationView, DEFAULT_ANNOTATION_PREFIX, prefixesRead } from './annotations.js';
 
-/** Both annotation prefixes external-dns has used (v0.22 reads one, chosen by --annotation-prefix). */
-const PREFIXES = ['external-dns.kubernetes.io/', 'external-dns.alpha.kubernetes.io/'];
-const HOSTNAME_KEYS = PREFIXES.map((p) => `${p}hostname`);
-const INTERNAL_HOSTNAME_KEYS = PREFIXES.map((p) => `${p}internal-hostname`);
-const HOSTNAME_SOURCE_KEYS = PREFIXES.flatMap((p) => [
-  `${p}ingress-hostname-source`,
-  `${p}gateway-hostname-source`,
-]);
+/** The hostname keys under every prefix read (--annotation-prefix and both known prefixes). */
+function keysOf(ctx: ExtractContext) {
+  const prefixes = prefixesRead(ctx.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX);
+  return {
+    hostname: prefixes.map((p) => `${p}${Ann.hostname}`),
+    internal: prefixes.map((p) => `${p}${Ann.internalHostname}`),
+    source: prefixes.flatMap((p) => [`${p}${Ann.ingressHostnameSource}`, `${p}${Ann.gatewayHostnameSource}`]),
+  };
+}
 
 /**
  * How a kind takes templated names: as its hostname annotation (`annotation`, with the spec
@@ -63,7 +65,8 @@ export function withoutIgnoredAnnotations(obj: KubeObject, ctx: ExtractContext):
   if (!ctx.ignoreHostnameAnnotation) return obj;
   const ann = obj.metadata?.annotations;
   if (!isRecord(ann)) return obj;
-  const drop = obj.kind === 'Service' ? [...HOSTNAME_KEYS, ...INTERNAL_HOSTNAME_KEYS] : HOSTNAME_KEYS;
+  const keys = keysOf(ctx);
+  const drop = obj.kind === 'Service' ? [...keys.hostname, ...keys.internal] : keys.hostname;
   if (!drop.some((k) => Object.hasOwn(ann, k))) return obj;
   const a = copyOwn(ann);
   for (const k of drop) delete a[k];
@@ -123,14 +126,15 @@ export function applyFqdnTemplate(
     return;
   }
   // the object as if its only names were the template's
+  const keys = keysOf(ctx);
   const ann: Record<string, string> = {};
   const a0 = obj.metadata?.annotations;
   if (isRecord(a0))
     for (const k of Object.keys(a0))
-      if (![...HOSTNAME_KEYS, ...INTERNAL_HOSTNAME_KEYS, ...HOSTNAME_SOURCE_KEYS].includes(k)) ann[k] = a0[k];
+      if (![...keys.hostname, ...keys.internal, ...keys.source].includes(k)) ann[k] = a0[k];
   const s = copyOwn(spec);
   if (mode === 'annotation') {
-    for (const k of HOSTNAME_KEYS) ann[k] = names.join(',');
+    for (const k of keys.hostname) ann[k] = names.join(',');
     for (const f of hostFields) delete s[f];
   } else s.hostnames = names;
   const meta = copyOwn(isRecord(obj.metadata) ? obj.metadata : {});
@@ -138,7 +142,13 @@ export function applyFqdnTemplate(
   const templated = copyOwn(obj);
   templated.metadata = meta;
   templated.spec = s;
-  const part: Partial = { claims: [], problems: [], warnings: [], common: base.common };
+  const part: Partial = {
+    claims: [],
+    problems: [],
+    warnings: [],
+    common: base.common,
+    ann: AnnotationView.of(templated, base.ann.prefix),
+  };
   extractor(templated, { ...ctx, ignoreHostnameAnnotation: false }, part);
   const seen = new Set(base.claims.map((c) => `${c.hostname}|${c.recordType ?? ''}`));
   for (const c of part.claims) {

@@ -5,25 +5,20 @@
  * through the internal-hostname annotation (LoadBalancer services may use it too); ExternalName
  * services publish a CNAME to spec.externalName. The target annotation replaces the targets.
  */
-import { annotations, asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
+import { asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
 import type { Claim } from '../model/verdict.js';
-import {
-  HOSTNAME_ANNOTATION,
-  INTERNAL_HOSTNAME_ANNOTATION,
-  TARGET_ANNOTATION,
-  splitList,
-} from './annotations.js';
+import { Ann, splitList } from './annotations.js';
 import { claimsFor } from './targets.js';
 import { claimBase, type ExtractContext, type Partial } from './common.js';
 
 export function extractService(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
-  const ann = annotations(obj);
+  const ann = base.ann;
   const spec = isRecord(obj.spec) ? obj.spec : {};
   const status = isRecord(obj.status) ? obj.status : {};
   const type = asString(spec.type) ?? 'ClusterIP';
-  const hostnames = splitList(ann[HOSTNAME_ANNOTATION]);
-  const internal = splitList(ann[INTERNAL_HOSTNAME_ANNOTATION]);
-  const targetOverride = splitList(ann[TARGET_ANNOTATION]);
+  const hostnames = splitList(ann.get(Ann.hostname));
+  const internal = splitList(ann.get(Ann.internalHostname));
+  const targetOverride = splitList(ann.get(Ann.target));
 
   const lbTargets: string[] = [];
   const lb = isRecord(status.loadBalancer) ? status.loadBalancer : {};
@@ -75,7 +70,7 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
       );
       return pushInternal();
     }
-    push(hostnames, `metadata.annotations["${HOSTNAME_ANNOTATION}"]`, targets);
+    push(hostnames, ann.field(Ann.hostname), targets);
   }
   pushInternal();
 
@@ -88,7 +83,7 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
         : [];
     if (targets.length === 0)
       base.warnings.push(`${internal.join(', ')}: Service has no cluster IP for internal-hostname`);
-    push(internal, `metadata.annotations["${INTERNAL_HOSTNAME_ANNOTATION}"]`, targets);
+    push(internal, ann.field(Ann.internalHostname), targets);
   }
 }
 

@@ -46,6 +46,11 @@ export interface Claim {
   setIdentifier?: string;
   providerSpecific?: Record<string, string>;
   labels?: Record<string, string>;
+  /**
+   * Set when the name comes only from annotations under a prefix the reconciler does not read
+   * (--annotation-prefix): checked by every rule, never published. The value is that prefix.
+   */
+  checkOnly?: string;
 }
 
 export interface Extraction {

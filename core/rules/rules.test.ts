@@ -389,11 +389,11 @@ describe('duplicate rule with set identifiers', () => {
       name,
       namespace: 'shop',
       annotations: {
-        'external-dns.alpha.kubernetes.io/hostname': 'w.example.com',
+        'external-dns.kubernetes.io/hostname': 'w.example.com',
         ...(setId
           ? {
-              'external-dns.alpha.kubernetes.io/set-identifier': setId,
-              'external-dns.alpha.kubernetes.io/aws-weight': '50',
+              'external-dns.kubernetes.io/set-identifier': setId,
+              'external-dns.kubernetes.io/aws-weight': '50',
             }
           : {}),
       },

@@ -49,7 +49,7 @@ metadata:
     app.kubernetes.io/name: app-${i}
     app.kubernetes.io/part-of: shop
   annotations:
-    external-dns.alpha.kubernetes.io/ttl: "300"
+    external-dns.kubernetes.io/ttl: "300"
 spec:
   ingressClassName: nginx
   tls:

@@ -55,7 +55,7 @@ const review = JSON.stringify({
       metadata: {
         name: 'shop',
         namespace: 'default',
-        annotations: { 'external-dns.alpha.kubernetes.io/ttl': '300' },
+        annotations: { 'external-dns.kubernetes.io/ttl': '300' },
       },
       spec: {
         ingressClassName: 'nginx',

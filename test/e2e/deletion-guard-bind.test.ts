@@ -81,7 +81,7 @@ describe.skipIf(!!why)('deletion guard: a source that suddenly yields nothing, a
 
   it('holds 2,000 deletes (zone unchanged; plan, Event, metric, /readyz), released by the Lease annotation', async () => {
     const manifests = join(dir, 'services.yaml');
-    writeFileSync(manifests, services('external-dns.alpha.kubernetes.io'));
+    writeFileSync(manifests, services('external-dns.kubernetes.io'));
     api.apply({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',

@@ -115,7 +115,7 @@ const service = (name: string, host: string, ip: string): KubeObject => ({
   metadata: {
     name,
     namespace: 'default',
-    annotations: { 'external-dns.alpha.kubernetes.io/hostname': host },
+    annotations: { 'external-dns.kubernetes.io/hostname': host },
   },
   spec: { type: 'LoadBalancer' },
   status: { loadBalancer: { ingress: [{ ip }] } },

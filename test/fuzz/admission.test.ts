@@ -93,12 +93,20 @@ const target = fc.oneof(
 );
 const annotations = fc.dictionary(
   fc.constantFrom(
+    'external-dns.kubernetes.io/hostname',
+    'external-dns.kubernetes.io/ttl',
+    'external-dns.kubernetes.io/target',
+    'external-dns.kubernetes.io/controller',
+    'external-dns.kubernetes.io/internal-hostname',
+    'external-dns.kubernetes.io/set-identifier',
+    'external-dns.kubernetes.io/endpoints-type',
+    'external-dns.kubernetes.io/access',
+    'external-dns.kubernetes.io/gateway-hostname-source',
     'external-dns.alpha.kubernetes.io/hostname',
     'external-dns.alpha.kubernetes.io/ttl',
     'external-dns.alpha.kubernetes.io/target',
     'external-dns.alpha.kubernetes.io/controller',
-    'external-dns.alpha.kubernetes.io/internal-hostname',
-    'external-dns.alpha.kubernetes.io/set-identifier',
+    'external-dns.alpha.kubernetes.io/aws-weight',
     'kubernetes.io/ingress.class',
   ),
   fc.oneof(

@@ -30,7 +30,7 @@ const SEED: KubeObject[] = [
     metadata: {
       name: 'api',
       namespace: 'team-a',
-      annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'svc.example.com' },
+      annotations: { 'external-dns.kubernetes.io/hostname': 'svc.example.com' },
     },
     spec: { type: 'LoadBalancer' },
     status: lb,

@@ -8,6 +8,8 @@ import { settingsFor, type Settings } from '../../cli/settings.js';
 import { silentLogger } from '../../core/log.js';
 import { startWebhook, type Webhook, type WebhookDeps } from '../../webhook/run.js';
 import type { AdmissionReview } from '../../webhook/review.js';
+import { kindOf } from '../../core/kinds.js';
+import type { KubeObject } from '../../core/model/objects.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
@@ -131,4 +133,44 @@ export function fixtureNames(): string[] {
   return readdirSync(FIXTURES)
     .filter((f) => f.endsWith('.json'))
     .sort();
+}
+
+let reviewSeq = 0;
+
+/**
+ * The AdmissionReview kube-apiserver sends for creating this object (admission.k8s.io/v1; kind,
+ * resource, requestKind and requestResource from the object's row of core/kinds.ts; the user,
+ * options and a fresh uid as in the recorded fixtures).
+ */
+export function reviewOf(obj: KubeObject, operation: 'CREATE' | 'UPDATE' = 'CREATE', oldObject?: KubeObject) {
+  const k = kindOf(obj);
+  if (!k) throw new Error(`${String(obj.apiVersion)} ${String(obj.kind)} is not in core/kinds.ts`);
+  const version = String(obj.apiVersion).split('/').pop()!;
+  const gvk = { group: k.group, version, kind: k.kind };
+  const gvr = { group: k.group, version, resource: k.plural };
+  reviewSeq++;
+  return {
+    kind: 'AdmissionReview',
+    apiVersion: 'admission.k8s.io/v1',
+    request: {
+      uid: `7e3c1${String(reviewSeq).padStart(3, '0')}-5b1a-4c1e-9d0a-${String(reviewSeq).padStart(12, '0')}`,
+      kind: gvk,
+      resource: gvr,
+      requestKind: gvk,
+      requestResource: gvr,
+      name: obj.metadata?.name,
+      namespace: obj.metadata?.namespace,
+      operation,
+      userInfo: { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
+      object: obj,
+      oldObject: oldObject ?? null,
+      dryRun: false,
+      options: {
+        apiVersion: 'meta.k8s.io/v1',
+        kind: operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions',
+        fieldManager: 'kubectl-client-side-apply',
+        fieldValidation: 'Strict',
+      },
+    },
+  };
 }

@@ -1,0 +1,81 @@
+/**
+ * `zoneguard plan` over cli/fixtures/sources: the records external-dns v0.22 would publish for the
+ * in-filter objects of every newly read path (each expectation cites the external-dns doc or test
+ * it comes from), and a DENY line for each out-of-filter one (test/webhook/sources.test.ts sends
+ * the same objects to the webhook).
+ */
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+import { packageRoot } from './paths.js';
+
+const root = packageRoot();
+const dir = join(root, 'cli', 'fixtures', 'sources');
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+async function plan(extra: string[] = []) {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await main(
+    [
+      'node',
+      'zoneguard',
+      'plan',
+      '-f',
+      dir,
+      '--provider',
+      'inmemory',
+      '--inmemory-zone',
+      'example.com',
+      '--txt-owner-id',
+      'cluster-a',
+      '--domain-filter',
+      'example.com',
+      ...extra,
+    ],
+    { stdout, stderr, env: {} },
+  );
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+/** "name TYPE targets resource" of every CREATE line. */
+function creates(out: string): string[] {
+  return [...out.matchAll(/^CREATE (\S+) (\S+) (.*?)(?: ttl=\S+)? owner=\S+ resource=(\S+)$/gm)]
+    .map((m) => `${m[1]} ${m[2]} ${m[3]} ${m[4]}`)
+    .sort();
+}
+
+const EXPECTED_CREATES: string[] = [
+  // docs/annotations/annotations.md: hostname under external-dns.kubernetes.io/ (v0.22 default)
+  'v022.example.com A 203.0.113.60 service/sources/in-v022-prefix',
+  // out-alpha-prefix is denied for its alpha name; its rule host is not published either
+].sort();
+
+describe('plan: the records external-dns would publish for each newly read path', () => {
+  it('creates exactly these records, and denies every out-of-filter object', async () => {
+    const r = await plan();
+    expect(r.err).toBe('');
+    expect(creates(r.out)).toEqual(EXPECTED_CREATES);
+    const denied = [...r.out.matchAll(/^DENY \S+ sources\/(\S+): (\S+): domain-filter: /gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    for (const d of denied) expect(d).toMatch(/^out-\S+ \S+\.example\.org$/);
+    const outs = [...r.out.matchAll(/^DENY \S+ sources\/(out-[^:]+):/gm)].map((m) => m[1]);
+    expect(new Set(outs)).toEqual(new Set(['out-v022-prefix', 'out-alpha-prefix']));
+    expect(r.out).not.toMatch(/alpha\.example\.com/);
+  });
+
+  it('with --annotation-prefix=external-dns.alpha.kubernetes.io/ the alpha names are the published ones', async () => {
+    const r = await plan(['--annotation-prefix', 'external-dns.alpha.kubernetes.io/']);
+    expect(creates(r.out)).toContain('alpha.example.com A 203.0.113.61 service/sources/in-alpha-prefix');
+    expect(creates(r.out).join('\n')).not.toMatch(/v022\.example\.com/);
+  });
+});
