@@ -20,7 +20,7 @@ const service = (name: string, lbHostname: string): KubeObject => ({
   metadata: {
     name,
     namespace: 'default',
-    annotations: { 'external-dns.alpha.kubernetes.io/hostname': `${name}.example.com` },
+    annotations: { 'external-dns.kubernetes.io/hostname': `${name}.example.com` },
   },
   spec: { type: 'LoadBalancer' },
   status: { loadBalancer: { ingress: [{ hostname: lbHostname }] } },
