@@ -42,6 +42,12 @@ export interface ReconcilerOptions {
   sources: readonly Source[];
   /** Rules' context (ownership and claims are filled in per sync). */
   ruleCtx: RuleContext;
+  /**
+   * The ZonePolicies in force for a sync, from the objects the sources hold (the cluster's
+   * Namespaces and ZonePolicies, or those among the manifests): names a namespace is not delegated
+   * are never published, even when the webhook let them through (failurePolicy: Ignore).
+   */
+  zonePolicies?: (objects: readonly KubeObject[]) => RuleContext['zonePolicies'];
   extractCtx: ExtractContext;
   /** Resolves LoadBalancer hostnames under --resolve-service-load-balancer-hostname (default: the system resolver). */
   lookup?: HostLookup;
@@ -315,7 +321,7 @@ export class Reconciler {
       live,
       snapshot,
       zones,
-      ruleCtx: o.ruleCtx,
+      ruleCtx: o.zonePolicies ? { ...o.ruleCtx, zonePolicies: o.zonePolicies(objects) } : o.ruleCtx,
       extractCtx,
       filter: o.filter,
       ownerId: o.registry.ownerId,

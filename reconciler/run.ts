@@ -24,6 +24,7 @@ import { createReconcilerMetrics, serveMetrics, type MetricsServer } from './met
 import { FileSource } from './file-source.js';
 import { KubernetesSource } from '../kube/watch.js';
 import type { Source } from '../core/model/source.js';
+import { zonePolicyInputs, type ZonePolicySettings } from '../core/policy/inputs.js';
 import { Feedback, kubeFeedbackSink } from '../kube/events.js';
 import { planJson, printPlanText } from '../core/report.js';
 import {
@@ -35,7 +36,7 @@ import {
 import { LeaseDeletionRelease } from '../kube/deletion-release.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
-export interface ReconcileSettings extends OpenSettings, DeletionGuardSettings {
+export interface ReconcileSettings extends OpenSettings, DeletionGuardSettings, ZonePolicySettings {
   readonly releaseDeletions: boolean;
   readonly dryRun: boolean;
   readonly emitEvents: 'all' | 'warnings' | 'none';
@@ -129,6 +130,8 @@ export async function runReconcile(
         logger,
       }),
     );
+    // Namespaces and ZonePolicies: a policy or label change resyncs like any watched object
+    sources.push(new KubernetesSource({ kubeConfig: kc, sources: ['zone-policy'], logger }));
   }
 
   const emit = cfg.emitEvents as 'all' | 'warnings' | 'none';
@@ -158,6 +161,8 @@ export async function runReconcile(
     registry: opened.registry,
     sources,
     ruleCtx: ruleContextFrom(cfg),
+    // from the sources' objects (cluster or -f) plus --zone-policy-file, re-read at every sync
+    zonePolicies: (objects) => zonePolicyInputs(objects, cfg).set,
     extractCtx: extractContextFrom(cfg),
     filter: objectFilterFrom(cfg),
     policy: policyFrom(cfg),
