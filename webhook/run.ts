@@ -21,6 +21,7 @@ import { OwnershipCache } from './ownership-index.js';
 import { createApp, listen, type Listening } from './server.js';
 import { checkTlsPair, readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
 import { parseListenAddress } from '../core/listen.js';
+import { checkWebhookConfig } from './check.js';
 import { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
@@ -77,25 +78,7 @@ export interface Webhook {
   close: () => Promise<void>;
 }
 
-export function checkWebhookConfig(cfg: WebhookSettings): void {
-  if (!cfg.tlsCertFile)
-    throw new ConfigError(
-      'tls-cert-file',
-      'give the serving certificate (PEM), e.g. tls.crt made by `zoneguard certs`',
-    );
-  if (!cfg.tlsPrivateKeyFile)
-    throw new ConfigError(
-      'tls-private-key-file',
-      'give the private key (PEM), e.g. tls.key made by `zoneguard certs`',
-    );
-  if (cfg.maxOwnershipAge < cfg.ownershipRefresh)
-    throw new ConfigError(
-      'max-ownership-age',
-      'must be at least --ownership-refresh, or the data would be stale between two refreshes',
-    );
-  parseListenAddress(cfg.listenAddress, 'listen-address');
-  if (cfg.metricsAddress) parseListenAddress(cfg.metricsAddress, 'metrics-address');
-}
+export { checkWebhookConfig };
 
 export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Promise<Webhook> {
   checkWebhookConfig(cfg);

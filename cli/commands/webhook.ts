@@ -1,5 +1,6 @@
 /** `zoneguard webhook`: the validating admission webhook, until SIGTERM/SIGINT (graceful stop). */
-import { checkWebhookConfig, startWebhook } from '../../webhook/run.js';
+// the HTTPS server (express and its body parsers) loads only when this command runs
+import { checkWebhookConfig } from '../../webhook/check.js';
 import type { CommandSpec } from '../program.js';
 
 export const webhookCommand: CommandSpec = {
@@ -8,6 +9,7 @@ export const webhookCommand: CommandSpec = {
     'serve the validating admission webhook (POST /validate, /healthz, /readyz, /metrics) over HTTPS',
   check: checkWebhookConfig,
   async run(cfg, ctx) {
+    const { startWebhook } = await import('../../webhook/run.js');
     const webhook = await startWebhook(cfg, { logger: ctx.logger, env: ctx.env });
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
