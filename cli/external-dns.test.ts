@@ -209,3 +209,66 @@ describe('--registry', () => {
     expect(upsert.out).not.toMatch(/^DELETE /m);
   });
 });
+
+describe('--target-net-filter, --exclude-target-net, --exclude-record-types (plan)', () => {
+  const fixture = join(packageRoot(), 'cli', 'fixtures', 'external-dns', 'targets.yaml');
+  const plan = (...extra: string[]) =>
+    run(['plan', '-f', fixture, '--provider=inmemory', '--inmemory-zone=example.com', ...extra]);
+  const table: { name: string; args: string[]; has: RegExp[]; hasNot: RegExp[] }[] = [
+    {
+      name: 'no filter: every record',
+      args: [],
+      has: [
+        /^CREATE mixed\.example\.com A 10\.0\.0\.5,203\.0\.113\.7,203\.0\.113\.8 /m,
+        /^CREATE alias\.example\.com CNAME/m,
+      ],
+      hasNot: [],
+    },
+    {
+      name: '--exclude-target-net drops private targets, and the record left with none',
+      args: ['--exclude-target-net=10.0.0.0/8'],
+      has: [
+        /^CREATE mixed\.example\.com A 203\.0\.113\.7,203\.0\.113\.8 /m,
+        /^CREATE alias\.example\.com CNAME/m,
+        /^CREATE v6\.example\.com AAAA/m,
+      ],
+      hasNot: [/^CREATE private\.example\.com/m],
+    },
+    {
+      name: '--target-net-filter keeps only targets inside, names dropped',
+      args: ['--target-net-filter', '203.0.113.0/24', '--target-net-filter=2001:db8::/32'],
+      has: [
+        /^CREATE mixed\.example\.com A 203\.0\.113\.7,203\.0\.113\.8 /m,
+        /^CREATE v6\.example\.com AAAA/m,
+      ],
+      hasNot: [/^CREATE private\.example\.com/m, /^CREATE alias\.example\.com/m],
+    },
+    {
+      // an object asking for an unmanaged type is denied (the record-type rule), as for a type
+      // outside --managed-record-types; external-dns leaves such records out without a word
+      name: '--exclude-record-types takes a type out of the managed ones',
+      args: ['--exclude-record-types=AAAA', '--exclude-record-types', 'CNAME'],
+      has: [
+        /^DENY DNSEndpoint default\/mixed: v6\.example\.com: record-type: record type AAAA is excluded by --exclude-record-types \[AAAA, CNAME\]/m,
+      ],
+      hasNot: [/^CREATE v6\.example\.com/m, /^CREATE alias\.example\.com/m],
+    },
+    {
+      name: '--exclude-record-types: the types left are published',
+      args: ['--exclude-record-types=AAAA', '--managed-record-types=A,AAAA'],
+      has: [/^DENY DNSEndpoint default\/mixed: v6\.example\.com: record-type: record type AAAA is excluded/m],
+      hasNot: [/^CREATE v6\.example\.com/m],
+    },
+  ];
+  for (const c of table)
+    it(c.name, async () => {
+      const r = await plan(...c.args);
+      for (const h of c.has) expect(r.out).toMatch(h);
+      for (const h of c.hasNot) expect(r.out).not.toMatch(h);
+    });
+  it('a net that is not CIDR exits 2 naming the flag', async () => {
+    const r = await plan('--target-net-filter=10.0.0.1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--target-net-filter: "10.0.0.1" is not a network in CIDR notation');
+  });
+});

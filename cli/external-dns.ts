@@ -130,7 +130,6 @@ const noSource = (s: string) =>
 const kubeClient =
   'Kubernetes client tuning is not supported: the client is configured by --kubeconfig or the pod service account, with fixed per-request timeouts';
 const pendingSource = 'not supported yet (source options land with issue 12)';
-const pendingHere = 'not supported yet (lands with issue 13, part a)';
 const noRegistry = (r: string) => `the ${r} registry is not supported (zoneguard: txt, noop)`;
 
 /** What zoneguard does with each external-dns flag that it has no flag of the same name for. */
@@ -169,13 +168,6 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     refused: 'not supported: CNAMEs are written as CNAMEs (Route 53 aliases come from the alias annotation)',
     accepts: OFF,
   },
-  'exclude-record-types': { refused: pendingHere, pending: true },
-  'exclude-target-net': { refused: pendingHere, pending: true },
-  'target-net-filter': { refused: pendingHere, pending: true },
-  'aws-zone-tags': { refused: pendingHere, pending: true },
-  'aws-evaluate-target-health': { refused: pendingHere, pending: true, accepts: ['true'] },
-  'aws-zones-cache-duration': { refused: pendingHere, pending: true, accepts: ['0s'] },
-  'aws-zone-match-parent': { refused: pendingHere, pending: true, accepts: OFF },
   registry: {
     note: 'txt and noop (no ownership records: every record in the filters counts as ours, as in external-dns); aws-sd, crd, dynamodb refused',
     refusedValues: {
@@ -215,6 +207,9 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     note: 'logrus names (panic, fatal, error, warning/warn, info, debug, trace), printed as strings',
   },
   'min-event-sync-interval': { note: 'default 1s in zoneguard (external-dns: 5s)' },
+  'provider-cache-time': {
+    note: 'caches the zone list of the cloud providers (external-dns: the record list); --txt-cache-interval caches the records',
+  },
   'exclude-unschedulable': { refused: noSource('node'), accepts: ['true'] },
   'expose-internal-ipv6': { refused: noSource('node'), accepts: OFF },
   'gateway-label-filter': { refused: pendingSource, pending: true },

@@ -14,6 +14,7 @@ import { TSIG_ALGORITHMS, tsigAlgorithm } from '../core/providers/rfc2136/tsig.j
 import { parseNameServer } from '../doctor/dns-query.js';
 import { parseHostPort } from '../core/listen.js';
 import type { FlagSpec } from './flag-spec.js';
+import { checkCidr } from '../core/target-net-filter.js';
 import { LOG_LEVELS } from '../core/log.js';
 
 /** undefined: every command. */
@@ -27,6 +28,14 @@ const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
 function checkRecordTypes(types: readonly string[]): string | undefined {
   const bad = types.filter((t) => !/^[A-Za-z0-9]+$/.test(t));
   return bad.length ? `not a record type: ${bad.join(', ')}` : undefined;
+}
+
+function checkCidrs(cidrs: readonly string[]): string | undefined {
+  for (const c of cidrs) {
+    const why = checkCidr(c);
+    if (why) return why;
+  }
+  return undefined;
 }
 
 function checkSources(sources: readonly string[]): string | undefined {
@@ -172,6 +181,27 @@ export const FLAGS = [
     default: [...DEFAULT_MANAGED_RECORD_TYPES],
     help: 'record types to manage (repeatable, comma-separated)',
     check: (v) => checkRecordTypes(v as string[]),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'exclude-record-types',
+    type: 'strings',
+    help: 'record types not to manage, even when in --managed-record-types (repeatable, comma-separated)',
+    check: (v) => checkRecordTypes(v as string[]),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'target-net-filter',
+    type: 'strings',
+    help: 'publish only targets inside these networks, CIDR (repeatable); name targets (CNAME) are then dropped',
+    check: (v) => checkCidrs(v as string[]),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'exclude-target-net',
+    type: 'strings',
+    help: 'never publish targets inside these networks, CIDR (repeatable); a record left without targets is not made',
+    check: (v) => checkCidrs(v as string[]),
     commands: POLICY_COMMANDS,
   },
   {
@@ -436,6 +466,34 @@ export const FLAGS = [
     type: 'boolean',
     default: false,
     help: 'write CNAMEs to AWS load balancers and CloudFront instead of alias A records',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-evaluate-target-health',
+    type: 'boolean',
+    default: true,
+    help: 'EvaluateTargetHealth of alias records whose object does not set the aws-evaluate-target-health annotation (--no-aws-evaluate-target-health: false)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-zone-tags',
+    type: 'strings',
+    help: 'only hosted zones with these tags: key=value, or key for any value (repeatable)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-zone-match-parent',
+    type: 'boolean',
+    default: false,
+    help: 'also manage a hosted zone that is a parent of a --domain-filter (example.com for app.example.com)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'aws-zones-cache-duration',
+    type: 'duration',
+    default: '0s',
+    min: 0,
+    help: 'how long the hosted zone list is cached (0s: --provider-cache-time applies)',
     commands: PROVIDER_COMMANDS,
   },
   {

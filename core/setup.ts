@@ -5,6 +5,7 @@ import { FqdnTemplate } from './hostnames/fqdn-template.js';
 import type { Policy } from './plan.js';
 import { TxtRegistry } from './registry/txt-registry.js';
 import { NoopRegistry } from './registry/noop-registry.js';
+import { TargetNetFilter } from './target-net-filter.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import type { Registry } from './registry/registry.js';
 import type { RuleContext } from './rules/rules.js';
@@ -31,6 +32,11 @@ export interface PolicySettings {
   readonly ingressClass: string[];
   readonly labelFilter: string;
   readonly managedRecordTypes: string[];
+  /** --exclude-record-types: taken out of the managed types. */
+  readonly excludeRecordTypes?: string[];
+  /** --target-net-filter and --exclude-target-net: CIDRs. */
+  readonly targetNetFilter?: string[];
+  readonly excludeTargetNet?: string[];
   readonly minTtl?: number;
   readonly namespace: string;
   readonly policy: 'sync' | 'upsert-only' | 'create-only';
@@ -62,9 +68,11 @@ export function publicZonesFrom(cfg: PolicySettings): DomainFilter | undefined {
   return zones.length ? new DomainFilter({ filters: zones }) : undefined;
 }
 
+/** --managed-record-types less --exclude-record-types (external-dns: a type in both is not managed). */
 export function managedRecordTypesFrom(cfg: PolicySettings): string[] {
   const t = cfg.managedRecordTypes.map((s) => s.toUpperCase());
-  return t.length ? t : ['A', 'AAAA', 'CNAME'];
+  const excluded = new Set((cfg.excludeRecordTypes ?? []).map((s) => s.toUpperCase()));
+  return (t.length ? t : ['A', 'AAAA', 'CNAME']).filter((x) => !excluded.has(x));
 }
 
 export function ownerIdFrom(cfg: PolicySettings): string {
@@ -86,6 +94,8 @@ export function ruleContextFrom(
     publicZones: publicZonesFrom(cfg),
     ...extra,
   };
+  if (cfg.excludeRecordTypes?.length)
+    ctx.excludedRecordTypes = cfg.excludeRecordTypes.map((t) => t.toUpperCase());
   const minTtl = cfg.minTtl ?? 0;
   if (minTtl > 0) ctx.minTtl = minTtl;
   return ctx;
@@ -110,6 +120,8 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   if (cfg.ignoreIngressTlsSpec) ctx.ignoreIngressTlsSpec = true;
   if (cfg.ignoreIngressRulesSpec) ctx.ignoreIngressRulesSpec = true;
   if (cfg.resolveServiceLoadBalancerHostname) ctx.resolveLoadBalancerHostname = true;
+  const nets = { filter: cfg.targetNetFilter ?? [], exclude: cfg.excludeTargetNet ?? [] };
+  if (nets.filter.length || nets.exclude.length) ctx.targetNetFilter = new TargetNetFilter(nets);
   return ctx;
 }
 

@@ -2,6 +2,7 @@ import { copyOwn, type KubeObject } from '../model/objects.js';
 import type { Claim, Violation } from '../model/verdict.js';
 import type { FqdnTemplate } from './fqdn-template.js';
 import type { AnnotationView } from './annotations.js';
+import type { TargetNetFilter } from '../target-net-filter.js';
 
 export interface ExtractContext {
   /**
@@ -21,6 +22,8 @@ export interface ExtractContext {
    * route before any Gateway controller has written its status, and so follow spec.parentRefs.
    */
   acceptedRoutesOnly?: boolean;
+  /** --target-net-filter / --exclude-target-net: targets outside are dropped (core/target-net-filter.ts). */
+  targetNetFilter?: TargetNetFilter;
   /** --fqdn-template, parsed (name-options.ts applies it to every kind that takes it). */
   fqdnTemplate?: FqdnTemplate;
   /** --combine-fqdn-annotation: the template's names in addition to the object's own. */

@@ -2,7 +2,8 @@
 import { newEndpoint, type Endpoint, LabelKey } from '../model/endpoint.js';
 import { kindOf } from '../kinds.js';
 import { isRecord, refOf, resourceLabel, type KubeObject } from '../model/objects.js';
-import type { Extraction } from '../model/verdict.js';
+import type { Claim, Extraction } from '../model/verdict.js';
+import type { TargetNetFilter } from '../target-net-filter.js';
 import {
   Ann,
   AnnotationView,
@@ -161,7 +162,10 @@ function readPass(
   const objectProblems = out.problems.length;
   extractor(seen, ctx, base);
   if (ctx.fqdnTemplate && !base.skipped) applyFqdnTemplate(obj, sourceOf(obj)!, ctx, base, extractor);
-  for (const c of base.claims) out.claims.push(c);
+  const claims = ctx.targetNetFilter?.enabled
+    ? filterTargets(base.claims, ctx.targetNetFilter, out.warnings)
+    : base.claims;
+  for (const c of claims) out.claims.push(c);
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem
   // without a hostname (a DNSEndpoint entry with no dnsName) belongs to no other entry's name
@@ -169,6 +173,28 @@ function readPass(
     const p = out.problems[i];
     if (p.hostname === '' && out.claims.length) p.hostname = out.claims.map((c) => c.hostname).join(', ');
   }
+}
+
+/**
+ * --target-net-filter / --exclude-target-net on every kind's claims, as external-dns's target filter
+ * source wraps every source: targets outside are dropped, a claim left without any is not made.
+ */
+function filterTargets(claims: Claim[], filter: TargetNetFilter, warnings: string[]): Claim[] {
+  const out: Claim[] = [];
+  for (const c of claims) {
+    if (!c.recordType || c.targets.length === 0) {
+      out.push(c);
+      continue;
+    }
+    const targets = c.targets.filter((t) => filter.match(t));
+    if (targets.length === c.targets.length) out.push(c);
+    else if (targets.length) out.push({ ...c, targets });
+    else
+      warnings.push(
+        `${c.hostname}: no ${c.recordType} record: every target (${c.targets.join(', ')}) is outside ${filter.describe()}`,
+      );
+  }
+  return out;
 }
 
 /** The endpoints an extraction publishes: claims with a type and targets, labelled with the resource. */

@@ -28,6 +28,12 @@ export interface ZoneSelection {
   zoneIds?: readonly string[];
   /** --zone-name-filter: a zone is kept when its apex is one of these. */
   zoneNames?: readonly string[];
+  /**
+   * Whether a zone that is a parent of a filter (example.com for --domain-filter=app.example.com) is
+   * kept. Route 53 keeps one only with --aws-zone-match-parent (external-dns provider/aws/aws.go);
+   * undefined: kept (the other providers).
+   */
+  matchParent?: boolean;
 }
 
 export function zoneSelectionFrom(cfg: ZoneFilterSettings, domainFilter?: DomainFilter): ZoneSelection {
@@ -49,7 +55,11 @@ function normalizeZoneName(n: string): string {
  * filter lets everything through. `ids` are all the identifiers a zone is known by.
  */
 export function selectZone(sel: ZoneSelection, zone: Zone, ids: readonly string[] = [zone.id]): boolean {
-  if (sel.domainFilter && !sel.domainFilter.matchZone(zone.name)) return false;
+  if (sel.domainFilter) {
+    const ok =
+      sel.matchParent === false ? sel.domainFilter.match(zone.name) : sel.domainFilter.matchZone(zone.name);
+    if (!ok) return false;
+  }
   if (sel.zoneIds?.length && !sel.zoneIds.some((f) => ids.some((id) => id === f || id.endsWith(f))))
     return false;
   if (sel.zoneNames?.length && !sel.zoneNames.includes(zone.name)) return false;

@@ -8,6 +8,8 @@ export interface RuleContext {
   ownerId: string;
   domainFilter: DomainFilter;
   managedRecordTypes: readonly string[];
+  /** --exclude-record-types (already taken out of managedRecordTypes), named in the message. */
+  excludedRecordTypes?: readonly string[];
   /** --public-zone: names in these zones must not point at private addresses. */
   publicZones?: DomainFilter;
   /** Ownership read from the provider; when absent the ownership rule is skipped. */

@@ -3,6 +3,13 @@ import { violation as v, type Rule } from './context.js';
 
 export const recordTypeRule: Rule = (claim, _x, ctx) => {
   if (!claim.recordType || ctx.managedRecordTypes.includes(claim.recordType)) return undefined;
+  if (ctx.excludedRecordTypes?.includes(claim.recordType))
+    return v(
+      claim,
+      'record-type',
+      `record type ${claim.recordType} is excluded by --exclude-record-types [${ctx.excludedRecordTypes.join(', ')}]`,
+      `use one of ${ctx.managedRecordTypes.join(', ')}, or have ${claim.recordType} taken out of --exclude-record-types`,
+    );
   return v(
     claim,
     'record-type',

@@ -15,6 +15,10 @@ export interface AwsSettings extends CloudSettings {
   readonly awsProfile?: string;
   readonly awsRegion?: string;
   readonly awsZoneType: '' | 'public' | 'private';
+  readonly awsEvaluateTargetHealth: boolean;
+  readonly awsZoneTags: string[];
+  readonly awsZoneMatchParent: boolean;
+  readonly awsZonesCacheDuration: number;
 }
 
 /** --provider=aws: credentials from the SDK chain (env, shared config/profile, web identity, ECS/IMDS), optionally an assumed role. */
@@ -40,12 +44,15 @@ export const create: ProviderFactory<AwsSettings> = async (cfg, deps) => {
     endpoint: cfg.awsEndpointUrl,
     credentials,
     zoneType: cfg.awsZoneType as '' | 'public' | 'private',
-    selection: zoneSelectionFrom(cfg, deps.domainFilter),
+    selection: { ...zoneSelectionFrom(cfg, deps.domainFilter), matchParent: cfg.awsZoneMatchParent },
+    evaluateTargetHealth: cfg.awsEvaluateTargetHealth,
+    zoneTags: cfg.awsZoneTags,
     batchChangeSize: cfg.awsBatchChangeSize,
     batchChangeSizeBytes: cfg.awsBatchChangeSizeBytes,
     preferCname: cfg.awsPreferCname,
     intervalMs,
-    cacheMs,
+    // --aws-zones-cache-duration, else the zone-list cache all cloud providers share
+    cacheMs: cfg.awsZonesCacheDuration > 0 ? cfg.awsZonesCacheDuration : cacheMs,
     logger: deps.logger,
   });
 };

@@ -11,6 +11,7 @@ import {
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
   paginateListHostedZones,
+  ListTagsForResourcesCommand,
   Route53Client,
   type Change as R53Change,
   type ResourceRecordSet,
@@ -90,6 +91,10 @@ export interface Route53Options {
   batchChangeSize?: number;
   batchChangeSizeBytes?: number;
   preferCname?: boolean;
+  /** --aws-evaluate-target-health: EvaluateTargetHealth of alias records that do not say (default true). */
+  evaluateTargetHealth?: boolean;
+  /** --aws-zone-tags: key=value or key; a zone is kept when it has every one (ListTagsForResources). */
+  zoneTags?: readonly string[];
   /** ListResourceRecordSets MaxItems (Route 53's own maximum is 300). */
   pageSize?: number;
   intervalMs?: number;
@@ -150,8 +155,33 @@ export class Route53Provider implements Provider {
           }
         }
       }
-      return out;
+      return this.opts.zoneTags?.length ? this.withTags(out, parseZoneTags(this.opts.zoneTags)) : out;
     });
+  }
+
+  /** The zones that carry every tag of --aws-zone-tags (external-dns provider/zone_tag_filter.go). */
+  private async withTags(zones: HostedZone[], want: ReadonlyMap<string, string>): Promise<HostedZone[]> {
+    const kept: HostedZone[] = [];
+    // ListTagsForResources takes at most 10 ids a call
+    for (let i = 0; i < zones.length; i += 10) {
+      const chunk = zones.slice(i, i + 10);
+      const res = await this.withThrottleRetry('list tags of hosted zones', () =>
+        this.client.send(
+          new ListTagsForResourcesCommand({
+            ResourceType: 'hostedzone',
+            ResourceIds: chunk.map((z) => z.id),
+          }),
+        ),
+      );
+      const tagsOf = new Map<string, Map<string, string>>();
+      for (const set of res.ResourceTagSets ?? [])
+        tagsOf.set(
+          (set.ResourceId ?? '').replace(/^\/hostedzone\//, ''),
+          new Map((set.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        );
+      for (const z of chunk) if (zoneTagsMatch(want, tagsOf.get(z.id) ?? new Map())) kept.push(z);
+    }
+    return kept;
   }
 
   async records(): Promise<Endpoint[]> {
@@ -188,6 +218,13 @@ export class Route53Provider implements Provider {
   }
 
   /** CNAMEs to AWS load balancers / CloudFront become alias A records; alias records carry no TTL. */
+  private evaluateTargetHealthOf(ps: Readonly<Record<string, string>>): boolean {
+    const v = ps[PS_EVALUATE_TARGET_HEALTH];
+    if (v !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+    if (v !== undefined && ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+    return this.opts.evaluateTargetHealth ?? true;
+  }
+
   adjustEndpoints(endpoints: Endpoint[]): Endpoint[] {
     return endpoints.map((src) => {
       const ep = cloneEndpoint(src);
@@ -210,7 +247,8 @@ export class Route53Provider implements Provider {
       if (alias) {
         if (ep.recordType === 'CNAME') ep.recordType = 'A';
         ps[PS_ALIAS] = 'true';
-        ps[PS_EVALUATE_TARGET_HEALTH] = ps[PS_EVALUATE_TARGET_HEALTH] === 'false' ? 'false' : 'true';
+        // the annotation when it is a boolean (Go's ParseBool), else --aws-evaluate-target-health
+        ps[PS_EVALUATE_TARGET_HEALTH] = String(this.evaluateTargetHealthOf(ps));
         delete ep.ttl;
       } else {
         delete ps[PS_ALIAS];
@@ -294,7 +332,7 @@ export class Route53Provider implements Provider {
       rs.AliasTarget = {
         DNSName: target,
         HostedZoneId: hz,
-        EvaluateTargetHealth: ep.providerSpecific[PS_EVALUATE_TARGET_HEALTH] !== 'false',
+        EvaluateTargetHealth: this.evaluateTargetHealthOf(ep.providerSpecific),
       };
       return rs;
     }
@@ -371,4 +409,24 @@ function endpointOf(rs: ResourceRecordSet, zone: HostedZone): Endpoint | undefin
 function valueChars(rs: ResourceRecordSet): number {
   if (rs.AliasTarget) return (rs.AliasTarget.DNSName ?? '').length;
   return (rs.ResourceRecords ?? []).reduce((n, r) => n + (r.Value ?? '').length, 0);
+}
+
+/** --aws-zone-tags values: `key=value` (that value) or `key` (any value); blank keys are ignored. */
+export function parseZoneTags(tags: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const tag of tags) {
+    const eq = tag.indexOf('=');
+    const key = (eq < 0 ? tag : tag.slice(0, eq)).trim();
+    if (key) out.set(key, eq < 0 ? '' : tag.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** A zone matches when it has every wanted key, with the wanted value unless that is empty. */
+export function zoneTagsMatch(want: ReadonlyMap<string, string>, has: ReadonlyMap<string, string>): boolean {
+  for (const [k, v] of want) {
+    const value = has.get(k);
+    if (value === undefined || (v !== '' && value !== v)) return false;
+  }
+  return true;
 }
