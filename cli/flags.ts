@@ -20,9 +20,9 @@ import { LOG_LEVELS } from '../core/log.js';
 /** undefined: every command. */
 const ALL_COMMANDS = undefined;
 /** Commands that apply the policy (filters, owner, rules). */
-const POLICY_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'demo', 'doctor'] as const;
+const POLICY_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'demo', 'doctor', 'audit'] as const;
 /** Commands that read or write a DNS provider. */
-const PROVIDER_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'doctor'] as const;
+const PROVIDER_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'doctor', 'audit'] as const;
 const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
 
 function checkRecordTypes(types: readonly string[]): string | undefined {
@@ -355,7 +355,7 @@ export const FLAGS = [
     name: 'require-zone-policy',
     type: 'boolean',
     help: 'deny a name in a namespace no ZonePolicy selects even while no ZonePolicy exists (default: ZonePolicies apply once one exists)',
-    commands: [...POLICY_COMMANDS, 'audit'],
+    commands: POLICY_COMMANDS,
   },
   {
     name: 'zone-policy-file',
@@ -631,7 +631,7 @@ export const FLAGS = [
     name: 'kubeconfig',
     type: 'string',
     help: 'kubeconfig file of the cluster (default in a pod: its service account; reconcile also falls back to $KUBECONFIG and ~/.kube/config)',
-    commands: ['reconcile', 'webhook', 'doctor', 'certs', 'certs-in-cluster'],
+    commands: ['reconcile', 'webhook', 'doctor', 'certs', 'certs-in-cluster', 'audit'],
   },
   {
     name: 'dns-timeout',

@@ -8,6 +8,7 @@ import { certsInClusterCommand } from './commands/certs-in-cluster.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { webhookCommand } from './commands/webhook.js';
 import { certsCommand } from './commands/certs.js';
+import { auditCommand } from './commands/audit.js';
 
 export const commands: CommandSpec[] = [
   validateCommand,
@@ -18,6 +19,7 @@ export const commands: CommandSpec[] = [
   reconcileCommand,
   webhookCommand,
   certsCommand,
+  auditCommand,
 ];
 
 export async function main(
