@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { packageRoot } from './paths.js';
@@ -19,10 +19,15 @@ class Sink extends Writable {
   }
 }
 
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(args: string[], env: Record<string, string> = {}, stdin?: string) {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args], { stdout, stderr, env: { ...env } });
+  const code = await main(['node', 'zoneguard', ...args], {
+    stdout,
+    stderr,
+    env: { ...env },
+    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
+  });
   return { code, out: stdout.text, err: stderr.text };
 }
 
@@ -88,9 +93,15 @@ describe('zoneguard validate', () => {
 
   const bad: { name: string; args: string[]; env?: Record<string, string>; err: RegExp }[] = [
     {
-      name: 'malformed YAML names file and line',
+      // the error is on line 14 (an unclosed flow sequence ends with the file), its document starts on line 9
+      name: 'malformed YAML names file, and the line and column of the error itself',
       args: ['validate', '-f', fx('malformed.yaml')],
-      err: /malformed\.yaml:\d+: malformed YAML/,
+      err: /malformed\.yaml:14:1: malformed YAML: Flow sequence/,
+    },
+    {
+      name: 'malformed JSON names the line and column of the error, not of the document',
+      args: ['validate', '-f', fx('bad3.json')],
+      err: /bad3\.json:3:21: malformed YAML/,
     },
     {
       name: 'an alias to an anchor that does not exist',
@@ -151,6 +162,29 @@ describe('zoneguard validate', () => {
     });
   }
 
+  it('-f - reads the manifests from standard input, located as <stdin>', async () => {
+    const text = readFileSync(join(examples, 'bad.yaml'), 'utf8');
+    const r = await run(
+      ['validate', '-f', '-', '--domain-filter', 'example.com', '--output', 'json'],
+      {},
+      text,
+    );
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.out).results as { file: string; line: number; name: string }[];
+    expect(results.length).toBeGreaterThan(1);
+    for (const x of results) expect(x.file).toBe('<stdin>');
+    // each object at the line its document starts on in the text that was piped in
+    const lines = text.split('\n');
+    for (const x of results)
+      expect(lines.slice(x.line - 1).join('\n')).toMatch(new RegExp(`name: ${x.name}\\b`));
+  });
+
+  it('-f - with malformed input names <stdin> and the line of the error', async () => {
+    const r = await run(['validate', '-f', '-'], {}, readFileSync(fx('malformed.yaml'), 'utf8'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/<stdin>:14:1: malformed YAML/);
+  });
+
   it('exit 2 with a plain reason for a document nested too deeply to read', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'zoneguard-cli-')), 'deep.yaml');
     writeFileSync(
@@ -159,7 +193,7 @@ describe('zoneguard validate', () => {
     );
     const r = await run(['validate', '-f', file]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/deep\.yaml:\d+: malformed YAML: nested too deeply to read/);
+    expect(r.err).toMatch(/deep\.yaml:5:\d+: malformed YAML: nested too deeply to read/);
   });
 
   it('exit 1 naming the field for shapes the API server would refuse', async () => {

@@ -21,6 +21,8 @@ export interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: Record<string, string | undefined>;
+  /** What `-f -` reads (default: the process's standard input). */
+  stdin?: AsyncIterable<string | Buffer>;
 }
 
 export interface CommandContext extends Io {

@@ -16,7 +16,7 @@ export class InputError extends Error {
   override readonly name = 'InputError';
   constructor(
     message: string,
-    readonly location?: { file?: string; line?: number; object?: string; field?: string },
+    readonly location?: { file?: string; line?: number; column?: number; object?: string; field?: string },
   ) {
     super(message);
   }

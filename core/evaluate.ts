@@ -16,6 +16,7 @@ import {
   type Verdict,
 } from './rules/index.js';
 import { outOfScope, type ObjectFilter } from './setup.js';
+import type { LoadedObject, SourceLocation } from './manifests.js';
 
 export interface ObjectResult {
   obj: KubeObject;
@@ -23,6 +24,8 @@ export interface ObjectResult {
   verdict: Verdict;
   /** Records this object would publish (empty when denied or skipped). */
   endpoints: Endpoint[];
+  /** Where the object was read from (manifest file and line), when it came from one. */
+  at?: SourceLocation;
 }
 
 export function gatewayLookup(
@@ -30,7 +33,7 @@ export function gatewayLookup(
 ): (ns: string, name: string) => KubeObject | undefined {
   const gateways = new Map<string, KubeObject>();
   for (const o of objs) {
-    if (o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/')) {
+    if (isGateway(o)) {
       gateways.set(`${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`, o);
     }
   }
@@ -80,6 +83,80 @@ export function validateObjects(
       extraction: x,
       verdict,
       endpoints: verdict.allowed && !verdict.skipped ? endpointsOf(x) : [],
+    };
+  });
+}
+
+const isGateway = (o: KubeObject) =>
+  o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
+
+/** What a result keeps of its object once read: enough to name it (the rest is in its extraction). */
+function headOf(obj: KubeObject): KubeObject {
+  const metadata = obj.metadata;
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: metadata ? { name: metadata.name, namespace: metadata.namespace } : undefined,
+  };
+}
+
+/**
+ * validateObjects over a stream of manifest objects, for inputs larger than memory: each object is
+ * reduced to its claims as it is read and then dropped (its result keeps its name, file and line,
+ * not its content). HTTPRoutes wait for the end of the input, since any later Gateway may give them
+ * their targets, as Gateways themselves do; rules run once everything is read. The results are those validateObjects gives for the same objects.
+ */
+export async function validateStream(
+  objects: AsyncIterable<LoadedObject> | Iterable<LoadedObject>,
+  /** The rules' context, or a function giving it once every object is read (ZonePolicies among them). */
+  ruleCtx: RuleContext | (() => RuleContext),
+  extractCtx: ExtractContext,
+  opts: {
+    filter?: ObjectFilter;
+    evaluate?: EvaluateOptions;
+    /** Each object of a kind zoneguard does not check (Gateways excepted), kept or counted by the caller. */
+    other?: (loaded: LoadedObject) => void;
+  } = {},
+): Promise<ObjectResult[]> {
+  const gateways: KubeObject[] = [];
+  const items: { head: KubeObject; at: SourceLocation; x?: Extraction; deferred?: KubeObject }[] = [];
+  for await (const loaded of objects) {
+    const { obj, file, line } = loaded;
+    if (isGateway(obj)) {
+      gateways.push(obj);
+      continue;
+    }
+    const source = sourceOf(obj);
+    if (!source) {
+      opts.other?.(loaded);
+      continue;
+    }
+    const at = { file, line };
+    if (obj.kind === 'HTTPRoute') items.push({ head: headOf(obj), at, deferred: obj });
+    else items.push({ head: headOf(obj), at, x: claimsOf(obj, extractCtx, opts.filter) });
+  }
+  // gatewayLookup indexes once: build it now that every Gateway is in
+  const all = extractCtx.gateway ?? gatewayLookup(gateways);
+  const exAll: ExtractContext = { ...extractCtx, gateway: all };
+  const index = new ClaimIndex();
+  const ready: { head: KubeObject; at: SourceLocation; x: Extraction }[] = [];
+  for (const it of items) {
+    const x = it.x ?? claimsOf(it.deferred!, exAll, opts.filter)!;
+    it.deferred = undefined;
+    index.set(x);
+    ready.push({ head: it.head, at: it.at, x });
+  }
+  items.length = 0;
+  const base = typeof ruleCtx === 'function' ? ruleCtx() : ruleCtx;
+  const ctx: RuleContext = { ...base, claims: base.claims ?? index };
+  return ready.map(({ head, at, x }) => {
+    const verdict = evaluate(x, ctx, opts.evaluate);
+    return {
+      obj: head,
+      extraction: x,
+      verdict,
+      endpoints: verdict.allowed && !verdict.skipped ? endpointsOf(x) : [],
+      at,
     };
   });
 }

@@ -13,6 +13,7 @@ import { planToJson, type PlanConflict, type PlanResult } from './plan.js';
 import type { SyncPlan } from './sync-plan.js';
 import { describeHold, RELEASE_ANNOTATION } from './deletion-guard.js';
 import type { ObjectResult } from './evaluate.js';
+import type { SourceLocation } from './manifests.js';
 import { formatViolation, RULE_IDS, type RuleId } from './rules/index.js';
 
 function line(verb: string, ep: Endpoint): string {
@@ -149,13 +150,14 @@ export function planJson(r: SyncPlan): object {
   };
 }
 
-/** Where an object was read from: file as given on the command line, 1-based line of its document. */
-export interface SourceLocation {
-  file: string;
-  line: number;
+/** The verdicts of a run, with where each object came from and notes about the run itself. */
+export type { SourceLocation };
+
+/** Where a result's object came from: its own location, else the report's lookup. */
+function whereOf(result: ObjectResult, locate?: VerdictReport['locate']): SourceLocation | undefined {
+  return result.at ?? locate?.(result.obj);
 }
 
-/** The verdicts of a run, with where each object came from and notes about the run itself. */
 export interface VerdictReport {
   results: readonly ObjectResult[];
   locate?: (obj: KubeObject) => SourceLocation | undefined;
@@ -220,8 +222,9 @@ function summaryLine(s: VerdictSummary): string {
 
 export function resultsJson(results: readonly ObjectResult[], locate?: VerdictReport['locate']): object {
   return {
-    results: results.map(({ obj, verdict: v }) => {
-      const at = locate?.(obj);
+    results: results.map((result) => {
+      const v = result.verdict;
+      const at = whereOf(result, locate);
       return {
         apiVersion: v.ref.apiVersion,
         kind: v.ref.kind,
@@ -284,8 +287,9 @@ export function verdictsSarif(report: VerdictReport): SarifLog {
   ];
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results: SarifResult[] = [];
-  for (const { obj, verdict: v } of report.results) {
-    const at = report.locate?.(obj);
+  for (const result of report.results) {
+    const v = result.verdict;
+    const at = whereOf(result, report.locate);
     const who = describeRef(v.ref);
     const locations: SarifResult['locations'] = [
       {
@@ -374,7 +378,7 @@ function xml(s: string): string {
 export function verdictsJunit(report: VerdictReport): string {
   const bySuite = new Map<string, { result: ObjectResult; at?: SourceLocation }[]>();
   for (const result of report.results) {
-    const at = report.locate?.(result.obj);
+    const at = whereOf(result, report.locate);
     const suite = at ? repoPath(at.file) : 'objects';
     const list = bySuite.get(suite) ?? [];
     list.push({ result, at });
@@ -421,8 +425,9 @@ const ghProperty = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '
 /** GitHub Actions annotations: `::error file=…,line=…,title=…::message`, one per violation and warning. */
 export function printVerdictsGithub(report: VerdictReport, out: NodeJS.WritableStream): void {
   for (const n of report.notes ?? []) out.write(`::warning title=zoneguard::${ghData(n)}\n`);
-  for (const { obj, verdict: v } of report.results) {
-    const at = report.locate?.(obj);
+  for (const result of report.results) {
+    const v = result.verdict;
+    const at = whereOf(result, report.locate);
     const where = at ? `file=${ghProperty(repoPath(at.file))},line=${at.line},` : '';
     const who = describeRef(v.ref);
     for (const viol of v.violations)

@@ -1,15 +1,14 @@
 /** `zoneguard validate -f <file|dir>...`: the webhook's verdict, offline, for CI pipelines. */
 import type { Settings } from '../settings.js';
 import { ConfigError } from '../../core/errors.js';
-import { loadManifests } from '../../core/manifests.js';
-import { sourceOf } from '../../core/hostnames/index.js';
+import { readManifests, type LoadedObject } from '../../core/manifests.js';
 import { isPolicyInput, zonePolicyInputs } from '../../core/policy/inputs.js';
 import { checkZonePolicy } from '../../core/policy/verdict.js';
 import { openProvider, readOwnership } from '../../core/providers/open.js';
 import { printVerdicts, type SourceLocation } from '../../core/report.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../../core/setup.js';
-import { validateObjects, type ObjectResult } from '../../core/evaluate.js';
+import { validateStream, type ObjectResult } from '../../core/evaluate.js';
 import type { CommandContext, CommandSpec } from '../program.js';
 
 export interface ValidationRun {
@@ -21,45 +20,54 @@ export interface ValidationRun {
   opened?: Awaited<ReturnType<typeof openProvider>>;
 }
 
+/**
+ * Reads the manifests one document at a time (core/manifests.ts) and checks them: memory holds one
+ * document and the verdicts, not the input. The provider is opened first, so the rules' context
+ * (ownership) is known while objects stream in.
+ */
 export async function runValidation(
   cfg: Settings,
   files: string[],
-  ctx: Pick<CommandContext, 'logger' | 'env'>,
+  ctx: Pick<CommandContext, 'logger' | 'env'> & { stdin?: AsyncIterable<string | Buffer> },
 ): Promise<ValidationRun> {
-  const loaded = loadManifests(files);
-  const locations = new Map<KubeObject, SourceLocation>(
-    loaded.map((l) => [l.obj, { file: l.file, line: l.line }]),
-  );
   const notes: string[] = [];
   const opened = await openProvider(cfg, ctx.logger, ctx.env);
-  let ownership;
-  if (opened) ownership = await readOwnership(opened.registry);
-  else notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
+  const ownership = opened ? await readOwnership(opened.registry) : undefined;
+  if (!opened) notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
   const ignored = new Map<string, number>();
-  for (const l of loaded) {
-    if (sourceOf(l.obj) || l.obj.kind === 'Gateway' || isPolicyInput(l.obj)) continue;
-    const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
-    ignored.set(k, (ignored.get(k) ?? 0) + 1);
-  }
+  const policyInputs: LoadedObject[] = [];
+  let policy: ReturnType<typeof zonePolicyInputs> | undefined;
+  const results = await validateStream(
+    readManifests(files, { stdin: ctx.stdin }),
+    // ZonePolicies and Namespaces are read with the rest; the rules run once all are in
+    () => {
+      policy = zonePolicyInputs(
+        policyInputs.map((l) => l.obj),
+        cfg,
+      );
+      return ruleContextFrom(cfg, { ownership, zonePolicies: policy.set });
+    },
+    extractContextFrom(cfg),
+    {
+      filter: objectFilterFrom(cfg),
+      other: (l) => {
+        if (isPolicyInput(l.obj)) return void policyInputs.push(l);
+        const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
+        ignored.set(k, (ignored.get(k) ?? 0) + 1);
+      },
+    },
+  );
   if (ignored.size)
     notes.push(
       `not checked (kinds zoneguard does not read): ${[...ignored].map(([k, n]) => `${n} ${k}`).join(', ')}`,
     );
-  const objs = loaded.map((l) => l.obj);
-  const policy = zonePolicyInputs(objs, cfg);
-  for (const l of policy.extra) locations.set(l.obj, { file: l.file, line: l.line });
-  const results = validateObjects(
-    objs,
-    ruleContextFrom(cfg, { ownership, zonePolicies: policy.set }),
-    extractContextFrom(cfg),
-    {
-      filter: objectFilterFrom(cfg),
-    },
-  );
+  const locations = new Map<KubeObject, SourceLocation>();
+  for (const l of [...policyInputs, ...(policy?.extra ?? [])])
+    locations.set(l.obj, { file: l.file, line: l.line });
   // each ZonePolicy is itself checked: schema, selector, domains, and overlaps with the others
-  for (const obj of policy.policyObjects) {
-    const { extraction, verdict } = checkZonePolicy(obj, policy.policies);
-    results.push({ obj, extraction, verdict, endpoints: [] });
+  for (const obj of policy?.policyObjects ?? []) {
+    const { extraction, verdict } = checkZonePolicy(obj, policy!.policies);
+    results.push({ obj, extraction, verdict, endpoints: [], at: locations.get(obj) });
   }
   return { results, notes, opened, locate: (obj) => locations.get(obj) };
 }

@@ -10,11 +10,14 @@
  *     the same Ingress) — target: within 3x;
  *   - plan: the published endpoints against as many current records (core/plan.ts);
  *   - the whole command as a user runs it (`zoneguard validate -f`, its own process, once;
- *     BENCH_E2E=0 skips it): wall time and peak RSS — target: <= 4 s and <= 400 MB.
+ *     BENCH_E2E=0 skips it): wall time and peak RSS — target: <= 4 s and <= 400 MB — and again with
+ *     the V8 heap capped at 512 MB (`node --max-old-space-size=512`, a small CI runner): it must
+ *     complete. With BENCH_BASELINE_REF=<git ref> (e.g. the commit before a change), the same two
+ *     runs of that ref's code, built in a temporary git worktree, as "before", and the ratios.
  * Runs on plain node against the build (dist/); `npm run bench:validate` builds first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,41 +179,104 @@ try {
     `plan (${desired.length.toLocaleString('en')} desired vs ${records.length.toLocaleString('en')} current): ${planned.cpu.toFixed(0)} ms (${planned.wall.toFixed(0)} ms)  (target <= 1000 ms: ${planned.cpu <= 1000 ? 'met' : 'NOT met'})`,
   );
 
-  // the whole command, as a user runs it: wall time and peak RSS of its own process (BENCH_E2E=0: not)
-  let wall = Infinity;
-  let rss = 0;
-  let exit;
-  for (let r = 0; r < (process.env.BENCH_E2E === '0' ? 0 : 1); r++) {
-    const t0 = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const { main } = await import(${JSON.stringify(join(dist, 'cli', 'main.js'))});` +
-          `const code = await main([process.argv[0], 'zoneguard', ...process.argv.slice(1)]);` +
-          `process.stderr.write('\\n' + JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');` +
-          `process.exit(code);`,
-        'validate',
-        '-f',
-        file,
-        '--domain-filter',
-        'example.com',
-        '--txt-owner-id',
-        OWNER,
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 30 },
-    );
-    wall = Math.min(wall, performance.now() - t0);
-    exit = run.status;
-    const line = run.stderr.split('\n').find((l) => l.startsWith('{"rssMb"'));
-    if (!line) throw new Error(`validate failed (exit ${run.status}): ${run.stderr.slice(0, 500)}`);
-    rss = Math.max(rss, JSON.parse(line).rssMb);
+  // the whole command, as a user runs it: wall time and peak RSS of its own process (BENCH_E2E=0: not);
+  // with the V8 heap capped at 512 MB as on a small CI runner, and, with BENCH_BASELINE_REF=<git ref>,
+  // the same for that commit's code (built in a temporary git worktree) as "before"
+  if (process.env.BENCH_E2E !== '0') {
+    const mine = wholeCommand(dist, file);
+    const capped = wholeCommand(dist, file, ['--max-old-space-size=512']);
+    const ref = process.env.BENCH_BASELINE_REF;
+    const base = ref ? baselineDist(ref) : undefined;
+    try {
+      const before = base && wholeCommand(base.dist, file);
+      const beforeCapped = base && wholeCommand(base.dist, file, ['--max-old-space-size=512']);
+      const row = (label, r) =>
+        `${label.padEnd(44)} ${r.ok ? `${(r.wall / 1000).toFixed(2).padStart(6)} s wall, peak RSS ${r.rss.toFixed(0).padStart(5)} MB, exit ${r.exit}` : `FAILED (${r.why})`}`;
+      console.log('zoneguard validate -f (whole command, no provider):');
+      if (before) {
+        console.log(row(`  before (${ref}):`, before));
+        console.log(row(`  before, --max-old-space-size=512:`, beforeCapped));
+      }
+      console.log(row('  now:', mine));
+      console.log(row('  now, --max-old-space-size=512:', capped));
+      if (before?.ok && mine.ok)
+        console.log(
+          `  now / before: wall ${(mine.wall / before.wall).toFixed(2)}x, peak RSS ${(mine.rss / before.rss).toFixed(2)}x`,
+        );
+      console.log(
+        `  target <= 4 s and <= 400 MB, and completes under --max-old-space-size=512: ${mine.ok && capped.ok && mine.wall <= 4000 && mine.rss <= 400 ? 'met' : 'NOT met'}`,
+      );
+    } finally {
+      base?.remove();
+    }
   }
-  if (exit !== undefined)
-    console.log(
-      `zoneguard validate -f (whole command, no provider): ${(wall / 1000).toFixed(2)} s wall, peak RSS ${rss.toFixed(0)} MB, exit ${exit}  (target <= 4 s and <= 400 MB: ${wall <= 4000 && rss <= 400 ? 'met' : 'NOT met'})`,
-    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** `zoneguard validate -f file` of the build in `distDir`, in its own process: wall ms, peak RSS MB, exit. */
+function wholeCommand(distDir, file, nodeFlags = []) {
+  const t0 = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    [
+      ...nodeFlags,
+      '--input-type=module',
+      '-e',
+      `const { main } = await import(${JSON.stringify(join(distDir, 'cli', 'main.js'))});` +
+        `const code = await main([process.argv[0], 'zoneguard', ...process.argv.slice(1)]);` +
+        `process.stderr.write('\\n' + JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');` +
+        `process.exit(code);`,
+      'validate',
+      '-f',
+      file,
+      '--domain-filter',
+      'example.com',
+      '--txt-owner-id',
+      OWNER,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
+  const wall = performance.now() - t0;
+  const line = run.stderr.split('\n').find((l) => l.startsWith('{"rssMb"'));
+  if (!line) {
+    const oom = /heap out of memory/.test(run.stderr);
+    return {
+      ok: false,
+      wall,
+      exit: run.status,
+      why: oom
+        ? `JavaScript heap out of memory, signal ${run.signal ?? '-'}, exit ${run.status}`
+        : `exit ${run.status}: ${run.stderr.slice(0, 300)}`,
+    };
+  }
+  return { ok: true, wall, rss: JSON.parse(line).rssMb, exit: run.status };
+}
+
+/** The code of a git ref, built in a temporary worktree (node_modules linked from this checkout). */
+function baselineDist(ref) {
+  const at = mkdtempSync(join(tmpdir(), 'zoneguard-bench-baseline-'));
+  rmSync(at, { recursive: true, force: true });
+  const git = (...args) => {
+    const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  git('worktree', 'add', '--detach', at, ref);
+  const remove = () => {
+    spawnSync('git', ['-C', root, 'worktree', 'remove', '--force', at]);
+    rmSync(at, { recursive: true, force: true });
+  };
+  try {
+    symlinkSync(join(root, 'node_modules'), join(at, 'node_modules'));
+    const tsc = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(at, 'tsconfig.build.json')],
+      { encoding: 'utf8' },
+    );
+    if (tsc.status !== 0) throw new Error(`building ${ref}: ${tsc.stdout.slice(0, 500)}`);
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { dist: join(at, 'dist'), remove };
 }
