@@ -33,7 +33,8 @@ export async function runValidation(
   const notes: string[] = [];
   const opened = await openProvider(cfg, ctx.logger, ctx.env);
   const ownership = opened ? await readOwnership(opened.registry) : undefined;
-  if (!opened) notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
+  if (!opened)
+    notes.push('ownership rule skipped: no --provider configured to read TXT ownership records from');
   const ignored = new Map<string, number>();
   const policyInputs: LoadedObject[] = [];
   let policy: ReturnType<typeof zonePolicyInputs> | undefined;
