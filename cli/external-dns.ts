@@ -341,12 +341,14 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'pihole-tls-skip-verify': { refused: noProvider('pihole'), accepts: OFF },
   'crd-registry-namespace': { refused: noRegistry('crd') },
   'txt-encrypt-enabled': {
-    refused: 'not supported yet (lands with issue 13, part b)',
-    pending: true,
-    accepts: OFF,
+    note: 'AES-256-GCM values external-dns reads and writes; an unchanged record keeps its value byte for byte',
   },
-  'txt-encrypt-aes-key': { refused: 'not supported yet (lands with issue 13, part b)', pending: true },
-  'migrate-from-txt-owner': { refused: 'not supported yet (lands with issue 13, part b)', pending: true },
+  'txt-encrypt-aes-key': {
+    note: 'also from --txt-encrypt-aes-key-file or ZONEGUARD_TXT_ENCRYPT_AES_KEY; with the key alone encrypted records are read',
+  },
+  'migrate-from-txt-owner': {
+    note: "that owner's records are ours; each ownership record is rewritten once (external-dns rewrites them every sync)",
+  },
   'dynamodb-region': { refused: noRegistry('dynamodb') },
   'dynamodb-table': { refused: noRegistry('dynamodb') },
   'webhook-provider-url': { refused: noProvider('webhook') },

@@ -176,6 +176,33 @@ export const FLAGS = [
     commands: ['reconcile'],
   },
   {
+    name: 'txt-encrypt-enabled',
+    type: 'boolean',
+    help: 'write TXT ownership records encrypted with AES-256-GCM, as external-dns does (needs --txt-encrypt-aes-key)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'txt-encrypt-aes-key',
+    type: 'string',
+    secret: true,
+    help: 'AES key of encrypted TXT ownership records: 32 bytes, as text or standard base64; read even without --txt-encrypt-enabled (prefer ZONEGUARD_TXT_ENCRYPT_AES_KEY or --txt-encrypt-aes-key-file)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'txt-encrypt-aes-key-file',
+    type: 'string',
+    help: 'file holding the AES key of encrypted TXT ownership records',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'migrate-from-txt-owner',
+    type: 'string',
+    default: '',
+    help: 'an old --txt-owner-id whose records this owner takes over: read as ours, ownership records rewritten with --txt-owner-id',
+    check: (v) => (/[,"=]/.test(String(v)) ? 'must not contain , " or =' : undefined),
+    commands: POLICY_COMMANDS,
+  },
+  {
     name: 'managed-record-types',
     type: 'strings',
     default: [...DEFAULT_MANAGED_RECORD_TYPES],

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { registryOptionsFrom } from '../core/setup.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { matchesSelector, parseSelector } from '../core/selector.js';
@@ -75,4 +79,76 @@ describe('flag coercion', () => {
     expect(cfg.managedRecordTypes).toEqual(['A', 'AAAA', 'CNAME']);
     expect(cfg.domainFilter).toEqual([]);
   });
+});
+
+describe('TXT registry flags: --txt-encrypt-*, --migrate-from-txt-owner (docs/registry/txt.md)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zoneguard-aes-'));
+  const keyFile = join(dir, 'key');
+  writeFileSync(keyFile, 'ZPitL0NGVQBZbTD6DwXJzD8RiStSazzYXQsdUowLURY=\n');
+  const opts = (cli: Record<string, unknown>, env: Record<string, string> = {}) =>
+    registryOptionsFrom(resolveSettings('reconcile', { cli, env }));
+  const table: {
+    name: string;
+    cli: Record<string, unknown>;
+    env?: Record<string, string>;
+    want?: { encrypt?: boolean; keyBytes?: number[]; migrateFromOwner?: string };
+    error?: RegExp;
+  }[] = [
+    { name: 'no flags: plain records, no key', cli: {}, want: {} },
+    {
+      name: 'a 32-byte text key, encryption on',
+      cli: { 'txt-encrypt-enabled': true, 'txt-encrypt-aes-key': 'passphrasewhichneedstobe32bytes!' },
+      want: { encrypt: true, keyBytes: [...Buffer.from('passphrasewhichneedstobe32bytes!')] },
+    },
+    {
+      name: 'the key from the environment, as other secrets',
+      cli: { 'txt-encrypt-enabled': 'true' },
+      env: { ZONEGUARD_TXT_ENCRYPT_AES_KEY: '01234567890123456789012345678901' },
+      want: { encrypt: true, keyBytes: [...Buffer.from('01234567890123456789012345678901')] },
+    },
+    {
+      name: 'a base64 key from a file, encryption off: read only',
+      cli: { 'txt-encrypt-aes-key-file': keyFile },
+      want: {
+        encrypt: false,
+        keyBytes: [...Buffer.from('ZPitL0NGVQBZbTD6DwXJzD8RiStSazzYXQsdUowLURY=', 'base64')],
+      },
+    },
+    {
+      name: 'encryption without a key',
+      cli: { 'txt-encrypt-enabled': true },
+      error: /--txt-encrypt-aes-key: is required with --txt-encrypt-enabled/,
+    },
+    {
+      name: 'a key of the wrong size (encryption_test.go)',
+      cli: { 'txt-encrypt-aes-key': '123456789012345678901234567890asdfasdfasdfasdfa12' },
+      error: /--txt-encrypt-aes-key: must be 32 bytes long/,
+    },
+    {
+      name: 'an unreadable key file names the flag and file, never a key',
+      cli: { 'txt-encrypt-aes-key-file': join(dir, 'missing') },
+      error: /--txt-encrypt-aes-key-file: cannot read .*missing: ENOENT/,
+    },
+    {
+      name: 'migrate from an old owner',
+      cli: { 'migrate-from-txt-owner': 'old-owner' },
+      want: { migrateFromOwner: 'old-owner' },
+    },
+    {
+      name: 'an owner id that breaks the TXT format',
+      cli: { 'migrate-from-txt-owner': 'a,b' },
+      error: /must not contain/,
+    },
+  ];
+  for (const c of table)
+    it(c.name, () => {
+      if (c.error) {
+        expect(() => opts(c.cli, c.env)).toThrow(c.error);
+        return;
+      }
+      const o = opts(c.cli, c.env);
+      expect(o.encrypt).toBe(c.want!.encrypt);
+      expect(o.aesKey ? [...o.aesKey] : undefined).toEqual(c.want!.keyBytes);
+      expect(o.migrateFromOwner).toBe(c.want!.migrateFromOwner);
+    });
 });

@@ -3,8 +3,8 @@
  * version and resource, and what about it can change records. Extraction (core/hostnames), the
  * cluster watch (kube/watch.ts), doctor's cluster read and the --source flag all take it from here.
  */
-import type { KubeObject } from './model/objects.js';
-import { groupOf } from './model/objects.js';
+import type { KubeObject, ObjectRef } from './model/objects.js';
+import { groupOf, refOf } from './model/objects.js';
 
 export interface KindInfo {
   /** The --source value that selects this kind (external-dns's source name). */
@@ -14,6 +14,14 @@ export interface KindInfo {
   kind: string;
   /** The resource name in API paths. */
   plural: string;
+  /**
+   * The first part of external-dns's resource label ("<this>/<namespace>/<name>") on the records of
+   * this kind's objects: its source's choice (source/service.go "service/…", source/crd.go "crd/…",
+   * source/gateway.go "<route kind lower-case>/…"); default: the kind, lower-case.
+   */
+  resourceKind?: string;
+  /** Resource label prefixes zoneguard wrote before, still read as this kind's (never written). */
+  legacyResourceKinds?: readonly string[];
   /** Whether status carries targets (Service, Ingress, Gateway); status-only changes of others are ignored. */
   statusMatters: boolean;
   /**
@@ -26,13 +34,22 @@ export interface KindInfo {
 }
 
 export const KINDS: readonly KindInfo[] = [
-  { source: 'service', group: '', version: 'v1', kind: 'Service', plural: 'services', statusMatters: true },
+  {
+    source: 'service',
+    group: '',
+    version: 'v1',
+    kind: 'Service',
+    plural: 'services',
+    resourceKind: 'service',
+    statusMatters: true,
+  },
   {
     source: 'ingress',
     group: 'networking.k8s.io',
     version: 'v1',
     kind: 'Ingress',
     plural: 'ingresses',
+    resourceKind: 'ingress',
     statusMatters: true,
   },
   {
@@ -41,6 +58,9 @@ export const KINDS: readonly KindInfo[] = [
     version: 'v1alpha1',
     kind: 'DNSEndpoint',
     plural: 'dnsendpoints',
+    resourceKind: 'crd',
+    // zoneguard before v0.22 compatibility labelled DNSEndpoint records "dnsendpoint/<ns>/<name>"
+    legacyResourceKinds: ['dnsendpoint'],
     statusMatters: false,
   },
   {
@@ -49,6 +69,7 @@ export const KINDS: readonly KindInfo[] = [
     version: 'v1',
     kind: 'HTTPRoute',
     plural: 'httproutes',
+    resourceKind: 'httproute',
     statusMatters: false,
   },
   {
@@ -57,6 +78,7 @@ export const KINDS: readonly KindInfo[] = [
     version: 'v1',
     kind: 'Gateway',
     plural: 'gateways',
+    resourceKind: 'gateway',
     statusMatters: true,
     helper: true,
   },
@@ -115,4 +137,31 @@ export function kindOf(obj: KubeObject): KindInfo | undefined {
 /** The kinds a set of --source values selects (helpers included). */
 export function kindsFor(sources: readonly string[]): KindInfo[] {
   return KINDS.filter((k) => sources.includes(k.source));
+}
+
+/**
+ * external-dns's resource label of an object: "<resource kind>/<namespace>/<name>", e.g.
+ * "ingress/default/app", "crd/dns/records" for a DNSEndpoint (source/crd.go).
+ */
+export function resourceLabel(obj: KubeObject | ObjectRef): string {
+  const ref = 'metadata' in obj || !('name' in obj) ? refOf(obj as KubeObject) : (obj as ObjectRef);
+  const group = groupOf(ref.apiVersion);
+  const k = KINDS.find((i) => i.kind === ref.kind && i.group === group);
+  return `${k?.resourceKind ?? ref.kind.toLowerCase()}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+const LEGACY_RESOURCE_PREFIXES: readonly (readonly [string, string])[] = KINDS.flatMap((k) =>
+  (k.legacyResourceKinds ?? []).map(
+    (old) => [`${old}/`, `${k.resourceKind ?? k.kind.toLowerCase()}/`] as const,
+  ),
+);
+
+/**
+ * A resource label read from an ownership record, in the form written today: zoneguard's old
+ * "dnsendpoint/<ns>/<name>" reads as "crd/<ns>/<name>", so its records stay with their object.
+ */
+export function canonicalResourceLabel(label: string): string {
+  for (const [old, now] of LEGACY_RESOURCE_PREFIXES)
+    if (label.startsWith(old)) return now + label.slice(old.length);
+  return label;
 }

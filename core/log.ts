@@ -32,6 +32,9 @@ export const REDACT_PATHS = [
   'config.rfc2136TsigSecret',
   'config.pdnsApiKey',
   'config.cloudflareApiToken',
+  'config.txtEncryptAesKey',
+  'txtEncryptAesKey',
+  '*.txtEncryptAesKey',
 ];
 
 /** pino's level for a logrus name: panic is above fatal (zoneguard never panics, so it logs nothing). */

@@ -3,11 +3,14 @@ import { DomainFilter } from './domain-filter.js';
 import type { ExtractContext } from './hostnames/common.js';
 import { FqdnTemplate } from './hostnames/fqdn-template.js';
 import type { Policy } from './plan.js';
-import { TxtRegistry } from './registry/txt-registry.js';
+import { TxtRegistry, type RegistryOptions } from './registry/txt-registry.js';
 import { NoopRegistry } from './registry/noop-registry.js';
 import { TargetNetFilter } from './target-net-filter.js';
 import { CachedRegistry } from './registry/cached-registry.js';
 import type { Registry } from './registry/registry.js';
+import { parseAesKey } from './registry/txt-crypto.js';
+import { readSecretFile } from './secrets.js';
+import { ConfigError } from './errors.js';
 import type { RuleContext } from './rules/rules.js';
 import type { Provider } from './providers/provider.js';
 import type { OwnershipIndex } from './ownership.js';
@@ -54,6 +57,10 @@ export interface PolicySettings {
   readonly txtPrefix: string;
   readonly txtSuffix: string;
   readonly txtWildcardReplacement: string;
+  readonly txtEncryptEnabled: boolean;
+  readonly txtEncryptAesKey?: string;
+  readonly txtEncryptAesKeyFile?: string;
+  readonly migrateFromTxtOwner: string;
 }
 
 export function domainFilterFrom(cfg: PolicySettings): DomainFilter {
@@ -125,16 +132,41 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   return ctx;
 }
 
+/**
+ * The TXT registry's options from the flags: name affixes, encryption (the key from
+ * --txt-encrypt-aes-key-file, ZONEGUARD_TXT_ENCRYPT_AES_KEY or the flag, checked as external-dns
+ * checks it) and the owner id migrated from. Throws ConfigError naming the flag.
+ */
+export function registryOptionsFrom(cfg: PolicySettings): RegistryOptions {
+  const file = cfg.txtEncryptAesKeyFile;
+  const raw = file ? readSecretFile('txt-encrypt-aes-key-file', file) : cfg.txtEncryptAesKey;
+  const flag = file ? 'txt-encrypt-aes-key-file' : 'txt-encrypt-aes-key';
+  let aesKey: Buffer | undefined;
+  if (raw) {
+    const parsed = parseAesKey(raw);
+    if ('error' in parsed) throw new ConfigError(flag, parsed.error);
+    aesKey = parsed.key;
+  }
+  if (cfg.txtEncryptEnabled && !aesKey)
+    throw new ConfigError(
+      'txt-encrypt-aes-key',
+      'is required with --txt-encrypt-enabled (or ZONEGUARD_TXT_ENCRYPT_AES_KEY, or --txt-encrypt-aes-key-file)',
+    );
+  return {
+    ownerId: ownerIdFrom(cfg),
+    prefix: cfg.txtPrefix,
+    suffix: cfg.txtSuffix,
+    wildcardReplacement: cfg.txtWildcardReplacement,
+    ...(aesKey ? { aesKey, encrypt: cfg.txtEncryptEnabled } : {}),
+    ...(cfg.migrateFromTxtOwner ? { migrateFromOwner: cfg.migrateFromTxtOwner } : {}),
+  };
+}
+
 export function registryFrom(cfg: PolicySettings, provider: Provider): Registry {
   const registry: Registry =
     cfg.registry === 'noop'
       ? new NoopRegistry(provider, ownerIdFrom(cfg))
-      : new TxtRegistry(provider, {
-          ownerId: ownerIdFrom(cfg),
-          prefix: cfg.txtPrefix,
-          suffix: cfg.txtSuffix,
-          wildcardReplacement: cfg.txtWildcardReplacement,
-        });
+      : new TxtRegistry(provider, registryOptionsFrom(cfg));
   const cache = cfg.txtCacheInterval ?? 0;
   return cache > 0 ? new CachedRegistry(registry, cache) : registry;
 }

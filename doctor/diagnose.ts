@@ -285,12 +285,15 @@ export function diagnose(hostIn: string, settings: DoctorSettings, evidence: Doc
   let snapshot: RegistrySnapshot | undefined;
   let index: OwnershipIndex | undefined;
   if (evidence.current) {
-    const registry = new TxtRegistry(recordsProvider(evidence.current, evidence.currentSource ?? 'records'), {
-      ownerId: settings.ownerId,
-      prefix: settings.mapper.prefix,
-      suffix: settings.mapper.suffix,
-      wildcardReplacement: settings.mapper.wildcardReplacement,
-    });
+    const registry = new TxtRegistry(
+      recordsProvider(evidence.current, evidence.currentSource ?? 'records'),
+      settings.registry ?? {
+        ownerId: settings.ownerId,
+        prefix: settings.mapper.prefix,
+        suffix: settings.mapper.suffix,
+        wildcardReplacement: settings.mapper.wildcardReplacement,
+      },
+    );
     snapshot = registry.interpret(evidence.current);
     index = new OwnershipIndex(snapshot);
     report.ownership = ownershipOf(host, snapshot, evidence.current, settings, settings.managedRecordTypes);

@@ -16,6 +16,7 @@ import {
   objectFilterFrom,
   ownerIdFrom,
   policyFrom,
+  registryOptionsFrom,
   ruleContextFrom,
   type PolicySettings,
 } from '../core/setup.js';
@@ -58,6 +59,7 @@ export function doctorSettingsFrom(cfg: PolicySettings): DoctorSettings {
       suffix: cfg.txtSuffix,
       wildcardReplacement: cfg.txtWildcardReplacement,
     }),
+    registry: registryOptionsFrom(cfg),
   };
 }
 

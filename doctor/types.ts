@@ -5,6 +5,7 @@ import type { ExtractContext } from '../core/hostnames/common.js';
 import type { KubeObject } from '../core/model/objects.js';
 import type { Policy } from '../core/plan.js';
 import type { TxtNameMapper } from '../core/registry/txt-names.js';
+import type { RegistryOptions } from '../core/registry/txt-registry.js';
 import type { RuleContext } from '../core/rules/index.js';
 import type { ObjectFilter } from '../core/setup.js';
 import type { DnsAnswer } from './dns-query.js';
@@ -19,6 +20,8 @@ export interface DoctorSettings {
   extractContext: ExtractContext;
   objectFilter: ObjectFilter;
   mapper: TxtNameMapper;
+  /** How ownership records are read (AES key, owner migrated from); default: the mapper's affixes and ownerId. */
+  registry?: RegistryOptions;
 }
 
 /** An object as read from a manifest file or from the cluster. */

@@ -14,7 +14,8 @@ import { endpointKey, LabelKey, describeEndpoint, type Endpoint } from '../core/
 import type { DomainFilter } from '../core/domain-filter.js';
 import type { ExtractContext } from '../core/hostnames/common.js';
 import type { Logger } from '../core/log.js';
-import { resourceLabel, type KubeObject } from '../core/model/objects.js';
+import type { KubeObject } from '../core/model/objects.js';
+import { resourceLabel } from '../core/kinds.js';
 import type { Policy } from '../core/plan.js';
 import { planSync, releaseHold, type SyncPlan } from '../core/sync-plan.js';
 import {

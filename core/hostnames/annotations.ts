@@ -146,7 +146,7 @@ export function splitList(value: string | undefined): string[] {
 
 /**
  * The TTL annotation: whole seconds ("300") or a Go duration ("5m"), as external-dns reads it.
- * Returns the seconds, or an error text for the ttl rule.
+ * Returns the seconds (none for "0": not set, the provider's default), or an error text for the ttl rule.
  */
 export function parseTtl(value: string): { ttl?: number; error?: string } {
   const v = value.trim();
@@ -159,6 +159,8 @@ export function parseTtl(value: string): { ttl?: number; error?: string } {
   if (seconds === undefined || !Number.isFinite(seconds))
     return { error: `"${value}" is not a number of seconds or a duration such as 5m` };
   if (!Number.isInteger(seconds)) return { error: `"${value}" is not a whole number of seconds` };
+  // 0 is external-dns's "TTL not configured": the provider's default (endpoint.TTL.IsConfigured)
+  if (seconds === 0) return {};
   if (seconds < 1 || seconds > MAX_TTL) return { error: `${seconds} is outside 1..${MAX_TTL}` };
   return { ttl: seconds };
 }

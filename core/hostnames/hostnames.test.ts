@@ -67,6 +67,7 @@ const cases: {
     problem: /TTL annotation -5 is outside/,
   },
   { kind: 'Service', name: 'duration-ttl', want: ['dttl.example.com A 203.0.113.6 ttl=300'] },
+  { kind: 'Service', name: 'zero-ttl', want: ['zttl.example.com A 203.0.113.8'] },
   { kind: 'Service', name: 'weighted-eu', want: ['shop.example.com A 203.0.113.20'] },
   {
     kind: 'Service',
@@ -211,11 +212,11 @@ describe('hostname extraction (external-dns source semantics)', () => {
 
   it('endpoints carry the external-dns resource label and provider-specific properties', () => {
     const eps = endpointsOf(extract(find('DNSEndpoint', 'records'), ctx));
-    expect(eps[0].labels).toEqual({ resource: 'dnsendpoint/dns/records' });
+    expect(eps[0].labels).toEqual({ resource: 'crd/dns/records' });
     expect(eps[2]).toMatchObject({
       setIdentifier: 'eu',
       providerSpecific: { alias: 'false' },
-      labels: { team: 'a', resource: 'dnsendpoint/dns/records' },
+      labels: { team: 'a', resource: 'crd/dns/records' },
     });
   });
 

@@ -1,7 +1,7 @@
 /** Hostname extraction: which DNS names and records an object asks for, one file per kind. */
 import { newEndpoint, type Endpoint, LabelKey } from '../model/endpoint.js';
-import { kindOf } from '../kinds.js';
-import { isRecord, refOf, resourceLabel, type KubeObject } from '../model/objects.js';
+import { kindOf, resourceLabel } from '../kinds.js';
+import { isRecord, refOf, type KubeObject } from '../model/objects.js';
 import type { Claim, Extraction } from '../model/verdict.js';
 import type { TargetNetFilter } from '../target-net-filter.js';
 import {

@@ -45,12 +45,6 @@ export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
   return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
-/** external-dns's resource label: "<kind lower-case>/<namespace>/<name>", e.g. "ingress/default/app". */
-export function resourceLabel(obj: KubeObject | ObjectRef): string {
-  const ref = 'metadata' in obj || !('name' in obj) ? refOf(obj as KubeObject) : (obj as ObjectRef);
-  return `${ref.kind.toLowerCase()}/${ref.namespace ?? ''}/${ref.name}`;
-}
-
 export function annotations(obj: KubeObject): Record<string, string> {
   const a = obj.metadata?.annotations;
   return a && typeof a === 'object' ? a : {};

@@ -4,7 +4,8 @@
  * field), and a warning for every other ZonePolicy that delegates a common name to a different
  * namespace set (allowed: two teams may share on purpose, but should know).
  */
-import { refOf, resourceLabel, type KubeObject } from '../model/objects.js';
+import { refOf, type KubeObject } from '../model/objects.js';
+import { resourceLabel } from '../kinds.js';
 import type { Extraction, Verdict, Violation } from '../model/verdict.js';
 import { compileZonePolicy, delegationOverlaps, type CompiledZonePolicy } from './zone-policy.js';
 

@@ -3,6 +3,7 @@ import { newEndpoint, type Endpoint } from '../model/endpoint.js';
 import { InMemoryProvider } from '../providers/inmemory/index.js';
 import { emptyChanges } from '../model/changes.js';
 import { TxtRegistry } from './txt-registry.js';
+import { TxtEncryption } from './txt-crypto.js';
 
 const own = (owner: string, resource = 'ingress/default/app') =>
   `heritage=external-dns,external-dns/owner=${owner},external-dns/resource=${resource}`;
@@ -195,5 +196,286 @@ describe('TxtRegistry.applyChanges', () => {
     });
     const names = (await provider.records()).map((e) => `${e.dnsName} ${e.recordType}`).sort();
     expect(names).toEqual(['a-m.example.com TXT', 'm.example.com A', 'm.example.com TXT']);
+  });
+});
+
+const names = async (provider: InMemoryProvider) =>
+  (await provider.records()).map((e) => `${e.dnsName} ${e.recordType} ${e.targets[0]}`).sort();
+
+describe('Route 53 alias A ownership (external-dns v0.22, #2903; registry/txt/registry_test.go)', () => {
+  const alias = (name: string) => {
+    const ep = newEndpoint(name, 'A', ['lb-1.eu-central-1.elb.amazonaws.com']);
+    ep.providerSpecific = { alias: 'true' };
+    return ep;
+  };
+  const cases: {
+    name: string;
+    txts: [string, string][];
+    owner: string | undefined;
+    forceUpdate: boolean;
+  }[] = [
+    {
+      name: 'owned through "a-" as v0.22 writes it',
+      txts: [['a-alias.example.com', own('cluster-a')]],
+      owner: 'cluster-a',
+      forceUpdate: false,
+    },
+    {
+      name: 'legacy "cname-" only: still owned, force-update so "a-" gets written',
+      txts: [['cname-alias.example.com', own('cluster-a')]],
+      owner: 'cluster-a',
+      forceUpdate: true,
+    },
+    {
+      name: '"a-" and "cname-" both: no churn',
+      txts: [
+        ['a-alias.example.com', own('cluster-a')],
+        ['cname-alias.example.com', own('cluster-a')],
+      ],
+      owner: 'cluster-a',
+      forceUpdate: false,
+    },
+    {
+      name: 'another owner\'s legacy "cname-": theirs, nothing forced',
+      txts: [['cname-alias.example.com', own('cluster-b')]],
+      owner: 'cluster-b',
+      forceUpdate: false,
+    },
+  ];
+  for (const c of cases)
+    it(c.name, async () => {
+      const { registry } = await setup([
+        alias('alias.example.com'),
+        ...c.txts.map(([n, v]) => newEndpoint(n, 'TXT', [v])),
+      ]);
+      const rec = (await registry.records()).find((e) => e.dnsName === 'alias.example.com')!;
+      expect(rec.labels.owner).toBe(c.owner);
+      expect(rec.providerSpecific?.['txt/force-update'] === 'true').toBe(c.forceUpdate);
+    });
+
+  it('writes "a-" for a new alias A record (not "cname-")', async () => {
+    const { provider, registry } = await setup([]);
+    await registry.records();
+    await registry.applyChanges({ ...emptyChanges(), create: [alias('new.example.com')] });
+    expect((await names(provider)).filter((n) => n.includes(' TXT '))).toEqual([
+      'a-new.example.com TXT heritage=external-dns,external-dns/owner=cluster-a',
+    ]);
+  });
+
+  it('the update forced by a legacy "cname-" writes "a-" and leaves the record otherwise alone', async () => {
+    const { provider, registry } = await setup([
+      alias('alias.example.com'),
+      newEndpoint('cname-alias.example.com', 'TXT', [own('cluster-a')]),
+    ]);
+    const rec = (await registry.records()).find((e) => e.dnsName === 'alias.example.com')!;
+    const sent = await registry.applyChanges({
+      ...emptyChanges(),
+      updateOld: [rec],
+      updateNew: [alias('alias.example.com')],
+    });
+    expect(sent.create.map((e) => e.dnsName)).toEqual(['a-alias.example.com']);
+    expect(sent.updateOld.every((e) => e.providerSpecific?.['txt/force-update'] === undefined)).toBe(true);
+    const again = (await registry.records()).find((e) => e.dnsName === 'alias.example.com')!;
+    expect(again.providerSpecific?.['txt/force-update']).toBeUndefined();
+    expect(await names(provider)).toContain(
+      `a-alias.example.com TXT heritage=external-dns,external-dns/owner=cluster-a`,
+    );
+  });
+
+  it('deleting an alias deletes its "a-" and our legacy "cname-", never another owner\'s', async () => {
+    const { provider, registry } = await setup([
+      alias('mine.example.com'),
+      newEndpoint('a-mine.example.com', 'TXT', [own('cluster-a')]),
+      newEndpoint('cname-mine.example.com', 'TXT', [own('cluster-a')]),
+      alias('mixed.example.com'),
+      newEndpoint('a-mixed.example.com', 'TXT', [own('cluster-a')]),
+      newEndpoint('cname-mixed.example.com', 'TXT', [own('cluster-b')]),
+    ]);
+    const recs = (await registry.records()).filter((e) => e.recordType === 'A');
+    await registry.applyChanges({ ...emptyChanges(), delete: recs });
+    expect(await names(provider)).toEqual([`cname-mixed.example.com TXT ${own('cluster-b')}`]);
+  });
+});
+
+describe("DNSEndpoint resource label: external-dns's crd/<ns>/<name>, zoneguard's old dnsendpoint/ read as it", () => {
+  it('reads "dnsendpoint/ns/name" as "crd/ns/name"', async () => {
+    const { registry } = await setup([
+      newEndpoint('api.example.com', 'A', ['192.0.2.1']),
+      newEndpoint('a-api.example.com', 'TXT', [own('cluster-a', 'dnsendpoint/default/api')]),
+    ]);
+    const [rec] = (await registry.records()).filter((e) => e.recordType === 'A');
+    expect(rec.labels).toMatchObject({ owner: 'cluster-a', resource: 'crd/default/api' });
+  });
+
+  it('an update that changes only the record keeps the old-label ownership record (no churn)', async () => {
+    const { provider, registry } = await setup([
+      newEndpoint('api.example.com', 'A', ['192.0.2.1']),
+      newEndpoint('a-api.example.com', 'TXT', [own('cluster-a', 'dnsendpoint/default/api')]),
+    ]);
+    const [rec] = (await registry.records()).filter((e) => e.recordType === 'A');
+    const next = newEndpoint('api.example.com', 'A', ['192.0.2.2'], undefined, {
+      resource: 'crd/default/api',
+    });
+    const sent = await registry.applyChanges({ ...emptyChanges(), updateOld: [rec], updateNew: [next] });
+    expect([...sent.create, ...sent.updateNew].filter((e) => e.recordType === 'TXT')).toEqual([]);
+    expect(await names(provider)).toContain(
+      `a-api.example.com TXT ${own('cluster-a', 'dnsendpoint/default/api')}`,
+    );
+  });
+
+  it('a DNSEndpoint record is written with "crd/"', async () => {
+    const { provider, registry } = await setup([]);
+    await registry.records();
+    await registry.applyChanges({
+      ...emptyChanges(),
+      create: [newEndpoint('n.example.com', 'A', ['192.0.2.3'], undefined, { resource: 'crd/default/n' })],
+    });
+    expect(await names(provider)).toContain(`a-n.example.com TXT ${own('cluster-a', 'crd/default/n')}`);
+  });
+});
+
+describe('encrypted ownership records (--txt-encrypt-enabled, --txt-encrypt-aes-key)', () => {
+  // registry/txt/registry_test.go TestTXTRegistryApplyChangesEncrypt: a record external-dns wrote
+  const key = Buffer.from('12345678901234567890123456789012');
+  const written =
+    'h8UQ6jelUFUsEIn7SbFktc2MYXPx/q8lySqI4VwfVtVaIbb2nkHWV/88KKbuLtu7fJNzMir8ELVeVnRSY01KdiIuj7ledqZe5ailEjQaU5Z6uEKd5pgs6sH8';
+  const zone = () => [
+    newEndpoint('foobar.example.com', 'CNAME', ['foobar.loadbalancer.com']),
+    newEndpoint('txt.cname-foobar.example.com', 'TXT', [written]),
+  ];
+
+  it('without the key an encrypted record is not an ownership record: the name reads as unowned', async () => {
+    const { registry } = await setup(zone(), { prefix: 'txt.', ownerId: 'owner' });
+    const rec = (await registry.records()).find((e) => e.recordType === 'CNAME')!;
+    expect(rec.labels.owner).toBeUndefined();
+  });
+
+  it("with external-dns's key the record is owned, and deleting it deletes the encrypted TXT", async () => {
+    const { provider, registry } = await setup(zone(), {
+      prefix: 'txt.',
+      ownerId: 'owner',
+      aesKey: key,
+      encrypt: true,
+    });
+    const recs = await registry.records();
+    const rec = recs.find((e) => e.recordType === 'CNAME')!;
+    expect(rec.labels.owner).toBe('owner');
+    expect(rec.providerSpecific?.['txt/force-update']).toBeUndefined();
+    await registry.applyChanges({ ...emptyChanges(), delete: [rec] });
+    expect(await provider.records()).toEqual([]);
+  });
+
+  it('a key alone (encryption off) still reads encrypted records, as external-dns does', async () => {
+    const { registry } = await setup(zone(), { prefix: 'txt.', ownerId: 'owner', aesKey: key });
+    expect((await registry.records()).find((e) => e.recordType === 'CNAME')!.labels.owner).toBe('owner');
+  });
+
+  it('writes encrypted values that decrypt to the plain ownership text', async () => {
+    const { provider, registry } = await setup([], { aesKey: key, encrypt: true });
+    await registry.records();
+    await registry.applyChanges({
+      ...emptyChanges(),
+      create: [
+        newEndpoint('app.example.com', 'A', ['192.0.2.1'], undefined, { resource: 'ingress/default/app' }),
+      ],
+    });
+    const txt = (await provider.records()).find((e) => e.recordType === 'TXT')!;
+    expect(txt.dnsName).toBe('a-app.example.com');
+    expect(txt.targets[0]).not.toContain('heritage');
+    expect(new TxtEncryption(key).decrypt(txt.targets[0])?.text).toBe(own('cluster-a'));
+  });
+
+  it('an update that changes only the target keeps the encrypted ownership value byte for byte', async () => {
+    const { provider, registry } = await setup(zone(), {
+      prefix: 'txt.',
+      ownerId: 'owner',
+      aesKey: key,
+      encrypt: true,
+    });
+    const rec = (await registry.records()).find((e) => e.recordType === 'CNAME')!;
+    const sent = await registry.applyChanges({
+      ...emptyChanges(),
+      updateOld: [rec],
+      updateNew: [newEndpoint('foobar.example.com', 'CNAME', ['other.loadbalancer.com'])],
+    });
+    expect(sent.updateNew.map((e) => e.recordType)).toEqual(['CNAME']);
+    expect(await names(provider)).toContain(`txt.cname-foobar.example.com TXT ${written}`);
+  });
+
+  it('a label change rewrites the value with the stored nonce', async () => {
+    const { provider, registry } = await setup(zone(), {
+      prefix: 'txt.',
+      ownerId: 'owner',
+      aesKey: key,
+      encrypt: true,
+    });
+    const rec = (await registry.records()).find((e) => e.recordType === 'CNAME')!;
+    await registry.applyChanges({
+      ...emptyChanges(),
+      updateOld: [rec],
+      updateNew: [
+        newEndpoint('foobar.example.com', 'CNAME', ['foobar.loadbalancer.com'], undefined, {
+          resource: 'crd/ns/f',
+        }),
+      ],
+    });
+    const value = (await provider.records()).find((e) => e.recordType === 'TXT')!.targets[0];
+    const enc = new TxtEncryption(key);
+    expect(enc.decrypt(value)).toEqual({
+      text: 'heritage=external-dns,external-dns/owner=owner,external-dns/resource=crd/ns/f',
+      nonce: enc.decrypt(written)!.nonce,
+    });
+  });
+
+  it('refuses encryption without a key', () => {
+    expect(
+      () =>
+        new TxtRegistry(new InMemoryProvider({ zones: ['example.com'] }), { ownerId: 'a', encrypt: true }),
+    ).toThrow(/AES encryption key must be set/);
+  });
+});
+
+describe('--migrate-from-txt-owner (docs/registry/txt.md "OwnerID migration"; TestTXTRecordMigration)', () => {
+  const zone = () => [
+    newEndpoint('bar.example.com', 'A', ['1.2.3.4']),
+    newEndpoint('a-bar.example.com', 'TXT', [own('old-owner', 'ingress/default/bar')]),
+    newEndpoint('other.example.com', 'A', ['1.2.3.5']),
+    newEndpoint('a-other.example.com', 'TXT', [own('cluster-b')]),
+  ];
+
+  it("reads the old owner's records as this owner's, forced to update; other owners' stay theirs", async () => {
+    const { registry } = await setup(zone(), { ownerId: 'new-owner', migrateFromOwner: 'old-owner' });
+    const snap = await registry.snapshot();
+    const bar = snap.records.find((e) => e.dnsName === 'bar.example.com')!;
+    expect(bar.labels.owner).toBe('new-owner');
+    expect(bar.providerSpecific?.['txt/force-update']).toBe('true');
+    expect(snap.records.find((e) => e.dnsName === 'other.example.com')!.labels.owner).toBe('cluster-b');
+  });
+
+  it('the update rewrites the ownership record with the new owner id, once', async () => {
+    const { provider, registry } = await setup(zone(), {
+      ownerId: 'new-owner',
+      migrateFromOwner: 'old-owner',
+    });
+    const bar = (await registry.records()).find((e) => e.dnsName === 'bar.example.com')!;
+    await registry.applyChanges({
+      ...emptyChanges(),
+      updateOld: [bar],
+      updateNew: [
+        newEndpoint('bar.example.com', 'A', ['1.2.3.4'], undefined, { resource: 'ingress/default/bar' }),
+      ],
+    });
+    expect(await names(provider)).toContain(
+      `a-bar.example.com TXT ${own('new-owner', 'ingress/default/bar')}`,
+    );
+    const again = (await registry.records()).find((e) => e.dnsName === 'bar.example.com')!;
+    expect(again.providerSpecific?.['txt/force-update']).toBeUndefined();
+  });
+
+  it("without the flag the old owner's records are not ours", async () => {
+    const { registry } = await setup(zone(), { ownerId: 'new-owner' });
+    expect((await registry.records()).find((e) => e.dnsName === 'bar.example.com')!.labels.owner).toBe(
+      'old-owner',
+    );
   });
 });

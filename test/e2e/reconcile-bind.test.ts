@@ -178,7 +178,7 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
       const zone = await bind.axfr('example.com');
       // the TXT ownership records, exactly as external-dns writes them
       expect(zone).toContain(`a-app.example.com. 300 IN TXT ${OWNED('ingress/default/app')}`);
-      expect(zone).toContain(`cname-api.example.com. 300 IN TXT ${OWNED('dnsendpoint/default/api')}`);
+      expect(zone).toContain(`cname-api.example.com. 300 IN TXT ${OWNED('crd/default/api')}`);
       expect(zone).toContain('api.example.com. 300 IN CNAME lb-1.elb.example.net.');
       // another owner's records, unowned records and other types: byte for byte as before
       expect(await zoneWithout(ours)).toEqual(before);
@@ -322,7 +322,7 @@ describe.skipIf(!!why)('reconcile to a real BIND 9 (RFC 2136 + TSIG)', () => {
       expect(txts).toHaveLength(n);
       for (const e of endpoints) {
         expect(records).toContain(`${e.dnsName}. 300 IN A ${e.targets[0]}`);
-        expect(txts).toContain(`a-${e.dnsName}. 300 IN TXT ${OWNED('dnsendpoint/default/bulk')}`);
+        expect(txts).toContain(`a-${e.dnsName}. 300 IN TXT ${OWNED('crd/default/bulk')}`);
       }
       const writes = r.provider.calls.writes;
       await r.reconciler.sync();

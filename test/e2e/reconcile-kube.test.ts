@@ -153,7 +153,7 @@ describe('reconcile through the Kubernetes API', () => {
         'app.example.com A 203.0.113.7',
         txt('app.example.com', 'ingress/default/app'),
         'static.example.com A 203.0.113.10',
-        txt('static.example.com', 'dnsendpoint/default/static'),
+        txt('static.example.com', 'crd/default/static'),
       ].sort();
       await until(
         run.reconciler,
@@ -211,7 +211,7 @@ describe('reconcile through the Kubernetes API', () => {
           'app.example.com A 203.0.113.9',
           txt('app.example.com', 'ingress/default/app'),
           'static.example.com A 203.0.113.10',
-          txt('static.example.com', 'dnsendpoint/default/static'),
+          txt('static.example.com', 'crd/default/static'),
         ].sort(),
       );
 

@@ -270,7 +270,7 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     expect((await p.records()).filter((e) => e.dnsName.includes('old.example.com'))).toEqual([]);
   });
 
-  it('owns an alias A record through a "cname-" ownership record, as external-dns writes it', async () => {
+  it('owns an alias A record through an "a-" ownership record, as external-dns v0.22 writes it (#2903)', async () => {
     const p = make();
     await zone(p, 'example.com');
     const registry = new TxtRegistry(p, { ownerId: 'me' });
@@ -281,10 +281,66 @@ describeMoto(`Route 53 against moto${moto.path ? '' : ` (skipped: ${moto.reason}
     ]);
     await registry.applyChanges(plan({ current: await registry.records(), desired, ownerId: 'me' }).changes);
     const raw = await p.records();
-    expect(raw.filter((e) => e.recordType === 'TXT').map((e) => e.dnsName)).toEqual(['cname-lb.example.com']);
+    expect(raw.filter((e) => e.recordType === 'TXT').map((e) => e.dnsName)).toEqual(['a-lb.example.com']);
     const current = await registry.records();
     expect(current.find((e) => e.dnsName === 'lb.example.com')?.labels.owner).toBe('me');
     expect(plan({ current, desired, ownerId: 'me' }).changes).toEqual(emptyChanges());
+  });
+
+  it('takes over an alias external-dns owned through "cname-": writes "a-" once, then no changes; deleting removes both', async () => {
+    const p = make();
+    const zoneId = await zone(p, 'example.com');
+    const value = '"heritage=external-dns,external-dns/owner=me,external-dns/resource=ingress/default/lb"';
+    const lbZone = canonicalHostedZone('my-lb-1.us-east-1.elb.amazonaws.com')!;
+    await p.client.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'lb.example.com',
+                Type: 'A',
+                AliasTarget: {
+                  DNSName: 'my-lb-1.us-east-1.elb.amazonaws.com',
+                  HostedZoneId: lbZone,
+                  EvaluateTargetHealth: true,
+                },
+              },
+            },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'cname-lb.example.com',
+                Type: 'TXT',
+                TTL: 300,
+                ResourceRecords: [{ Value: value }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const registry = new TxtRegistry(p, { ownerId: 'me' });
+    const desired = p.adjustEndpoints([
+      newEndpoint('lb.example.com', 'CNAME', ['my-lb-1.us-east-1.elb.amazonaws.com'], undefined, {
+        resource: 'ingress/default/lb',
+      }),
+    ]);
+    const first = plan({ current: await registry.records(), desired, ownerId: 'me' });
+    const applied = await registry.applyChanges(first.changes);
+    expect(applied.create.map((e) => `${e.dnsName} ${e.recordType}`)).toEqual(['a-lb.example.com TXT']);
+    const txtNames = (await p.records()).filter((e) => e.recordType === 'TXT').map((e) => e.dnsName);
+    expect(txtNames.sort()).toEqual(['a-lb.example.com', 'cname-lb.example.com']);
+    expect(plan({ current: await registry.records(), desired, ownerId: 'me' }).changes).toEqual(
+      emptyChanges(),
+    );
+
+    await registry.applyChanges(
+      plan({ current: await registry.records(), desired: [], ownerId: 'me' }).changes,
+    );
+    expect((await p.records()).filter((e) => e.dnsName.includes('lb.example.com'))).toEqual([]);
   });
 
   it('batches at --aws-batch-change-size, an UPSERT counting twice, and pages through record sets', async () => {
