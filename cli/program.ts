@@ -108,7 +108,7 @@ export function buildProgram(
         file,
       });
       spec.check?.(cfg);
-      const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat });
+      const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, destination: io.stderr });
       for (const line of accepted.get(spec.name) ?? [])
         logger.debug({ flag: line }, 'external-dns flag accepted: it asks for what zoneguard does anyway');
       onExit(await spec.run(cfg, { ...io, args: positional, logger }));
