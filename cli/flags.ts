@@ -865,6 +865,14 @@ export const FLAGS = [
     commands: ['reconcile'],
   },
   {
+    name: 'policy-reports-interval',
+    type: 'duration',
+    default: '0s',
+    min: 0,
+    help: 'write the background audit as PolicyReports (wgpolicyk8s.io/v1alpha2) after a sync, at most this often (0: never; `zoneguard audit` does one pass)',
+    commands: ['reconcile'],
+  },
+  {
     name: 'once',
     type: 'boolean',
     help: 'sync once and exit (exit 1 when the sync failed)',

@@ -63,6 +63,23 @@ export async function auditObjects(
   return { reports: buildReports({ results, nowMs: deps.nowMs ?? Date.now() }), notes };
 }
 
+/**
+ * The reports of a reconciler sync: the verdicts it planned with (admission order, as the webhook
+ * would have given them) and the ZonePolicies among its objects, checked against each other.
+ */
+export function auditReports(
+  objects: readonly KubeObject[],
+  outcomes: readonly { obj: KubeObject; verdict: Verdict }[],
+  cfg: ZonePolicySettings,
+  nowMs = Date.now(),
+): AuditPass['reports'] {
+  const policy = zonePolicyInputs(objects, cfg);
+  const results = outcomes.map((o) => ({ obj: o.obj, verdict: o.verdict }));
+  for (const obj of policy.policyObjects)
+    results.push({ obj, verdict: checkZonePolicy(obj, policy.policies).verdict });
+  return buildReports({ results, nowMs });
+}
+
 /** One pass over manifest files: nothing is written. */
 export async function auditFiles(
   cfg: AuditSettings,

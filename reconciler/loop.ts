@@ -32,7 +32,7 @@ import type { RegistrySnapshot } from '../core/registry/registry.js';
 import { formatViolation, type RuleContext } from '../core/rules/index.js';
 import type { ObjectFilter } from '../core/setup.js';
 import { ProviderError } from '../core/errors.js';
-import { describeObject, type DesiredState } from '../core/desired.js';
+import { describeObject, type DesiredState, type ObjectOutcome } from '../core/desired.js';
 import type { ReconcilerMetrics } from './metrics.js';
 import type { Source } from '../core/model/source.js';
 import { EVENT_REASONS, type Feedback } from '../kube/events.js';
@@ -82,6 +82,15 @@ export interface ReconcilerOptions {
   retryMaxDelayMs?: number;
   /** Injected in tests. */
   random?: () => number;
+  /**
+   * The background audit (--policy-reports-interval): after a sync, at most once per intervalMs,
+   * every object's verdict (and the ZonePolicies among the objects) is handed to `write`, which
+   * writes the PolicyReports. A failure is logged and retried at the next sync; it never fails one.
+   */
+  audit?: {
+    intervalMs: number;
+    write: (objects: readonly KubeObject[], outcomes: readonly ObjectOutcome[]) => Promise<void>;
+  };
 }
 
 export interface SyncResult {
@@ -382,7 +391,21 @@ export class Reconciler {
     }
     this.countManaged(snapshot.records, planned.changes);
     if (o.feedback) await this.tellKubernetes(desired, planned, live);
+    if (o.audit && Date.now() - this.lastAudit >= o.audit.intervalMs) {
+      this.lastAudit = Date.now();
+      try {
+        await o.audit.write(objects, desired.outcomes);
+      } catch (e) {
+        o.logger.warn(
+          { err: (e as Error).message },
+          'policy reports not written; retried after the next sync',
+        );
+        this.lastAudit = 0;
+      }
+    }
   }
+
+  private lastAudit = 0;
 
   /** Log line, metrics and Event for a hold (or their clearing when there is none). */
   private reportHold(hold: DeletionHold | undefined): void {

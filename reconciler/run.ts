@@ -25,6 +25,9 @@ import { FileSource } from './file-source.js';
 import { KubernetesSource } from '../kube/watch.js';
 import type { Source } from '../core/model/source.js';
 import { zonePolicyInputs, type ZonePolicySettings } from '../core/policy/inputs.js';
+import { auditReports } from './audit.js';
+import { writePolicyReports } from '../kube/policy-reports.js';
+import { kubeApi } from '../kube/rest.js';
 import { Feedback, kubeFeedbackSink } from '../kube/events.js';
 import { planJson, printPlanText } from '../core/report.js';
 import {
@@ -38,6 +41,8 @@ import { LeaseDeletionRelease } from '../kube/deletion-release.js';
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface ReconcileSettings extends OpenSettings, DeletionGuardSettings, ZonePolicySettings {
   readonly releaseDeletions: boolean;
+  /** --policy-reports-interval (ms; 0: off). */
+  readonly policyReportsInterval: number;
   readonly dryRun: boolean;
   readonly emitEvents: 'all' | 'warnings' | 'none';
   readonly events: boolean;
@@ -190,6 +195,16 @@ export async function runReconcile(
       : undefined,
     retryBaseDelayMs: cfg.retryBaseDelay,
     retryMaxDelayMs: cfg.retryMaxDelay,
+    audit:
+      kc && !dryRun && cfg.policyReportsInterval > 0
+        ? {
+            intervalMs: cfg.policyReportsInterval,
+            write: async (objects, outcomes) => {
+              const reports = auditReports(objects, outcomes, cfg);
+              await writePolicyReports(kubeApi(kc), reports, logger);
+            },
+          }
+        : undefined,
     // webhook replicas re-read ownership when we have written (see ownership-signal.ts)
     onWrite: signal ? async () => void (await signal.bump()) : undefined,
   });

@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { configFileSchema, flagsFor } from '../../cli/settings.js';
 import { DNSENDPOINT_SCHEMA } from '../../core/crd/dnsendpoint.js';
+import { ZONEPOLICY_SCHEMA } from '../../core/policy/schema.js';
+import { compileZonePolicy, zonePolicySetFrom } from '../../core/policy/zone-policy.js';
 import { Ajv } from 'ajv';
 import type { KubeObject } from '../../core/model/objects.js';
 import { CLUSTER_SCOPED, find, hasKubectl, kustomize } from './render.js';
@@ -94,7 +96,7 @@ function grantsOf(objs: readonly KubeObject[], sa: string, ns: string): string[]
   return [...new Set(out)].sort();
 }
 
-const READ = ['core/services', 'networking.k8s.io/ingresses', 'externaldns.k8s.io/dnsendpoints', 'gateway.networking.k8s.io/httproutes', 'gateway.networking.k8s.io/gateways'].flatMap((r) =>
+const READ = ['core/services', 'networking.k8s.io/ingresses', 'externaldns.k8s.io/dnsendpoints', 'gateway.networking.k8s.io/httproutes', 'gateway.networking.k8s.io/gateways', 'core/namespaces', 'zoneguard.io/zonepolicies'].flatMap((r) =>
   ['get', 'list', 'watch'].map((v) => `cluster ${r} ${v}`),
 );
 
@@ -108,6 +110,15 @@ function expectedGrants(c: Case): Record<string, string[]> {
       'cluster core/events patch',
       'cluster externaldns.k8s.io/dnsendpoints/status update',
       'cluster externaldns.k8s.io/dnsendpoints/status patch',
+      // the background audit: its own reports only, by name where Kubernetes allows it
+      'cluster wgpolicyk8s.io/policyreports create',
+      'cluster wgpolicyk8s.io/policyreports list',
+      'cluster wgpolicyk8s.io/policyreports get zoneguard',
+      'cluster wgpolicyk8s.io/policyreports update zoneguard',
+      'cluster wgpolicyk8s.io/policyreports delete zoneguard',
+      'cluster wgpolicyk8s.io/clusterpolicyreports create',
+      'cluster wgpolicyk8s.io/clusterpolicyreports get zoneguard',
+      'cluster wgpolicyk8s.io/clusterpolicyreports update zoneguard',
       `${ns} coordination.k8s.io/leases get`,
       `${ns} coordination.k8s.io/leases create`,
       `${ns} coordination.k8s.io/leases update`,
@@ -206,7 +217,8 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
       const notIn = h.namespaceSelector.matchExpressions.find((e: any) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn');
       expect(notIn?.values).toEqual(expect.arrayContaining(['kube-system', c.namespace]));
       const kinds = h.rules.map((r: any) => `${r.apiGroups.join(',') || 'core'}/${r.apiVersions.join(',')}/${r.resources.join(',')}`).sort();
-      expect(kinds).toEqual(['core/v1/services', 'externaldns.k8s.io/v1alpha1/dnsendpoints', 'gateway.networking.k8s.io/v1/httproutes', 'networking.k8s.io/v1/ingresses']);
+      expect(kinds).toEqual(['core/v1/services', 'externaldns.k8s.io/v1alpha1/dnsendpoints', 'gateway.networking.k8s.io/v1/httproutes', 'networking.k8s.io/v1/ingresses', 'zoneguard.io/v1alpha1/zonepolicies']);
+      for (const r of h.rules) expect(r.scope, r.resources.join(',')).toBe(r.resources.includes('zonepolicies') ? 'Cluster' : 'Namespaced');
       // the client config points at the rendered Service, whose port leads to the container's
       const svc = find(objs, 'Service', (s) => s.metadata?.name === h.clientConfig.service.name && s.metadata?.namespace === h.clientConfig.service.namespace)[0];
       expect(svc, `Service ${h.clientConfig.service.namespace}/${h.clientConfig.service.name}`).toBeDefined();
@@ -322,7 +334,7 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
   });
 
   it('ships the DNSEndpoint CRD with external-dns group, version, names and schema', () => {
-    const crd = find(render(CASES[1]), 'CustomResourceDefinition')[0] as any;
+    const crd = find(render(CASES[1]), 'CustomResourceDefinition', (o) => o.metadata?.name === 'dnsendpoints.externaldns.k8s.io')[0] as any;
     expect(crd.metadata.name).toBe('dnsendpoints.externaldns.k8s.io');
     expect(crd.spec.group).toBe('externaldns.k8s.io');
     expect(crd.spec.scope).toBe('Namespaced');
@@ -340,10 +352,47 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
     expect(v.schema.openAPIV3Schema.properties.status.properties.observedGeneration.type).toBe('integer');
   });
 
+  const strip = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'description').map(([k, x]) => [k, strip(x)])) : v;
+  const crdNamed = (name: string) => find(render(CASES[1]), 'CustomResourceDefinition', (o) => o.metadata?.name === name)[0] as any;
+
   it("is the schema `zoneguard validate` applies offline (core/crd), descriptions aside", () => {
-    const crd = find(render(CASES[1]), 'CustomResourceDefinition')[0] as any;
-    const strip = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'description').map(([k, x]) => [k, strip(x)])) : v;
+    const crd = crdNamed('dnsendpoints.externaldns.k8s.io');
     expect(strip(crd.spec.versions[0].schema.openAPIV3Schema)).toEqual(JSON.parse(JSON.stringify(DNSENDPOINT_SCHEMA)));
+  });
+
+  it('ships the ZonePolicy CRD, cluster-scoped, with the schema the webhook and validate apply (core/policy), descriptions aside', () => {
+    const crd = crdNamed('zonepolicies.zoneguard.io');
+    expect(crd.spec.group).toBe('zoneguard.io');
+    expect(crd.spec.scope).toBe('Cluster');
+    expect(crd.spec.names).toMatchObject({ kind: 'ZonePolicy', listKind: 'ZonePolicyList', plural: 'zonepolicies', singular: 'zonepolicy' });
+    expect(crd.spec.versions.map((v: any) => [v.name, v.served, v.storage])).toEqual([['v1alpha1', true, true]]);
+    expect(strip(crd.spec.versions[0].schema.openAPIV3Schema)).toEqual(JSON.parse(JSON.stringify(ZONEPOLICY_SCHEMA)));
+  });
+});
+
+describe.skipIf(!KUBECTL)('deploy/overlays/teams: zone delegation for two teams', () => {
+  const objs = () => render({ name: 'overlays/teams', dir: join(DEPLOY, 'overlays/teams'), namespace: 'zoneguard-public', prefix: 'public-', failurePolicy: 'Ignore' });
+
+  it('is the public instance plus two teams\' Namespaces and ZonePolicies, with --require-zone-policy', () => {
+    const o = objs();
+    expect(find(o, 'Deployment').map((d) => d.metadata?.name).sort()).toEqual(['public-zoneguard-reconciler', 'public-zoneguard-webhook']);
+    expect(find(o, 'Namespace').map((n) => n.metadata?.name).sort()).toEqual(['team-a', 'team-a-staging', 'team-b', 'zoneguard-public']);
+    expect(configOf(o)['require-zone-policy']).toBe(true);
+    // ZonePolicies are checked against their own CRD's schema below
+    const errors = o.filter((x) => x.kind !== 'ZonePolicy').flatMap((x) => openApiErrors(x).map((e) => `${x.kind} ${x.metadata?.name}: ${e}`));
+    expect(errors).toEqual([]);
+  });
+
+  it('every ZonePolicy compiles (schema, selector, domains, CIDRs) and each team namespace is selected by its policy only', () => {
+    const o = objs();
+    const policies = find(o, 'ZonePolicy');
+    expect(policies.map((p) => p.metadata?.name).sort()).toEqual(['team-a', 'team-b']);
+    for (const p of policies) expect(compileZonePolicy(p).problems, String(p.metadata?.name)).toEqual([]);
+    const { set } = zonePolicySetFrom(o);
+    expect(set.policiesFor('team-a').map((p) => p.name)).toEqual(['team-a']);
+    expect(set.policiesFor('team-a-staging').map((p) => p.name)).toEqual(['team-a']);
+    expect(set.policiesFor('team-b').map((p) => p.name)).toEqual(['team-b']);
+    expect(set.policiesFor('zoneguard-public')).toEqual([]);
   });
 });

@@ -142,7 +142,8 @@ const ruleWithOperations = {
     apiVersions: { type: 'array', items: { type: 'string' }, minItems: 1 },
     resources: { type: 'array', items: { type: 'string', not: { const: '*' } }, minItems: 1 },
     operations: { type: 'array', items: { enum: ['CREATE', 'UPDATE'] }, minItems: 2, maxItems: 2, uniqueItems: true },
-    scope: { const: 'Namespaced' },
+    // Namespaced for the workloads; Cluster only for ZonePolicies (checked in render.test.ts)
+    scope: { enum: ['Namespaced', 'Cluster'] },
   },
 };
 

@@ -100,6 +100,7 @@ describe('the reconciler and ZonePolicies (through the Kubernetes API)', () => {
         kubeconfig,
         interval: '1m',
         'min-event-sync-interval': '10ms',
+        'policy-reports-interval': '1ms',
       },
       env: {},
     });
@@ -139,6 +140,37 @@ describe('the reconciler and ZonePolicies (through the Kubernetes API)', () => {
         'demo.a.example.com: zone-policy: no ZonePolicy selects namespace "sandbox"',
       );
       expect(logs.find((l) => l.msg === 'object skipped' && l.rule === 'zone-policy')).toBeDefined();
+
+      // the background audit after the sync: Audit findings and denials as PolicyReports
+      await until(
+        run.reconciler,
+        () => api.get('wgpolicyk8s.io/v1alpha2', 'PolicyReport', 'team-c', 'zoneguard') !== undefined,
+      );
+      const teamC = api.get(
+        'wgpolicyk8s.io/v1alpha2',
+        'PolicyReport',
+        'team-c',
+        'zoneguard',
+      ) as KubeObject & {
+        results: { policy: string; result: string; message: string; properties: Record<string, string> }[];
+      };
+      expect(teamC.results).toEqual([
+        expect.objectContaining({
+          policy: 'team-c',
+          result: 'fail',
+          message: expect.stringContaining('legacy.example.com: not delegated to namespace "team-c"'),
+          properties: expect.objectContaining({ enforcement: 'Audit' }),
+        }),
+      ]);
+      const teamA = api.get(
+        'wgpolicyk8s.io/v1alpha2',
+        'PolicyReport',
+        'team-a',
+        'zoneguard',
+      ) as KubeObject & {
+        summary: Record<string, number>;
+      };
+      expect(teamA.summary).toMatchObject({ pass: 1, fail: 1 });
 
       // the sandbox namespace joins team a: its name is published on the next sync, no restart
       api.apply(namespace('sandbox', { team: 'a' }));
