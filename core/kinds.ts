@@ -31,7 +31,21 @@ export interface KindInfo {
   helper?: boolean;
   /** Cluster-scoped (Namespace, ZonePolicy): listed and watched without a namespace. */
   clusterScoped?: boolean;
+  /**
+   * Other sources this kind is read for, to give their objects targets (Istio Gateways find their
+   * ingress Service by selector): listed in --namespace without --label-filter when only those
+   * sources select it, and checked only when its own source is selected.
+   */
+  helperFor?: readonly string[];
+  /**
+   * Read only with a flag: Traefik's traefik.containo.us group (--traefik-enable-legacy), as in
+   * external-dns; traefik.io unless --traefik-disable-new.
+   */
+  traefik?: 'legacy' | 'new';
 }
+
+/** Istio's sources: their Gateways take targets from Services (spec.selector) or an Ingress. */
+const ISTIO = ['istio-gateway', 'istio-virtualservice'];
 
 export const KINDS: readonly KindInfo[] = [
   {
@@ -42,6 +56,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'services',
     resourceKind: 'service',
     statusMatters: true,
+    helperFor: ISTIO,
   },
   {
     source: 'ingress',
@@ -51,6 +66,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'ingresses',
     resourceKind: 'ingress',
     statusMatters: true,
+    helperFor: ISTIO,
   },
   {
     source: 'crd',
@@ -81,6 +97,62 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'gateway',
     statusMatters: true,
     helper: true,
+  },
+  // external-dns docs/sources/istio.md; source/istio_gateway.go, istio_virtualservice.go
+  {
+    source: 'istio-gateway',
+    group: 'networking.istio.io',
+    version: 'v1',
+    kind: 'Gateway',
+    plural: 'gateways',
+    statusMatters: false,
+    helperFor: ['istio-virtualservice'],
+  },
+  {
+    source: 'istio-virtualservice',
+    group: 'networking.istio.io',
+    version: 'v1',
+    kind: 'VirtualService',
+    plural: 'virtualservices',
+    statusMatters: false,
+  },
+  // docs/sources/contour.md; source/contour_httpproxy.go
+  {
+    source: 'contour-httpproxy',
+    group: 'projectcontour.io',
+    version: 'v1',
+    kind: 'HTTPProxy',
+    plural: 'httpproxies',
+    statusMatters: true,
+  },
+  // docs/sources/traefik-proxy.md; source/traefik_proxy.go: both API groups, three kinds each
+  ...(['traefik.io', 'traefik.containo.us'] as const).flatMap((group) =>
+    (
+      [
+        ['IngressRoute', 'ingressroutes'],
+        ['IngressRouteTCP', 'ingressroutetcps'],
+        ['IngressRouteUDP', 'ingressrouteudps'],
+      ] as const
+    ).map(
+      ([kind, plural]): KindInfo => ({
+        source: 'traefik-proxy',
+        group,
+        version: 'v1alpha1',
+        kind,
+        plural,
+        statusMatters: false,
+        traefik: group === 'traefik.io' ? 'new' : 'legacy',
+      }),
+    ),
+  ),
+  // docs/sources/openshift.md; source/openshift_route.go
+  {
+    source: 'openshift-route',
+    group: 'route.openshift.io',
+    version: 'v1',
+    kind: 'Route',
+    plural: 'routes',
+    statusMatters: true,
   },
 ];
 
@@ -134,9 +206,14 @@ export function kindOf(obj: KubeObject): KindInfo | undefined {
   return KINDS.find((k) => k.kind === kind && k.group === group);
 }
 
+/** Whether a kind is read for these --source values: its own, or one it gives targets to. */
+export function selectedBy(k: KindInfo, sources: readonly string[]): boolean {
+  return sources.includes(k.source) || (k.helperFor ?? []).some((s) => sources.includes(s));
+}
+
 /** The kinds a set of --source values selects (helpers included). */
 export function kindsFor(sources: readonly string[]): KindInfo[] {
-  return KINDS.filter((k) => sources.includes(k.source));
+  return KINDS.filter((k) => selectedBy(k, sources));
 }
 
 /**

@@ -27,7 +27,7 @@ import type { KubeObject } from '../core/model/objects.js';
 import { backoffDelay } from '../core/backoff.js';
 import { apiStatusCode } from './client.js';
 import type { Source } from '../core/model/source.js';
-import { apiPath, apiVersionOf, KINDS, POLICY_KINDS, type KindInfo } from '../core/kinds.js';
+import { apiPath, apiVersionOf, KINDS, POLICY_KINDS, selectedBy, type KindInfo } from '../core/kinds.js';
 
 export interface KubernetesSourceOptions {
   kubeConfig: KubeConfig;
@@ -37,6 +37,8 @@ export interface KubernetesSourceOptions {
   namespace?: string;
   /** --label-filter, as a Kubernetes label selector string. */
   labelSelector?: string;
+  /** Which Traefik API groups are read (--traefik-enable-legacy, --traefik-disable-new); default traefik.io only. */
+  traefik?: { legacy: boolean; new: boolean };
   logger: Logger;
   /** Delay before restarting an informer whose list or watch failed (full jitter, capped). */
   restartBaseDelayMs?: number;
@@ -155,10 +157,17 @@ export class KubernetesSource implements Source {
     const ns = opts.namespace || undefined;
     const ls = opts.labelSelector?.trim() || undefined;
     const kinds = new Set<KindSpec>();
-    for (const k of KIND_SPECS) if (opts.sources.includes(k.source)) kinds.add(k);
+    const traefik = opts.traefik ?? { legacy: false, new: true };
+    for (const k of KIND_SPECS) {
+      if (!selectedBy(k, opts.sources)) continue;
+      if (k.traefik && !traefik[k.traefik]) continue;
+      kinds.add(k);
+    }
     for (const spec of kinds) {
+      // read only for another source (a Service for Istio Gateways): in --namespace, all labels
+      const onlyHelper = !opts.sources.includes(spec.source);
       const n = spec.helper ? undefined : ns;
-      const sel = spec.helper ? undefined : ls;
+      const sel = spec.helper || onlyHelper ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(
         opts.kubeConfig,
@@ -176,7 +185,8 @@ export class KubernetesSource implements Source {
   }
 
   private key(spec: KindSpec, o: KubernetesObject): string {
-    return `${spec.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name ?? ''}`;
+    // two groups have a Gateway (Gateway API, Istio), Traefik two IngressRoutes
+    return `${spec.group}/${spec.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name ?? ''}`;
   }
 
   private changed(verb: 'add' | 'update' | 'delete', spec: KindSpec, o: KubernetesObject): void {
