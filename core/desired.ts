@@ -23,7 +23,7 @@
 import { ClaimIndex } from './claim-index.js';
 import { LabelKey, sameTargets, type Endpoint } from './model/endpoint.js';
 import { endpointsOf } from './hostnames/index.js';
-import type { ExtractContext } from './hostnames/common.js';
+import { ObjectSet, type ExtractContext } from './hostnames/common.js';
 import { describeRef, refOf, type KubeObject } from './model/objects.js';
 import {
   evaluate,
@@ -81,6 +81,7 @@ export function desiredState(input: DesiredInput): DesiredState {
   const ex: ExtractContext = {
     ...input.extractCtx,
     gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects),
+    objects: input.extractCtx.objects ?? new ObjectSet(input.objects),
   };
   const exLive: ExtractContext = { ...ex, acceptedRoutesOnly: true };
   const items: { obj: KubeObject; x: Extraction; rank: string; index: number }[] = [];

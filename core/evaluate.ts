@@ -6,7 +6,7 @@
 import { ClaimIndex } from './claim-index.js';
 import type { Endpoint } from './model/endpoint.js';
 import { endpointsOf, extract, sourceOf } from './hostnames/index.js';
-import type { ExtractContext } from './hostnames/common.js';
+import { ObjectSet, type ExtractContext } from './hostnames/common.js';
 import type { KubeObject } from './model/objects.js';
 import {
   evaluate,
@@ -66,7 +66,11 @@ export function validateObjects(
   extractCtx: ExtractContext,
   opts: { filter?: ObjectFilter; evaluate?: EvaluateOptions } = {},
 ): ObjectResult[] {
-  const ex: ExtractContext = { ...extractCtx, gateway: extractCtx.gateway ?? gatewayLookup(objs) };
+  const ex: ExtractContext = {
+    ...extractCtx,
+    gateway: extractCtx.gateway ?? gatewayLookup(objs),
+    objects: extractCtx.objects ?? new ObjectSet(objs),
+  };
   const index = new ClaimIndex();
   const items: { obj: KubeObject; x: Extraction }[] = [];
   for (const obj of objs) {

@@ -123,6 +123,8 @@ export const KINDS: readonly KindInfo[] = [
     version: 'v1',
     kind: 'HTTPProxy',
     plural: 'httpproxies',
+    // as external-dns writes it, capitalised (source/contour_httpproxy.go)
+    resourceKind: 'HTTPProxy',
     statusMatters: true,
   },
   // docs/sources/traefik-proxy.md; source/traefik_proxy.go: both API groups, three kinds each
@@ -133,17 +135,15 @@ export const KINDS: readonly KindInfo[] = [
         ['IngressRouteTCP', 'ingressroutetcps'],
         ['IngressRouteUDP', 'ingressrouteudps'],
       ] as const
-    ).map(
-      ([kind, plural]): KindInfo => ({
-        source: 'traefik-proxy',
-        group,
-        version: 'v1alpha1',
-        kind,
-        plural,
-        statusMatters: false,
-        traefik: group === 'traefik.io' ? 'new' : 'legacy',
-      }),
-    ),
+    ).map(([kind, plural]): KindInfo => ({
+      source: 'traefik-proxy',
+      group,
+      version: 'v1alpha1',
+      kind,
+      plural,
+      statusMatters: false,
+      traefik: group === 'traefik.io' ? 'new' : 'legacy',
+    })),
   ),
   // docs/sources/openshift.md; source/openshift_route.go
   {

@@ -32,6 +32,9 @@ export interface PolicySettings {
   readonly ignoreIngressTlsSpec: boolean;
   readonly ignoreIngressRulesSpec: boolean;
   readonly resolveServiceLoadBalancerHostname: boolean;
+  readonly openshiftRouterName: string;
+  readonly traefikEnableLegacy: boolean;
+  readonly traefikDisableNew: boolean;
   readonly ingressClass: string[];
   readonly labelFilter: string;
   readonly managedRecordTypes: string[];
@@ -129,6 +132,8 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   if (cfg.resolveServiceLoadBalancerHostname) ctx.resolveLoadBalancerHostname = true;
   const nets = { filter: cfg.targetNetFilter ?? [], exclude: cfg.excludeTargetNet ?? [] };
   if (nets.filter.length || nets.exclude.length) ctx.targetNetFilter = new TargetNetFilter(nets);
+  if (cfg.namespace) ctx.namespace = cfg.namespace;
+  if (cfg.openshiftRouterName) ctx.openshiftRouterName = cfg.openshiftRouterName;
   return ctx;
 }
 
@@ -177,6 +182,8 @@ export interface ObjectFilter {
   labels: SelectorRequirement[];
   annotations: SelectorRequirement[];
   sources: string[];
+  /** Traefik's API groups read (--traefik-enable-legacy, --traefik-disable-new). */
+  traefik?: { legacy: boolean; new: boolean };
 }
 
 export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
@@ -188,6 +195,7 @@ export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
     labels: lf.trim() ? parseSelector(lf) : [],
     annotations: af.trim() ? parseSelector(af) : [],
     sources: cfg.source,
+    traefik: { legacy: cfg.traefikEnableLegacy, new: !cfg.traefikDisableNew },
   };
 }
 
@@ -195,6 +203,13 @@ export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
 export function outOfScope(f: ObjectFilter, obj: KubeObject, source: string | undefined): string | undefined {
   if (source && f.sources.length && !f.sources.includes(source))
     return `source "${source}" is not in --source [${f.sources.join(', ')}]`;
+  if (source === 'traefik-proxy') {
+    const t = f.traefik ?? { legacy: false, new: true };
+    const legacy = String(obj.apiVersion ?? '').startsWith('traefik.containo.us/');
+    if (legacy && !t.legacy)
+      return 'traefik.containo.us is read only with --traefik-enable-legacy (as external-dns does)';
+    if (!legacy && !t.new) return 'traefik.io is not read with --traefik-disable-new';
+  }
   if (f.namespace && obj.metadata?.namespace !== f.namespace)
     return `namespace "${obj.metadata?.namespace ?? ''}" is not --namespace "${f.namespace}"`;
   if (f.labels.length && !matchesSelector(f.labels, obj.metadata?.labels))

@@ -132,6 +132,7 @@ export async function runReconcile(
         sources: filter.sources,
         namespace: filter.namespace,
         labelSelector: cfg.labelFilter,
+        traefik: filter.traefik,
         logger,
       }),
     );

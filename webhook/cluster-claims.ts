@@ -7,7 +7,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClaimIndex } from '../core/claim-index.js';
-import type { ExtractContext } from '../core/hostnames/common.js';
+import { ObjectSet, type ExtractContext } from '../core/hostnames/common.js';
 import { claimsOf } from '../core/evaluate.js';
 import { SOURCES } from '../core/kinds.js';
 import type { Logger } from '../core/log.js';
@@ -35,9 +35,14 @@ export interface ClusterClaimsOptions {
   restartMaxDelayMs?: number;
 }
 
+/** Kinds other objects take targets from (core/hostnames/istio-gateway.ts). */
+const RELATED = new Set(['/Service', 'networking.k8s.io/Ingress', 'networking.istio.io/Gateway']);
+
 export class ClusterClaims {
   readonly index = new ClaimIndex();
   private readonly gateways = new Map<string, KubeObject>();
+  /** Services, Ingresses and Istio Gateways: where Istio Gateways and VirtualServices take targets. */
+  readonly related = new ObjectSet();
   private readonly source: KubernetesSource;
   private readonly filter: ObjectFilter;
   private readonly extractCtx: ExtractContext;
@@ -47,13 +52,17 @@ export class ClusterClaims {
   constructor(opts: ClusterClaimsOptions) {
     const { cfg } = opts;
     this.filter = objectFilterFrom(cfg);
-    this.extractCtx = extractContextFrom(cfg, (ns, name) => this.gateway(ns, name));
+    this.extractCtx = {
+      ...extractContextFrom(cfg, (ns, name) => this.gateway(ns, name)),
+      objects: this.related,
+    };
     const sources = cfg.source;
     this.source = new KubernetesSource({
       kubeConfig: opts.kubeConfig,
       sources: sources.length ? sources : SOURCES,
       namespace: cfg.namespace || undefined,
       labelSelector: cfg.labelFilter?.trim() || undefined,
+      traefik: this.filter.traefik,
       logger: opts.logger,
       restartBaseDelayMs: opts.restartBaseDelayMs,
       restartMaxDelayMs: opts.restartMaxDelayMs,
@@ -89,7 +98,14 @@ export class ClusterClaims {
   }
 
   private changed(event: ObjectEvent, obj: KubeObject, spec: KindSpec): void {
-    if (spec.kind === 'Gateway') {
+    if (RELATED.has(`${spec.group}/${spec.kind}`)) {
+      if (event === 'delete') this.related.delete(obj);
+      else this.related.set(obj);
+      // a Service's or an Ingress's addresses, an Istio Gateway's servers, decide Istio objects' targets
+      for (const o of this.source.objects())
+        if (o !== obj && String(o.apiVersion ?? '').startsWith('networking.istio.io/')) this.claim(o);
+    }
+    if (spec.kind === 'Gateway' && spec.group === 'gateway.networking.k8s.io') {
       const key = `${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name ?? ''}`;
       if (event === 'delete') this.gateways.delete(key);
       else this.gateways.set(key, obj);

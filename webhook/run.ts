@@ -141,6 +141,8 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
 
   const ruleCtx = ruleContextFrom(cfg);
   const extractCtx = extractContextFrom(cfg, cluster ? (ns, name) => cluster.gateway(ns, name) : undefined);
+  // Istio Gateways and VirtualServices take their targets from the watched Services, Ingresses, Gateways
+  if (cluster) extractCtx.objects = cluster.related;
   const warnOnly = new Set<RuleId>(cfg.duplicatePolicy === 'warn' ? ['duplicate'] : []);
   const admitCtx: AdmitContext = {
     ruleContext: () => {

@@ -14,6 +14,15 @@ export interface ExtractContext {
   ingressClasses: readonly string[];
   /** --default-targets. */
   defaultTargets: string[];
+  /**
+   * Other objects an object's targets come from (an Istio Gateway's Services and Ingress, a
+   * VirtualService's Gateways): the watched objects in the cluster, the objects given offline.
+   */
+  objects?: ObjectLookup;
+  /** --namespace: where an Istio Gateway's Services are looked for ('' or undefined: all). */
+  namespace?: string;
+  /** --openshift-router-name: the router whose admission of a Route counts. */
+  openshiftRouterName?: string;
   /** Finds a Gateway by namespace and name (HTTPRoute targets). */
   gateway?: (namespace: string, name: string) => KubeObject | undefined;
   /**
@@ -45,6 +54,52 @@ export interface ExtractContext {
    * logs it and skips that target).
    */
   resolveHostname?: (hostname: string) => string[] | undefined;
+}
+
+/** Objects by API group, kind, namespace and name. */
+export interface ObjectLookup {
+  get(group: string, kind: string, namespace: string, name: string): KubeObject | undefined;
+  /** Every object of a kind, in one namespace or all. */
+  list(group: string, kind: string, namespace?: string): readonly KubeObject[];
+}
+
+/** An ObjectLookup over a set of objects (the manifests of `validate -f`, a watch's cache). */
+export class ObjectSet implements ObjectLookup {
+  private readonly byKind = new Map<string, Map<string, KubeObject>>();
+
+  constructor(objects: Iterable<KubeObject> = []) {
+    for (const o of objects) this.set(o);
+  }
+
+  private static kindKey(o: KubeObject): string {
+    const av = String(o.apiVersion ?? '');
+    const group = av.includes('/') ? av.slice(0, av.indexOf('/')) : '';
+    return `${group}/${String(o.kind ?? '')}`;
+  }
+
+  set(o: KubeObject): void {
+    const k = ObjectSet.kindKey(o);
+    let m = this.byKind.get(k);
+    if (!m) this.byKind.set(k, (m = new Map()));
+    m.set(`${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`, o);
+  }
+
+  delete(o: KubeObject): void {
+    this.byKind
+      .get(ObjectSet.kindKey(o))
+      ?.delete(`${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`);
+  }
+
+  get(group: string, kind: string, namespace: string, name: string): KubeObject | undefined {
+    return this.byKind.get(`${group}/${kind}`)?.get(`${namespace}/${name}`);
+  }
+
+  list(group: string, kind: string, namespace?: string): readonly KubeObject[] {
+    const m = this.byKind.get(`${group}/${kind}`);
+    if (!m) return [];
+    const all = [...m.values()];
+    return namespace ? all.filter((o) => (o.metadata?.namespace ?? 'default') === namespace) : all;
+  }
 }
 
 /** `{ ...common, field }`: what every claim of a name carries (copied without the spread, see copyOwn). */

@@ -20,23 +20,46 @@ import { extractDnsEndpoint } from './dnsendpoint.js';
 import { extractHttpRoute } from './httproute.js';
 import { extractIngress } from './ingress.js';
 import { extractService } from './service.js';
+import { extractIstioGateway } from './istio-gateway.js';
+import { extractIstioVirtualService } from './istio-virtualservice.js';
+import { extractContourHttpProxy } from './contour-httpproxy.js';
+import { extractTraefik } from './traefik.js';
+import { extractOpenShiftRoute } from './openshift-route.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 
 export type { ExtractContext } from './common.js';
 export * from './annotations.js';
 
-/** One extractor per kind of core/kinds.ts that is checked (helpers such as Gateway have none). */
+/**
+ * One extractor per kind of core/kinds.ts that is checked, by `group/kind` (two groups have a
+ * Gateway: Gateway API's is a helper with none, Istio's is checked).
+ */
 const EXTRACTORS: Record<string, Extractor> = {
-  Service: extractService,
-  Ingress: extractIngress,
-  DNSEndpoint: extractDnsEndpoint,
-  HTTPRoute: extractHttpRoute,
+  '/Service': extractService,
+  'networking.k8s.io/Ingress': extractIngress,
+  'externaldns.k8s.io/DNSEndpoint': extractDnsEndpoint,
+  'gateway.networking.k8s.io/HTTPRoute': extractHttpRoute,
+  'networking.istio.io/Gateway': extractIstioGateway,
+  'networking.istio.io/VirtualService': extractIstioVirtualService,
+  'projectcontour.io/HTTPProxy': extractContourHttpProxy,
+  'traefik.io/IngressRoute': extractTraefik,
+  'traefik.io/IngressRouteTCP': extractTraefik,
+  'traefik.io/IngressRouteUDP': extractTraefik,
+  'traefik.containo.us/IngressRoute': extractTraefik,
+  'traefik.containo.us/IngressRouteTCP': extractTraefik,
+  'traefik.containo.us/IngressRouteUDP': extractTraefik,
+  'route.openshift.io/Route': extractOpenShiftRoute,
 };
+
+function extractorOf(obj: KubeObject): Extractor | undefined {
+  const k = kindOf(obj);
+  return k ? EXTRACTORS[`${k.group}/${k.kind}`] : undefined;
+}
 
 /** The --source name for an object's kind, or undefined when zoneguard does not check that kind. */
 export function sourceOf(obj: KubeObject): string | undefined {
   const k = kindOf(obj);
-  return k && EXTRACTORS[k.kind] ? k.source : undefined;
+  return k && EXTRACTORS[`${k.group}/${k.kind}`] ? k.source : undefined;
 }
 
 export const defaultExtractContext: ExtractContext = { ingressClasses: [], defaultTargets: [] };
@@ -52,7 +75,7 @@ export const defaultExtractContext: ExtractContext = { ingressClasses: [], defau
 export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractContext): Extraction {
   const ref = refOf(obj);
   const out: Extraction = { ref, resource: resourceLabel(ref), claims: [], problems: [], warnings: [] };
-  const extractor = sourceOf(obj) ? EXTRACTORS[ref.kind] : undefined;
+  const extractor = extractorOf(obj);
   if (!extractor) {
     out.skipped = `${ref.apiVersion} ${ref.kind} is not a kind zoneguard reads`;
     return out;

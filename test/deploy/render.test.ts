@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { KINDS } from '../../core/kinds.js';
 import YAML from 'yaml';
 import { configFileSchema, flagsFor } from '../../cli/settings.js';
 import { DNSENDPOINT_SCHEMA } from '../../core/crd/dnsendpoint.js';
@@ -96,7 +97,8 @@ function grantsOf(objs: readonly KubeObject[], sa: string, ns: string): string[]
   return [...new Set(out)].sort();
 }
 
-const READ = ['core/services', 'networking.k8s.io/ingresses', 'externaldns.k8s.io/dnsendpoints', 'gateway.networking.k8s.io/httproutes', 'gateway.networking.k8s.io/gateways', 'core/namespaces', 'zoneguard.io/zonepolicies'].flatMap((r) =>
+// every kind of the one kinds table (core/kinds.ts) is readable, helpers included; and the policy kinds
+const READ = [...new Set(KINDS.map((k) => `${k.group || 'core'}/${k.plural}`)), 'core/namespaces', 'zoneguard.io/zonepolicies'].flatMap((r) =>
   ['get', 'list', 'watch'].map((v) => `cluster ${r} ${v}`),
 );
 
@@ -216,9 +218,22 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
       expect(h.name).toBe(c.prefix ? `validate.${c.prefix.replace(/-$/, '')}.zoneguard.io` : 'validate.zoneguard.io');
       const notIn = h.namespaceSelector.matchExpressions.find((e: any) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn');
       expect(notIn?.values).toEqual(expect.arrayContaining(['kube-system', c.namespace]));
-      const kinds = h.rules.map((r: any) => `${r.apiGroups.join(',') || 'core'}/${r.apiVersions.join(',')}/${r.resources.join(',')}`).sort();
-      expect(kinds).toEqual(['core/v1/services', 'externaldns.k8s.io/v1alpha1/dnsendpoints', 'gateway.networking.k8s.io/v1/httproutes', 'networking.k8s.io/v1/ingresses', 'zoneguard.io/v1alpha1/zonepolicies']);
+      // every checked kind of core/kinds.ts, CREATE and UPDATE, and nothing else
+      const covered = (group: string, version: string, plural: string) =>
+        h.rules.some(
+          (r: any) =>
+            r.apiGroups.includes(group) &&
+            (r.apiVersions.includes(version) || r.apiVersions.includes('*')) &&
+            r.resources.includes(plural) &&
+            r.operations.includes('CREATE') &&
+            r.operations.includes('UPDATE'),
+        );
+      for (const k of KINDS.filter((k) => !k.helper))
+        expect(covered(k.group, k.version, k.plural), `${k.group || 'core'}/${k.version}/${k.plural}`).toBe(true);
       for (const r of h.rules) expect(r.scope, r.resources.join(',')).toBe(r.resources.includes('zonepolicies') ? 'Cluster' : 'Namespaced');
+      const ruled = h.rules.flatMap((r: any) => r.apiGroups.flatMap((g: string) => r.resources.map((p: string) => `${g}/${p}`)));
+      const checked = new Set([...KINDS.filter((k) => !k.helper).map((k) => `${k.group}/${k.plural}`), 'zoneguard.io/zonepolicies']);
+      expect(ruled.filter((x: string) => !checked.has(x))).toEqual([]);
       // the client config points at the rendered Service, whose port leads to the container's
       const svc = find(objs, 'Service', (s) => s.metadata?.name === h.clientConfig.service.name && s.metadata?.namespace === h.clientConfig.service.namespace)[0];
       expect(svc, `Service ${h.clientConfig.service.namespace}/${h.clientConfig.service.name}`).toBeDefined();

@@ -1,0 +1,311 @@
+/**
+ * The CRD sources' extractors, table-tested after external-dns: source/istio_gateway_test.go
+ * ("matching selectors for service and gateway", "ingress gateway annotation ...", `ns/host`
+ * hosts, `*` skipped), source/istio_virtualservice_test.go (testVirtualServiceBindsToGateway's
+ * rows, below, and the endpoint rows), source/contour_httpproxy_test.go (fqdn, status IP and
+ * hostname, annotations), source/traefik_proxy_test.go (Host/HostHeader/HostSNI matches, several
+ * values in one call, `*` skipped, target annotation only), source/openshift_route_test.go
+ * (admitted router, --openshift-router-name).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../manifests.js';
+import { extract, type ExtractContext } from './index.js';
+import { ObjectSet } from './common.js';
+import { bindsToGateway } from './istio-virtualservice.js';
+import { traefikRuleHosts } from './traefik.js';
+import type { KubeObject } from '../model/objects.js';
+
+const objects = loadManifests([join(import.meta.dirname, 'fixtures', 'crd-sources.yaml')]).map((l) => l.obj);
+const base: ExtractContext = { ingressClasses: [], defaultTargets: [], objects: new ObjectSet(objects) };
+
+function find(apiVersion: string, kind: string, name: string): KubeObject {
+  const o = objects.find((x) => x.apiVersion === apiVersion && x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`fixture ${kind} ${name} missing`);
+  return o;
+}
+
+const ISTIO = 'networking.istio.io/v1';
+const rows: {
+  name: string;
+  obj: [string, string, string];
+  ctx?: Partial<ExtractContext>;
+  want: string[];
+  warning?: RegExp;
+  resource?: string;
+}[] = [
+  {
+    name: 'Istio Gateway: hosts (ns/host kept as host, * skipped), targets of the Service its selector matches',
+    obj: [ISTIO, 'Gateway', 'public'],
+    want: ['foo.example.com A 203.0.113.100', 'bar.example.com A 203.0.113.100'],
+    resource: 'gateway/istio-system/public',
+  },
+  {
+    name: "Istio Gateway: a Service's spec.externalIPs win over its load-balancer status",
+    obj: [ISTIO, 'Gateway', 'external'],
+    want: ['ext.example.com A 198.51.100.10'],
+  },
+  {
+    name: 'Istio Gateway: the target annotation replaces the Service',
+    obj: [ISTIO, 'Gateway', 'with-target'],
+    want: ['target.example.com CNAME lb.example.net'],
+  },
+  {
+    name: 'Istio Gateway: the ingress annotation takes the Ingress status (same namespace)',
+    obj: [ISTIO, 'Gateway', 'via-ingress'],
+    want: ['via.example.com CNAME nginx-lb.example.net'],
+  },
+  {
+    name: 'Istio Gateway: no Service matches: the name is checked, nothing published',
+    obj: [ISTIO, 'Gateway', 'no-service'],
+    want: ['lonely.example.com ?'],
+    warning: /no Service with an address matches the selector \{istio=nobody\}/,
+  },
+  {
+    name: 'Istio Gateway: --namespace limits the Services looked at',
+    obj: [ISTIO, 'Gateway', 'public'],
+    ctx: { namespace: 'elsewhere' },
+    want: ['foo.example.com ?', 'bar.example.com ?'],
+    warning: /no Service in namespace elsewhere/,
+  },
+  {
+    name: 'Istio Gateway offline without its Service: names only',
+    obj: [ISTIO, 'Gateway', 'public'],
+    ctx: { objects: new ObjectSet() },
+    want: ['foo.example.com ?', 'bar.example.com ?'],
+  },
+  {
+    name: 'VirtualService: hosts (ns/host, * skipped) bound to a Gateway with a * server host; mesh gives nothing',
+    obj: [ISTIO, 'VirtualService', 'shop'],
+    want: ['shop.example.com A 203.0.113.100', 'cart.example.com A 203.0.113.100'],
+    resource: 'virtualservice/apps/shop',
+  },
+  {
+    name: 'VirtualService: a host the Gateway servers do not cover gets no target',
+    obj: [ISTIO, 'VirtualService', 'wild-vs'],
+    want: ['a.example.org A 203.0.113.100', 'a.example.net ?'],
+    warning: /a\.example\.net: no Gateway in spec\.gateways binds to it/,
+  },
+  {
+    name: 'VirtualService: mesh only',
+    obj: [ISTIO, 'VirtualService', 'mesh-only'],
+    want: ['internal.example.com ?'],
+    warning: /mesh only/,
+  },
+  {
+    name: "VirtualService: exportTo ['.'] does not reach a Gateway of another namespace",
+    obj: [ISTIO, 'VirtualService', 'not-exported'],
+    want: ['hidden.example.com ?'],
+  },
+  {
+    name: 'VirtualService: its Gateway does not exist',
+    obj: [ISTIO, 'VirtualService', 'missing-gw'],
+    want: ['orphan.example.com ?'],
+    warning: /Istio Gateway apps\/nowhere not found/,
+  },
+  {
+    name: 'HTTPProxy: virtualhost.fqdn, status IP and hostname both',
+    obj: ['projectcontour.io/v1', 'HTTPProxy', 'app'],
+    want: ['app.example.com A 203.0.113.110', 'app.example.com CNAME contour-lb.example.net'],
+    resource: 'HTTPProxy/web/app',
+  },
+  {
+    name: 'HTTPProxy without virtualhost (included by another) has no name',
+    obj: ['projectcontour.io/v1', 'HTTPProxy', 'included'],
+    want: [],
+  },
+  {
+    name: 'HTTPProxy: hostname and target annotations',
+    obj: ['projectcontour.io/v1', 'HTTPProxy', 'annotated'],
+    want: ['main.example.com A 198.51.100.20', 'extra.example.com A 198.51.100.20'],
+  },
+  {
+    name: 'IngressRoute: every Host/HostHeader value of every route, * skipped, target annotation',
+    obj: ['traefik.io/v1alpha1', 'IngressRoute', 'web'],
+    want: [
+      'd.example.com CNAME traefik.example.net',
+      'e.example.com CNAME traefik.example.net',
+      'g.example.com CNAME traefik.example.net',
+      'h.example.com CNAME traefik.example.net',
+      'c.example.com CNAME traefik.example.net',
+    ],
+    resource: 'ingressroute/web/web',
+  },
+  {
+    name: 'IngressRouteTCP: HostSNI',
+    obj: ['traefik.io/v1alpha1', 'IngressRouteTCP', 'db'],
+    want: ['db.example.com A 203.0.113.120'],
+  },
+  {
+    name: 'IngressRouteUDP: the hostname annotation only',
+    obj: ['traefik.io/v1alpha1', 'IngressRouteUDP', 'dns'],
+    want: ['udp.example.com A 203.0.113.121'],
+  },
+  {
+    name: 'IngressRoute without target annotation: checked, nothing published',
+    obj: ['traefik.io/v1alpha1', 'IngressRoute', 'no-target'],
+    want: ['notarget.example.com ?'],
+    warning: /publishes Traefik routes only with one/,
+  },
+  {
+    name: 'IngressRoute of traefik.containo.us',
+    obj: ['traefik.containo.us/v1alpha1', 'IngressRoute', 'legacy'],
+    want: ['legacy.example.com CNAME traefik.example.net'],
+  },
+  {
+    name: 'Route: the admitted host, CNAME to the router',
+    obj: ['route.openshift.io/v1', 'Route', 'admitted'],
+    want: ['r.example.com CNAME router-default.apps.example.com'],
+    resource: 'route/web/admitted',
+  },
+  {
+    name: 'Route: the first router that admitted it',
+    obj: ['route.openshift.io/v1', 'Route', 'two-routers'],
+    want: ['two.example.com CNAME router-default.apps.example.com'],
+  },
+  {
+    name: 'Route: --openshift-router-name picks its router',
+    obj: ['route.openshift.io/v1', 'Route', 'two-routers'],
+    ctx: { openshiftRouterName: 'sharded' },
+    want: ['two.example.com CNAME router-sharded.apps.example.com'],
+  },
+  {
+    name: 'Route not admitted: spec.host is checked, nothing published',
+    obj: ['route.openshift.io/v1', 'Route', 'not-admitted'],
+    want: ['new.example.com ?'],
+    warning: /no router has admitted this Route/,
+  },
+];
+
+describe('CRD sources', () => {
+  it.each(rows)('$name', ({ obj, ctx, want, warning, resource }) => {
+    const x = extract(find(...obj), { ...base, ...ctx });
+    expect(x.skipped).toBeUndefined();
+    expect(x.problems).toEqual([]);
+    expect(
+      x.claims.map(
+        (c) => `${c.hostname} ${c.recordType ?? '?'}${c.targets.length ? ' ' + c.targets.join(',') : ''}`,
+      ),
+    ).toEqual(want);
+    if (warning) expect(x.warnings.join('\n')).toMatch(warning);
+    if (resource) expect(x.resource).toBe(resource);
+  });
+});
+
+// istio_virtualservice_test.go testVirtualServiceBindsToGateway
+const gw = (namespace: string, hosts: string[]): KubeObject => ({
+  apiVersion: ISTIO,
+  kind: 'Gateway',
+  metadata: { name: 'gw', namespace },
+  spec: { servers: [{ hosts }] },
+});
+const vs = (namespace: string, exportTo?: string[]): KubeObject => ({
+  apiVersion: ISTIO,
+  kind: 'VirtualService',
+  metadata: { name: 'vs', namespace },
+  spec: exportTo ? { exportTo } : {},
+});
+const binds: { title: string; gw: KubeObject; vs: KubeObject; host: string; want: boolean }[] = [
+  { title: 'matching host *', gw: gw('default', ['*']), vs: vs('default'), host: 'foo.bar', want: true },
+  {
+    title: 'matching host *.<domain>',
+    gw: gw('default', ['*.foo.bar']),
+    vs: vs('default'),
+    host: 'baz.foo.bar',
+    want: true,
+  },
+  {
+    title: 'not matching host *.<domain> (apex)',
+    gw: gw('default', ['*.foo.bar']),
+    vs: vs('default'),
+    host: 'foo.bar',
+    want: false,
+  },
+  {
+    title: 'not matching host *.<domain> (no dot)',
+    gw: gw('default', ['*.foo.bar']),
+    vs: vs('default'),
+    host: 'bazfoo.bar',
+    want: false,
+  },
+  {
+    title: 'not matching host *.<domain> (*foo)',
+    gw: gw('default', ['*.foo.bar']),
+    vs: vs('default'),
+    host: '*foo.bar',
+    want: false,
+  },
+  { title: 'matching host */*', gw: gw('default', ['*/*']), vs: vs('default'), host: 'foo.bar', want: true },
+  {
+    title: 'matching host <namespace>/*',
+    gw: gw('istio-system', ['myns/*']),
+    vs: vs('myns'),
+    host: 'foo.bar',
+    want: true,
+  },
+  {
+    title: 'matching host ./*',
+    gw: gw('istio-system', ['./*']),
+    vs: vs('istio-system'),
+    host: 'foo.bar',
+    want: true,
+  },
+  {
+    title: 'not matching host ./*',
+    gw: gw('istio-system', ['./*']),
+    vs: vs('myns'),
+    host: 'foo.bar',
+    want: false,
+  },
+  {
+    title: 'not matching host <namespace>/*',
+    gw: gw('istio-system', ['myns/*']),
+    vs: vs('otherns'),
+    host: 'foo.bar',
+    want: false,
+  },
+  {
+    title: 'matching exportTo *',
+    gw: gw('istio-system', ['*']),
+    vs: vs('myns', ['*']),
+    host: 'foo.bar',
+    want: true,
+  },
+  {
+    title: 'matching exportTo <namespace>',
+    gw: gw('istio-system', ['*']),
+    vs: vs('myns', ['istio-system']),
+    host: 'foo.bar',
+    want: true,
+  },
+  {
+    title: 'not matching exportTo <namespace>',
+    gw: gw('istio-system', ['*']),
+    vs: vs('myns', ['otherns']),
+    host: 'foo.bar',
+    want: false,
+  },
+  {
+    title: 'not matching exportTo .',
+    gw: gw('istio-system', ['*']),
+    vs: vs('myns', ['.']),
+    host: 'foo.bar',
+    want: false,
+  },
+];
+
+describe('VirtualService binds to Gateway (istio_virtualservice_test.go)', () => {
+  it.each(binds)('$title', ({ gw: g, vs: v, host, want }) => expect(bindsToGateway(v, g, host)).toBe(want));
+});
+
+describe('Traefik rule hosts (traefik_proxy_test.go matches)', () => {
+  it.each([
+    ['Host(`b.example.com`)', ['b.example.com']],
+    ['HostHeader(`c.example.com`)', ['c.example.com']],
+    ['Host(`d.example.com`) || Host(`e.example.com`)', ['d.example.com', 'e.example.com']],
+    ['Host(`g.example.com`, `h.example.com`)', ['g.example.com', 'h.example.com']],
+    ['Host(`*`)', []],
+    ['HostSNI(`d.example.com`) || HostSNI(`e.example.com`)', ['d.example.com', 'e.example.com']],
+    ['HostRegexp(`{sub:[a-z]+}.example.com`) && PathPrefix(`/x`)', []],
+  ] as const)('%s', (match, want) => expect(traefikRuleHosts(match)).toEqual(want));
+});
