@@ -143,8 +143,8 @@ describe('zoneguard validate', () => {
     {
       name: 'bad env value',
       args: ['validate', '-f', examples],
-      env: { ZONEGUARD_MIN_TTL: 'ten' },
-      err: /--min-ttl: expects an integer/,
+      env: { ZONEGUARD_WARN_TTL_BELOW: 'ten' },
+      err: /--warn-ttl-below: expects an integer/,
     },
     {
       name: 'config file with unknown key',

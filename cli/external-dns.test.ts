@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +171,16 @@ describe('the command line', () => {
     expect(resolve({})).toMatchObject({ txtOwnerId: 'from-external-dns', policy: 'create-only', once: true });
     expect(resolve({ 'txt-owner-id': 'cli' }).txtOwnerId).toBe('cli');
   });
+  it('a refused flag in a --config file is refused with its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zoneguard-compat-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, 'create-ptr: true\n');
+    const r = await run(['demo', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `zoneguard: --create-ptr: not supported: PTR records are not created (key in ${file})\n`,
+    );
+  });
   it('a refused EXTERNAL_DNS_ variable exits 2', async () => {
     const s = await run([...demo], { EXTERNAL_DNS_CREATE_PTR: 'true' });
     expect(s.code).toBe(2);
@@ -266,6 +278,15 @@ describe('--target-net-filter, --exclude-target-net, --exclude-record-types (pla
       for (const h of c.has) expect(r.out).toMatch(h);
       for (const h of c.hasNot) expect(r.out).not.toMatch(h);
     });
+  it('--min-ttl (external-dns: the TTL of records whose source sets none; 72, 72s, 1m12s)', async () => {
+    for (const v of ['72', '72s', '1m12s']) {
+      const r = await plan(`--min-ttl=${v}`);
+      expect(r.out).toMatch(/^CREATE mixed\.example\.com A \S+ ttl=72 /m);
+      expect(r.out).toMatch(/^CREATE ttl\.example\.com A 203\.0\.113\.30 ttl=300 /m);
+    }
+    const none = await plan();
+    expect(none.out).toMatch(/^CREATE mixed\.example\.com A \S+ owner=/m);
+  });
   it('a net that is not CIDR exits 2 naming the flag', async () => {
     const r = await plan('--target-net-filter=10.0.0.1');
     expect(r.code).toBe(2);

@@ -206,6 +206,9 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'log-level': {
     note: 'logrus names (panic, fatal, error, warning/warn, info, debug, trace), printed as strings',
   },
+  'min-ttl': {
+    note: "zoneguard's warning for TTLs below a provider minimum is --warn-ttl-below",
+  },
   'min-event-sync-interval': { note: 'default 1s in zoneguard (external-dns: 5s)' },
   'provider-cache-time': {
     note: 'caches the zone list of the cloud providers (external-dns: the record list); --txt-cache-interval caches the records',

@@ -404,9 +404,17 @@ export const FLAGS = [
   },
   {
     name: 'min-ttl',
+    type: 'duration',
+    default: '0s',
+    min: 0,
+    help: 'TTL of records whose object sets none (external-dns --min-ttl: 72, 72s or 1m12s; 0s: the provider default)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'warn-ttl-below',
     type: 'int',
     min: 1,
-    help: 'warn when a record asks for a TTL below this (provider minimum)',
+    help: "warn when a record asks for a TTL below this, in seconds (a provider's minimum)",
     commands: POLICY_COMMANDS,
   },
   {

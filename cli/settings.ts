@@ -13,6 +13,7 @@ import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { FLAGS } from './flags.js';
 import type { FlagSpec } from './flag-spec.js';
+import { compatStatus } from './external-dns.js';
 
 type Flag = (typeof FLAGS)[number];
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
@@ -174,6 +175,10 @@ export function readConfigFile(path: string, specs: readonly FlagSpec[]): Record
     const err = validate.errors?.[0];
     if (err?.keyword === 'additionalProperties') {
       const key = (err.params as { additionalProperty: string }).additionalProperty;
+      const st = compatStatus(key);
+      if (st?.kind === 'refused') throw new ConfigError(key, `${st.reason} (key in ${path})`);
+      if (st?.kind === 'alias')
+        throw new ConfigError(key, `${path}: write it as "${st.flag.name}" (zoneguard's name)`);
       throw new ConfigError('config', `${path}: unknown key "${key}"`);
     }
     const where = err?.instancePath ? err.instancePath.slice(1).split('/')[0] : '';

@@ -43,7 +43,10 @@ export interface PolicySettings {
   /** --target-net-filter and --exclude-target-net: CIDRs. */
   readonly targetNetFilter?: string[];
   readonly excludeTargetNet?: string[];
+  /** --min-ttl in ms: TTL of records whose object sets none (external-dns). */
   readonly minTtl?: number;
+  /** --warn-ttl-below in seconds: a TTL below it is a warning (a provider's minimum). */
+  readonly warnTtlBelow?: number;
   readonly namespace: string;
   readonly policy: 'sync' | 'upsert-only' | 'create-only';
   readonly publicZone: string[];
@@ -106,8 +109,8 @@ export function ruleContextFrom(
   };
   if (cfg.excludeRecordTypes?.length)
     ctx.excludedRecordTypes = cfg.excludeRecordTypes.map((t) => t.toUpperCase());
-  const minTtl = cfg.minTtl ?? 0;
-  if (minTtl > 0) ctx.minTtl = minTtl;
+  const warnBelow = cfg.warnTtlBelow ?? 0;
+  if (warnBelow > 0) ctx.minTtl = warnBelow;
   return ctx;
 }
 
@@ -130,6 +133,8 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   if (cfg.ignoreIngressTlsSpec) ctx.ignoreIngressTlsSpec = true;
   if (cfg.ignoreIngressRulesSpec) ctx.ignoreIngressRulesSpec = true;
   if (cfg.resolveServiceLoadBalancerHostname) ctx.resolveLoadBalancerHostname = true;
+  const defaultTtl = Math.floor((cfg.minTtl ?? 0) / 1000);
+  if (defaultTtl > 0) ctx.defaultTtl = defaultTtl;
   const nets = { filter: cfg.targetNetFilter ?? [], exclude: cfg.excludeTargetNet ?? [] };
   if (nets.filter.length || nets.exclude.length) ctx.targetNetFilter = new TargetNetFilter(nets);
   if (cfg.namespace) ctx.namespace = cfg.namespace;

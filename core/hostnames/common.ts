@@ -33,6 +33,8 @@ export interface ExtractContext {
   acceptedRoutesOnly?: boolean;
   /** --target-net-filter / --exclude-target-net: targets outside are dropped (core/target-net-filter.ts). */
   targetNetFilter?: TargetNetFilter;
+  /** --min-ttl in seconds: the TTL of a record whose object sets none (external-dns WithMinTTL). */
+  defaultTtl?: number;
   /** --fqdn-template, parsed (name-options.ts applies it to every kind that takes it). */
   fqdnTemplate?: FqdnTemplate;
   /** --combine-fqdn-annotation: the template's names in addition to the object's own. */

@@ -188,7 +188,11 @@ function readPass(
   const claims = ctx.targetNetFilter?.enabled
     ? filterTargets(base.claims, ctx.targetNetFilter, out.warnings)
     : base.claims;
-  for (const c of claims) out.claims.push(c);
+  for (const c of claims) {
+    // --min-ttl: a record whose object sets no TTL (or "0") gets it, as external-dns's post-processor
+    if (ctx.defaultTtl && c.recordType && c.ttl === undefined) c.ttl = ctx.defaultTtl;
+    out.claims.push(c);
+  }
   if (base.skipped) out.skipped = base.skipped;
   // object-level problems (the ttl annotation) apply to every hostname; an extractor's problem
   // without a hostname (a DNSEndpoint entry with no dnsName) belongs to no other entry's name

@@ -45,7 +45,7 @@ export const POLICY = {
   'domain-filter': ['example.com'],
   'public-zone': ['example.com'],
   'txt-owner-id': 'cluster-a',
-  'min-ttl': '60',
+  'warn-ttl-below': '60',
 };
 
 export async function startTestWebhook(
