@@ -287,6 +287,20 @@ describe('--target-net-filter, --exclude-target-net, --exclude-record-types (pla
     const none = await plan();
     expect(none.out).toMatch(/^CREATE mixed\.example\.com A \S+ owner=/m);
   });
+  it('--default-targets fills a DNSEndpoint endpoint that has no targets, typed by them', async () => {
+    const file = join(packageRoot(), 'cli', 'fixtures', 'external-dns', 'default-targets.yaml');
+    const p = (...extra: string[]) =>
+      run(['plan', '-f', file, '--provider=inmemory', '--inmemory-zone=example.com', ...extra]);
+    const none = await p();
+    expect(none.out).not.toMatch(/^CREATE empty\.example\.com/m);
+    const ip = await p('--default-targets=203.0.113.99', '--default-targets=2001:db8::99');
+    expect(ip.out).toMatch(/^CREATE empty\.example\.com A 203\.0\.113\.99 ttl=120 /m);
+    expect(ip.out).toMatch(/^CREATE empty\.example\.com AAAA 2001:db8::99 ttl=120 /m);
+    // an endpoint with targets of its own keeps them
+    expect(ip.out).toMatch(/^CREATE full\.example\.com A 203\.0\.113\.5 /m);
+    const name = await p('--default-targets=lb.example.net');
+    expect(name.out).toMatch(/^CREATE empty\.example\.com CNAME lb\.example\.net /m);
+  });
   it('a net that is not CIDR exits 2 naming the flag', async () => {
     const r = await plan('--target-net-filter=10.0.0.1');
     expect(r.code).toBe(2);

@@ -206,6 +206,12 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'log-level': {
     note: 'logrus names (panic, fatal, error, warning/warn, info, debug, trace), printed as strings',
   },
+  'default-targets': {
+    note: 'also the targets of NodePort and headless Services and of Ingresses without a load balancer (node addresses zoneguard cannot see); external-dns: endpoints without targets only',
+  },
+  'rfc2136-tsig-axfr': {
+    note: 'zoneguard: whether the AXFR is signed with the TSIG key (external-dns: a deprecated name of --rfc2136-axfr; zoneguard always reads by AXFR)',
+  },
   'min-ttl': {
     note: "zoneguard's warning for TTLs below a provider minimum is --warn-ttl-below",
   },

@@ -6,6 +6,7 @@ import { asArray, asString, isRecord, type KubeObject } from '../model/objects.j
 import { dnsEndpointSchemaProblems } from '../crd/dnsendpoint.js';
 import { MAX_TTL } from './annotations.js';
 import type { ExtractContext, Partial } from './common.js';
+import { claimsFor } from './targets.js';
 
 export function extractDnsEndpoint(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
   // the CRD's schema first, as the API server applies it; the checks below then only add what it
@@ -30,7 +31,7 @@ export function extractDnsEndpoint(obj: KubeObject, ctx: ExtractContext, base: P
   base.problems.push(...own);
 }
 
-function extractEntries(obj: KubeObject, _ctx: ExtractContext, base: Partial): void {
+function extractEntries(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
   const spec = isRecord(obj.spec) ? obj.spec : {};
   const endpoints = spec.endpoints;
   if (endpoints !== undefined && !Array.isArray(endpoints)) {
@@ -114,17 +115,21 @@ function extractEntries(obj: KubeObject, _ctx: ExtractContext, base: Partial): v
     const labels: Record<string, string> = {};
     if (isRecord(raw.labels))
       for (const [k, v] of Object.entries(raw.labels)) if (typeof v === 'string') labels[k] = v;
-    base.claims.push({
+    const rest = {
       ...base.common,
-      hostname,
-      recordType,
-      targets,
       ...(ttl !== undefined ? { ttl } : {}),
       field: `${field}.dnsName`,
       ...(asString(raw.setIdentifier) ? { setIdentifier: asString(raw.setIdentifier) } : {}),
       ...(Object.keys(providerSpecific).length ? { providerSpecific } : {}),
       ...(Object.keys(labels).length ? { labels } : {}),
-    });
+    };
+    // --default-targets: an endpoint without targets gets them, its type from theirs (external-dns
+    // source/wrappers/multisource.go: EndpointsForHostname over the default targets)
+    if (targets.length === 0 && ctx.defaultTargets.length) {
+      for (const c of claimsFor(hostname, ctx.defaultTargets, rest)) base.claims.push(c);
+      return;
+    }
+    base.claims.push({ ...rest, hostname, recordType, targets });
   });
   if (asArray(endpoints).length === 0) base.warnings.push('DNSEndpoint has no endpoints');
 }
