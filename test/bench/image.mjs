@@ -7,7 +7,8 @@
  *     package-lock.json in a temp folder (needs the npm registry, or its cache; BENCH_PROD_MODULES=
  *     <folder holding node_modules> reuses one), plus dist/, bin/, package.json and examples/;
  *     "after" is the bundle folder (code, chunks, licences, package.json, examples/).
- *     Base image layers (node itself) are not counted: they are the same size either way.
+ *     Base image layers (node itself) are not counted: they are the same size either way. Bytes
+ *     are file sizes; "on disk" is du's whole blocks (what the issue's 331 MB measured).
  *   - cold start: `node <layout> validate -f examples/manifests/ …` against the example zone, each
  *     run its own process, the two layouts in turn (A B A B …; BENCH_RUNS pairs, default 10, after
  *     one warm-up pair that fills the page cache): time to the first verdict line on stdout and to
@@ -106,6 +107,9 @@ try {
   console.log(
     `  after   ${'bundle (code and chunks)'.padEnd(30)} ${mb(afterCode).padStart(9)}\n  after   ${'total (with licences, examples/)'.padEnd(30)} ${mb(afterSize.bytes).padStart(9)}  ${afterSize.files} files`,
   );
+  // on disk (du: whole blocks, as `docker image` sizes and the 331 MB of the issue count them)
+  const du = (p) => Number(execFileSync('du', ['-sk', p], { encoding: 'utf8' }).split('\t')[0]) * 1024;
+  console.log(`  on disk (du -sk): before ${mb(du(before))}, after ${mb(du(after))}`);
   console.log(
     `  after/before: ${(afterSize.bytes / beforeSize.bytes).toFixed(4)} of the bytes (${(beforeSize.bytes / afterSize.bytes).toFixed(0)}x smaller), ${(afterSize.files / beforeSize.files).toFixed(4)} of the files`,
   );
@@ -142,11 +146,17 @@ try {
     { name: 'after', entry: join(after, 'zoneguard.js') },
   ];
   /** One cold process: ms to the first verdict line on stdout, and to exit. */
-  const once = (entry) =>
+  // GNU time, where installed, adds each run's CPU time (user + sys): on a shared machine the wall
+  // time also counts waiting for a core, the CPU time does not
+  const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const once = (entry, argv = args) =>
     new Promise((resolve, reject) => {
       const t0 = process.hrtime.bigint();
       const since = () => Number(process.hrtime.bigint() - t0) / 1e6;
-      const p = spawn(NODE, [entry, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+      const cmd = TIME
+        ? [TIME, ['-f', 'zoneguard-bench-cpu %U %S', NODE, entry, ...argv]]
+        : [NODE, [entry, ...argv]];
+      const p = spawn(cmd[0], cmd[1], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
       let first;
       let out = '';
       let err = '';
@@ -158,9 +168,12 @@ try {
       p.on('error', reject);
       p.on('close', (code) => {
         const exit = since();
+        const cpuLine = /zoneguard-bench-cpu ([\d.]+) ([\d.]+)/.exec(err);
+        const cpu = cpuLine ? (Number(cpuLine[1]) + Number(cpuLine[2])) * 1000 : undefined;
         // the examples hold one bad object per rule: exit 1 (denied) is the expected verdict
-        if (code !== 1 || first === undefined) reject(new Error(`${entry}: exit ${code}\n${out}${err}`));
-        else resolve({ first, exit, out });
+        if (argv !== args) resolve({ exit, cpu });
+        else if (code !== 1 || first === undefined) reject(new Error(`${entry}: exit ${code}\n${out}${err}`));
+        else resolve({ first, exit, cpu, out });
       });
     });
   const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
@@ -170,15 +183,23 @@ try {
   const warm = [];
   for (const l of layouts) warm.push((await once(l.entry)).out);
   if (warm[0] !== warm[1]) throw new Error('before and after print different verdicts');
-  const res = { before: { first: [], exit: [] }, after: { first: [], exit: [] } };
-  for (let i = 0; i < RUNS; i++)
+  const res = { before: { first: [], exit: [], cpu: [] }, after: { first: [], exit: [], cpu: [] } };
+  const empty = { exit: [], cpu: [] };
+  for (let i = 0; i < RUNS; i++) {
     for (const l of i % 2 ? [...layouts].reverse() : layouts) {
       const r = await once(l.entry);
       res[l.name].first.push(r.first);
       res[l.name].exit.push(r.exit);
+      if (r.cpu !== undefined) res[l.name].cpu.push(r.cpu);
     }
-  for (const kind of ['first', 'exit']) {
-    const label = kind === 'first' ? 'to the first verdict' : 'to exit';
+    // the baseline of this machine at this moment: a node process that does nothing
+    const e = await once('-e', ['0']);
+    empty.exit.push(e.exit);
+    if (e.cpu !== undefined) empty.cpu.push(e.cpu);
+  }
+  const kinds = TIME ? ['first', 'exit', 'cpu'] : ['first', 'exit'];
+  for (const kind of kinds) {
+    const label = { first: 'to the first verdict', exit: 'to exit', cpu: 'CPU (user+sys)' }[kind];
     for (const l of layouts)
       console.log(`  ${l.name.padEnd(6)} ${label.padEnd(21)} ${stats(res[l.name][kind])}`);
     const pairs = res.after[kind].map((a, i) => a / res.before[kind][i]);
@@ -186,9 +207,12 @@ try {
       `  after/before ${label}: ${(median(res.after[kind]) / median(res.before[kind])).toFixed(2)} (medians); per pair min ${Math.min(...pairs).toFixed(2)} median ${median(pairs).toFixed(2)} max ${Math.max(...pairs).toFixed(2)}`,
     );
   }
+  console.log(
+    `  baseline, \`node -e 0\` in the same turns: to exit ${stats(empty.exit)}${TIME ? `; CPU median ${ms(median(empty.cpu))}` : ''}`,
+  );
   const m = median(res.after.first);
   console.log(
-    `  goal: first verdict under ${GOAL_MS} ms — after: median ${ms(m)} (${m < GOAL_MS ? 'under' : 'OVER'} the goal)`,
+    `  goal: first verdict under ${GOAL_MS} ms — after: median ${ms(m)} wall (${m < GOAL_MS ? 'under' : 'OVER'} the goal)${TIME ? `, ${ms(median(res.after.cpu))} CPU` : ''}; an empty node process took ${ms(median(empty.exit))} wall here`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
