@@ -4,7 +4,8 @@
 # The image carries one bundle of the code it runs (esbuild: the app and the dependencies it uses,
 # each provider SDK in its own chunk, loaded only with that --provider): no node_modules, no npm.
 
-# Node 24: the Active LTS line (the code also runs, and CI tests it, on Node 20 and 22)
+# Node 24: the Active LTS line. CI tests the code and this bundle on Node 20 (README, Testing);
+# the bundle is built for node20 syntax, so it needs nothing newer than what CI runs
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: type-check, then bundle the sources and their dependencies ----

@@ -1,12 +1,14 @@
 /**
  * `npm run dev:bind`: a local BIND 9 for trying the reconciler (the same throw-away server the
  * tests use): zone example.com on 127.0.0.1:15353, updates and AXFR with the TSIG key
- * zoneguard-key, whose secret is written to .dev-bind/tsig.secret for --rfc2136-tsig-secret-file.
+ * zoneguard-key, whose secret is written to .dev-bind/tsig.secret (at the repository root, or
+ * DEV_BIND_DIR) for --rfc2136-tsig-secret-file.
  * Runs until Ctrl-C. Needs `apt-get install bind9 bind9-dnsutils`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { bindUnavailable, startBind } from './bind.js';
+import { DEV_BIND_DIR } from './dev-bind-dir.js';
 
 const port = Number(process.env.PORT ?? 15353);
 const why = bindUnavailable();
@@ -15,7 +17,7 @@ if (why) {
   process.exit(1);
 }
 const bind = await startBind({ port, zones: ['example.com'] });
-const dir = resolve(import.meta.dirname, '../.dev-bind');
+const dir = DEV_BIND_DIR;
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'tsig.secret'), `${bind.tsig.secret}\n`, { mode: 0o600 });
 console.log(
