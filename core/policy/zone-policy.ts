@@ -163,23 +163,41 @@ export function describeDelegation(p: CompiledZonePolicy): string {
   return p.exclude.length ? `${list(p.domains)} excluding ${list(p.exclude)}` : list(p.domains);
 }
 
-function inCIDRs(p: CompiledZonePolicy, target: string): boolean {
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+/** Targets repeat across reviews (a load balancer's few addresses): each is parsed once. */
+const addressCache = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+const ADDRESS_CACHE_MAX = 4096;
+
+function addressOf(target: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  let addr = addressCache.get(target);
+  if (addr !== undefined) return addr;
   try {
     addr = ipaddr.parse(target);
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+      addr = (addr as ipaddr.IPv6).toIPv4Address();
   } catch {
-    return false;
+    addr = null;
   }
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
-  for (const c of p.allowCIDRs ?? [])
-    if (addr.kind() === c.range[0].kind() && addr.match(c.range)) return true;
+  if (addressCache.size >= ADDRESS_CACHE_MAX) addressCache.clear();
+  addressCache.set(target, addr);
+  return addr;
+}
+
+function inCIDRs(p: CompiledZonePolicy, target: string): boolean {
+  const addr = addressOf(target);
+  if (!addr) return false;
+  const kind = addr.kind();
+  for (const c of p.allowCIDRs ?? []) if (kind === c.range[0].kind() && addr.match(c.range)) return true;
+  return false;
+}
+
+function coveredByAny(ps: readonly NamePattern[], name: ClaimedName): boolean {
+  for (let i = 0; i < ps.length; i++) if (covers(ps[i], name)) return true;
   return false;
 }
 
 /** Why this policy does not allow the claim, or undefined when it does. */
 export function refusal(p: CompiledZonePolicy, claim: Claim, name: ClaimedName): string | undefined {
-  if (!p.domains.some((d) => covers(d, name)))
+  if (!coveredByAny(p.domains, name))
     return name.wildcard
       ? `wildcard ${claim.hostname} reaches beyond ${list(p.domains)}`
       : `not in ${list(p.domains)}`;
@@ -275,12 +293,20 @@ export class ZonePolicySet {
     if (!this.active) return undefined;
     if (this.exemptionFor(claim.hostname, namespace, nowMs)) return undefined;
     const ps = this.policiesFor(namespace);
-    const base = {
+    // the allowed path allocates nothing but the claimed name's labels
+    let name: ClaimedName | undefined;
+    if (ps.length) {
+      name = claimedName(claim.hostname);
+      for (const p of ps) if (refusal(p, claim, name) === undefined) return undefined;
+    }
+    const base: Violation = {
       hostname: claim.hostname,
-      rule: 'zone-policy' as const,
+      rule: 'zone-policy',
+      message: '',
+      fix: '',
       field: claim.field,
-      ...(claim.recordType ? { recordType: claim.recordType } : {}),
     };
+    if (claim.recordType) base.recordType = claim.recordType;
     if (ps.length === 0) {
       const broken = this.invalid.length
         ? this.invalid.length === 1
@@ -296,11 +322,9 @@ export class ZonePolicySet {
         this.unselected,
       );
     }
-    const name = claimedName(claim.hostname);
     const reasons: string[] = [];
     for (const p of ps) {
-      const why = refusal(p, claim, name);
-      if (why === undefined) return undefined;
+      const why = refusal(p, claim, name!) ?? '';
       reasons.push(ps.length === 1 ? `ZonePolicy ${p.name}: ${why}` : `${p.name}: ${why}`);
     }
     const names = ps.map((p) => p.name);
