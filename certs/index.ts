@@ -4,12 +4,13 @@
  * ValidatingWebhookConfiguration.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCa } from './ca.js';
 import { createServingCert, serviceDnsNames } from './serving.js';
 
 export { createCa } from './ca.js';
+export { CERT_FILE_NAMES, certDirProblem } from './out-dir.js';
 export { createServingCert, serviceDnsNames } from './serving.js';
 
 export interface WebhookCertOptions {
@@ -71,31 +72,6 @@ export interface WrittenFiles {
  * Writes ca.crt, tls.crt, tls.key into `dir`. Each file is written beside its final name and renamed,
  * so a webhook watching the directory never reads half a file; the key is 0600 from the start.
  */
-/** The files `zoneguard certs` writes; a folder holding anything else is not written into. */
-export const CERT_FILE_NAMES = ['ca.crt', 'tls.crt', 'tls.key'] as const;
-
-/**
- * Why `dir` must not receive a private key, or undefined when it may: only a new or empty folder,
- * or one holding nothing but these files (a renewal), so that a key never lands in a source tree
- * or project folder where `git add .` would pick it up.
- */
-export function certDirProblem(dir: string): string | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    return `${dir}: cannot read: ${code ?? (e as Error).message}`;
-  }
-  const others = entries.filter(
-    (f) => !(CERT_FILE_NAMES as readonly string[]).includes(f) && !/\.tmp-\d+$/.test(f),
-  );
-  if (others.length === 0) return undefined;
-  const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ', …' : '');
-  return `${dir} already holds other files (${shown}); the private key goes only into a new or empty folder, or one holding just ca.crt, tls.crt and tls.key`;
-}
-
 export function writeCertFiles(
   dir: string,
   certs: Pick<WebhookCerts, 'caPem' | 'certPem' | 'keyPem'>,

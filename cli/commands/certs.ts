@@ -1,29 +1,9 @@
 /** `zoneguard certs`: CA + serving certificate for the webhook, as files, and the caBundle on stdout. */
-import type { Settings } from '../settings.js';
-import {
-  certDirProblem,
-  makeWebhookCerts,
-  writeCertFiles,
-  type WebhookCerts,
-  type WrittenFiles,
-} from '../../certs/index.js';
+// node-forge (certificates) loads only when the command runs: the folder check does not need it
+import { certDirProblem } from '../../certs/out-dir.js';
 import { ConfigError } from '../../core/errors.js';
 import { checkRenewal, runCertsInCluster } from './certs-in-cluster.js';
 import type { CommandSpec } from '../program.js';
-
-export function certsFromConfig(cfg: Settings, now?: Date): { certs: WebhookCerts; files: WrittenFiles } {
-  const problem = certDirProblem(cfg.out);
-  if (problem) throw new ConfigError('out', problem);
-  const certs = makeWebhookCerts({
-    serviceName: cfg.serviceName || 'zoneguard-webhook',
-    serviceNamespace: cfg.serviceNamespace || 'zoneguard',
-    extraDnsNames: cfg.dnsName,
-    certValidityMs: cfg.certValidity,
-    caValidityMs: cfg.caValidity,
-    now,
-  });
-  return { certs, files: writeCertFiles(cfg.out, certs) };
-}
 
 export const certsCommand: CommandSpec = {
   name: 'certs',
@@ -41,6 +21,7 @@ export const certsCommand: CommandSpec = {
   async run(cfg, ctx) {
     const webhook = cfg.patchWebhook;
     if (webhook) return runCertsInCluster(cfg, ctx, webhook);
+    const { certsFromConfig } = await import('./certs-files.js');
     const { certs, files } = certsFromConfig(cfg);
     ctx.logger.info(
       { files, dnsNames: certs.dnsNames, notAfter: certs.notAfter.toISOString() },

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certsFromConfig } from '../../cli/commands/certs.js';
+import { certsFromConfig } from '../../cli/commands/certs-files.js';
 import { settingsFor, type Settings } from '../../cli/settings.js';
 import { silentLogger } from '../../core/log.js';
 import { startWebhook, type Webhook, type WebhookDeps } from '../../webhook/run.js';

@@ -1,0 +1,24 @@
+/** `zoneguard certs` without --patch-webhook: the CA and serving certificate written as files. */
+import type { Settings } from '../settings.js';
+import {
+  certDirProblem,
+  makeWebhookCerts,
+  writeCertFiles,
+  type WebhookCerts,
+  type WrittenFiles,
+} from '../../certs/index.js';
+import { ConfigError } from '../../core/errors.js';
+
+export function certsFromConfig(cfg: Settings, now?: Date): { certs: WebhookCerts; files: WrittenFiles } {
+  const problem = certDirProblem(cfg.out);
+  if (problem) throw new ConfigError('out', problem);
+  const certs = makeWebhookCerts({
+    serviceName: cfg.serviceName || 'zoneguard-webhook',
+    serviceNamespace: cfg.serviceNamespace || 'zoneguard',
+    extraDnsNames: cfg.dnsName,
+    certValidityMs: cfg.certValidity,
+    caValidityMs: cfg.caValidity,
+    now,
+  });
+  return { certs, files: writeCertFiles(cfg.out, certs) };
+}
