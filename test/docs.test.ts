@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../cli/main.js';
+import { commands, main } from '../cli/main.js';
 import { certDirProblem } from '../certs/index.js';
 
 const ROOT = resolve(__dirname, '..');
@@ -113,3 +114,38 @@ for (const page of ['README.md', 'docs/operations.md']) {
     });
   });
 }
+
+it("README's CI example prints what README says it prints", async () => {
+  let out = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out += chunk.toString();
+      cb();
+    },
+  });
+  const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  const code = await main(
+    [
+      'node',
+      'zoneguard',
+      'validate',
+      '-f',
+      join(ROOT, 'examples/manifests/'),
+      '--domain-filter',
+      'example.com',
+      '--txt-owner-id',
+      'cluster-a',
+      '--provider',
+      'inmemory',
+      '--inmemory-zone-file',
+      `example.com=${join(ROOT, 'examples/zones/example.com.zone')}`,
+    ],
+    { stdout: sink, stderr: quiet, env: {} },
+  );
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const lines = out.trim().split('\n');
+  expect(code).toBe(1);
+  expect(readme).toContain(`# ${lines[0]}\n`);
+  const summary = lines[lines.length - 1].split(';')[0];
+  expect(readme).toContain(`"${summary};`);
+});
