@@ -24,7 +24,7 @@ function stub(dir: string, name: string, body: string): void {
 }
 
 /** Runs .ci/run with only the stubs, /usr/bin and /bin on PATH (no /usr/sbin: named and pdns_server are "missing"). */
-function runCi(opts: { moto: boolean }) {
+function runCi(opts: { moto: boolean; pyenvMoto?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'zoneguard-ci-run-'));
   dirs.push(dir);
   const bin = join(dir, 'bin');
@@ -40,6 +40,10 @@ function runCi(opts: { moto: boolean }) {
   stub(bin, 'pip3', `echo "pip3 $*" >>"${log}"; exit 1`);
   stub(bin, 'npm', `echo "npm $* CI=$CI" >>"${log}"`);
   if (opts.moto) stub(bin, 'moto_server', 'exit 0');
+  if (opts.pyenvMoto) {
+    spawnSync('mkdir', ['-p', join(dir, '.pyenv/shims')]);
+    stub(join(dir, '.pyenv/shims'), 'moto_server', 'exit 0');
+  }
   const r = spawnSync('bash', [SCRIPT], {
     encoding: 'utf8',
     env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, ZONEGUARD_CI_POLICY_RC_D: policy },
@@ -75,6 +79,13 @@ describe('.ci/run', () => {
       'npm run check:boundaries CI=true',
       expect.stringMatching(/^npm test -- --reporter=default --reporter=json --outputFile.json=\S+ CI=true$/),
     ]);
+  });
+
+  it("moto_server in pyenv's shims (set up by ~/.bashrc, which CI's shell does not read): put on PATH", () => {
+    const r = runCi({ moto: false, pyenvMoto: true });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ci: moto_server at .*\/\.pyenv\/shims\/moto_server/);
+    expect(r.calls.some((c) => c.startsWith('pip3'))).toBe(false);
   });
 
   it('without moto_server on PATH: tries pip, then fails before any test with the reason', () => {
