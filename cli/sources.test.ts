@@ -57,6 +57,12 @@ const EXPECTED_CREATES: string[] = [
   // docs/annotations/annotations.md: hostname under external-dns.kubernetes.io/ (v0.22 default)
   'v022.example.com A 203.0.113.60 service/sources/in-v022-prefix',
   // out-alpha-prefix is denied for its alpha name; its rule host is not published either
+  // docs/sources/gateway-api.md: spec.hostnames (GRPCRoute, TLSRoute) or the hostname annotation
+  // (TCPRoute, UDPRoute), with the parent Gateway's status.addresses
+  'grpc.example.com A 203.0.113.70 grpcroute/sources/in-grpcroute',
+  'tls.example.com A 203.0.113.70 tlsroute/sources/in-tlsroute',
+  'db.example.com A 203.0.113.70 tcproute/sources/in-tcproute',
+  'dns.example.com A 203.0.113.70 udproute/sources/in-udproute',
 ].sort();
 
 describe('plan: the records external-dns would publish for each newly read path', () => {
@@ -69,7 +75,17 @@ describe('plan: the records external-dns would publish for each newly read path'
     );
     for (const d of denied) expect(d).toMatch(/^out-\S+ \S+\.example\.org$/);
     const outs = [...r.out.matchAll(/^DENY \S+ sources\/(out-[^:]+):/gm)].map((m) => m[1]);
-    expect(new Set(outs)).toEqual(new Set(['out-v022-prefix', 'out-alpha-prefix']));
+    expect(new Set(outs)).toEqual(
+      new Set([
+        'out-v022-prefix',
+        'out-alpha-prefix',
+        'out-grpcroute',
+        'out-tlsroute',
+        'out-tcproute',
+        'out-udproute',
+        'out-gateway-hostname-source',
+      ]),
+    );
     expect(r.out).not.toMatch(/alpha\.example\.com/);
   });
 

@@ -23,7 +23,7 @@
 import { ClaimIndex } from './claim-index.js';
 import { LabelKey, sameTargets, type Endpoint } from './model/endpoint.js';
 import { endpointsOf } from './hostnames/index.js';
-import { ObjectSet, type ExtractContext } from './hostnames/common.js';
+import type { ExtractContext } from './hostnames/common.js';
 import { describeRef, refOf, type KubeObject } from './model/objects.js';
 import {
   evaluate,
@@ -34,7 +34,7 @@ import {
   type Verdict,
 } from './rules/index.js';
 import type { ObjectFilter } from './setup.js';
-import { claimsOf, gatewayLookup } from './evaluate.js';
+import { claimsOf, withLookups } from './evaluate.js';
 
 export type Outcome = 'published' | 'rejected' | 'skipped';
 
@@ -78,11 +78,7 @@ export function desiredState(input: DesiredInput): DesiredState {
     p.records.push(ep);
   }
 
-  const ex: ExtractContext = {
-    ...input.extractCtx,
-    gateway: input.extractCtx.gateway ?? gatewayLookup(input.objects),
-    objects: input.extractCtx.objects ?? new ObjectSet(input.objects),
-  };
+  const ex = withLookups(input.extractCtx, input.objects);
   const exLive: ExtractContext = { ...ex, acceptedRoutesOnly: true };
   const items: { obj: KubeObject; x: Extraction; rank: string; index: number }[] = [];
   for (let index = 0; index < input.objects.length; index++) {

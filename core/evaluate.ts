@@ -8,6 +8,7 @@ import type { Endpoint } from './model/endpoint.js';
 import { endpointsOf, extract, sourceOf } from './hostnames/index.js';
 import { ObjectSet, type ExtractContext } from './hostnames/common.js';
 import type { KubeObject } from './model/objects.js';
+import { ROUTE_KIND_NAMES } from './kinds.js';
 import {
   evaluate,
   type EvaluateOptions,
@@ -41,6 +42,26 @@ export function gatewayLookup(
 }
 
 /**
+ * The extraction context with the lookups of helper kinds (Gateways, Namespaces, any object) taken from a set
+ * of objects (manifests, or the reconciler's cluster read) where the context has none of its own.
+ */
+export function withLookups(ctx: ExtractContext, objs: readonly KubeObject[]): ExtractContext {
+  const ex: ExtractContext = {
+    ...ctx,
+    gateway: ctx.gateway ?? gatewayLookup(objs),
+    objects: ctx.objects ?? new ObjectSet(objs),
+  };
+  if (!ctx.namespaceLabels) {
+    const nss = new Map<string, Record<string, string>>();
+    for (const o of objs)
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && o.metadata?.name)
+        nss.set(o.metadata.name, o.metadata.labels ?? {});
+    if (nss.size) ex.namespaceLabels = (name) => nss.get(name);
+  }
+  return ex;
+}
+
+/**
  * What one object claims under these settings: undefined when zoneguard does not read its kind;
  * `skipped` set (with the reason) when the object is out of scope (--source, --namespace,
  * --label-filter, --annotation-filter) or external-dns would not process it. The one
@@ -66,11 +87,7 @@ export function validateObjects(
   extractCtx: ExtractContext,
   opts: { filter?: ObjectFilter; evaluate?: EvaluateOptions } = {},
 ): ObjectResult[] {
-  const ex: ExtractContext = {
-    ...extractCtx,
-    gateway: extractCtx.gateway ?? gatewayLookup(objs),
-    objects: extractCtx.objects ?? new ObjectSet(objs),
-  };
+  const ex = withLookups(extractCtx, objs);
   const index = new ClaimIndex();
   const items: { obj: KubeObject; x: Extraction }[] = [];
   for (const obj of objs) {
@@ -136,7 +153,7 @@ export async function validateStream(
       continue;
     }
     const at = { file, line };
-    if (obj.kind === 'HTTPRoute') items.push({ head: headOf(obj), at, deferred: obj });
+    if (ROUTE_KIND_NAMES.includes(String(obj.kind))) items.push({ head: headOf(obj), at, deferred: obj });
     else items.push({ head: headOf(obj), at, x: claimsOf(obj, extractCtx, opts.filter) });
   }
   // gatewayLookup indexes once: build it now that every Gateway is in

@@ -29,6 +29,11 @@ export interface KindInfo {
    * and without --label-filter, as external-dns's gateway sources do, and never checked itself.
    */
   helper?: boolean;
+  /**
+   * Served at several versions across the CRD bundles users run (TLSRoute v1alpha2 and v1, HTTPRoute
+   * v1beta1 and v1): the admission rule (deploy/) matches every version, the webhook reads any.
+   */
+  anyVersion?: boolean;
   /** Cluster-scoped (Namespace, ZonePolicy): listed and watched without a namespace. */
   clusterScoped?: boolean;
   /**
@@ -87,9 +92,50 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'httproutes',
     resourceKind: 'httproute',
     statusMatters: false,
+    anyVersion: true,
+  },
+  // Gateway API route kinds at the versions external-dns v0.22 reads (source/gateway_*route.go:
+  // GRPCRoute and TLSRoute v1, TCPRoute and UDPRoute v1alpha2; docs/sources/gateway-api.md)
+  {
+    source: 'gateway-grpcroute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'GRPCRoute',
+    plural: 'grpcroutes',
+    statusMatters: false,
+    anyVersion: true,
+  },
+  {
+    source: 'gateway-tlsroute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'TLSRoute',
+    plural: 'tlsroutes',
+    statusMatters: false,
+    anyVersion: true,
+  },
+  {
+    source: 'gateway-tcproute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
+    kind: 'TCPRoute',
+    plural: 'tcproutes',
+    statusMatters: false,
+    anyVersion: true,
+  },
+  {
+    source: 'gateway-udproute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
+    kind: 'UDPRoute',
+    plural: 'udproutes',
+    statusMatters: false,
+    anyVersion: true,
   },
   {
     source: 'gateway-httproute',
+    // Gateways give every route kind its targets
+    helperFor: ['gateway-grpcroute', 'gateway-tlsroute', 'gateway-tcproute', 'gateway-udproute'],
     group: 'gateway.networking.k8s.io',
     version: 'v1',
     kind: 'Gateway',
@@ -242,3 +288,12 @@ export function canonicalResourceLabel(label: string): string {
     if (label.startsWith(old)) return now + label.slice(old.length);
   return label;
 }
+
+/** The route kinds of Gateway API zoneguard reads. */
+export const ROUTE_KIND_NAMES: readonly string[] = [
+  'HTTPRoute',
+  'GRPCRoute',
+  'TLSRoute',
+  'TCPRoute',
+  'UDPRoute',
+];

@@ -23,6 +23,9 @@ import type { KubeObject } from './model/objects.js';
 export interface PolicySettings {
   readonly annotationFilter: string;
   readonly annotationPrefix: string;
+  readonly gatewayName: string;
+  readonly gatewayNamespace: string;
+  readonly gatewayLabelFilter: string;
   readonly defaultTargets: string[];
   readonly domainFilter: string[];
   readonly excludeDomains: string[];
@@ -122,6 +125,11 @@ export function ruleContextFrom(
 export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext['gateway']): ExtractContext {
   const ctx: ExtractContext = {
     annotationPrefix: cfg.annotationPrefix,
+    gatewayFilter: {
+      name: cfg.gatewayName || undefined,
+      namespace: cfg.gatewayNamespace || undefined,
+      labels: cfg.gatewayLabelFilter || undefined,
+    },
     ingressClasses: cfg.ingressClass,
     defaultTargets: cfg.defaultTargets,
     gateway,

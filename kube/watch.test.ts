@@ -32,7 +32,16 @@ const gateway: KubeObject = {
   metadata: { name: 'gw', namespace: 'infra' },
   spec: {
     gatewayClassName: 'x',
-    listeners: [{ name: 'wild', port: 443, protocol: 'HTTPS', hostname: '*.example.com' }],
+    // routes of every namespace may attach (the default, Same, takes only infra's)
+    listeners: [
+      {
+        name: 'wild',
+        port: 443,
+        protocol: 'HTTPS',
+        hostname: '*.example.com',
+        allowedRoutes: { namespaces: { from: 'All' } },
+      },
+    ],
   },
   status: { addresses: [{ type: 'IPAddress', value: '203.0.113.50' }] },
 };

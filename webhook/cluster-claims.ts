@@ -9,7 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ClaimIndex } from '../core/claim-index.js';
 import { ObjectSet, type ExtractContext } from '../core/hostnames/common.js';
 import { claimsOf } from '../core/evaluate.js';
-import { SOURCES } from '../core/kinds.js';
+import { ROUTE_KIND_NAMES, SOURCES } from '../core/kinds.js';
 import type { Logger } from '../core/log.js';
 import { refOf, type KubeObject } from '../core/model/objects.js';
 import {
@@ -110,7 +110,8 @@ export class ClusterClaims {
       if (event === 'delete') this.gateways.delete(key);
       else this.gateways.set(key, obj);
       // a Gateway's addresses decide its routes' record types: re-read the routes
-      for (const route of this.source.objects()) if (route.kind === 'HTTPRoute') this.claim(route);
+      for (const route of this.source.objects())
+        if (ROUTE_KIND_NAMES.includes(String(route.kind))) this.claim(route);
       return;
     }
     if (event === 'delete') this.index.remove(refOf(obj));

@@ -23,7 +23,11 @@ export interface ExtractContext {
   namespace?: string;
   /** --openshift-router-name: the router whose admission of a Route counts. */
   openshiftRouterName?: string;
-  /** Finds a Gateway by namespace and name (HTTPRoute targets). */
+  /** --gateway-name, --gateway-namespace, --gateway-label-filter: the Gateways routes may use. */
+  gatewayFilter?: { name?: string; namespace?: string; labels?: string };
+  /** A Namespace's labels (a listener's allowedRoutes namespace selector), when known. */
+  namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
+  /** Finds a Gateway by namespace and name (route targets). */
   gateway?: (namespace: string, name: string) => KubeObject | undefined;
   /**
    * HTTPRoutes read from the cluster by the reconciler: follow only the parents in status.parents

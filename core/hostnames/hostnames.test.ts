@@ -172,7 +172,7 @@ const cases: {
     kind: 'HTTPRoute',
     name: 'wrong-port',
     want: ['port.example.com ?'],
-    warning: /no HTTP or HTTPS listener of Gateway infra\/gw port 8443 takes this route/,
+    warning: /no listener of Gateway infra\/gw port 8443 takes this HTTPRoute \(protocol HTTP\/HTTPS/,
   },
   {
     kind: 'HTTPRoute',

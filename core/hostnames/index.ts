@@ -17,7 +17,7 @@ import {
 } from './annotations.js';
 import type { ExtractContext, Partial } from './common.js';
 import { extractDnsEndpoint } from './dnsendpoint.js';
-import { extractHttpRoute } from './httproute.js';
+import { extractRoute } from './routes.js';
 import { extractIngress } from './ingress.js';
 import { extractService } from './service.js';
 import { extractIstioGateway } from './istio-gateway.js';
@@ -38,7 +38,11 @@ const EXTRACTORS: Record<string, Extractor> = {
   '/Service': extractService,
   'networking.k8s.io/Ingress': extractIngress,
   'externaldns.k8s.io/DNSEndpoint': extractDnsEndpoint,
-  'gateway.networking.k8s.io/HTTPRoute': extractHttpRoute,
+  'gateway.networking.k8s.io/HTTPRoute': extractRoute,
+  'gateway.networking.k8s.io/GRPCRoute': extractRoute,
+  'gateway.networking.k8s.io/TLSRoute': extractRoute,
+  'gateway.networking.k8s.io/TCPRoute': extractRoute,
+  'gateway.networking.k8s.io/UDPRoute': extractRoute,
   'networking.istio.io/Gateway': extractIstioGateway,
   'networking.istio.io/VirtualService': extractIstioVirtualService,
   'projectcontour.io/HTTPProxy': extractContourHttpProxy,

@@ -19,6 +19,11 @@ const objects = loadManifests([join(ROOT, 'cli', 'fixtures', 'sources')])
 const REQUIRED: Record<string, string> = {
   'out-v022-prefix': 'hostname under external-dns.kubernetes.io/ (v0.22 default prefix)',
   'out-alpha-prefix': 'hostname under external-dns.alpha.kubernetes.io/ only',
+  'out-grpcroute': 'GRPCRoute spec.hostnames',
+  'out-tlsroute': 'TLSRoute spec.hostnames (v1alpha2 object)',
+  'out-tcproute': 'TCPRoute hostname annotation',
+  'out-udproute': 'UDPRoute hostname annotation (alpha prefix)',
+  'out-gateway-hostname-source': 'gateway-hostname-source: annotation-only',
 };
 
 describe('webhook: every newly read path denies an out-of-filter name', () => {
