@@ -323,6 +323,26 @@ export const FLAGS = [
     commands: POLICY_COMMANDS,
   },
   {
+    name: 'service-type-filter',
+    type: 'strings',
+    help: 'only Services of these types (repeatable; ClusterIP, NodePort, LoadBalancer, ExternalName; empty: all)',
+    check: (v) => {
+      const bad = (v as string[]).filter(
+        (t) => !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(t),
+      );
+      return bad.length
+        ? `unsupported service type ${bad.join(', ')} (supported: ClusterIP, ExternalName, LoadBalancer, NodePort)`
+        : undefined;
+    },
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'publish-internal-services',
+    type: 'boolean',
+    help: 'publish the hostname annotation of ClusterIP Services with their cluster IP',
+    commands: POLICY_COMMANDS,
+  },
+  {
     name: 'gateway-name',
     type: 'string',
     default: '',

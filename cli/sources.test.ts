@@ -63,6 +63,8 @@ const EXPECTED_CREATES: string[] = [
   'tls.example.com A 203.0.113.70 tlsroute/sources/in-tlsroute',
   'db.example.com A 203.0.113.70 tcproute/sources/in-tcproute',
   'dns.example.com A 203.0.113.70 udproute/sources/in-udproute',
+  // docs/sources/service.md: a LoadBalancer's spec.externalIPs come first
+  'eip.example.com A 203.0.113.80 service/sources/in-lb-external-ips',
 ].sort();
 
 describe('plan: the records external-dns would publish for each newly read path', () => {
@@ -84,6 +86,10 @@ describe('plan: the records external-dns would publish for each newly read path'
         'out-tcproute',
         'out-udproute',
         'out-gateway-hostname-source',
+        'out-clusterip-service',
+        'out-nodeport-service',
+        'out-headless-service',
+        'out-externalname-service',
       ]),
     );
     expect(r.out).not.toMatch(/alpha\.example\.com/);

@@ -24,6 +24,8 @@ export interface PolicySettings {
   readonly annotationFilter: string;
   readonly annotationPrefix: string;
   readonly gatewayName: string;
+  readonly serviceTypeFilter: string[];
+  readonly publishInternalServices: boolean;
   readonly gatewayNamespace: string;
   readonly gatewayLabelFilter: string;
   readonly defaultTargets: string[];
@@ -125,6 +127,8 @@ export function ruleContextFrom(
 export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext['gateway']): ExtractContext {
   const ctx: ExtractContext = {
     annotationPrefix: cfg.annotationPrefix,
+    serviceTypes: cfg.serviceTypeFilter,
+    publishInternalServices: cfg.publishInternalServices,
     gatewayFilter: {
       name: cfg.gatewayName || undefined,
       namespace: cfg.gatewayNamespace || undefined,

@@ -23,6 +23,10 @@ export interface ExtractContext {
   namespace?: string;
   /** --openshift-router-name: the router whose admission of a Route counts. */
   openshiftRouterName?: string;
+  /** --service-type-filter: only Services of these types (empty: all). */
+  serviceTypes?: readonly string[];
+  /** --publish-internal-services: a ClusterIP Service's hostname annotation takes its cluster IP. */
+  publishInternalServices?: boolean;
   /** --gateway-name, --gateway-namespace, --gateway-label-filter: the Gateways routes may use. */
   gatewayFilter?: { name?: string; namespace?: string; labels?: string };
   /** A Namespace's labels (a listener's allowedRoutes namespace selector), when known. */

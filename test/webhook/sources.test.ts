@@ -24,6 +24,10 @@ const REQUIRED: Record<string, string> = {
   'out-tcproute': 'TCPRoute hostname annotation',
   'out-udproute': 'UDPRoute hostname annotation (alpha prefix)',
   'out-gateway-hostname-source': 'gateway-hostname-source: annotation-only',
+  'out-clusterip-service': 'ClusterIP Service hostname annotation',
+  'out-nodeport-service': 'NodePort Service',
+  'out-headless-service': 'headless Service (alpha prefix)',
+  'out-externalname-service': 'ExternalName Service',
 };
 
 describe('webhook: every newly read path denies an out-of-filter name', () => {
