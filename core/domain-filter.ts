@@ -34,21 +34,15 @@ function strip(domain: string): string {
   return d.endsWith('.') ? d.slice(0, -1) : d;
 }
 
-function dots(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('.'); i >= 0; i = s.indexOf('.', i + 1)) n++;
-  return n;
-}
-
 function matchList(filters: readonly string[], domain: string, whenEmpty: boolean): boolean {
   if (filters.length === 0) return whenEmpty;
   const d = strip(domain);
   for (const f of filters) {
+    // external-dns: as many dots as the filter → the name itself; more → a subdomain ("." + filter a
+    // suffix). Both at once without counting: a name ending in "." + f has more dots than f.
     if (f.startsWith('.')) {
       if (d.endsWith(f)) return true;
-    } else if (dots(d) === dots(f)) {
-      if (d === f) return true;
-    } else if (d.length > f.length && d.endsWith(f) && d[d.length - f.length - 1] === '.') {
+    } else if (d === f || (d.length > f.length && d.endsWith(f) && d[d.length - f.length - 1] === '.')) {
       return true;
     }
   }

@@ -247,9 +247,15 @@ export function apiPath(k: KindInfo, namespace?: string): string {
 
 /** The table row of an object's kind (by API group and kind, any version), or undefined. */
 export function kindOf(obj: KubeObject): KindInfo | undefined {
-  const group = groupOf(String(obj.apiVersion ?? ''));
+  const apiVersion = String(obj.apiVersion ?? '');
   const kind = String(obj.kind ?? '');
-  return KINDS.find((k) => k.kind === kind && k.group === group);
+  // groupOf(apiVersion) === k.group, compared in place: this runs for every object of every review
+  const slash = apiVersion.indexOf('/');
+  for (const k of KINDS) {
+    if (k.kind !== kind) continue;
+    if (slash < 0 ? k.group === '' : k.group.length === slash && apiVersion.startsWith(k.group)) return k;
+  }
+  return undefined;
 }
 
 /** Whether a kind is read for these --source values: its own, or one it gives targets to. */

@@ -60,18 +60,42 @@ export const CONTROLLER_VALUE = 'dns-controller';
 export const MAX_TTL = 2147483647;
 
 /** Every prefix read: the configured one first, then the known ones it is not. */
-export function prefixesRead(configured: string): string[] {
-  const out = [configured];
-  for (const p of KNOWN_ANNOTATION_PREFIXES) if (p !== configured) out.push(p);
+export function prefixesRead(configured: string): readonly string[] {
+  let out = prefixLists.get(configured);
+  if (!out) {
+    const list = [configured];
+    for (const p of KNOWN_ANNOTATION_PREFIXES) if (p !== configured) list.push(p);
+    out = Object.freeze(list);
+    if (prefixLists.size < 64) prefixLists.set(configured, out);
+  }
   return out;
+}
+const prefixLists = new Map<string, readonly string[]>();
+
+/**
+ * prefix → annotation name → "<prefix><name>": the same key string every time, so that a lookup
+ * does not build, flatten and hash a new string (it was a fifth of a review's admit time).
+ */
+const fullKeys = new Map<string, Map<string, string>>();
+function keysOf(prefix: string): Map<string, string> {
+  let keys = fullKeys.get(prefix);
+  if (!keys) {
+    keys = new Map();
+    if (fullKeys.size < 64) fullKeys.set(prefix, keys);
+  }
+  return keys;
 }
 
 /** An object's annotations seen under one prefix: `get('hostname')` reads `<prefix>hostname`. */
 export class AnnotationView {
+  private readonly keys: Map<string, string>;
+
   constructor(
     readonly raw: Readonly<Record<string, string>>,
     readonly prefix: string,
-  ) {}
+  ) {
+    this.keys = keysOf(prefix);
+  }
 
   static of(obj: KubeObject, prefix: string): AnnotationView {
     const a = obj.metadata?.annotations;
@@ -79,11 +103,17 @@ export class AnnotationView {
   }
 
   key(name: string): string {
-    return this.prefix + name;
+    let k = this.keys.get(name);
+    if (k === undefined) {
+      k = this.prefix + name;
+      // names come from this module's table (and aws-* routing names): few, a bound all the same
+      if (this.keys.size < 256) this.keys.set(name, k);
+    }
+    return k;
   }
 
   get(name: string): string | undefined {
-    const v = this.raw[this.prefix + name];
+    const v = this.raw[this.key(name)];
     return typeof v === 'string' ? v : undefined;
   }
 
