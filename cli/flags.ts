@@ -110,13 +110,13 @@ export const FLAGS = [
   {
     name: 'regex-domain-filter',
     type: 'regex',
-    help: 'limit to domains matching this regex; overrides --domain-filter',
+    help: 'limit to domains matching this regex (RE2 syntax, as Go: (?i), \\A, \\z; matched anywhere in the Unicode name); overrides --domain-filter',
     commands: POLICY_COMMANDS,
   },
   {
     name: 'regex-domain-exclusion',
     type: 'regex',
-    help: 'exclude domains matching this regex; overrides --domain-filter',
+    help: 'exclude domains matching this regex (RE2 syntax, as Go); overrides --domain-filter',
     commands: POLICY_COMMANDS,
   },
   {

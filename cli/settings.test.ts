@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registryOptionsFrom } from '../core/setup.js';
+import { NameRegex } from '../core/name-regex.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { matchesSelector, parseSelector } from '../core/selector.js';
@@ -64,7 +65,7 @@ describe('flag coercion', () => {
       '--x: must be one of a, b, got "c"',
     ));
   it('regexes are compiled and checked', () => {
-    expect(coerceFlag(spec('regex'), '^a$')).toBeInstanceOf(RegExp);
+    expect(coerceFlag(spec('regex'), '^a$')).toBeInstanceOf(NameRegex);
     expect(() => coerceFlag(spec('regex'), '(')).toThrow(/--x: invalid regular expression/);
   });
   it('owner ids cannot break the TXT format', () => {

@@ -11,6 +11,7 @@ import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
+import { NameRegex } from '../core/name-regex.js';
 import { FLAGS } from './flags.js';
 import type { FlagSpec } from './flag-spec.js';
 import { compatStatus } from './external-dns.js';
@@ -24,7 +25,7 @@ interface ValueOfType {
   int: number;
   number: number;
   duration: number;
-  regex: RegExp;
+  regex: NameRegex;
   enum: string;
 }
 type ValueOf<F extends Flag> = F extends { type: 'enum'; choices: readonly (infer C extends string)[] }
@@ -42,7 +43,7 @@ export type Settings = {
   readonly [F in Flag as CamelCase<F['name']>]: Always<F> extends true ? ValueOf<F> : ValueOf<F> | undefined;
 };
 
-export type FlagValue = string | number | boolean | string[] | RegExp | undefined;
+export type FlagValue = string | number | boolean | string[] | NameRegex | undefined;
 
 export function camelCase(flag: string): string {
   return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -121,7 +122,7 @@ export function coerceFlag(spec: FlagSpec, raw: unknown): FlagValue {
       const s = String(raw);
       if (s === '') return undefined;
       try {
-        return new RegExp(s);
+        return NameRegex.compile(s);
       } catch (e) {
         return bad(`invalid regular expression "${s}": ${(e as Error).message}`);
       }
@@ -224,7 +225,7 @@ function defaultValue(spec: FlagSpec): FlagValue {
     return spec.type === 'strings' ? [] : spec.type === 'boolean' ? false : undefined;
   if (spec.type === 'duration' && typeof spec.default === 'string') return parseDuration(spec.default);
   if (spec.type === 'regex')
-    return typeof spec.default === 'string' && spec.default ? new RegExp(spec.default) : undefined;
+    return typeof spec.default === 'string' && spec.default ? NameRegex.compile(spec.default) : undefined;
   return Array.isArray(spec.default) ? [...(spec.default as string[])] : (spec.default as FlagValue);
 }
 

@@ -5,17 +5,19 @@
  * - a leading-dot filter ".example.com" matches subdomains only, not the apex;
  * - exclusions use the same matching and win over filters;
  * - a regex filter or regex exclusion, when set, replaces the plain filters entirely; the regex
- *   exclusion removes what it matches. (external-dns's code lets a set regex exclusion decide
- *   alone, ignoring the regex filter; its tests never exercise that case. zoneguard enforces zone
- *   boundaries, so when both are set a name must match the filter AND escape the exclusion.)
+ *   exclusion removes what it matches, and when both are set a name must match the filter AND
+ *   escape the exclusion (v0.22 matchRegex, TestMatchRegex). Regexes have Go's RE2 semantics
+ *   (core/name-regex.ts).
  * - no filter at all matches everything.
  */
+import type { NameMatcher } from './name-regex.js';
 
 export interface DomainFilterOptions {
   filters?: readonly string[];
   exclude?: readonly string[];
-  regex?: RegExp;
-  regexExclusion?: RegExp;
+  /** Go RE2 semantics (core/name-regex.ts) from the flags; a RegExp also fits. */
+  regex?: NameMatcher;
+  regexExclusion?: NameMatcher;
 }
 
 function prepare(list: readonly string[] | undefined): string[] {
@@ -52,15 +54,14 @@ function matchList(filters: readonly string[], domain: string, whenEmpty: boolea
 export class DomainFilter {
   readonly filters: string[];
   readonly exclude: string[];
-  readonly regex?: RegExp;
-  readonly regexExclusion?: RegExp;
+  readonly regex?: NameMatcher;
+  readonly regexExclusion?: NameMatcher;
 
   constructor(opts: DomainFilterOptions = {}) {
     this.filters = prepare(opts.filters);
     this.exclude = prepare(opts.exclude);
-    if (opts.regex && opts.regex.source !== '(?:)') this.regex = opts.regex;
-    if (opts.regexExclusion && opts.regexExclusion.source !== '(?:)')
-      this.regexExclusion = opts.regexExclusion;
+    if (opts.regex && !emptyRegex(opts.regex)) this.regex = opts.regex;
+    if (opts.regexExclusion && !emptyRegex(opts.regexExclusion)) this.regexExclusion = opts.regexExclusion;
   }
 
   get usesRegex(): boolean {
@@ -111,8 +112,13 @@ export class DomainFilter {
   }
 }
 
-/** RegExp.test without lastIndex surprises from a /g flag. */
-function testRegex(re: RegExp, s: string): boolean {
-  re.lastIndex = 0;
+/** An empty expression is no filter (external-dns: regex.String() == ""). */
+function emptyRegex(re: NameMatcher): boolean {
+  return re.source === '' || re.source === '(?:)';
+}
+
+/** test() without lastIndex surprises when a RegExp with /g is given. */
+function testRegex(re: NameMatcher, s: string): boolean {
+  if (re instanceof RegExp) re.lastIndex = 0;
   return re.test(s);
 }

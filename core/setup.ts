@@ -1,5 +1,6 @@
 /** Builds the core's objects from a resolved Config; the one place flags become domain objects. */
 import { DomainFilter } from './domain-filter.js';
+import type { NameMatcher } from './name-regex.js';
 import type { ExtractContext } from './hostnames/common.js';
 import { FqdnTemplate } from './hostnames/fqdn-template.js';
 import type { Policy } from './plan.js';
@@ -61,8 +62,8 @@ export interface PolicySettings {
   readonly registry?: 'txt' | 'noop';
   /** --txt-cache-interval in ms: how long the registry's read of the zone is reused (0: never). */
   readonly txtCacheInterval?: number;
-  readonly regexDomainExclusion?: RegExp;
-  readonly regexDomainFilter?: RegExp;
+  readonly regexDomainExclusion?: NameMatcher;
+  readonly regexDomainFilter?: NameMatcher;
   readonly source: string[];
   readonly txtOwnerId: string;
   readonly txtPrefix: string;
