@@ -282,10 +282,10 @@ async function serverView(port) {
   });
   const value = (re) => Number(re.exec(text)?.[1] ?? NaN);
   let gc = 0;
-  for (const m of text.matchAll(/^zoneguard_nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm))
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm))
     gc += Number(m[1]);
   // prom-client samples the loop with a 10 ms timer: a stall is how much later than the earliest tick it fired
-  const lag = (q) => value(new RegExp(`^zoneguard_nodejs_eventloop_lag_${q}_seconds ([0-9.e+-]+)$`, 'm'));
+  const lag = (q) => value(new RegExp(`^nodejs_eventloop_lag_${q}_seconds ([0-9.e+-]+)$`, 'm'));
   return { stall: lag('max') - lag('min'), gc };
 }
 
