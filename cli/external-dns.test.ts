@@ -93,6 +93,11 @@ describe('kingpin argument forms', () => {
       args: ['-f', 'x.yaml', '--kube-api=off'],
       want: ['-f', 'x.yaml', '--kube-api=off'],
     },
+    {
+      name: 'a one-value flag given twice: both passed on (the last wins), reported',
+      args: ['--rfc2136-host=a', '--rfc2136-host', 'b'],
+      want: ['--rfc2136-host=a', '--rfc2136-host=b'],
+    },
     { name: 'after --', args: ['--', '--create-ptr'], want: ['--', '--create-ptr'] },
   ];
   for (const c of table)
@@ -100,6 +105,12 @@ describe('kingpin argument forms', () => {
       if (c.err) expect(() => normalizeArgs(c.args, specs)).toThrow(c.err);
       else expect(normalizeArgs(c.args, specs).args).toEqual(c.want);
     });
+  it('repeats of one-value flags are reported, of repeatable ones not', () => {
+    expect(
+      normalizeArgs(['--rfc2136-host=a', '--rfc2136-host=b', '--domain-filter=x', '--domain-filter=y'], specs)
+        .repeated,
+    ).toEqual(['rfc2136-host']);
+  });
 });
 
 describe('EXTERNAL_DNS_<FLAG> variables, as kingpin reads them', () => {

@@ -212,6 +212,12 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'rfc2136-tsig-axfr': {
     note: 'zoneguard: whether the AXFR is signed with the TSIG key (external-dns: a deprecated name of --rfc2136-axfr; zoneguard always reads by AXFR)',
   },
+  'rfc2136-host': {
+    note: 'one host (external-dns: several, with --rfc2136-load-balancing-strategy); given twice, the last is used and a warning logged',
+  },
+  'aws-profile': {
+    note: 'one profile (external-dns: several); given twice, the last is used and a warning logged',
+  },
   'min-ttl': {
     note: "zoneguard's warning for TTLs below a provider minimum is --warn-ttl-below",
   },

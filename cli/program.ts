@@ -66,6 +66,8 @@ export function buildProgram(
   onExit: (code: number) => void,
   /** external-dns flags dropped from argv because their value asks for zoneguard's own behaviour. */
   accepted: ReadonlyMap<string, readonly string[]> = new Map(),
+  /** Single-value flags given more than once (the last value is used), by command. */
+  repeated: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Command {
   const program = new Command('zoneguard');
   program
@@ -75,7 +77,9 @@ export function buildProgram(
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // answered before parsing (runCli), before or after a command, as kingpin does
+    .option('--version', 'print the version and exit');
   for (const spec of commands) {
     const cmd = program
       .command(spec.name)
@@ -111,6 +115,11 @@ export function buildProgram(
       const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, destination: io.stderr });
       for (const line of accepted.get(spec.name) ?? [])
         logger.debug({ flag: line }, 'external-dns flag accepted: it asks for what zoneguard does anyway');
+      for (const flag of repeated.get(spec.name) ?? [])
+        logger.warn(
+          { flag: `--${flag}`, value: cfg[camelCase(flag) as keyof Settings] },
+          'flag given more than once: it takes one value, the last one is used',
+        );
       onExit(await spec.run(cfg, { ...io, args: positional, logger }));
     });
   }
@@ -138,6 +147,7 @@ export async function runCli(
       io,
       (c) => (code = c),
       new Map(command && normal ? [[command.name, normal.accepted]] : []),
+      new Map(command && normal ? [[command.name, normal.repeated]] : []),
     );
     const rest = command && normal ? [args[0], ...normal.args] : args;
     await program.parseAsync(rest, { from: 'user' });
@@ -184,10 +194,12 @@ function wantsVersion(args: readonly string[]): boolean {
 export function normalizeArgs(
   args: readonly string[],
   specs: readonly FlagSpec[],
-): { args: string[]; accepted: string[] } {
+): { args: string[]; accepted: string[]; repeated: string[] } {
   const own = new Map(specs.map((f) => [f.name, f]));
   const out: string[] = [];
   const accepted: string[] = [];
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const token = args[i];
     if (token === '--') {
@@ -247,9 +259,13 @@ export function normalizeArgs(
       out.push(token);
       continue;
     }
+    if (spec.type !== 'strings') {
+      if (seen.has(name)) repeated.add(name);
+      seen.add(name);
+    }
     if (isBool) out.push(value === 'true' ? `--${name}` : `--no-${name}`);
     else out.push(value === undefined ? `--${name}` : `--${name}=${value}`);
     i += consumed;
   }
-  return { args: out, accepted };
+  return { args: out, accepted, repeated: [...repeated] };
 }

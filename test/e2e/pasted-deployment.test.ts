@@ -103,6 +103,10 @@ describe.skipIf(!!noBind)(
       expect(pasted.err).not.toMatch(/level=(error|fatal)/);
       expect(pasted.code).toBe(0);
       expectLogrusText(pasted.err);
+      // the appended endpoint replaces the chart's, and says so
+      expect(pasted.err).toMatch(
+        /level=warning msg="flag given more than once: it takes one value, the last one is used" flag=--rfc2136-host value=127\.0\.0\.1/,
+      );
 
       const secretFile = join(dir, 'tsig.secret');
       writeFileSync(secretFile, bind.tsig.secret);
