@@ -218,6 +218,9 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'aws-profile': {
     note: 'one profile (external-dns: several); given twice, the last is used and a warning logged',
   },
+  'exclude-record-types': {
+    note: 'an object asking for an excluded type is denied by the record-type rule (external-dns leaves the record out silently)',
+  },
   'min-ttl': {
     note: "zoneguard's warning for TTLs below a provider minimum is --warn-ttl-below",
   },
