@@ -1,3 +1,4 @@
+import { NameRegex } from './name-regex.js';
 import { describe, expect, it } from 'vitest';
 import { DomainFilter } from './domain-filter.js';
 
@@ -197,5 +198,51 @@ describe('DomainFilter zones', () => {
     expect(new DomainFilter().isConfigured()).toBe(false);
     expect(new DomainFilter({ exclude: ['a.com'] }).isConfigured()).toBe(true);
     expect(new DomainFilter({ regex: /x/ }).isConfigured()).toBe(true);
+  });
+});
+
+describe('internationalised names: compared in Unicode form, as external-dns normalizeDomain (endpoint/domain_filter_test.go)', () => {
+  const table: { name: string; filters: string[]; exclude?: string[]; yes: string[]; no: string[] }[] = [
+    {
+      name: 'Unicode and punycode filters, mixed case (the stonks📈 row)',
+      filters: ['sTOnks📈.ORG', 'API.xn--StonkS-u354e.ORG'],
+      exclude: ['Foo-Bar.stoNks📈.Org'],
+      yes: ['FoOoo.Api.Stonks📈.Org', 'xn--stonks-u354e.org', 'a.xn--stonks-u354e.org'],
+      no: ['foo-bar.xn--stonks-u354e.org', 'stonks.org'],
+    },
+    {
+      name: 'a punycode filter matches Unicode names and the reverse (the 點看 row)',
+      filters: ['xn--c1yn36f.xn--5cab8c'],
+      yes: ['a.xn--c1yn36f.æøå.', 'b.點看.xn--5cab8c', 'c.點看.æøå'],
+      no: ['點看.org'],
+    },
+    {
+      name: 'a Unicode filter matches its punycode name',
+      filters: ['bücher.example.com'],
+      yes: ['xn--bcher-kva.example.com', 'www.xn--bcher-kva.example.com', 'bücher.example.com'],
+      no: ['bucher.example.com'],
+    },
+  ];
+  for (const c of table)
+    it(c.name, () => {
+      const f = new DomainFilter({ filters: c.filters, exclude: c.exclude });
+      for (const n of c.yes) expect(f.match(n), n).toBe(true);
+      for (const n of c.no) expect(f.match(n), n).toBe(false);
+    });
+
+  it('a regex is matched against the Unicode name (the (?:😍|🤩)\\.org$ row)', () => {
+    const f = new DomainFilter({ regex: NameRegex.compile('(?:😍|🤩)\\.org$') });
+    for (const n of ['😍.org', 'xn--r28h.org', 'a.example.xn--r28h.org', 'a.example.🤩.org'])
+      expect(f.match(n), n).toBe(true);
+    expect(f.match('x.org')).toBe(false);
+  });
+
+  it('filters are kept in Unicode form (prepareFilters: "xn--bar-zna" → "øbar")', () => {
+    expect(new DomainFilter({ filters: ['  foo   ', '  bar. ', 'baz.', 'xn--bar-zna'] }).filters).toEqual([
+      'foo',
+      'bar',
+      'baz',
+      'øbar',
+    ]);
   });
 });

@@ -10,6 +10,7 @@
  *   (core/name-regex.ts).
  * - no filter at all matches everything.
  */
+import toUnicodeModule from 'tr46';
 import type { NameMatcher } from './name-regex.js';
 
 export interface DomainFilterOptions {
@@ -20,20 +21,39 @@ export interface DomainFilterOptions {
   regexExclusion?: NameMatcher;
 }
 
+/**
+ * A name in the form filters compare: lower-case, no trailing dot, and Unicode, as external-dns's
+ * normalizeDomain (IDNA ToUnicode, endpoint/domain_filter.go): "xn--bcher-kva.example.com" and
+ * "bücher.example.com" are one name, for plain filters and regexes alike. ASCII without an
+ * "xn--" label is left as it is (the usual case costs one scan).
+ */
+function unicodeName(name: string): string {
+  const d = name.toLowerCase();
+  const s = d.endsWith('.') ? d.slice(0, -1) : d;
+  if (isPlainAscii(s)) return s;
+  // best effort, as external-dns logs a conversion error and goes on with what it got
+  return toUnicodeModule.toUnicode(s, IDNA).domain;
+}
+
+/** Go's idna profile of external-dns (internal/idna): lookup mapping, non-strict (underscores, "*"). */
+const IDNA = { processingOption: 'transitional', useSTD3ASCIIRules: false, checkHyphens: false } as const;
+
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return !s.startsWith('xn--') && !s.includes('.xn--');
+}
+
 function prepare(list: readonly string[] | undefined): string[] {
   const out: string[] = [];
   for (const f of list ?? []) {
-    let d = f.trim();
-    if (d.endsWith('.')) d = d.slice(0, -1);
-    d = d.toLowerCase();
+    const d = unicodeName(f.trim());
     if (d !== '') out.push(d);
   }
   return out;
 }
 
 function strip(domain: string): string {
-  const d = domain.toLowerCase();
-  return d.endsWith('.') ? d.slice(0, -1) : d;
+  return unicodeName(domain);
 }
 
 function matchList(filters: readonly string[], domain: string, whenEmpty: boolean): boolean {
