@@ -7,7 +7,7 @@ import { ClaimIndex } from './claim-index.js';
 import type { Endpoint } from './model/endpoint.js';
 import { endpointsOf, extract, sourceOf } from './hostnames/index.js';
 import { ObjectSet, type ExtractContext } from './hostnames/common.js';
-import type { KubeObject } from './model/objects.js';
+import { isRecord, type KubeObject } from './model/objects.js';
 import { ROUTE_KIND_NAMES } from './kinds.js';
 import {
   evaluate,
@@ -121,6 +121,18 @@ function headOf(obj: KubeObject): KubeObject {
   };
 }
 
+/** What of a Service or an Ingress gives an Istio Gateway targets: name, spec.selector, externalIPs, status. */
+function targetPartsOf(obj: KubeObject): KubeObject {
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace },
+    spec: { selector: spec.selector, externalIPs: spec.externalIPs },
+    status: obj.status,
+  };
+}
+
 /**
  * validateObjects over a stream of manifest objects, for inputs larger than memory: each object is
  * reduced to its claims as it is read and then dropped (its result keeps its name, file and line,
@@ -140,6 +152,8 @@ export async function validateStream(
   } = {},
 ): Promise<ObjectResult[]> {
   const gateways: KubeObject[] = [];
+  // what Istio Gateways take targets from: Services and Ingresses (the parts read), Istio Gateways
+  const related = extractCtx.objects ? undefined : new ObjectSet();
   const items: { head: KubeObject; at: SourceLocation; x?: Extraction; deferred?: KubeObject }[] = [];
   for await (const loaded of objects) {
     const { obj, file, line } = loaded;
@@ -153,12 +167,17 @@ export async function validateStream(
       continue;
     }
     const at = { file, line };
-    if (ROUTE_KIND_NAMES.includes(String(obj.kind))) items.push({ head: headOf(obj), at, deferred: obj });
+    const istio = String(obj.apiVersion ?? '').startsWith('networking.istio.io/');
+    if (related && (istio || obj.kind === 'Service' || obj.kind === 'Ingress'))
+      related.set(istio ? obj : targetPartsOf(obj));
+    // routes and Istio objects wait for the objects that give them targets
+    if (ROUTE_KIND_NAMES.includes(String(obj.kind)) || istio)
+      items.push({ head: headOf(obj), at, deferred: obj });
     else items.push({ head: headOf(obj), at, x: claimsOf(obj, extractCtx, opts.filter) });
   }
   // gatewayLookup indexes once: build it now that every Gateway is in
   const all = extractCtx.gateway ?? gatewayLookup(gateways);
-  const exAll: ExtractContext = { ...extractCtx, gateway: all };
+  const exAll: ExtractContext = { ...extractCtx, gateway: all, objects: extractCtx.objects ?? related };
   const index = new ClaimIndex();
   const ready: { head: KubeObject; at: SourceLocation; x: Extraction }[] = [];
   for (const it of items) {

@@ -1,0 +1,106 @@
+/**
+ * `zoneguard plan` and `zoneguard validate -f` over cli/fixtures/crd-sources: the records
+ * external-dns would publish for the in-filter CRD objects (each line after the external-dns doc
+ * and test it comes from), a DENY for each out-of-filter one (test/webhook/crd-sources.test.ts sends
+ * the same objects to the webhook), and the Traefik legacy group and --source scoping.
+ */
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+import { packageRoot } from './paths.js';
+
+const dir = join(packageRoot(), 'cli', 'fixtures', 'crd-sources');
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+async function run(args: string[]) {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await main(['node', 'zoneguard', ...args, '--domain-filter', 'example.com'], {
+    stdout,
+    stderr,
+    env: {},
+  });
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+const plan = (extra: string[] = []) =>
+  run([
+    'plan',
+    '-f',
+    dir,
+    '--provider',
+    'inmemory',
+    '--inmemory-zone',
+    'example.com',
+    '--txt-owner-id',
+    'cluster-a',
+    ...extra,
+  ]);
+
+function creates(out: string): string[] {
+  return [...out.matchAll(/^CREATE (\S+) (\S+) (.*?)(?: ttl=\S+)? owner=\S+ resource=(\S+)$/gm)]
+    .map((m) => `${m[1]} ${m[2]} ${m[3]} ${m[4]}`)
+    .sort();
+}
+
+const EXPECTED = [
+  // istio_gateway_test.go "matching selectors for service and gateway": the selected Service's LB address
+  'istio.example.com A 203.0.113.70 gateway/crd/in-istio-gateway',
+  // istio_virtualservice_test.go: targets of the Gateway the VirtualService binds to ("crd/*" server host)
+  'vs.example.com A 203.0.113.70 virtualservice/crd/in-istio-vs',
+  // contour_httpproxy_test.go: virtualhost.fqdn, status.loadBalancer; resource label "HTTPProxy/…"
+  'contour.example.com A 203.0.113.71 HTTPProxy/crd/in-contour',
+  // traefik_proxy_test.go: Host(`…`), HostSNI(`…`), the UDP route's annotation; targets from the target annotation
+  'traefik.example.com A 203.0.113.72 ingressroute/crd/in-traefik',
+  'tcp.example.com A 203.0.113.73 ingressroutetcp/crd/in-traefik-tcp',
+  'udp.example.com A 203.0.113.74 ingressrouteudp/crd/in-traefik-udp',
+  // openshift_route_test.go: the admitted host, CNAME to the router's canonical hostname
+  'route.example.com CNAME router.apps.example.com route/crd/in-route',
+].sort();
+
+const OUT = [
+  'out-istio-gateway',
+  'out-istio-vs',
+  'out-contour',
+  'out-traefik',
+  'out-traefik-tcp',
+  'out-traefik-udp',
+  'out-route',
+];
+
+describe('CRD sources through plan and validate', () => {
+  it('plan: exactly the records external-dns would publish, and a DENY per out-of-filter object', async () => {
+    const r = await plan();
+    expect(r.err).toBe('');
+    expect(creates(r.out)).toEqual(EXPECTED);
+    const denied = [...r.out.matchAll(/^DENY \S+ crd\/(\S+): (\S+): domain-filter: /gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(new Set(denied.map((d) => d.split(' ')[0]))).toEqual(new Set(OUT));
+    for (const d of denied) expect(d).toMatch(/^out-\S+ \S+\.example\.org$/);
+  });
+
+  it('validate -f over the directory: exit 1, every out-of-filter object denied, every in-filter one allowed', async () => {
+    const r = await run(['validate', '-f', dir]);
+    expect(r.code).toBe(1);
+    for (const o of OUT)
+      expect(r.out).toMatch(new RegExp(`^DENY \\S+ crd/${o}: \\S+\\.example\\.org: domain-filter`, 'm'));
+    for (const line of r.out.split('\n').filter((l) => / crd\/in-/.test(l))) expect(line).toMatch(/^ALLOW /);
+    expect(r.out).not.toMatch(/not checked/);
+    expect(r.err).not.toMatch(/not checked \(kinds zoneguard does not read\)/);
+  });
+
+  it('--source limits the kinds read: a Route outside --source is skipped, not denied', async () => {
+    const r = await run(['validate', '-f', dir, '--source', 'service,istio-gateway']);
+    expect(r.out).not.toMatch(/DENY Route/);
+    expect(r.out).toMatch(/DENY Gateway crd\/out-istio-gateway/);
+  });
+});
