@@ -1,3 +1,4 @@
+import { normalizeDnsName } from './model/endpoint.js';
 import { NameRegex } from './name-regex.js';
 import { describe, expect, it } from 'vitest';
 import { DomainFilter } from './domain-filter.js';
@@ -245,4 +246,22 @@ describe('internationalised names: compared in Unicode form, as external-dns nor
       'øbar',
     ]);
   });
+});
+
+describe('normalizeDnsName: internationalised names in ASCII form (internal/idna/idna_test.go TestNormalizeDNSName)', () => {
+  const table: [string, string][] = [
+    ['3AAAA.FOO.BAR.COM    ', '3aaaa.foo.bar.com'],
+    ['   example.foo.com.', 'example.foo.com'],
+    ['_foo.com.', '_foo.com'],
+    ['my-exaMple3.FOO.BAR.COM', 'my-example3.foo.bar.com'],
+    ['點看.org.', 'xn--c1yn36f.org'],
+    ['nordic-ø.kitty😸.com.', 'xn--nordic--w1a.xn--kitty-pd34d.com'],
+    ['  nordic-ø.kitty😸.COM', 'xn--nordic--w1a.xn--kitty-pd34d.com'],
+    ['xn--nordic--w1a.kitty😸.com.', 'xn--nordic--w1a.xn--kitty-pd34d.com'],
+    ['*.example.com', '*.example.com'],
+    ['*.GÖPHER.com', '*.xn--gpher-jua.com'],
+    ['Bücher.Example.com', 'xn--bcher-kva.example.com'],
+  ];
+  for (const [input, want] of table)
+    it(JSON.stringify(input), () => expect(normalizeDnsName(input)).toBe(want));
 });

@@ -5,6 +5,7 @@
 import { asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
 import { dnsEndpointSchemaProblems } from '../crd/dnsendpoint.js';
 import { MAX_TTL } from './annotations.js';
+import { normalizeDnsName } from '../model/endpoint.js';
 import type { ExtractContext, Partial } from './common.js';
 import { claimsFor } from './targets.js';
 
@@ -77,7 +78,7 @@ function extractEntries(obj: KubeObject, ctx: ExtractContext, base: Partial): vo
       });
       return;
     }
-    const hostname = dnsName.trim().toLowerCase().replace(/\.$/, '');
+    const hostname = normalizeDnsName(dnsName);
     const recordType = (asString(raw.recordType) ?? 'A').toUpperCase();
     const targetsRaw = raw.targets === undefined ? [] : raw.targets;
     if (!Array.isArray(targetsRaw) || targetsRaw.some((t) => typeof t !== 'string')) {

@@ -3,6 +3,7 @@
  * a set of targets, an optional TTL and free-form labels (owner, resource, ...).
  */
 import ipaddr from 'ipaddr.js';
+import tr46 from 'tr46';
 
 export const RecordType = {
   A: 'A',
@@ -57,11 +58,29 @@ export interface Endpoint {
   providerSpecific?: Record<string, string>;
 }
 
-/** Lower-cases a DNS name and drops one trailing dot; whitespace around it is trimmed. */
+/**
+ * A DNS name as records carry it: trimmed, lower-case, one trailing dot dropped, and an
+ * internationalised name in its ASCII (punycode) form, as external-dns's NormalizeDNSName
+ * (internal/idna: IDNA ToASCII, lookup mapping, non-strict so "_" and "*" stay): "Bücher.Example.com"
+ * is "xn--bcher-kva.example.com". ASCII input costs one scan. A name IDNA cannot convert is only
+ * lower-cased, and the hostname rule then says what is wrong with it.
+ */
 export function normalizeDnsName(name: string): string {
-  const trimmed = name.trim().toLowerCase();
-  return trimmed.endsWith('.') ? trimmed.slice(0, -1) : trimmed;
+  let s = name.trim().toLowerCase();
+  if (s.endsWith('.')) s = s.slice(0, -1);
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return tr46.toASCII(s, IDNA_LOOKUP) ?? s;
+  }
+  return s;
 }
+
+/** Go's idna profile external-dns uses (MapForLookup, Transitional, StrictDomainName(false)). */
+const IDNA_LOOKUP = {
+  processingOption: 'transitional',
+  useSTD3ASCIIRules: false,
+  checkHyphens: false,
+  verifyDNSLength: false,
+} as const;
 
 /** Normalizes a target: hostnames (CNAME and friends) lose a trailing dot and are lower-cased. */
 export function normalizeTarget(recordType: string, target: string): string {

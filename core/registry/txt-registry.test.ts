@@ -479,3 +479,22 @@ describe('--migrate-from-txt-owner (docs/registry/txt.md "OwnerID migration"; Te
     );
   });
 });
+
+describe('internationalised names on the wire', () => {
+  it('a Unicode name is published and owned in its punycode form, and read back as ours', async () => {
+    const { provider, registry } = await setup([]);
+    await registry.records();
+    await registry.applyChanges({
+      ...emptyChanges(),
+      create: [
+        newEndpoint('Bücher.example.com', 'A', ['192.0.2.1'], undefined, { resource: 'ingress/default/b' }),
+      ],
+    });
+    expect(await names(provider)).toEqual([
+      `a-xn--bcher-kva.example.com TXT ${own('cluster-a', 'ingress/default/b')}`,
+      'xn--bcher-kva.example.com A 192.0.2.1',
+    ]);
+    const [rec] = (await registry.records()).filter((e) => e.recordType === 'A');
+    expect(rec.labels.owner).toBe('cluster-a');
+  });
+});
