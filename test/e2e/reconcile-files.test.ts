@@ -125,6 +125,6 @@ describe('zoneguard reconcile input errors', () => {
       ...common.map((a) => (a === examples ? join(root, 'cli', 'fixtures', 'malformed.yaml') : a)),
     ]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/malformed\.yaml:\d+: malformed YAML/);
+    expect(r.err).toMatch(/malformed\.yaml:\d+:\d+: malformed YAML/);
   });
 });
