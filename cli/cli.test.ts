@@ -2,34 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
 import { packageRoot } from './paths.js';
+import { runCli } from '../test/cli-run.js';
 
 const root = packageRoot();
 const fx = (f: string) => join(root, 'cli', 'fixtures', f);
 const examples = join(root, 'examples', 'manifests');
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[], env: Record<string, string> = {}, stdin?: string) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args], {
-    stdout,
-    stderr,
-    env: { ...env },
-    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
-  });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = runCli;
 
 describe('zoneguard validate', () => {
   it('exit 0 when every object is allowed', async () => {

@@ -5,31 +5,13 @@
  * the same objects to the webhook), and the Traefik legacy group and --source scoping.
  */
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
 import { packageRoot } from './paths.js';
+import { runCli } from '../test/cli-run.js';
 
 const dir = join(packageRoot(), 'cli', 'fixtures', 'crd-sources');
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args, '--domain-filter', 'example.com'], {
-    stdout,
-    stderr,
-    env: {},
-  });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (args: string[]) => runCli([...args, '--domain-filter', 'example.com']);
 
 const plan = (extra: string[] = []) =>
   run([

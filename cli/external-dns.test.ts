@@ -1,31 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import { FLAGS } from './flags.js';
 import type { FlagSpec } from './flag-spec.js';
 import { COMPAT, EXTERNAL_DNS_FLAGS, compatStatus, externalDnsEnvValues } from './external-dns.js';
-import { main } from './main.js';
 import { normalizeArgs } from './program.js';
 import { packageRoot } from './paths.js';
 import { flagsFor, resolveSettings } from './settings.js';
+import { runCli } from '../test/cli-run.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args], { stdout, stderr, env });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
 describe('every flag of external-dns docs/flags.md has a status', () => {
   const own = new Set((FLAGS as readonly FlagSpec[]).map((f) => f.name));

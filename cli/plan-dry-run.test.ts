@@ -5,28 +5,14 @@
  * their reasons, records kept for denied objects (fail safe), records in no zone, the deletion hold.
  */
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
 import { packageRoot } from './paths.js';
+import { runCli } from '../test/cli-run.js';
 
 const root = packageRoot();
 const plan = (f: string) => join(root, 'cli', 'fixtures', 'plan', f);
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args], { stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (args: string[]) => runCli(args);
 
 interface Case {
   name: string;

@@ -6,35 +6,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { packageRoot } from '../../cli/paths.js';
 import { loadManifests } from '../../core/manifests.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import { runCli } from '../cli-run.js';
 
 const DIR = join(packageRoot(), 'cli', 'fixtures', 'zone-policies');
 const REPORTS = 'wgpolicyk8s.io/v1alpha2';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args, '--log-level', 'error'], {
-    stdout,
-    stderr,
-    env: {},
-  });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (args: string[]) => runCli([...args, '--log-level', 'error']);
 
 interface Report extends KubeObject {
   summary: Record<string, number>;

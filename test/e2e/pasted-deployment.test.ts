@@ -10,16 +10,15 @@ import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
-import { main } from '../../cli/main.js';
 import { packageRoot } from '../../cli/paths.js';
 import { Route53Provider } from '../../core/providers/aws/route53.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import { findMoto, Moto } from '../fakes/moto.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import { bindUnavailable, startBind, type BindServer } from '../servers/bind.js';
+import { runCli } from '../cli-run.js';
 
 const noBind = bindUnavailable();
 const moto = findMoto();
@@ -39,20 +38,7 @@ const objects = () =>
     (d) => d.toJS() as KubeObject,
   );
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[], env: Record<string, string>) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args], { stdout, stderr, env });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 /** Every log line as logrus's TextFormatter prints it. */
 function expectLogrusText(stderr: string) {

@@ -1,9 +1,8 @@
 /** `zoneguard reconcile` from the command line with the manifest source (-f), no cluster. */
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { packageRoot } from '../../cli/paths.js';
+import { runCli } from '../cli-run.js';
 
 const root = packageRoot();
 const examples = join(root, 'examples', 'manifests');
@@ -25,20 +24,7 @@ const common = [
   'fatal',
 ];
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function run(args: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(['node', 'zoneguard', ...args], { stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const run = (args: string[]) => runCli(args);
 
 describe('zoneguard reconcile -f', () => {
   it('--once --dry-run prints what `zoneguard plan` prints', async () => {
