@@ -45,6 +45,12 @@ export interface ExtractContext {
   defaultTtl?: number;
   /** --fqdn-template, parsed (name-options.ts applies it to every kind that takes it). */
   fqdnTemplate?: FqdnTemplate;
+  /**
+   * A Gateway route's names from --fqdn-template (name-options.ts): read as the route's defined
+   * hosts in place of spec.hostnames, for every route kind — TCPRoute and UDPRoute have no
+   * spec.hostnames, yet external-dns's hosts() adds the template's names to theirs too.
+   */
+  routeTemplateHosts?: readonly string[];
   /** --combine-fqdn-annotation: the template's names in addition to the object's own. */
   combineFqdnAnnotation?: boolean;
   /** --ignore-hostname-annotation. */

@@ -159,6 +159,20 @@ const rows: {
     want: ['*.example.com A 203.0.113.50', 'fqdn-route.example.com A 203.0.113.50'],
   },
   {
+    name: "gateway.go hosts(): a TCPRoute (no spec.hostnames in its API) takes the template's names",
+    kind: 'TCPRoute',
+    obj: 'fqdn-tcp',
+    ctx: { fqdnTemplate: t('{{ .Name }}.example.com') },
+    want: ['fqdn-tcp.example.com A 203.0.113.60'],
+  },
+  {
+    name: "gateway.go hosts(): a UDPRoute takes the template's names",
+    kind: 'UDPRoute',
+    obj: 'fqdn-udp',
+    ctx: { fqdnTemplate: t('{{ .Name }}.example.org') },
+    want: ['fqdn-udp.example.org A 203.0.113.60'],
+  },
+  {
     name: 'DNSEndpoint takes no template (docs "Supported Sources": crd No)',
     kind: 'DNSEndpoint',
     obj: 'fqdn-crd',

@@ -136,7 +136,7 @@ export function applyFqdnTemplate(
   if (mode === 'annotation') {
     for (const k of keys.hostname) ann[k] = names.join(',');
     for (const f of hostFields) delete s[f];
-  } else s.hostnames = names;
+  }
   const meta = copyOwn(isRecord(obj.metadata) ? obj.metadata : {});
   meta.annotations = ann;
   const templated = copyOwn(obj);
@@ -149,7 +149,11 @@ export function applyFqdnTemplate(
     common: base.common,
     ann: AnnotationView.of(templated, base.ann.prefix),
   };
-  extractor(templated, { ...ctx, ignoreHostnameAnnotation: false }, part);
+  extractor(
+    templated,
+    { ...ctx, ignoreHostnameAnnotation: false, ...(mode === 'route' ? { routeTemplateHosts: names } : {}) },
+    part,
+  );
   const seen = new Set(base.claims.map((c) => `${c.hostname}|${c.recordType ?? ''}`));
   for (const c of part.claims) {
     if (seen.has(`${c.hostname}|${c.recordType ?? ''}`)) continue;

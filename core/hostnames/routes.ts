@@ -85,7 +85,10 @@ export function extractRoute(obj: KubeObject, ctx: ExtractContext, base: Partial
 
   // the route's names (external-dns's hosts())
   const specHosts: RouteHost[] = [];
-  if (rk.specHostnames)
+  if (ctx.routeTemplateHosts)
+    for (const h of ctx.routeTemplateHosts)
+      specHosts.push({ host: h.toLowerCase().replace(/\.$/, ''), field: '--fqdn-template' });
+  else if (rk.specHostnames)
     listField(base, spec.hostnames, 'spec.hostnames').forEach((h, i) => {
       const s = stringField(base, h, `spec.hostnames[${i}]`);
       if (s)
