@@ -233,10 +233,6 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'gateway-label-filter': { refused: pendingSource, pending: true },
   'gateway-name': { refused: pendingSource, pending: true },
   'gateway-namespace': { refused: pendingSource, pending: true },
-  'gateway-listener-sets': {
-    refused: 'not supported: Gateway API ListenerSets are not read',
-    accepts: OFF,
-  },
   'ignore-hostname-annotation': { refused: pendingSource, pending: true, accepts: OFF },
   'ignore-ingress-rules-spec': { refused: pendingSource, pending: true, accepts: OFF },
   'ignore-ingress-tls-spec': { refused: pendingSource, pending: true, accepts: OFF },

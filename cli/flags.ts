@@ -365,6 +365,13 @@ export const FLAGS = [
     commands: POLICY_COMMANDS,
   },
   {
+    name: 'gateway-listener-sets',
+    type: 'boolean',
+    default: false,
+    help: 'publish the names of routes attached to a Gateway API ListenerSet (without it they are checked, not published)',
+    commands: POLICY_COMMANDS,
+  },
+  {
     name: 'annotation-prefix',
     type: 'string',
     default: DEFAULT_ANNOTATION_PREFIX,

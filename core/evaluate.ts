@@ -110,6 +110,8 @@ export function validateObjects(
 
 const isGateway = (o: KubeObject) =>
   o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
+const isListenerSet = (o: KubeObject) =>
+  o.kind === 'ListenerSet' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
 
 /** What a result keeps of its object once read: enough to name it (the rest is in its extraction). */
 function headOf(obj: KubeObject): KubeObject {
@@ -152,6 +154,8 @@ export async function validateStream(
   } = {},
 ): Promise<ObjectResult[]> {
   const gateways: KubeObject[] = [];
+  /** Gateway API ListenerSets: routes attached to one take its listeners (core/hostnames/routes.ts). */
+  const listenerSets: KubeObject[] = [];
   // what Istio Gateways take targets from: Services and Ingresses (the parts read), Istio Gateways
   const related = extractCtx.objects ? undefined : new ObjectSet();
   const items: { head: KubeObject; at: SourceLocation; x?: Extraction; deferred?: KubeObject }[] = [];
@@ -159,6 +163,10 @@ export async function validateStream(
     const { obj, file, line } = loaded;
     if (isGateway(obj)) {
       gateways.push(obj);
+      continue;
+    }
+    if (isListenerSet(obj)) {
+      listenerSets.push(obj);
       continue;
     }
     const source = sourceOf(obj);
@@ -177,6 +185,7 @@ export async function validateStream(
   }
   // gatewayLookup indexes once: build it now that every Gateway is in
   const all = extractCtx.gateway ?? gatewayLookup(gateways);
+  for (const ls of listenerSets) related?.set(ls);
   const exAll: ExtractContext = { ...extractCtx, gateway: all, objects: extractCtx.objects ?? related };
   const index = new ClaimIndex();
   const ready: { head: KubeObject; at: SourceLocation; x: Extraction }[] = [];

@@ -144,6 +144,18 @@ export const KINDS: readonly KindInfo[] = [
     statusMatters: true,
     helper: true,
   },
+  {
+    source: 'gateway-httproute',
+    // a route attached to a ListenerSet takes its listeners and its parent Gateway's addresses
+    // (docs/sources/gateway-api.md, Gateway API v1.5; a cluster without the CRD reads it as empty)
+    helperFor: ['gateway-grpcroute', 'gateway-tlsroute', 'gateway-tcproute', 'gateway-udproute'],
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'ListenerSet',
+    plural: 'listenersets',
+    statusMatters: true,
+    helper: true,
+  },
   // external-dns docs/sources/istio.md; source/istio_gateway.go, istio_virtualservice.go
   {
     source: 'istio-gateway',

@@ -29,6 +29,7 @@ export interface PolicySettings {
   readonly publishInternalServices: boolean;
   readonly gatewayNamespace: string;
   readonly gatewayLabelFilter: string;
+  readonly gatewayListenerSets: boolean;
   readonly defaultTargets: string[];
   readonly domainFilter: string[];
   readonly excludeDomains: string[];
@@ -141,6 +142,7 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   };
   const tmpl = FqdnTemplate.parse(cfg.fqdnTemplate);
   if (tmpl) ctx.fqdnTemplate = tmpl;
+  if (cfg.gatewayListenerSets) ctx.gatewayListenerSets = true;
   if (cfg.combineFqdnAnnotation) ctx.combineFqdnAnnotation = true;
   if (cfg.ignoreHostnameAnnotation) ctx.ignoreHostnameAnnotation = true;
   if (cfg.ignoreIngressTlsSpec) ctx.ignoreIngressTlsSpec = true;

@@ -105,10 +105,20 @@ export class ClusterClaims {
       for (const o of this.source.objects())
         if (o !== obj && String(o.apiVersion ?? '').startsWith('networking.istio.io/')) this.claim(o);
     }
-    if (spec.kind === 'Gateway' && spec.group === 'gateway.networking.k8s.io') {
+    if (spec.kind === 'ListenerSet' && spec.group === 'gateway.networking.k8s.io') {
+      // a ListenerSet's listeners decide the names and targets of the routes attached to it
+      if (event === 'delete') this.related.delete(obj);
+      else this.related.set(obj);
+    }
+    if (
+      (spec.kind === 'Gateway' || spec.kind === 'ListenerSet') &&
+      spec.group === 'gateway.networking.k8s.io'
+    ) {
       const key = `${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name ?? ''}`;
-      if (event === 'delete') this.gateways.delete(key);
-      else this.gateways.set(key, obj);
+      if (spec.kind === 'Gateway') {
+        if (event === 'delete') this.gateways.delete(key);
+        else this.gateways.set(key, obj);
+      }
       // a Gateway's addresses decide its routes' record types: re-read the routes
       for (const route of this.source.objects())
         if (ROUTE_KIND_NAMES.includes(String(route.kind))) this.claim(route);

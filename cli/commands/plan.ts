@@ -7,7 +7,7 @@ import type { Settings } from '../settings.js';
 import { requireTextOrJson } from './output.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadManifests } from '../../core/manifests.js';
-import { sourceOf } from '../../core/hostnames/index.js';
+import { kindOf } from '../../core/kinds.js';
 import { isPolicyInput, zonePolicyInputs } from '../../core/policy/inputs.js';
 import { openProvider } from '../../core/providers/open.js';
 import { planSync, type SyncPlan } from '../../core/sync-plan.js';
@@ -38,7 +38,8 @@ export async function computePlan(
   const notes: string[] = [];
   const ignored = new Map<string, number>();
   for (const l of loaded) {
-    if (sourceOf(l.obj) || l.obj.kind === 'Gateway' || isPolicyInput(l.obj)) continue;
+    // a kind of core/kinds.ts is read: checked, or giving other objects targets (Gateways, ListenerSets)
+    if (kindOf(l.obj) || isPolicyInput(l.obj)) continue;
     const k = `${String(l.obj.apiVersion)} ${String(l.obj.kind)}`;
     ignored.set(k, (ignored.get(k) ?? 0) + 1);
   }

@@ -31,6 +31,11 @@ export interface ExtractContext {
   gatewayFilter?: { name?: string; namespace?: string; labels?: string };
   /** A Namespace's labels (a listener's allowedRoutes namespace selector), when known. */
   namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
+  /**
+   * --gateway-listener-sets: routes attached to a ListenerSet are published through it. Without it
+   * their names are still checked (an external-dns with the flag publishes them), never published.
+   */
+  gatewayListenerSets?: boolean;
   /** Finds a Gateway by namespace and name (route targets). */
   gateway?: (namespace: string, name: string) => KubeObject | undefined;
   /**

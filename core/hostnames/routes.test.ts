@@ -122,6 +122,83 @@ describe('Gateway API routes (gateway-grpcroute, -tlsroute, -tcproute, -udproute
     else expect(x.skipped).toBeUndefined();
   });
 
+  // ListenerSets (docs/sources/gateway-api.md: "Routes that reference a ListenerSet as a parentRef
+  // ... ExternalDNS follows the ListenerSet to its parent Gateway"; the ListenerSet's target
+  // annotation first; source/gateway.go gatewayAllowsListenerSet, listenerSetIsAccepted)
+  const on: Partial<ExtractContext> = { gatewayListenerSets: true };
+  const lsCases: {
+    name: string;
+    ctx: Partial<ExtractContext>;
+    want: string[];
+    warning?: RegExp;
+    skipped?: RegExp;
+  }[] = [
+    { name: 'ls-inherit', ctx: on, want: ['*.team.example.com A 198.51.100.30'] },
+    // without --gateway-listener-sets: the same name, checked (an external-dns with the flag
+    // publishes it) and never published
+    {
+      name: 'ls-inherit',
+      ctx: {},
+      want: ['*.team.example.com A 198.51.100.30 check-only(--gateway-listener-sets)'],
+      warning:
+        /\*\.team\.example\.com: through a ListenerSet parent; checked .* published by zoneguard only with --gateway-listener-sets/,
+    },
+    { name: 'ls-hosts', ctx: on, want: ['api.team.example.com A 198.51.100.30'] },
+    { name: 'ls-target', ctx: on, want: ['app.lb.example.com CNAME team-lb.example.net'] },
+    {
+      name: 'ls-refused',
+      ctx: on,
+      want: ['x.refused.example.com ?'],
+      warning:
+        /no listener of ListenerSet apps\/refused \(its Gateway's spec.allowedListeners does not take ListenerSets from this namespace\)/,
+    },
+    {
+      name: 'ls-missing',
+      ctx: on,
+      want: ['lost.example.com ?'],
+      warning: /lost.example.com: parent ListenerSet not found/,
+    },
+    // read from the cluster to publish: the ListenerSet must be Accepted, as the route must be
+    { name: 'ls-pending', ctx: on, want: ['soon.pending.example.com A 198.51.100.30'] },
+    {
+      name: 'ls-pending',
+      ctx: { ...on, acceptedRoutesOnly: true },
+      want: ['soon.pending.example.com ?'],
+      warning: /ListenerSet apps\/pending \(not Accepted/,
+    },
+    {
+      name: 'ls-inherit',
+      ctx: { ...on, acceptedRoutesOnly: true },
+      want: ['*.team.example.com A 198.51.100.30'],
+    },
+    // --gateway-name is the ListenerSet's parent Gateway
+    {
+      name: 'ls-inherit',
+      ctx: { ...on, gatewayFilter: { name: 'shared' } },
+      want: ['*.team.example.com A 198.51.100.30'],
+    },
+    {
+      name: 'ls-inherit',
+      ctx: { ...on, gatewayFilter: { name: 'edge' } },
+      want: [],
+      skipped: /named --gateway-name "edge"/,
+    },
+  ];
+  it.each(lsCases)('ListenerSet parent: $name $ctx', (c) => {
+    const x = extract(find(c.name), { ...base, ...c.ctx });
+    expect(
+      x.claims.map(
+        (cl) =>
+          `${cl.hostname} ${cl.recordType ?? '?'}${cl.targets.length ? ' ' + cl.targets.join(',') : ''}${cl.checkOnly ? ` check-only(${cl.checkOnly})` : ''}`,
+      ),
+    ).toEqual(c.want);
+    expect(x.problems).toEqual([]);
+    if (c.warning) expect(x.warnings.join('\n')).toMatch(c.warning);
+    else expect(x.warnings).toEqual([]);
+    if (c.skipped) expect(x.skipped).toMatch(c.skipped);
+    else expect(x.skipped).toBeUndefined();
+  });
+
   // TestGatewayMatchingHost, both argument orders
   const hosts: [string, string, string | undefined][] = [
     ['1.2.3.4', '', undefined],

@@ -10,6 +10,10 @@
  *   gRPC routes, TLS for TLSRoute, TCP or TLS for TCPRoute, UDP for UDPRoute), the listener's
  *   allowedRoutes (namespaces Same/All/Selector, kinds);
  * - targets: the parent Gateway's target annotation, else its status.addresses[].value;
+ * - a parentRef to a ListenerSet (Gateway API v1.5) takes that ListenerSet's listeners on its
+ *   parent Gateway's addresses (its own target annotation first; the Gateway's allowedListeners
+ *   decides whether it attaches); those names are published with --gateway-listener-sets and
+ *   checked (never published) without it, since an external-dns with the flag publishes them;
  * - --gateway-name, --gateway-namespace and --gateway-label-filter keep only those Gateways; a
  *   Gateway whose controller annotation is not dns-controller is not read.
  */
@@ -138,33 +142,28 @@ export function extractRoute(obj: KubeObject, ctx: ExtractContext, base: Partial
       return;
     }
   }
-  // --gateway-name / --gateway-namespace read off the reference; --gateway-label-filter needs the Gateway
+  // --gateway-name / --gateway-namespace read off the reference (a ListenerSet's: off its parent
+  // Gateway); --gateway-label-filter needs the Gateway
   const gf = ctx.gatewayFilter;
-  const gatewayParents = parents.filter(
-    (p) =>
-      (asString(p.kind) ?? 'Gateway') === 'Gateway' && (asString(p.group) ?? GATEWAY_GROUP) === GATEWAY_GROUP,
-  );
-  const inFilter = gatewayParents.filter((p) => {
-    if (gf?.name && asString(p.name) !== gf.name) return false;
-    if (gf?.namespace && (asString(p.namespace) ?? ns) !== gf.namespace) return false;
+  const resolved = parents.map((p) => parentOf(p, ns, ctx)).filter((r): r is ParentRef => r !== undefined);
+  const inFilter = resolved.filter((r) => {
+    if (gf?.name && r.gwName !== gf.name) return false;
+    if (gf?.namespace && r.gwNs !== gf.namespace) return false;
     return true;
   });
-  if (gatewayParents.length > 0 && inFilter.length === 0) {
+  if (resolved.length > 0 && inFilter.length === 0) {
     base.skipped = `no parent Gateway is ${[gf?.namespace && `in --gateway-namespace "${gf.namespace}"`, gf?.name && `named --gateway-name "${gf.name}"`].filter(Boolean).join(' and ')}`;
     return;
   }
   const labelReqs = gf?.labels?.trim() ? parseSelector(gf.labels) : [];
 
-  const found = new Map<string, { field: string; targets: Set<string> }>();
+  const found = new Map<string, { field: string; targets: Set<string>; checkOnly?: string }>();
   let gatewaysSeen = 0;
   let filteredByLabel = 0;
   /** Parents whose Gateway exists but has no listener this route can attach to. */
   const unattached: string[] = [];
-  for (const p of inFilter) {
-    const gwNs = asString(p.namespace) ?? ns;
-    const gwName = asString(p.name);
-    if (!gwName) continue;
-    const gw = ctx.gateway?.(gwNs, gwName);
+  for (const r of inFilter) {
+    const gw = ctx.gateway?.(r.gwNs, r.gwName);
     if (!gw) continue;
     const gwAnn = AnnotationView.of(gw, base.ann.prefix);
     const controller = gwAnn.get(Ann.controller);
@@ -175,25 +174,45 @@ export function extractRoute(obj: KubeObject, ctx: ExtractContext, base: Partial
     }
     const gwSpec = isRecord(gw.spec) ? gw.spec : {};
     const gwStatus = isRecord(gw.status) ? gw.status : {};
-    let targets = splitList(gwAnn.get(Ann.target));
+    let targets: string[] = [];
+    let declared: Record<string, unknown>[];
+    /** The namespace the listeners' allowedRoutes "Same" means. */
+    let ownerNs = r.gwNs;
+    let what = `Gateway ${r.gwNs}/${r.gwName}`;
+    let checkOnly: string | undefined;
+    if (r.listenerSet) {
+      // a ListenerSet's listeners, on its parent Gateway's addresses (gateway.go newListenerSetObject)
+      const ls = r.listenerSet;
+      what = `ListenerSet ${r.lsNs}/${asString(ls.metadata?.name)}`;
+      ownerNs = r.lsNs;
+      const why = listenerSetDetached(gw, ls, r.lsNs, ctx);
+      if (why) {
+        if (named.length) unattached.push(`${what} (${why})`);
+        continue;
+      }
+      declared = asArray(isRecord(ls.spec) ? ls.spec.listeners : undefined).filter(isRecord);
+      targets = splitList(AnnotationView.of(ls, base.ann.prefix).get(Ann.target));
+      if (!ctx.gatewayListenerSets) checkOnly = '--gateway-listener-sets';
+    } else declared = asArray(gwSpec.listeners).filter(isRecord);
+    if (!targets.length) targets = splitList(gwAnn.get(Ann.target));
     if (!targets.length)
       targets = asArray(gwStatus.addresses)
         .filter(isRecord)
         .map((a) => asString(a.value))
         .filter((v): v is string => !!v);
-    const section = asString(p.sectionName);
-    const port = typeof p.port === 'number' ? p.port : undefined;
-    const declared = asArray(gwSpec.listeners).filter(isRecord);
+    const section = asString(r.ref.sectionName);
+    const port = typeof r.ref.port === 'number' ? r.ref.port : undefined;
     const listeners = declared.filter(
       (l) =>
         (!section || l.name === section) &&
         (port === undefined || l.port === port) &&
         (l.protocol === undefined || rk.protocols.includes(String(l.protocol))) &&
-        routeAllowed(l, gwNs, ns, kind, ctx),
+        routeAllowed(l, ownerNs, ns, kind, ctx) &&
+        (!r.listenerSet || !ctx.acceptedRoutesOnly || listenerAccepted(r.listenerSet, l)),
     );
     if (declared.length > 0 && listeners.length === 0) {
       unattached.push(
-        `Gateway ${gwNs}/${gwName}${section ? ` section ${section}` : ''}${port !== undefined ? ` port ${port}` : ''}`,
+        `${what}${section ? ` section ${section}` : ''}${port !== undefined ? ` port ${port}` : ''}`,
       );
       continue;
     }
@@ -207,15 +226,21 @@ export function extractRoute(obj: KubeObject, ctx: ExtractContext, base: Partial
         if (lh === '' && rh.host === '') continue;
         const m = matchingHost(lh, rh.host);
         if (m === undefined) continue;
-        const e = found.get(m) ?? {
-          field: rh.host === '' ? `Gateway ${gwNs}/${gwName} listener hostname` : rh.field,
-          targets: new Set<string>(),
-        };
+        let e = found.get(m);
+        if (!e) {
+          e = { field: rh.host === '' ? `${what} listener hostname` : rh.field, targets: new Set<string>() };
+          if (checkOnly) e.checkOnly = checkOnly;
+          found.set(m, e);
+        } else if (!checkOnly) delete e.checkOnly;
         targets.forEach((t) => e.targets.add(t));
-        found.set(m, e);
       }
     }
   }
+  const checkOnlyHosts = [...found].filter(([, e]) => e.checkOnly).map(([h]) => h);
+  if (checkOnlyHosts.length)
+    base.warnings.push(
+      `${checkOnlyHosts.join(', ')}: through a ListenerSet parent; checked as an external-dns with --gateway-listener-sets would publish it, published by zoneguard only with --gateway-listener-sets`,
+    );
 
   if (gatewaysSeen === 0) {
     if (filteredByLabel > 0 && filteredByLabel === inFilter.length) {
@@ -233,6 +258,10 @@ export function extractRoute(obj: KubeObject, ctx: ExtractContext, base: Partial
       base.warnings.push(
         `${hosts}: parent Gateway not found; targets come from its status.addresses once it exists`,
       );
+    else if (resolved.length === 0 && parents.some(isListenerSetRef) && named.length > 0)
+      base.warnings.push(
+        `${hosts}: parent ListenerSet not found; targets come from its Gateway once it exists`,
+      );
     else if (parents.length === 0 && named.length > 0)
       base.warnings.push(
         `${hosts}: ${kind} has no Gateway in spec.parentRefs; nothing is published until it is attached to one`,
@@ -240,8 +269,88 @@ export function extractRoute(obj: KubeObject, ctx: ExtractContext, base: Partial
     for (const rh of named)
       if (!found.has(rh.host)) found.set(rh.host, { field: rh.field, targets: new Set() });
   }
-  for (const [host, e] of found)
-    base.claims.push(...claimsFor(host, [...e.targets].sort(), { ...base.common, field: e.field }));
+  for (const [host, e] of found) {
+    const claims = claimsFor(host, [...e.targets].sort(), { ...base.common, field: e.field });
+    if (e.checkOnly) for (const c of claims) c.checkOnly = e.checkOnly;
+    base.claims.push(...claims);
+  }
+}
+
+/** A route's parentRef, resolved to the Gateway that gives it addresses (through a ListenerSet). */
+interface ParentRef {
+  ref: Record<string, unknown>;
+  gwNs: string;
+  gwName: string;
+  listenerSet?: KubeObject;
+  lsNs: string;
+}
+
+/**
+ * A parentRef of Gateway API's group: a Gateway, or a ListenerSet (Gateway API v1.5) followed to the
+ * Gateway in its spec.parentRef. A ListenerSet not known here resolves to nothing: the route's names
+ * are then still checked, without targets. Other kinds of parents are not read (external-dns skips them).
+ */
+function parentOf(p: Record<string, unknown>, routeNs: string, ctx: ExtractContext): ParentRef | undefined {
+  if ((asString(p.group) ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return undefined;
+  const kind = asString(p.kind) ?? 'Gateway';
+  const name = asString(p.name);
+  if (!name) return undefined;
+  const ns = asString(p.namespace) ?? routeNs;
+  if (kind === 'Gateway') return { ref: p, gwNs: ns, gwName: name, lsNs: ns };
+  if (kind !== 'ListenerSet') return undefined;
+  const ls = ctx.objects?.get(GATEWAY_GROUP, 'ListenerSet', ns, name);
+  if (!ls) return undefined;
+  const pr = isRecord(ls.spec) && isRecord(ls.spec.parentRef) ? ls.spec.parentRef : {};
+  const gwName = asString(pr.name);
+  if (!gwName) return undefined;
+  return { ref: p, gwNs: asString(pr.namespace) ?? ns, gwName, listenerSet: ls, lsNs: ns };
+}
+
+const isListenerSetRef = (p: Record<string, unknown>) =>
+  (asString(p.group) ?? GATEWAY_GROUP) === GATEWAY_GROUP && asString(p.kind) === 'ListenerSet';
+
+/** A ListenerSet listener's Accepted condition in status.listeners (listenerSetListenerAcceptedCondition). */
+function listenerAccepted(ls: KubeObject, l: Record<string, unknown>): boolean {
+  const status = isRecord(ls.status) ? ls.status : {};
+  const entry = asArray(status.listeners)
+    .filter(isRecord)
+    .find((e) => e.name === l.name);
+  return (
+    entry !== undefined &&
+    asArray(entry.conditions).some((c) => isRecord(c) && c.type === 'Accepted' && c.status === 'True')
+  );
+}
+
+/**
+ * Why a ListenerSet's listeners do not attach to its Gateway, or undefined when they do
+ * (gateway.go gatewayAllowsListenerSet: spec.allowedListeners.namespaces.from None by default,
+ * Same, All or Selector). Its Accepted condition is required only of objects read from the cluster
+ * for publishing (acceptedRoutesOnly), as route status is: at admission it may not be set yet.
+ */
+function listenerSetDetached(
+  gw: KubeObject,
+  ls: KubeObject,
+  lsNs: string,
+  ctx: ExtractContext,
+): string | undefined {
+  const gwSpec = isRecord(gw.spec) ? gw.spec : {};
+  const al = isRecord(gwSpec.allowedListeners) ? gwSpec.allowedListeners : {};
+  const nss = isRecord(al.namespaces) ? al.namespaces : {};
+  const from = asString(nss.from) ?? 'None';
+  const gwNs = gw.metadata?.namespace ?? 'default';
+  const refused = "its Gateway's spec.allowedListeners does not take ListenerSets from this namespace";
+  if (from === 'Same' && gwNs !== lsNs) return refused;
+  if (from === 'Selector') {
+    const labels = ctx.namespaceLabels?.(lsNs);
+    if (!isRecord(nss.selector)) return refused;
+    if (labels !== undefined && !labelSelectorMatches(nss.selector, labels)) return refused;
+  } else if (from !== 'All' && from !== 'Same') return refused;
+  if (ctx.acceptedRoutesOnly) {
+    const status = isRecord(ls.status) ? ls.status : {};
+    if (!asArray(status.conditions).some((c) => isRecord(c) && c.type === 'Accepted' && c.status === 'True'))
+      return 'not Accepted (status.conditions)';
+  }
+  return undefined;
 }
 
 function sameParent(a: Record<string, unknown>, b: Record<string, unknown>, ns: string): boolean {

@@ -47,8 +47,10 @@ export interface Claim {
   providerSpecific?: Record<string, string>;
   labels?: Record<string, string>;
   /**
-   * Set when the name comes only from annotations under a prefix the reconciler does not read
-   * (--annotation-prefix): checked by every rule, never published. The value is that prefix.
+   * Set when the name comes only from what this configuration does not publish but another
+   * external-dns may: annotations under a prefix the reconciler does not read (the value is that
+   * prefix), a route's ListenerSet parent without --gateway-listener-sets (the value is the flag).
+   * Checked by every rule, never published.
    */
   checkOnly?: string;
 }

@@ -292,6 +292,61 @@ describe('reconcile through the Kubernetes API', () => {
     }
   });
 
+  it('publishes a route attached to an Accepted ListenerSet only with --gateway-listener-sets', async () => {
+    const GW = 'gateway.networking.k8s.io/v1';
+    const ok = [{ type: 'Accepted', status: 'True' }];
+    api.apply({
+      apiVersion: GW,
+      kind: 'Gateway',
+      metadata: { name: 'shared', namespace: 'gateways' },
+      spec: {
+        gatewayClassName: 'x',
+        allowedListeners: { namespaces: { from: 'All' } },
+        listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
+      },
+      status: { addresses: [{ type: 'IPAddress', value: '203.0.113.44' }] },
+    });
+    for (const [name, accepted] of [
+      ['team', true],
+      ['pending', false],
+    ] as const)
+      api.apply({
+        apiVersion: GW,
+        kind: 'ListenerSet',
+        metadata: { name, namespace: 'default' },
+        spec: {
+          parentRef: { name: 'shared', namespace: 'gateways' },
+          listeners: [{ name: 'web', port: 443, protocol: 'HTTPS', hostname: `${name}.example.com` }],
+        },
+        ...(accepted ? { status: { conditions: ok, listeners: [{ name: 'web', conditions: ok }] } } : {}),
+      });
+    for (const ls of ['team', 'pending'])
+      api.apply({
+        apiVersion: GW,
+        kind: 'HTTPRoute',
+        metadata: { name: `${ls}-route`, namespace: 'default' },
+        spec: { parentRefs: [{ kind: 'ListenerSet', name: ls }] },
+        status: { parents: [{ parentRef: { kind: 'ListenerSet', name: ls }, conditions: ok }] },
+      });
+    api.apply(ingress('a', 'a.example.com', '203.0.113.1'));
+    for (const [flags, want] of [
+      [{}, []],
+      [{ 'gateway-listener-sets': true }, ['team.example.com A 203.0.113.44']],
+    ] as const) {
+      const run = await launch(api, flags);
+      try {
+        await until(run.reconciler, async () =>
+          (await recordsOf(run.provider)).includes('a.example.com A 203.0.113.1'),
+        );
+        expect((await recordsOf(run.provider)).filter((r) => / A /.test(r) && !r.startsWith('a.'))).toEqual(
+          want,
+        );
+      } finally {
+        await run.stop();
+      }
+    }
+  });
+
   it('honours --ingress-class and --annotation-filter (client side, with the rules)', async () => {
     const withClass = (o: KubeObject, cls: string, annotations: Record<string, string> = {}) => ({
       ...o,

@@ -86,6 +86,15 @@ export const FAKE_KINDS: readonly ResourceKind[] = [
   {
     group: 'gateway.networking.k8s.io',
     version: 'v1',
+    plural: 'listenersets',
+    kind: 'ListenerSet',
+    namespaced: true,
+    statusSubresource: true,
+    crd: true,
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
     plural: 'grpcroutes',
     kind: 'GRPCRoute',
     namespaced: true,
