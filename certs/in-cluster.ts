@@ -8,7 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { kubeApi, type KubeApi } from '../kube/rest.js';
-import { loadKubeConfig } from '../kube/client.js';
+import { kubeTuning, loadKubeConfig, type KubeClientSettings } from '../kube/client.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { makeCertsFor } from './index.js';
@@ -197,7 +197,7 @@ export async function ensureWebhookCerts(
 }
 
 /** The settings the in-cluster rotation reads (a slice of the CLI's Settings). */
-export interface CertsInClusterSettings {
+export interface CertsInClusterSettings extends KubeClientSettings {
   readonly kubeconfig?: string;
   readonly secretName: string;
   readonly secretNamespace?: string;
@@ -211,7 +211,7 @@ export async function runCertsInCluster(
   ctx: { logger: Logger; env: Record<string, string | undefined>; stdout: NodeJS.WritableStream },
   webhookConfig: string,
 ): Promise<number> {
-  const api = kubeApi(loadKubeConfig(cfg.kubeconfig, ctx.env));
+  const api = kubeApi(loadKubeConfig(cfg.kubeconfig, ctx.env, kubeTuning(cfg)));
   const namespace = cfg.secretNamespace || api.namespace;
   if (!namespace)
     throw new ConfigError(

@@ -127,8 +127,6 @@ const noProvider = (p: string) =>
   `the ${p} provider is not supported (zoneguard: ${[...PROVIDERS].sort().join(', ')})`;
 const noSource = (s: string) =>
   `the ${s} source is not supported (see --source for the kinds zoneguard reads)`;
-const kubeClient =
-  'Kubernetes client tuning is not supported: the client is configured by --kubeconfig or the pod service account, with fixed per-request timeouts';
 const pendingSource = 'not supported yet (source options land with issue 12)';
 const noRegistry = (r: string) => `the ${r} registry is not supported (zoneguard: txt, noop)`;
 
@@ -382,10 +380,8 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'fqdn-target-template': {
     refused: 'not supported: names and targets come from the objects and annotations only',
   },
-  'request-timeout': { refused: kubeClient },
-  'kube-api-request-timeout': { refused: kubeClient },
-  'kube-api-qps': { refused: kubeClient },
-  'kube-api-burst': { refused: kubeClient },
+  // deprecated in external-dns for --kube-api-request-timeout, which it sets (docs/flags.md)
+  'request-timeout': { alias: 'kube-api-request-timeout' },
 };
 
 const ZONEGUARD_FLAGS = new Map((FLAGS as readonly FlagSpec[]).map((f) => [f.name, f]));

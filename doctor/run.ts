@@ -20,7 +20,7 @@ import {
   ruleContextFrom,
   type PolicySettings,
 } from '../core/setup.js';
-import { loadKubeConfig } from '../kube/client.js';
+import { kubeTuning, loadKubeConfig, type KubeClientSettings } from '../kube/client.js';
 import { kubeApi } from '../kube/rest.js';
 import { readClusterObjects } from './cluster.js';
 import { parseNameServer } from './dns-query.js';
@@ -30,7 +30,7 @@ import { gatherEvidence } from './gather.js';
 import type { DoctorSettings, SourcedObject } from './types.js';
 
 /** The settings doctor reads (a slice of the CLI's Settings). */
-export interface DoctorRunSettings extends OpenSettings {
+export interface DoctorRunSettings extends OpenSettings, KubeClientSettings {
   readonly file: string[];
   readonly kubeconfig?: string;
   readonly nameserver?: string;
@@ -81,7 +81,7 @@ export async function runDoctor(hostArg: string, cfg: DoctorRunSettings, ctx: Do
     objects = loadManifests(files).map((l) => ({ obj: l.obj, origin: `${l.file}:${l.line}` }));
   if (kubeconfig) {
     try {
-      const api = kubeApi(loadKubeConfig(kubeconfig, ctx.env));
+      const api = kubeApi(loadKubeConfig(kubeconfig, ctx.env, kubeTuning(cfg)));
       const read = await readClusterObjects((path) => api.request('GET', path), `cluster (${kubeconfig})`);
       objects = [...(objects ?? []), ...read.objects];
       notes.push(...read.notes);

@@ -7,6 +7,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_KUBE_TUNING, TunedKubeConfig } from './client.js';
 
 export interface KubeResponse {
   status: number;
@@ -57,8 +58,11 @@ export function kubeApi(kc: KubeConfig): KubeApi {
         port: base.port || (secure ? 443 : 80),
         path: `${base.pathname.replace(/\/$/, '')}${path}`,
         headers: { accept: 'application/json' },
-        timeout: 15_000,
       };
+      // --kube-api-qps / --kube-api-burst / --kube-api-request-timeout (kube/client.ts)
+      const tuned = kc instanceof TunedKubeConfig ? kc : undefined;
+      await tuned?.paced();
+      const timeoutMs = tuned ? tuned.requestTimeoutMs : DEFAULT_KUBE_TUNING.requestTimeoutMs;
       // client-node adds the token, client certificate, CA and exec/OIDC credentials
       await kc.applyToHTTPSOptions(opts);
       // a plain-http server (local test API servers, kubectl proxy) takes no TLS agent
@@ -73,6 +77,10 @@ export function kubeApi(kc: KubeConfig): KubeApi {
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', (e) => {
+              clearTimeout(timer);
+              reject(e);
+            });
             res.on('end', () => {
               const text = Buffer.concat(chunks).toString('utf8');
               let parsed: unknown = text;
@@ -81,12 +89,29 @@ export function kubeApi(kc: KubeConfig): KubeApi {
               } catch {
                 // not JSON (a proxy's error page): keep the text
               }
+              clearTimeout(timer);
               resolve({ status: res.statusCode ?? 0, body: parsed });
             });
           },
         );
-        req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 15s`)));
-        req.on('error', reject);
+        // the whole request, answer included, within the timeout (a socket idle timeout would let a
+        // slow trickle run on)
+        const timer =
+          timeoutMs > 0
+            ? setTimeout(
+                () =>
+                  req.destroy(
+                    new Error(
+                      `${method} ${path}: no answer within ${timeoutMs / 1000}s (--kube-api-request-timeout)`,
+                    ),
+                  ),
+                timeoutMs,
+              )
+            : undefined;
+        req.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
         if (payload) req.write(payload);
         req.end();
       });

@@ -16,7 +16,7 @@ import {
   policyFrom,
   ruleContextFrom,
 } from '../core/setup.js';
-import { contextNamespace, loadKubeConfig } from '../kube/client.js';
+import { contextNamespace, kubeTuning, loadKubeConfig, type KubeClientSettings } from '../kube/client.js';
 import { defaultIdentity, LeaderElector } from '../kube/leader.js';
 import { OwnershipSignalWriter } from '../kube/ownership-signal.js';
 import { Reconciler, type SyncResult } from './loop.js';
@@ -39,7 +39,8 @@ import {
 import { LeaseDeletionRelease } from '../kube/deletion-release.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
-export interface ReconcileSettings extends OpenSettings, DeletionGuardSettings, ZonePolicySettings {
+export interface ReconcileSettings
+  extends OpenSettings, DeletionGuardSettings, ZonePolicySettings, KubeClientSettings {
   readonly releaseDeletions: boolean;
   /** --policy-reports-interval (ms; 0: off). */
   readonly policyReportsInterval: number;
@@ -119,7 +120,7 @@ export async function runReconcile(
   const dryRun = cfg.dryRun;
   const files = cfg.file;
   const useKube = wantsKube(cfg);
-  const kc = useKube ? loadKubeConfig(cfg.kubeconfig, ctx.env) : undefined;
+  const kc = useKube ? loadKubeConfig(cfg.kubeconfig, ctx.env, kubeTuning(cfg)) : undefined;
   const identity = cfg.leaderElectionIdentity || defaultIdentity(ctx.env);
 
   const sources: Source[] = [];

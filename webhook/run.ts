@@ -25,7 +25,9 @@ import { checkWebhookConfig } from './check.js';
 import { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
-export interface WebhookSettings extends OpenSettings, ClusterClaimsSettings {
+import type { KubeClientSettings } from '../kube/client.js';
+
+export interface WebhookSettings extends OpenSettings, ClusterClaimsSettings, KubeClientSettings {
   readonly duplicatePolicy: 'deny' | 'warn' | 'off';
   readonly inCluster: boolean;
   readonly kubeconfig?: string;
@@ -255,8 +257,8 @@ async function kubeConfigFrom(cfg: WebhookSettings, deps: WebhookDeps): Promise<
       'not running in a pod (KUBERNETES_SERVICE_HOST is unset); give --kubeconfig instead',
     );
   // loaded lazily: a webhook without a cluster does not pay for the Kubernetes client
-  const { loadKubeConfig } = await import('../kube/client.js');
-  return loadKubeConfig(kubeconfig, deps.env);
+  const { loadKubeConfig, kubeTuning } = await import('../kube/client.js');
+  return loadKubeConfig(kubeconfig, deps.env, kubeTuning(cfg));
 }
 
 /** The cluster watch for the duplicate rule. */

@@ -39,9 +39,9 @@ export const auditCommand: CommandSpec = {
     let pass;
     if (cfg.file.length) pass = await auditFiles(cfg, deps);
     else {
-      const { loadKubeConfig } = await import('../../kube/client.js');
+      const { kubeTuning, loadKubeConfig } = await import('../../kube/client.js');
       try {
-        pass = await auditCluster(loadKubeConfig(cfg.kubeconfig, ctx.env), cfg, deps);
+        pass = await auditCluster(loadKubeConfig(cfg.kubeconfig, ctx.env, kubeTuning(cfg)), cfg, deps);
       } catch (e) {
         // the API server refused or is unreachable: one line, exit 1 (a CronJob retries)
         ctx.stderr.write(`zoneguard: audit failed: ${(e as Error).message}\n`);

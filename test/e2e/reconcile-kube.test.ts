@@ -47,6 +47,7 @@ function config(api: FakeApiServer, extra: Record<string, unknown> = {}): Settin
       interval: '1m',
       'min-event-sync-interval': '10ms',
       'metrics-address': '127.0.0.1:0',
+      'kube-api-qps': 0,
       ...extra,
     },
     env: {},

@@ -205,6 +205,11 @@ export interface FakeApiServer {
   requests(): RecordedRequest[];
   /** Makes the next `count` requests matching method and path answer `status` (fault injection). */
   failNext(method: string, path: RegExp, status: number, count?: number): void;
+  /**
+   * Makes the next `count` requests matching method and path get no answer at all (a hung API
+   * server); the connection stays open until the client gives up or the server closes.
+   */
+  stallNext(method: string, path: RegExp, count?: number): void;
   /** Drops the faults failNext queued and that have not fired yet. */
   clearFaults(): void;
   /** The current cluster-wide resourceVersion. */
@@ -562,6 +567,7 @@ export async function start(
     const fault = faults.find((f) => f.left > 0 && f.method === method && f.path.test(url.pathname));
     if (fault) {
       fault.left--;
+      if (fault.status === 0) return 0; // stalled: never answered
       json(res, fault.status, statusBody(fault.status, 'InternalError', 'injected fault'));
       return fault.status;
     }
@@ -780,6 +786,9 @@ export async function start(
     requests: () => [...requests],
     failNext(method, path, status, count = 1) {
       faults.push({ method, path, status, left: count });
+    },
+    stallNext(method, path, count = 1) {
+      faults.push({ method, path, status: 0, left: count });
     },
     clearFaults() {
       faults.length = 0;
