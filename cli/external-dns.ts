@@ -223,9 +223,6 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     note: "zoneguard's warning for TTLs below a provider minimum is --warn-ttl-below",
   },
   'min-event-sync-interval': { note: 'default 1s in zoneguard (external-dns: 5s)' },
-  'provider-cache-time': {
-    note: 'caches the zone list of the cloud providers (external-dns: the record list); --txt-cache-interval caches the records',
-  },
   'exclude-unschedulable': { refused: noSource('node'), accepts: ['true'] },
   'expose-internal-ipv6': { refused: noSource('node'), accepts: OFF },
   'gateway-label-filter': { refused: pendingSource, pending: true },
@@ -267,7 +264,6 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     refused:
       'not supported: Azure credentials come from the Azure identity chain; use --azure-subscription-id and --azure-resource-group',
   },
-  'azure-zones-cache-duration': { alias: 'provider-cache-time' },
   'azure-maxretries-count': {
     refused:
       'not supported: a failed Azure call fails the sync, which is retried with backoff (--retry-base-delay)',

@@ -23,7 +23,6 @@ const ALL_COMMANDS = undefined;
 const POLICY_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'demo', 'doctor', 'audit'] as const;
 /** Commands that read or write a DNS provider. */
 const PROVIDER_COMMANDS = ['validate', 'plan', 'reconcile', 'webhook', 'doctor', 'audit'] as const;
-const CLOUD = ['aws', 'google', 'azure', 'azure-private-dns', 'cloudflare'];
 
 function checkRecordTypes(types: readonly string[]): string | undefined {
   const bad = types.filter((t) => !/^[A-Za-z0-9]+$/.test(t));
@@ -519,7 +518,7 @@ export const FLAGS = [
     name: 'provider-cache-time',
     type: 'duration',
     default: '0s',
-    help: `how long a provider's zone list is cached (0: list zones on every read) [${CLOUD.join(', ')}]`,
+    help: "how long the provider's record list (and a cloud provider's zone list) is kept between reads; a write drops it (0: read every time)",
     commands: PROVIDER_COMMANDS,
   },
   {
@@ -613,6 +612,14 @@ export const FLAGS = [
     default: '0s',
     min: 0,
     help: 'how long the hosted zone list is cached (0s: --provider-cache-time applies)',
+    commands: PROVIDER_COMMANDS,
+  },
+  {
+    name: 'azure-zones-cache-duration',
+    type: 'duration',
+    default: '0s',
+    min: 0,
+    help: 'how long the Azure zone list is cached (0s: --provider-cache-time applies)',
     commands: PROVIDER_COMMANDS,
   },
   {

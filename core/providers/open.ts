@@ -7,6 +7,7 @@ import { domainFilterFrom, registryFrom, type PolicySettings } from '../setup.js
 import { createProvider } from './catalog.js';
 import type { Provider } from './provider.js';
 import { observeProvider, type ProviderObserver } from './instrument.js';
+import { cachedProvider } from './cached.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface OpenSettings extends PolicySettings, ProviderSettings {
@@ -28,7 +29,12 @@ export async function openProvider(
   const name = cfg.provider;
   if (!name) return undefined;
   const created = await createProvider(name, cfg, { logger, domainFilter: domainFilterFrom(cfg), env });
-  const provider = observe ? observeProvider(created, observe) : created;
+  // timed calls are the provider's own: the cache sits above them
+  const provider = cachedProvider(
+    observe ? observeProvider(created, observe) : created,
+    cfg.providerCacheTime,
+    logger,
+  );
   return { provider, registry: registryFrom(cfg, provider) };
 }
 

@@ -7,6 +7,7 @@ import { AzureProvider } from './azure.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface AzureSettings extends CloudSettings {
+  readonly azureZonesCacheDuration: number;
   readonly azureConcurrency: number;
   readonly azureEndpoint?: string;
   readonly azureResourceGroup?: string;
@@ -36,7 +37,7 @@ function factory(isPrivate: boolean): ProviderFactory<AzureSettings> {
       endpoint,
       selection: zoneSelectionFrom(cfg, deps.domainFilter),
       concurrency: cfg.azureConcurrency,
-      cacheMs: retryOptionsFrom(cfg).cacheMs,
+      cacheMs: cfg.azureZonesCacheDuration > 0 ? cfg.azureZonesCacheDuration : retryOptionsFrom(cfg).cacheMs,
       logger: deps.logger,
     });
   };
