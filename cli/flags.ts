@@ -518,7 +518,7 @@ export const FLAGS = [
     name: 'provider-cache-time',
     type: 'duration',
     default: '0s',
-    help: "how long the provider's record list (and a cloud provider's zone list) is kept between reads; a write drops it (0: read every time)",
+    help: "how long the reconciler keeps the provider's record list (and a cloud provider's zone list) between syncs; a write drops it (0: read every time)",
     commands: PROVIDER_COMMANDS,
   },
   {

@@ -103,8 +103,13 @@ export async function runReconcile(
 ): Promise<number> {
   const logger = ctx.logger;
   const metrics = createReconcilerMetrics({ defaultMetrics: true });
-  const opened = await openProvider(cfg, logger, ctx.env, ({ provider, operation, result, seconds }) =>
-    metrics.providerRequestDuration.observe({ provider, operation, result }, seconds),
+  const opened = await openProvider(
+    cfg,
+    logger,
+    ctx.env,
+    ({ provider, operation, result, seconds }) =>
+      metrics.providerRequestDuration.observe({ provider, operation, result }, seconds),
+    true,
   );
   if (!opened)
     throw new ConfigError(

@@ -25,6 +25,12 @@ export async function openProvider(
   env: Record<string, string | undefined>,
   /** Told the duration and result of every provider call (the apps' request-duration histogram). */
   observe?: ProviderObserver,
+  /**
+   * Keep the record list for --provider-cache-time (the reconciler's syncs). The webhook reads
+   * ownership every --ownership-refresh and on a reconciler's signal, which a cache would answer
+   * with what it read before that reconciler's write; one-shot commands read once.
+   */
+  cacheRecords = false,
 ): Promise<OpenedProvider | undefined> {
   const name = cfg.provider;
   if (!name) return undefined;
@@ -32,7 +38,7 @@ export async function openProvider(
   // timed calls are the provider's own: the cache sits above them
   const provider = cachedProvider(
     observe ? observeProvider(created, observe) : created,
-    cfg.providerCacheTime,
+    cacheRecords ? cfg.providerCacheTime : 0,
     logger,
   );
   return { provider, registry: registryFrom(cfg, provider) };

@@ -237,6 +237,34 @@ describe('reconcile through the Kubernetes API', () => {
     }
   });
 
+  it('--provider-cache-time keeps the record list between syncs until a write', async () => {
+    api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
+    const recordReads = async (run: Running) => {
+      const text = await (await fetch(`${run.metricsUrl}/metrics`)).text();
+      const m =
+        /zoneguard_provider_request_duration_seconds_count\{[^}]*operation="records"[^}]*\} (\d+)/.exec(text);
+      return Number(m?.[1] ?? 0);
+    };
+    for (const [flags, extraReads] of [
+      [{}, 3],
+      [{ 'provider-cache-time': '1h' }, 0],
+    ] as const) {
+      const run = await launch(api, flags);
+      try {
+        await until(run.reconciler, async () =>
+          (await recordsOf(run.provider)).includes('app.example.com A 203.0.113.7'),
+        );
+        // the sync after the write reads the zone again; then nothing changes
+        expect((await run.reconciler.sync()).ok).toBe(true);
+        const before = await recordReads(run);
+        for (let i = 0; i < 3; i++) expect((await run.reconciler.sync()).ok).toBe(true);
+        expect((await recordReads(run)) - before).toBe(extraReads);
+      } finally {
+        await run.stop();
+      }
+    }
+  });
+
   it('makes no provider write and no API write in steady state', async () => {
     api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
     api.apply(dnsEndpoint('static', 'static.example.com', '203.0.113.10'));
