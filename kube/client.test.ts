@@ -72,6 +72,25 @@ describe('a tuned client against a hung API server', () => {
     ).rejects.toThrow('no answer within 0.3s (--kube-api-request-timeout)');
   });
 
+  it('paces reads and writes but not Event writes (a sync waits for its Events)', async () => {
+    const kc = loadKubeConfig(kubeconfig, {}, tuning({ qps: 1000, burst: 10 }));
+    const paced = vi.spyOn(kc, 'paced');
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.listNamespacedService({ namespace: 'default' });
+    await core.createNamespacedEvent({
+      namespace: 'default',
+      body: {
+        metadata: { generateName: 'x.', namespace: 'default' },
+        involvedObject: { kind: 'Service', name: 'x', namespace: 'default' },
+        reason: 'DNSRecordPublished',
+        message: 'published',
+        type: 'Normal',
+      },
+    });
+    await kubeApi(kc).request('GET', '/api/v1/namespaces/default/services');
+    expect(paced).toHaveBeenCalledTimes(2);
+  });
+
   it('a watch outlives the request timeout and is not paced', async () => {
     const kc = loadKubeConfig(kubeconfig, {}, tuning({ requestTimeoutMs: 300, qps: 1, burst: 1 }));
     const paced = vi.spyOn(kc, 'paced');

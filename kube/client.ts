@@ -63,11 +63,15 @@ export class TokenBucket {
 
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 
+const EVENTS_PATH =
+  /^\/api\/v1\/namespaces\/[^/]+\/events$|^\/apis\/events\.k8s\.io\/v1\/namespaces\/[^/]+\/events$/;
+
 /**
  * A KubeConfig whose requests are paced and bounded as --kube-api-qps, --kube-api-burst and
  * --kube-api-request-timeout say. Every client-node call (typed API clients, informers' lists) and
  * kube/rest.ts pass through here; watches are neither paced nor bounded (client-go's are not: a
- * watch is one long request, and client-node's Watch has its own idle timeout).
+ * watch is one long request, and client-node's Watch has its own idle timeout); Event writes are
+ * bounded, not paced.
  */
 export class TunedKubeConfig extends KubeConfig {
   private limiter?: TokenBucket;
@@ -85,8 +89,12 @@ export class TunedKubeConfig extends KubeConfig {
   }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    const watch = /[?&]watch=(true|1)(&|$)/.test(context.getUrl());
-    if (!watch) await this.paced();
+    const url = context.getUrl();
+    const watch = /[?&]watch=(true|1)(&|$)/.test(url);
+    // Events are not paced: a sync waits for its Events (deduplicated per object generation),
+    // where client-go writes them from a background queue; pacing them would hold a first sync of
+    // N objects for N/qps seconds.
+    if (!watch && !EVENTS_PATH.test(new URL(url).pathname)) await this.paced();
     await super.applySecurityAuthentication(context);
     if (!watch && this.requestTimeoutMs > 0 && !context.getSignal())
       context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
