@@ -479,7 +479,7 @@ export const FLAGS = [
     name: 'zone-policy-file',
     type: 'strings',
     help: 'files or directories of ZonePolicy and Namespace manifests to check against, besides those among -f (repeatable)',
-    commands: ['validate', 'plan', 'reconcile', 'demo', 'audit'],
+    commands: ['validate', 'plan', 'reconcile', 'demo', 'audit', 'doctor'],
   },
   {
     name: 'inmemory-zone',

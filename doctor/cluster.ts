@@ -1,10 +1,10 @@
 /**
- * Reads the kinds zoneguard watches from a cluster, once (doctor needs a snapshot, not a watch).
+ * Reads the kinds zoneguard watches from a cluster (ZonePolicies and Namespaces too), once (doctor needs a snapshot, not a watch).
  * Every namespace is read, so that objects kept out by --namespace are still found and explained.
  * A kind whose API is not installed (no Gateway API, no DNSEndpoint CRD) is skipped with a note.
  * The HTTP client is passed in (kube/rest.ts), so this stays free of credentials.
  */
-import { apiPath, apiVersionOf, KINDS } from '../core/kinds.js';
+import { apiPath, apiVersionOf, KINDS, POLICY_KINDS } from '../core/kinds.js';
 import type { KubeObject } from '../core/model/objects.js';
 import type { SourcedObject } from './types.js';
 
@@ -16,7 +16,8 @@ export async function readClusterObjects(
 ): Promise<{ objects: SourcedObject[]; notes: string[] }> {
   const objects: SourcedObject[] = [];
   const notes: string[] = [];
-  for (const kind of KINDS) {
+  // the kinds that claim names, and Namespaces and ZonePolicies (which namespace may use a name)
+  for (const kind of [...KINDS, ...POLICY_KINDS]) {
     const k = { path: apiPath(kind), apiVersion: apiVersionOf(kind), kind: kind.kind };
     // list pages of 500, following `continue`, as kubectl does
     let cont = '';

@@ -22,6 +22,7 @@ import {
 } from '../core/setup.js';
 import { kubeTuning, loadKubeConfig, type KubeClientSettings } from '../kube/client.js';
 import { kubeApi } from '../kube/rest.js';
+import { isPolicyInput, zonePolicyInputs, type ZonePolicySettings } from '../core/policy/inputs.js';
 import { readClusterObjects } from './cluster.js';
 import { parseNameServer } from './dns-query.js';
 import { diagnose } from './diagnose.js';
@@ -30,7 +31,7 @@ import { gatherEvidence } from './gather.js';
 import type { DoctorSettings, SourcedObject } from './types.js';
 
 /** The settings doctor reads (a slice of the CLI's Settings). */
-export interface DoctorRunSettings extends OpenSettings, KubeClientSettings {
+export interface DoctorRunSettings extends OpenSettings, KubeClientSettings, ZonePolicySettings {
   readonly file: string[];
   readonly kubeconfig?: string;
   readonly nameserver?: string;
@@ -89,6 +90,10 @@ export async function runDoctor(hostArg: string, cfg: DoctorRunSettings, ctx: Do
       throw new ConfigError('kubeconfig', `cannot read objects from the cluster: ${(e as Error).message}`);
     }
   }
+  // ZonePolicies and Namespaces among the objects (or --zone-policy-file): the zone-policy rule
+  // then says which namespace may use the name, as the webhook and the reconciler do
+  const policy = zonePolicyInputs((objects ?? []).map((o) => o.obj).filter(isPolicyInput), cfg);
+  if (policy.set.active) settings.ruleContext = ruleContextFrom(cfg, { zonePolicies: policy.set });
   const nsText = cfg.nameserver;
   const opened = await openProvider(cfg, ctx.logger, ctx.env);
   try {
