@@ -118,6 +118,13 @@ describe('Kubernetes source', () => {
       opts: { labelSelector: 'team=a' },
       want: ['Gateway infra/gw', 'HTTPRoute apps/route', 'Service other/b'],
     },
+    // Istio Gateways take targets from Services whatever their labels (istio_gateway.go lists
+    // Services unfiltered): Services are listed without --label-filter, which applies client side
+    {
+      name: '--label-filter is not sent for Services when an Istio source reads them too',
+      opts: { labelSelector: 'team=a', sources: ['service', 'istio-gateway'] },
+      want: ['Service default/a', 'Service other/b'],
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -132,6 +139,26 @@ describe('Kubernetes source', () => {
       for (const o of s.objects()) expect(typeof o.apiVersion).toBe('string');
     });
   }
+
+  it('a Service listed only for Istio is not published under --label-filter', async () => {
+    api.apply(svc('a'));
+    api.apply(svc('b', 'other', { team: 'a' }));
+    const s = source({ labelSelector: 'team=a', sources: ['service', 'istio-gateway'] });
+    await s.start();
+    const d = desiredState({
+      objects: s.objects(),
+      ruleCtx: {
+        ownerId: 'a',
+        domainFilter: new DomainFilter({ filters: ['example.com'] }),
+        managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      },
+      extractCtx: { ingressClasses: [], defaultTargets: [] },
+      filter: { labels: parseSelector('team=a'), annotations: [], sources: ['service', 'istio-gateway'] },
+      current: [],
+    });
+    expect(d.endpoints.map((e) => e.dnsName)).toEqual(['b.example.com']);
+    expect(d.outcomes.find((o) => o.obj.metadata?.name === 'a')?.outcome).toBe('skipped');
+  });
 
   it('gives HTTPRoutes their Gateway targets, and applies --annotation-filter with the rules', async () => {
     api.apply(gateway);

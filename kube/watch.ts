@@ -164,10 +164,12 @@ export class KubernetesSource implements Source {
       kinds.add(k);
     }
     for (const spec of kinds) {
-      // read only for another source (a Service for Istio Gateways): in --namespace, all labels
-      const onlyHelper = !opts.sources.includes(spec.source);
+      // read for another source (a Service for Istio Gateways): in --namespace, all labels — also
+      // when its own source is selected too (external-dns's Istio sources list Services
+      // unfiltered); --label-filter then applies to its own names client side, with the rules
+      const helps = (spec.helperFor ?? []).some((s) => opts.sources.includes(s));
       const n = spec.helper ? undefined : ns;
-      const sel = spec.helper || onlyHelper ? undefined : ls;
+      const sel = spec.helper || helps ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(
         opts.kubeConfig,
