@@ -12,7 +12,7 @@ import { describeRef, type KubeObject } from './model/objects.js';
 import { planToJson, type PlanConflict, type PlanResult } from './plan.js';
 import type { SyncPlan } from './sync-plan.js';
 import { describeHold, RELEASE_ANNOTATION } from './deletion-guard.js';
-import type { ObjectResult } from './evaluate.js';
+import type { VerdictResult } from './evaluate.js';
 import type { SourceLocation } from './manifests.js';
 import { formatViolation, RULE_IDS, type RuleId } from './rules/index.js';
 
@@ -154,12 +154,12 @@ export function planJson(r: SyncPlan): object {
 export type { SourceLocation };
 
 /** Where a result's object came from: its own location, else the report's lookup. */
-function whereOf(result: ObjectResult, locate?: VerdictReport['locate']): SourceLocation | undefined {
+function whereOf(result: VerdictResult, locate?: VerdictReport['locate']): SourceLocation | undefined {
   return result.at ?? locate?.(result.obj);
 }
 
 export interface VerdictReport {
-  results: readonly ObjectResult[];
+  results: readonly VerdictResult[];
   locate?: (obj: KubeObject) => SourceLocation | undefined;
   /** Warnings about the run (no provider: ownership not checked; kinds not read). */
   notes?: readonly string[];
@@ -192,7 +192,7 @@ export interface VerdictSummary {
   violationsByRule: Record<RuleId, number>;
 }
 
-export function summarizeVerdicts(results: readonly ObjectResult[]): VerdictSummary {
+export function summarizeVerdicts(results: readonly VerdictResult[]): VerdictSummary {
   const violationsByRule = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as Record<RuleId, number>;
   let denied = 0;
   let skipped = 0;
@@ -220,7 +220,7 @@ function summaryLine(s: VerdictSummary): string {
   return `${s.objects} object(s): ${s.allowed} allowed, ${s.denied} denied${rules.length ? `; violations by rule: ${rules.join(', ')}` : ''}`;
 }
 
-export function resultsJson(results: readonly ObjectResult[], locate?: VerdictReport['locate']): object {
+export function resultsJson(results: readonly VerdictResult[], locate?: VerdictReport['locate']): object {
   return {
     results: results.map((result) => {
       const v = result.verdict;
@@ -247,7 +247,7 @@ export function resultsJson(results: readonly ObjectResult[], locate?: VerdictRe
   };
 }
 
-export function printVerdictsText(results: readonly ObjectResult[], out: NodeJS.WritableStream): void {
+export function printVerdictsText(results: readonly VerdictResult[], out: NodeJS.WritableStream): void {
   for (const { verdict: v } of results) {
     const who = describeRef(v.ref);
     for (const viol of v.violations) out.write(`DENY ${who}: ${formatViolation(viol)}\n`);
@@ -376,7 +376,7 @@ function xml(s: string): string {
  * one testcase per object; a denied object is a failure with every violation, a skipped one skipped.
  */
 export function verdictsJunit(report: VerdictReport): string {
-  const bySuite = new Map<string, { result: ObjectResult; at?: SourceLocation }[]>();
+  const bySuite = new Map<string, { result: VerdictResult; at?: SourceLocation }[]>();
   for (const result of report.results) {
     const at = whereOf(result, report.locate);
     const suite = at ? repoPath(at.file) : 'objects';

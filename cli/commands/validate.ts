@@ -8,11 +8,11 @@ import { openProvider, readOwnership } from '../../core/providers/open.js';
 import { printVerdicts, type SourceLocation } from '../../core/report.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import { extractContextFrom, objectFilterFrom, ruleContextFrom } from '../../core/setup.js';
-import { validateStream, type ObjectResult } from '../../core/evaluate.js';
+import { validateStream, type VerdictResult } from '../../core/evaluate.js';
 import type { CommandContext, CommandSpec } from '../program.js';
 
 export interface ValidationRun {
-  results: ObjectResult[];
+  results: VerdictResult[];
   /** Warnings about the run itself (no provider: ownership not checked). */
   notes: string[];
   /** Where each object was read from (its file, and the line its document starts on). */
@@ -67,8 +67,8 @@ export async function runValidation(
     locations.set(l.obj, { file: l.file, line: l.line });
   // each ZonePolicy is itself checked: schema, selector, domains, and overlaps with the others
   for (const obj of policy?.policyObjects ?? []) {
-    const { extraction, verdict } = checkZonePolicy(obj, policy!.policies);
-    results.push({ obj, extraction, verdict, endpoints: [], at: locations.get(obj) });
+    const { verdict } = checkZonePolicy(obj, policy!.policies);
+    results.push({ obj, verdict, at: locations.get(obj) });
   }
   return { results, notes, opened, locate: (obj) => locations.get(obj) };
 }
