@@ -133,16 +133,8 @@ const noRegistry = (r: string) => `the ${r} registry is not supported (zoneguard
 /** What zoneguard does with each external-dns flag that it has no flag of the same name for. */
 export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   server: { refused: 'not supported: name the API server in a kubeconfig (--kubeconfig)' },
-  'listen-endpoint-events': {
-    refused: 'not supported: zoneguard does not watch EndpointSlices (headless Service pods are not read)',
-    accepts: OFF,
-  },
   'gloo-namespace': { refused: noSource('gloo-proxy') },
   'skipper-routegroup-groupversion': { refused: noSource('skipper-routegroup') },
-  'always-publish-not-ready-addresses': {
-    refused: 'not supported: zoneguard does not publish pod addresses of headless Services',
-    accepts: OFF,
-  },
   'annotation-prefix': { refused: pendingSource, pending: true },
   compatibility: {
     refused: 'not supported: legacy annotation sets (mate, molecule, kops-dns-controller) are not read',
@@ -205,7 +197,7 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     note: 'logrus names (panic, fatal, error, warning/warn, info, debug, trace), printed as strings',
   },
   'default-targets': {
-    note: 'also the targets of NodePort and headless Services and of Ingresses without a load balancer (node addresses zoneguard cannot see); external-dns: endpoints without targets only',
+    note: 'also the targets of Ingresses without a load balancer, and of NodePort and headless Services when no Node or EndpointSlice was read (validate -f without them, a webhook without a cluster); external-dns: endpoints without targets only',
   },
   'rfc2136-tsig-axfr': {
     note: 'zoneguard: whether the AXFR is signed with the TSIG key (external-dns: a deprecated name of --rfc2136-axfr; zoneguard always reads by AXFR)',
@@ -223,8 +215,12 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     note: "zoneguard's warning for TTLs below a provider minimum is --warn-ttl-below",
   },
   'min-event-sync-interval': { note: 'default 1s in zoneguard (external-dns: 5s)' },
-  'exclude-unschedulable': { refused: noSource('node'), accepts: ['true'] },
-  'expose-internal-ipv6': { refused: noSource('node'), accepts: OFF },
+  'exclude-unschedulable': {
+    note: 'applies to NodePort Service targets (the node source is not supported)',
+  },
+  'expose-internal-ipv6': {
+    note: 'applies to NodePort Service targets and endpoints-type NodeExternalIP (the node source is not supported)',
+  },
   'gateway-label-filter': { refused: pendingSource, pending: true },
   'gateway-name': { refused: pendingSource, pending: true },
   'gateway-namespace': { refused: pendingSource, pending: true },
@@ -235,7 +231,6 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'nat64-networks': { refused: 'not supported: no A records are synthesised for NAT64 AAAA records' },
   'openshift-router-name': { refused: pendingSource, pending: true },
   'pod-source-domain': { refused: noSource('pod') },
-  'publish-host-ip': { refused: pendingSource, pending: true, accepts: OFF },
   'publish-internal-services': { refused: pendingSource, pending: true, accepts: OFF },
   'service-type-filter': { refused: pendingSource, pending: true },
   'traefik-enable-legacy': { refused: pendingSource, pending: true, accepts: OFF },

@@ -342,6 +342,37 @@ export const FLAGS = [
     commands: POLICY_COMMANDS,
   },
   {
+    name: 'publish-host-ip',
+    type: 'boolean',
+    help: "publish the hostIP of a headless Service's Pods instead of their Pod IPs",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'always-publish-not-ready-addresses',
+    type: 'boolean',
+    help: "publish a headless Service's not-ready endpoints too (as spec.publishNotReadyAddresses does)",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'expose-internal-ipv6',
+    type: 'boolean',
+    help: "add nodes' InternalIP IPv6 addresses to their ExternalIPs (NodePort Services, endpoints-type NodeExternalIP)",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'exclude-unschedulable',
+    type: 'boolean',
+    default: true,
+    help: 'unschedulable nodes give NodePort Services no address (--no-exclude-unschedulable: they do)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'listen-endpoint-events',
+    type: 'boolean',
+    help: 'sync when an EndpointSlice changes (headless and NodePort Service targets), not only every --interval',
+    commands: ['reconcile'],
+  },
+  {
     name: 'gateway-name',
     type: 'string',
     default: '',

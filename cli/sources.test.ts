@@ -65,6 +65,14 @@ const EXPECTED_CREATES: string[] = [
   'dns.example.com A 203.0.113.70 udproute/sources/in-udproute',
   // docs/sources/service.md: a LoadBalancer's spec.externalIPs come first
   'eip.example.com A 203.0.113.80 service/sources/in-lb-external-ips',
+  // docs/sources/service.md "NodePort": every node's ExternalIP (there is one); access: private
+  // takes the InternalIPs (source/service_test.go TestServiceSourceNodePortServices)
+  'np.example.com A 203.0.113.90,203.0.113.91 service/sources/in-nodeport',
+  'np-private.example.com A 10.0.0.90,10.0.0.91 service/sources/in-nodeport-private',
+  // "ClusterIP (headless)": the ready endpoints' Pod IPs (web-1 is not ready), and web-0's
+  // spec.hostname prefixed ("Domain names for headless service pods"; TestHeadlessServices)
+  'web.example.com A 10.1.0.10 service/sources/in-headless',
+  'web-0.web.example.com A 10.1.0.10 service/sources/in-headless',
 ].sort();
 
 describe('plan: the records external-dns would publish for each newly read path', () => {
@@ -93,6 +101,34 @@ describe('plan: the records external-dns would publish for each newly read path'
       ]),
     );
     expect(r.out).not.toMatch(/alpha\.example\.com/);
+  });
+
+  it('with SRV managed, each NodePort gets its SRV record; with --always-publish-not-ready-addresses, not-ready Pods count', async () => {
+    const r = await plan([
+      '--managed-record-types',
+      'A,AAAA,CNAME,SRV',
+      '--always-publish-not-ready-addresses',
+    ]);
+    expect(r.err).toBe('');
+    const got = creates(r.out);
+    // docs/sources/service.md "NodePort": _<service>._<protocol>.<name>, priority 0, weight 50
+    expect(got).toContain(
+      '_in-nodeport._tcp.np.example.com SRV 0 50 30080 np.example.com. service/sources/in-nodeport',
+    );
+    expect(got).toContain(
+      '_in-nodeport-private._tcp.np-private.example.com SRV 0 50 30081 np-private.example.com. service/sources/in-nodeport-private',
+    );
+    expect(got).toContain('web.example.com A 10.1.0.10,10.1.0.11 service/sources/in-headless');
+    // an out-of-filter NodePort's SRV name is denied with its address name
+    expect(r.out).toMatch(
+      /^DENY Service sources\/out-nodeport-service: _out-nodeport-service\._tcp\.np\.example\.org: domain-filter: /m,
+    );
+  });
+
+  it("--publish-host-ip: a headless Service publishes its Pods' host IPs", async () => {
+    const r = await plan(['--publish-host-ip']);
+    expect(creates(r.out)).toContain('web.example.com A 10.0.0.90 service/sources/in-headless');
+    expect(creates(r.out)).toContain('web-0.web.example.com A 10.0.0.90 service/sources/in-headless');
   });
 
   it('with --annotation-prefix=external-dns.alpha.kubernetes.io/ the alpha names are the published ones', async () => {

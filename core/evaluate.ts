@@ -8,7 +8,8 @@ import type { Endpoint } from './model/endpoint.js';
 import { endpointsOf, extract, sourceOf } from './hostnames/index.js';
 import { ObjectSet, type ExtractContext } from './hostnames/common.js';
 import { isRecord, type KubeObject } from './model/objects.js';
-import { ROUTE_KIND_NAMES } from './kinds.js';
+import { kindOf, ROUTE_KIND_NAMES } from './kinds.js';
+import { serviceTargetPartsOf } from './hostnames/service-targets.js';
 import {
   evaluate,
   type EvaluateOptions,
@@ -113,6 +114,12 @@ export function validateObjects(
   });
 }
 
+/** A NodePort or headless Service: its targets come from the Nodes, Pods and EndpointSlices. */
+function takesServiceTargets(o: KubeObject): boolean {
+  if (o.kind !== 'Service' || o.apiVersion !== 'v1' || !isRecord(o.spec)) return false;
+  return o.spec.type === 'NodePort' || o.spec.clusterIP === 'None';
+}
+
 const isGateway = (o: KubeObject) =>
   o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
 const isListenerSet = (o: KubeObject) =>
@@ -177,6 +184,11 @@ export async function validateStream(
       listenerSets.push(obj);
       continue;
     }
+    if (kindOf(obj)?.targetsOnly) {
+      // Nodes, Pods, EndpointSlices: the targets of NodePort and headless Services
+      related?.set(serviceTargetPartsOf(obj));
+      continue;
+    }
     const source = sourceOf(obj);
     if (!source) {
       opts.other?.(loaded);
@@ -186,8 +198,8 @@ export async function validateStream(
     const istio = String(obj.apiVersion ?? '').startsWith('networking.istio.io/');
     if (related && (istio || obj.kind === 'Service' || obj.kind === 'Ingress'))
       related.set(istio ? obj : targetPartsOf(obj));
-    // routes and Istio objects wait for the objects that give them targets
-    if (ROUTE_KIND_NAMES.includes(String(obj.kind)) || istio)
+    // routes, Istio objects, NodePort and headless Services wait for the objects that give them targets
+    if (ROUTE_KIND_NAMES.includes(String(obj.kind)) || istio || takesServiceTargets(obj))
       items.push({ head: headOf(obj), at, deferred: obj });
     else items.push({ head: headOf(obj), at, x: claimsOf(obj, extractCtx, opts.filter) });
   }

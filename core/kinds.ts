@@ -34,6 +34,20 @@ export interface KindInfo {
    * v1beta1 and v1): the admission rule (deploy/) matches every version, the webhook reads any.
    */
   anyVersion?: boolean;
+  /**
+   * Read only for the targets of the Services of its source (Nodes, Pods, EndpointSlices): never
+   * checked nor admitted (no webhook rule; `helper` is set too), listed in --namespace (Nodes
+   * everywhere) without --label-filter, kept reduced to the fields targets are made of, and its
+   * changes are read at the next sync rather than starting one (external-dns's service source
+   * reacts to EndpointSlices only with --listen-endpoint-events, to Nodes and Pods never).
+   */
+  targetsOnly?: boolean;
+  /**
+   * Read only when --service-type-filter is empty or lists one of these types (external-dns's
+   * service source starts its Node informer for NodePort, its Pod and EndpointSlice informers for
+   * NodePort and ClusterIP).
+   */
+  forServiceTypes?: readonly string[];
   /** Cluster-scoped (Namespace, ZonePolicy): listed and watched without a namespace. */
   clusterScoped?: boolean;
   /**
@@ -62,6 +76,42 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'service',
     statusMatters: true,
     helperFor: ISTIO,
+  },
+  // read for Services' targets only (docs/sources/service.md "NodePort", "ClusterIP (headless)";
+  // source/service.go NewServiceSource): nodes' addresses, Pods and their EndpointSlices
+  {
+    source: 'service',
+    group: '',
+    version: 'v1',
+    kind: 'Node',
+    plural: 'nodes',
+    statusMatters: true,
+    helper: true,
+    targetsOnly: true,
+    clusterScoped: true,
+    forServiceTypes: ['NodePort'],
+  },
+  {
+    source: 'service',
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    plural: 'pods',
+    statusMatters: true,
+    helper: true,
+    targetsOnly: true,
+    forServiceTypes: ['NodePort', 'ClusterIP'],
+  },
+  {
+    source: 'service',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    kind: 'EndpointSlice',
+    plural: 'endpointslices',
+    statusMatters: false,
+    helper: true,
+    targetsOnly: true,
+    forServiceTypes: ['NodePort', 'ClusterIP'],
   },
   {
     source: 'ingress',

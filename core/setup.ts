@@ -27,6 +27,10 @@ export interface PolicySettings {
   readonly gatewayName: string;
   readonly serviceTypeFilter: string[];
   readonly publishInternalServices: boolean;
+  readonly publishHostIp: boolean;
+  readonly alwaysPublishNotReadyAddresses: boolean;
+  readonly exposeInternalIpv6: boolean;
+  readonly excludeUnschedulable: boolean;
   readonly gatewayNamespace: string;
   readonly gatewayLabelFilter: string;
   readonly gatewayListenerSets: boolean;
@@ -143,6 +147,11 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   const tmpl = FqdnTemplate.parse(cfg.fqdnTemplate);
   if (tmpl) ctx.fqdnTemplate = tmpl;
   if (cfg.gatewayListenerSets) ctx.gatewayListenerSets = true;
+  if (cfg.publishHostIp) ctx.publishHostIp = true;
+  if (cfg.alwaysPublishNotReadyAddresses) ctx.alwaysPublishNotReadyAddresses = true;
+  if (cfg.exposeInternalIpv6) ctx.exposeInternalIpv6 = true;
+  ctx.excludeUnschedulable = cfg.excludeUnschedulable;
+  if (managedRecordTypesFrom(cfg).includes('SRV')) ctx.nodePortSrv = true;
   if (cfg.combineFqdnAnnotation) ctx.combineFqdnAnnotation = true;
   if (cfg.ignoreHostnameAnnotation) ctx.ignoreHostnameAnnotation = true;
   if (cfg.ignoreIngressTlsSpec) ctx.ignoreIngressTlsSpec = true;

@@ -247,4 +247,156 @@ describe('Kubernetes source', () => {
     expect(s.absentKinds).toEqual([]);
     expect(names(s)).toContain('HTTPRoute apps/route');
   });
+
+  describe('Nodes, Pods and EndpointSlices: the targets of NodePort and headless Services', () => {
+    const node = (address: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-a', labels: { zone: 'a' } },
+      spec: { podCIDR: '10.1.0.0/24' },
+      status: {
+        addresses: [
+          { type: 'InternalIP', address: '10.0.0.90' },
+          { type: 'ExternalIP', address },
+        ],
+        conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2026-12-05T23:00:00Z' }],
+      },
+    });
+    const pod = (name: string, ns: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { app: 'web' },
+        annotations: { 'kubectl.kubernetes.io/restartedAt': 'x' },
+      },
+      spec: { hostname: name, nodeName: 'node-a', containers: [{ name: 'web', image: 'nginx' }] },
+      status: {
+        phase: 'Running',
+        hostIP: '10.0.0.90',
+        podIP: '10.1.0.10',
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    });
+    const slice = (ready: boolean): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'web-x1', namespace: 'apps', labels: { 'kubernetes.io/service-name': 'web' } },
+      addressType: 'IPv4',
+      endpoints: [
+        {
+          addresses: ['10.1.0.10'],
+          conditions: { ready },
+          targetRef: { kind: 'Pod', name: 'web-0', namespace: 'apps' },
+        },
+      ],
+    });
+    const service = (name: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name,
+        namespace: 'apps',
+        labels: { team: 'a' },
+        annotations: { 'external-dns.kubernetes.io/hostname': `${name}.example.com` },
+      },
+      spec,
+    });
+    const seed = () => {
+      api.apply(node('203.0.113.90'));
+      api.apply(pod('web-0', 'apps'));
+      api.apply(pod('web-9', 'other'));
+      api.apply(slice(true));
+      api.apply(service('np', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }));
+      api.apply(service('web', { clusterIP: 'None', selector: { app: 'web' } }));
+    };
+    const records = (s: KubernetesSource) =>
+      desiredState({
+        objects: s.objects(),
+        ruleCtx: {
+          ownerId: 'a',
+          domainFilter: new DomainFilter({ filters: ['example.com'] }),
+          managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+        },
+        extractCtx: { ingressClasses: [], defaultTargets: [] },
+        current: [],
+      }).endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`);
+    async function until(cond: () => boolean) {
+      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(cond()).toBe(true);
+    }
+
+    it('lists them in --namespace (Nodes everywhere) without --label-filter, kept to what targets need', async () => {
+      seed();
+      const s = source({ sources: ['service'], namespace: 'apps', labelSelector: 'team=a' });
+      await s.start();
+      expect(names(s)).toEqual([
+        'EndpointSlice apps/web-x1',
+        'Node undefined/node-a',
+        'Pod apps/web-0',
+        'Service apps/np',
+        'Service apps/web',
+      ]);
+      const p = s.objects().find((o) => o.kind === 'Pod')!;
+      expect(p.spec).toEqual({ hostname: 'web-0', nodeName: 'node-a' });
+      expect(p.metadata?.annotations).toBeUndefined();
+      expect(s.objects().find((o) => o.kind === 'Node')!.status).toEqual({
+        addresses: [
+          { type: 'InternalIP', address: '10.0.0.90' },
+          { type: 'ExternalIP', address: '203.0.113.90' },
+        ],
+      });
+      // docs/sources/service.md: a NodePort's node ExternalIPs; a headless Service's Pod IPs and hostnames
+      expect(records(s).sort()).toEqual([
+        'np.example.com A 203.0.113.90',
+        'web-0.web.example.com A 10.1.0.10',
+        'web.example.com A 10.1.0.10',
+      ]);
+    });
+
+    it('--service-type-filter without NodePort and ClusterIP reads none of them', async () => {
+      seed();
+      const s = source({ sources: ['service'], serviceTypes: ['LoadBalancer'] });
+      await s.start();
+      expect(names(s).filter((n) => !n.startsWith('Service'))).toEqual([]);
+      const t = source({ sources: ['service'], serviceTypes: ['ClusterIP'] });
+      await t.start();
+      expect(names(t).filter((n) => !n.startsWith('Service'))).toEqual([
+        'EndpointSlice apps/web-x1',
+        'Pod apps/web-0',
+        'Pod other/web-9',
+      ]);
+    });
+
+    it('a Node or Pod change is read at the next sync; an EndpointSlice change starts one with --listen-endpoint-events', async () => {
+      seed();
+      const s = source({ sources: ['service'], listenEndpointEvents: true });
+      const { changes, next } = watchChanges(s);
+      await s.start();
+      changes.length = 0;
+      // a heartbeat changes nothing kept; a new address is read without a signal
+      api.apply({ ...node('203.0.113.90'), status: { ...node('203.0.113.90').status!, conditions: [] } });
+      api.apply(node('203.0.113.91'));
+      await until(() => records(s).includes('np.example.com A 203.0.113.91'));
+      const signalled = next();
+      api.apply(slice(false));
+      await signalled;
+      expect(changes).toEqual(['EndpointSlice apps/web-x1 changed']);
+      await until(() => !records(s).some((r) => r.startsWith('web.example.com')));
+    });
+
+    it('without --listen-endpoint-events an EndpointSlice change starts no sync', async () => {
+      seed();
+      const s = source({ sources: ['service'] });
+      const { changes } = watchChanges(s);
+      await s.start();
+      changes.length = 0;
+      api.apply(slice(false));
+      await until(() => !records(s).some((r) => r.startsWith('web.example.com')));
+      api.apply(svc('late'));
+      await until(() => changes.length > 0);
+      expect(changes).toEqual(['Service default/late added']);
+    });
+  });
 });

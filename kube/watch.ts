@@ -13,6 +13,7 @@
 import {
   CoreV1Api,
   CustomObjectsApi,
+  DiscoveryV1Api,
   NetworkingV1Api,
   type ListWatch,
   makeInformer,
@@ -28,6 +29,7 @@ import { backoffDelay } from '../core/backoff.js';
 import { apiStatusCode } from './client.js';
 import type { Source } from '../core/model/source.js';
 import { apiPath, apiVersionOf, KINDS, POLICY_KINDS, selectedBy, type KindInfo } from '../core/kinds.js';
+import { serviceTargetPartsOf } from '../core/hostnames/service-targets.js';
 
 export interface KubernetesSourceOptions {
   kubeConfig: KubeConfig;
@@ -37,6 +39,13 @@ export interface KubernetesSourceOptions {
   namespace?: string;
   /** --label-filter, as a Kubernetes label selector string. */
   labelSelector?: string;
+  /**
+   * --service-type-filter: Nodes are read only when NodePort Services are, Pods and EndpointSlices
+   * when NodePort or ClusterIP ones are (empty: all types).
+   */
+  serviceTypes?: readonly string[];
+  /** --listen-endpoint-events: an EndpointSlice change starts a sync (onChange); otherwise it is read at the next one. */
+  listenEndpointEvents?: boolean;
   /** Which Traefik API groups are read (--traefik-enable-legacy, --traefik-disable-new); default traefik.io only. */
   traefik?: { legacy: boolean; new: boolean };
   logger: Logger;
@@ -78,6 +87,29 @@ function listerFor(k: KindInfo): Lister {
           : api.listIngressForAllNamespaces({ labelSelector })
       ) as Promise<KubernetesListObject<KubernetesObject>>;
     };
+  if (k.group === '' && k.kind === 'Node')
+    return (kc, _ns, labelSelector) =>
+      kc.makeApiClient(CoreV1Api).listNode({ labelSelector }) as Promise<
+        KubernetesListObject<KubernetesObject>
+      >;
+  if (k.group === '' && k.kind === 'Pod')
+    return (kc, ns, labelSelector) => {
+      const api = kc.makeApiClient(CoreV1Api);
+      return (
+        ns
+          ? api.listNamespacedPod({ namespace: ns, labelSelector })
+          : api.listPodForAllNamespaces({ labelSelector })
+      ) as Promise<KubernetesListObject<KubernetesObject>>;
+    };
+  if (k.group === 'discovery.k8s.io' && k.kind === 'EndpointSlice')
+    return (kc, ns, labelSelector) => {
+      const api = kc.makeApiClient(DiscoveryV1Api);
+      return (
+        ns
+          ? api.listNamespacedEndpointSlice({ namespace: ns, labelSelector })
+          : api.listEndpointSliceForAllNamespaces({ labelSelector })
+      ) as Promise<KubernetesListObject<KubernetesObject>>;
+    };
   if (k.group === '' && k.kind === 'Namespace')
     return (kc, _ns, labelSelector) =>
       kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector }) as Promise<
@@ -112,7 +144,8 @@ function plain(obj: KubernetesObject, spec: KindSpec): KubeObject {
   const o = JSON.parse(JSON.stringify(obj)) as KubeObject;
   o.apiVersion = spec.apiVersion;
   o.kind = spec.kind;
-  return o;
+  // Nodes, Pods, EndpointSlices: only what Service targets are made of is kept and compared
+  return spec.targetsOnly ? serviceTargetPartsOf(o) : o;
 }
 
 /** What about an object can change the records it asks for. */
@@ -161,6 +194,8 @@ export class KubernetesSource implements Source {
     for (const k of KIND_SPECS) {
       if (!selectedBy(k, opts.sources)) continue;
       if (k.traefik && !traefik[k.traefik]) continue;
+      const types = opts.serviceTypes ?? [];
+      if (k.forServiceTypes && types.length && !k.forServiceTypes.some((t) => types.includes(t))) continue;
       kinds.add(k);
     }
     for (const spec of kinds) {
@@ -168,7 +203,8 @@ export class KubernetesSource implements Source {
       // when its own source is selected too (external-dns's Istio sources list Services
       // unfiltered); --label-filter then applies to its own names client side, with the rules
       const helps = (spec.helperFor ?? []).some((s) => opts.sources.includes(s));
-      const n = spec.helper ? undefined : ns;
+      // helpers are read in every namespace (Gateways), but a Service's Pods and EndpointSlices in its own
+      const n = spec.helper && !spec.targetsOnly ? undefined : ns;
       const sel = spec.helper || helps ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(
@@ -203,6 +239,9 @@ export class KubernetesSource implements Source {
       if (before?.fingerprint === fp) return;
     }
     for (const l of this.objectListeners) l(verb, obj, spec);
+    // a Node's or a Pod's change is read at the next sync, as external-dns does; an EndpointSlice's
+    // starts one with --listen-endpoint-events
+    if (spec.targetsOnly && !(spec.kind === 'EndpointSlice' && this.opts.listenEndpointEvents)) return;
     const why = `${spec.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''} ${verb === 'add' ? 'added' : verb === 'update' ? 'changed' : 'deleted'}`;
     for (const l of this.listeners) l(why);
   }

@@ -98,6 +98,7 @@ export async function readCluster(kc: KubeConfig, cfg: AuditSettings, logger: Lo
       sources: filter.sources.length ? filter.sources : SOURCES,
       namespace: filter.namespace,
       labelSelector: cfg.labelFilter,
+      serviceTypes: cfg.serviceTypeFilter,
       logger,
     }),
     new KubernetesSource({ kubeConfig: kc, sources: ['zone-policy'], logger }),

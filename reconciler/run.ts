@@ -51,6 +51,8 @@ export interface ReconcileSettings
   readonly interval: number;
   readonly kubeApi: 'auto' | 'off';
   readonly kubeconfig?: string;
+  /** --listen-endpoint-events: an EndpointSlice change starts a sync. */
+  readonly listenEndpointEvents: boolean;
   readonly leaderElect: boolean;
   readonly leaderElectionIdentity: string;
   readonly leaderElectionLeaseDuration: number;
@@ -139,6 +141,8 @@ export async function runReconcile(
         namespace: filter.namespace,
         labelSelector: cfg.labelFilter,
         traefik: filter.traefik,
+        serviceTypes: cfg.serviceTypeFilter,
+        listenEndpointEvents: cfg.listenEndpointEvents,
         logger,
       }),
     );

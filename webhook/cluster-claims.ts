@@ -11,7 +11,8 @@ import { ObjectSet, type ExtractContext } from '../core/hostnames/common.js';
 import { claimsOf } from '../core/evaluate.js';
 import { ROUTE_KIND_NAMES, SOURCES } from '../core/kinds.js';
 import type { Logger } from '../core/log.js';
-import { refOf, type KubeObject } from '../core/model/objects.js';
+import { isRecord, refOf, type KubeObject } from '../core/model/objects.js';
+import { SERVICE_NAME_LABEL } from '../core/hostnames/service-targets.js';
 import {
   extractContextFrom,
   objectFilterFrom,
@@ -33,6 +34,25 @@ export interface ClusterClaimsOptions {
   logger: Logger;
   restartBaseDelayMs?: number;
   restartMaxDelayMs?: number;
+}
+
+/**
+ * The Services whose targets a Node, Pod or EndpointSlice gives (core/hostnames/service-targets.ts):
+ * a Node, every NodePort and headless Service (endpoints-type NodeExternalIP reads nodes too); a Pod,
+ * the headless and externalTrafficPolicy Local NodePort Services of its namespace; an EndpointSlice,
+ * the Service it names.
+ */
+function servicesTargetedBy(obj: KubeObject, related: ObjectSet): KubeObject[] {
+  const ns = obj.kind === 'Node' ? undefined : (obj.metadata?.namespace ?? 'default');
+  const sliceOf = obj.kind === 'EndpointSlice' ? obj.metadata?.labels?.[SERVICE_NAME_LABEL] : undefined;
+  return related.list('', 'Service', ns).filter((svc) => {
+    const spec = isRecord(svc.spec) ? svc.spec : {};
+    const headless = spec.clusterIP === 'None';
+    if (obj.kind === 'EndpointSlice') return svc.metadata?.name === sliceOf;
+    if (obj.kind === 'Pod')
+      return headless || (spec.type === 'NodePort' && spec.externalTrafficPolicy === 'Local');
+    return headless || spec.type === 'NodePort';
+  });
 }
 
 /** Kinds other objects take targets from (core/hostnames/istio-gateway.ts). */
@@ -63,6 +83,7 @@ export class ClusterClaims {
       namespace: cfg.namespace || undefined,
       labelSelector: cfg.labelFilter?.trim() || undefined,
       traefik: this.filter.traefik,
+      serviceTypes: cfg.serviceTypeFilter,
       logger: opts.logger,
       restartBaseDelayMs: opts.restartBaseDelayMs,
       restartMaxDelayMs: opts.restartMaxDelayMs,
@@ -98,6 +119,13 @@ export class ClusterClaims {
   }
 
   private changed(event: ObjectEvent, obj: KubeObject, spec: KindSpec): void {
+    if (spec.targetsOnly) {
+      // a Node, Pod or EndpointSlice: the targets (so the record types) of some Services change
+      if (event === 'delete') this.related.delete(obj);
+      else this.related.set(obj);
+      for (const svc of servicesTargetedBy(obj, this.related)) this.claim(svc);
+      return;
+    }
     if (RELATED.has(`${spec.group}/${spec.kind}`)) {
       if (event === 'delete') this.related.delete(obj);
       else this.related.set(obj);

@@ -27,6 +27,16 @@ export interface ExtractContext {
   serviceTypes?: readonly string[];
   /** --publish-internal-services: a ClusterIP Service's hostname annotation takes its cluster IP. */
   publishInternalServices?: boolean;
+  /** --publish-host-ip: a headless Service's names take its Pods' status.hostIP. */
+  publishHostIp?: boolean;
+  /** --always-publish-not-ready-addresses: a headless Service's not-ready endpoints count too. */
+  alwaysPublishNotReadyAddresses?: boolean;
+  /** --expose-internal-ipv6: nodes' InternalIP IPv6 addresses join their ExternalIPs. */
+  exposeInternalIpv6?: boolean;
+  /** --exclude-unschedulable (default true when unset): unschedulable Nodes give no NodePort target. */
+  excludeUnschedulable?: boolean;
+  /** SRV is a managed record type: NodePort Services get their SRV records (external-dns). */
+  nodePortSrv?: boolean;
   /** --gateway-name, --gateway-namespace, --gateway-label-filter: the Gateways routes may use. */
   gatewayFilter?: { name?: string; namespace?: string; labels?: string };
   /** A Namespace's labels (a listener's allowedRoutes namespace selector), when known. */

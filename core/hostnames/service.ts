@@ -4,15 +4,17 @@
  * spec.externalIPs, else status.loadBalancer.ingress[].ip and .hostname; ClusterIP services publish
  * their cluster IP through the internal-hostname annotation, or the hostname annotation with
  * --publish-internal-services; ExternalName services publish spec.externalIPs, else a CNAME to
- * spec.externalName. The target annotation replaces the targets. --service-type-filter skips the
- * other types. NodePort (node addresses) and headless (pod addresses) targets need the cluster's
- * Nodes, Pods and EndpointSlices, which zoneguard does not read yet: their names are checked,
- * published only with --default-targets.
+ * spec.externalName; NodePort Services their nodes' addresses (and SRV records when SRV is
+ * managed), headless ones their Pods' (service-targets.ts, from the Nodes, Pods and EndpointSlices
+ * read with them; when none was read, --default-targets, and the names are checked all the same).
+ * The target annotation replaces the targets. --service-type-filter skips the other types.
  */
 import { asArray, asString, isRecord, type KubeObject } from '../model/objects.js';
 import type { Claim } from '../model/verdict.js';
 import { Ann, splitList } from './annotations.js';
+import { normalizeDnsName } from '../model/endpoint.js';
 import { claimsFor } from './targets.js';
+import { headlessTargets, nodePortSrv, nodePortTargets } from './service-targets.js';
 import { claimBase, type ExtractContext, type Partial } from './common.js';
 
 export function extractService(obj: KubeObject, ctx: ExtractContext, base: Partial): void {
@@ -50,56 +52,74 @@ export function extractService(obj: KubeObject, ctx: ExtractContext, base: Parti
   const push = (names: string[], field: string, targets: string[]) => {
     for (const name of names) base.claims.push(...claimsFor(name, targets, claimBase(base.common, field)));
   };
+  const clusterIpTargets = clusterIp && clusterIp !== 'None' ? [clusterIp] : [];
 
-  if (hostnames.length > 0) {
-    let targets: string[];
-    if (targetOverride.length) targets = targetOverride;
-    else if (type === 'LoadBalancer') {
-      targets = externalIps.length ? externalIps : lbTargets;
+  // one pass per annotation, as external-dns's generateEndpoints(useClusterIP) (source/service.go):
+  // internal-hostname takes the cluster IP for LoadBalancer and ClusterIP Services, and the same
+  // targets as hostname for headless, NodePort and ExternalName ones
+  for (const [names, key] of [
+    [hostnames, Ann.hostname],
+    [internal, Ann.internalHostname],
+  ] as const) {
+    if (names.length === 0) continue;
+    const field = ann.field(key);
+    const isInternal = key === Ann.internalHostname;
+    if (targetOverride.length) {
+      push(names, field, targetOverride);
+      continue;
+    }
+    if (type === 'LoadBalancer') {
+      if (isInternal) {
+        if (!clusterIpTargets.length) noClusterIp(names);
+        push(names, field, clusterIpTargets);
+        continue;
+      }
+      const targets = externalIps.length ? externalIps : lbTargets;
       if (targets.length === 0)
         base.warnings.push(
-          `${hostnames.join(', ')}: Service has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
+          `${names.join(', ')}: Service has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
         );
+      push(names, field, targets);
     } else if (type === 'ExternalName') {
       const ext = asString(spec.externalName);
-      targets = externalIps.length ? externalIps : ext ? [ext] : [];
+      push(names, field, externalIps.length ? externalIps : ext ? [ext] : []);
     } else if (type === 'NodePort') {
-      targets = ctx.defaultTargets;
-      if (!targets.length)
-        base.warnings.push(
-          `${hostnames.join(', ')}: NodePort Service targets are node addresses, which only the reconciler sees`,
-        );
+      const r = nodePortTargets(obj, ctx, ann);
+      base.warnings.push(...r.warnings);
+      push(names, field, r.unknown ? ctx.defaultTargets : r.targets);
+      // SRV records only where SRV is managed: external-dns's plan leaves other types out
+      if (ctx.nodePortSrv)
+        for (const name of names)
+          for (const srv of nodePortSrv(obj, name))
+            base.claims.push({
+              ...claimBase(base.common, field),
+              hostname: normalizeDnsName(srv.hostname),
+              recordType: 'SRV',
+              targets: [srv.target],
+            });
     } else if (clusterIp === 'None') {
-      targets = ctx.defaultTargets;
-      if (!targets.length)
-        base.warnings.push(
-          `${hostnames.join(', ')}: headless Service targets are pod addresses, which only the reconciler sees`,
-        );
-    } else if (ctx.publishInternalServices) {
+      for (const name of names) {
+        const r = headlessTargets(obj, name, ctx, ann);
+        for (const w of r.warnings) if (!base.warnings.includes(w)) base.warnings.push(w);
+        if (r.unknown) push([name], field, ctx.defaultTargets);
+        else for (const n of r.names) push([n.hostname], field, n.targets);
+      }
+    } else if (isInternal || ctx.publishInternalServices) {
       // --publish-internal-services: a ClusterIP Service's names take its cluster IP
-      targets = clusterIp ? [clusterIp] : [];
+      if (!clusterIpTargets.length) noClusterIp(names);
+      push(names, field, clusterIpTargets);
     } else {
       // external-dns publishes nothing for them; they are still checked (an external-dns with
       // --publish-internal-services beside zoneguard would publish them)
-      targets = [];
       base.warnings.push(
-        `${hostnames.join(', ')}: the hostname annotation of a ${type} Service publishes nothing without --publish-internal-services (use internal-hostname for the cluster IP); the names are still checked`,
+        `${names.join(', ')}: the hostname annotation of a ${type} Service publishes nothing without --publish-internal-services (use internal-hostname for the cluster IP); the names are still checked`,
       );
+      push(names, field, []);
     }
-    push(hostnames, ann.field(Ann.hostname), targets);
   }
-  pushInternal();
 
-  function pushInternal() {
-    if (internal.length === 0) return;
-    const targets = targetOverride.length
-      ? targetOverride
-      : clusterIp && clusterIp !== 'None'
-        ? [clusterIp]
-        : [];
-    if (targets.length === 0)
-      base.warnings.push(`${internal.join(', ')}: Service has no cluster IP for internal-hostname`);
-    push(internal, ann.field(Ann.internalHostname), targets);
+  function noClusterIp(names: string[]) {
+    base.warnings.push(`${names.join(', ')}: Service has no cluster IP for internal-hostname`);
   }
 }
 

@@ -4,16 +4,21 @@
  * kube-apiserver would send on create. out-* objects carry a name outside --domain-filter
  * example.com and must be denied by domain-filter, naming that name; in-* objects are admitted.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
+import { kindOf } from '../../core/kinds.js';
 import { loadManifests } from '../../core/manifests.js';
+import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
 import { client, makeCerts, reviewOf, ROOT, startTestWebhook, type CertDir } from './harness.js';
 
-const objects = loadManifests([join(ROOT, 'cli', 'fixtures', 'sources')])
-  .map((l) => l.obj)
-  .filter((o) => sourceOf(o) !== undefined);
+const all = loadManifests([join(ROOT, 'cli', 'fixtures', 'sources')]).map((l) => l.obj);
+const objects = all.filter((o) => sourceOf(o) !== undefined);
+/** The Nodes, Pods and EndpointSlices NodePort and headless Services take targets from. */
+const targetObjects = all.filter((o) => kindOf(o)?.targetsOnly);
 
 /** The paths the issue asks to see denied, each by the object that uses it. */
 const REQUIRED: Record<string, string> = {
@@ -65,5 +70,48 @@ describe('webhook: every newly read path denies an out-of-filter name', () => {
       expect(rules.length).toBeGreaterThan(0);
       for (const r of rules) expect(r).toMatch(/\.example\.org domain-filter$/);
     }
+  });
+});
+
+describe("webhook with a cluster: NodePort and headless Services are checked with their nodes' and Pods' addresses", () => {
+  let api: FakeApiServer;
+  let certs: CertDir;
+  let wh: Webhook;
+  let c: ReturnType<typeof client>;
+  beforeAll(async () => {
+    api = await start();
+    for (const o of targetObjects) api.apply(o);
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
+    writeFileSync(kubeconfig, api.kubeconfigYaml());
+    certs = makeCerts();
+    // harness POLICY: --public-zone example.com, so a private address there is denied
+    wh = await startTestWebhook(certs, { kubeconfig });
+    await wh.cluster!.whenSynced();
+    c = client(wh.url, certs.ca);
+  });
+  afterAll(async () => {
+    c.close();
+    await wh.close();
+    await api.close();
+  });
+  const review = (name: string) => c.review(reviewOf(objects.find((o) => o.metadata?.name === name)!));
+
+  it('the fixtures hold Nodes, Pods and EndpointSlices', () => {
+    expect(targetObjects.map((o) => o.kind).sort()).toEqual(['EndpointSlice', 'Node', 'Node', 'Pod', 'Pod']);
+  });
+
+  it('admits a NodePort Service whose nodes have ExternalIPs', async () => {
+    expect((await review('in-nodeport')).review.response?.allowed).toBe(true);
+  });
+
+  it.each([
+    { name: 'in-nodeport-private', why: 'np-private.example.com: public-private: ', addr: '10.0.0.90' },
+    { name: 'in-headless', why: 'web.example.com: public-private: ', addr: '10.1.0.10' },
+  ])('denies $name in a public zone: its targets ($addr) are private', async ({ name, why, addr }) => {
+    const res = (await review(name)).review.response!;
+    expect(res.allowed, JSON.stringify(res)).toBe(false);
+    expect(res.status?.message).toContain(`Service sources/${name} denied by zoneguard`);
+    expect(res.status?.message).toContain(why);
+    expect(res.status?.message).toContain(addr);
   });
 });
