@@ -94,7 +94,13 @@ describe('a tuned client against a hung API server', () => {
   it('a watch outlives the request timeout and is not paced', async () => {
     const kc = loadKubeConfig(kubeconfig, {}, tuning({ requestTimeoutMs: 300, qps: 1, burst: 1 }));
     const paced = vi.spyOn(kc, 'paced');
-    const source = new KubernetesSource({ kubeConfig: kc, sources: ['service'], logger: silentLogger() });
+    // LoadBalancer Services only: one kind listed and watched (no Nodes, Pods, EndpointSlices)
+    const source = new KubernetesSource({
+      kubeConfig: kc,
+      sources: ['service'],
+      serviceTypes: ['LoadBalancer'],
+      logger: silentLogger(),
+    });
     const seen: string[] = [];
     source.onChange((why) => seen.push(why));
     await source.start();
