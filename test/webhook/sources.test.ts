@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { kindOf } from '../../core/kinds.js';
 import { loadManifests } from '../../core/manifests.js';
+import type { KubeObject } from '../../core/model/objects.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
 import { client, makeCerts, reviewOf, ROOT, startTestWebhook, type CertDir } from './harness.js';
@@ -113,5 +114,62 @@ describe("webhook with a cluster: NodePort and headless Services are checked wit
     expect(res.status?.message).toContain(`Service sources/${name} denied by zoneguard`);
     expect(res.status?.message).toContain(why);
     expect(res.status?.message).toContain(addr);
+  });
+
+  it("follows the watch: an EndpointSlice change re-reads its Service's record types for the duplicate rule", async () => {
+    const ns = 'team-db';
+    const pod = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: ns, labels: { app: 'db' } },
+      spec: { nodeName: 'node-a' },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    const slice = (name: string, addressType: string, address: string, podName: string): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name, namespace: ns, labels: { 'kubernetes.io/service-name': 'db' } },
+      addressType,
+      endpoints: [
+        { addresses: [address], conditions: { ready: true }, targetRef: { kind: 'Pod', name: podName } },
+      ],
+    });
+    api.apply(pod('db-0'));
+    api.apply(pod('db-1'));
+    api.apply(slice('db-v6', 'IPv6', '2001:db8::10', 'db-0'));
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'db',
+        namespace: ns,
+        annotations: { 'external-dns.kubernetes.io/hostname': 'db.example.com' },
+      },
+      spec: { clusterIP: 'None', selector: { app: 'db' } },
+    });
+    // a DNSEndpoint asking for an A record at the name the headless Service holds as AAAA only
+    const claimA = () =>
+      c.review(
+        reviewOf({
+          apiVersion: 'externaldns.k8s.io/v1alpha1',
+          kind: 'DNSEndpoint',
+          metadata: { name: 'db-a', namespace: 'team-b' },
+          spec: { endpoints: [{ dnsName: 'db.example.com', recordType: 'A', targets: ['203.0.113.77'] }] },
+        }),
+      );
+    const settled = async (allowed: boolean) => {
+      let res = (await claimA()).review.response!;
+      for (let i = 0; i < 400 && res.allowed !== allowed; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        res = (await claimA()).review.response!;
+      }
+      return res;
+    };
+    expect((await settled(true)).allowed).toBe(true);
+    // an IPv4 endpoint appears: the Service now claims db.example.com A too
+    api.apply(slice('db-v4', 'IPv4', '10.2.0.11', 'db-1'));
+    const res = await settled(false);
+    expect(res.allowed).toBe(false);
+    expect(res.status?.message).toContain('db.example.com: duplicate: also claimed by Service team-db/db');
   });
 });
