@@ -22,14 +22,15 @@ import type { LoadedObject, SourceLocation } from './manifests.js';
 
 /** What a verdict report (core/report.ts) needs of one object: its verdict, and where it was read from. */
 export interface VerdictResult {
-  /** The object, or (validateStream) only what names it: apiVersion, kind, name, namespace. */
-  obj: KubeObject;
   verdict: Verdict;
   /** Where the object was read from (manifest file and line), when it came from one. */
   at?: SourceLocation;
+  /** The object (validateStream keeps only its verdict, which names it, and its location). */
+  obj?: KubeObject;
 }
 
 export interface ObjectResult extends VerdictResult {
+  obj: KubeObject;
   extraction: Extraction;
   /** Records this object would publish (empty when denied or skipped). */
   endpoints: Endpoint[];
@@ -125,14 +126,20 @@ const isGateway = (o: KubeObject) =>
 const isListenerSet = (o: KubeObject) =>
   o.kind === 'ListenerSet' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
 
-/** What a result keeps of its object once read: enough to name it (the rest is in its extraction). */
-function headOf(obj: KubeObject): KubeObject {
-  const metadata = obj.metadata;
-  return {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    metadata: metadata ? { name: metadata.name, namespace: metadata.namespace } : undefined,
+/**
+ * The extraction as validateStream holds it until every object is read: the same values in arrays
+ * of their own length (arrays grown by push keep room for 16 more items: ≈ 0.5 KB an Ingress).
+ */
+function compact(x: Extraction): Extraction {
+  const out: Extraction = {
+    ref: x.ref,
+    resource: x.resource,
+    claims: x.claims.map((c) => ({ ...c, targets: c.targets.slice() })),
+    problems: x.problems.slice(),
+    warnings: x.warnings.slice(),
   };
+  if (x.skipped !== undefined) out.skipped = x.skipped;
+  return out;
 }
 
 /** What of a Service or an Ingress gives an Istio Gateway targets: name, spec.selector, externalIPs, status. */
@@ -173,7 +180,7 @@ export async function validateStream(
   const listenerSets: KubeObject[] = [];
   // what Istio Gateways take targets from: Services and Ingresses (the parts read), Istio Gateways
   const related = extractCtx.objects ? undefined : new ObjectSet();
-  const items: { head: KubeObject; at: SourceLocation; x?: Extraction; deferred?: KubeObject }[] = [];
+  const items: { at: SourceLocation; x?: Extraction; deferred?: KubeObject }[] = [];
   for await (const loaded of objects) {
     const { obj, file, line } = loaded;
     if (isGateway(obj)) {
@@ -200,23 +207,23 @@ export async function validateStream(
       related.set(istio ? obj : targetPartsOf(obj));
     // routes, Istio objects, NodePort and headless Services wait for the objects that give them targets
     if (ROUTE_KIND_NAMES.includes(String(obj.kind)) || istio || takesServiceTargets(obj))
-      items.push({ head: headOf(obj), at, deferred: obj });
-    else items.push({ head: headOf(obj), at, x: claimsOf(obj, extractCtx, opts.filter) });
+      items.push({ at, deferred: obj });
+    else items.push({ at, x: compact(claimsOf(obj, extractCtx, opts.filter)!) });
   }
   // gatewayLookup indexes once: build it now that every Gateway is in
   const all = extractCtx.gateway ?? gatewayLookup(gateways);
   for (const ls of listenerSets) related?.set(ls);
   const exAll: ExtractContext = { ...extractCtx, gateway: all, objects: extractCtx.objects ?? related };
   const index = new ClaimIndex();
-  const ready: { head: KubeObject; at: SourceLocation; x: Extraction }[] = [];
+  const ready: { at: SourceLocation; x: Extraction }[] = [];
   for (const it of items) {
     const x = it.x ?? claimsOf(it.deferred!, exAll, opts.filter)!;
     it.deferred = undefined;
     index.set(x);
-    ready.push({ head: it.head, at: it.at, x });
+    ready.push({ at: it.at, x });
   }
   items.length = 0;
   const base = typeof ruleCtx === 'function' ? ruleCtx() : ruleCtx;
   const ctx: RuleContext = { ...base, claims: base.claims ?? index };
-  return ready.map(({ head, at, x }) => ({ obj: head, verdict: evaluate(x, ctx, opts.evaluate), at }));
+  return ready.map(({ at, x }) => ({ verdict: evaluate(x, ctx, opts.evaluate), at }));
 }

@@ -155,7 +155,7 @@ export type { SourceLocation };
 
 /** Where a result's object came from: its own location, else the report's lookup. */
 function whereOf(result: VerdictResult, locate?: VerdictReport['locate']): SourceLocation | undefined {
-  return result.at ?? locate?.(result.obj);
+  return result.at ?? (result.obj && locate?.(result.obj));
 }
 
 export interface VerdictReport {

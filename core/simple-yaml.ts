@@ -113,6 +113,9 @@ const countSpaces = (s: string, from = 0): number => {
   return i - from;
 };
 
+/** An array of its own length: one grown by push keeps room for 16 more items (≈ 130 bytes). */
+const fit = (a: unknown[]): unknown[] => (a.length > 0 && a.length <= 16 ? a.slice() : a);
+
 const isDash = (s: string): boolean => s.charCodeAt(0) === 45 && (s.length === 1 || s.charCodeAt(1) === 32);
 
 class SimpleReader {
@@ -207,9 +210,9 @@ class SimpleReader {
         this.i++;
       }
       const next = this.nextIndent();
-      if (next < indent) return arr;
+      if (next < indent) return fit(arr);
       if (next > indent) throw OUTSIDE;
-      if (!isDash(this.lines[this.i].slice(indent))) return arr; // the parent mapping's next key
+      if (!isDash(this.lines[this.i].slice(indent))) return fit(arr); // the parent mapping's next key
     }
   }
 
@@ -335,7 +338,7 @@ function flowSequence(s: string): unknown[] {
     i += countSpaces(s, i);
     if (s[i] === ']') {
       if (!endsCleanly(s, i + 1)) throw OUTSIDE;
-      return arr;
+      return fit(arr);
     }
     if (s[i] !== ',') throw OUTSIDE;
     i += 1 + countSpaces(s, i + 1);
