@@ -1,6 +1,7 @@
 /** `zoneguard certs` without --patch-webhook: the CA and serving certificate written as files. */
 import type { Settings } from '../settings.js';
 import {
+  CertDirError,
   certDirProblem,
   makeWebhookCerts,
   writeCertFiles,
@@ -20,5 +21,10 @@ export function certsFromConfig(cfg: Settings, now?: Date): { certs: WebhookCert
     caValidityMs: cfg.caValidity,
     now,
   });
-  return { certs, files: writeCertFiles(cfg.out, certs) };
+  try {
+    return { certs, files: writeCertFiles(cfg.out, certs) };
+  } catch (e) {
+    if (e instanceof CertDirError) throw new ConfigError('out', e.message);
+    throw e;
+  }
 }

@@ -22,9 +22,19 @@ export const certsCommand: CommandSpec = {
     const webhook = cfg.patchWebhook;
     if (webhook) return runCertsInCluster(cfg, ctx, webhook);
     const { certsFromConfig } = await import('./certs-files.js');
+    const { octal, CERT_DIR_MODE } = await import('../../certs/index.js');
     const { certs, files } = certsFromConfig(cfg);
+    if (files.narrowedFrom !== undefined)
+      ctx.logger.warn(
+        { dir: cfg.out, from: octal(files.narrowedFrom), to: octal(CERT_DIR_MODE) },
+        'certificate folder was readable by others: narrowed to owner only',
+      );
     ctx.logger.info(
-      { files, dnsNames: certs.dnsNames, notAfter: certs.notAfter.toISOString() },
+      {
+        files: { ca: files.ca, cert: files.cert, key: files.key },
+        dnsNames: certs.dnsNames,
+        notAfter: certs.notAfter.toISOString(),
+      },
       'webhook certificates written',
     );
     // stdout is only the caBundle, so that `caBundle: $(zoneguard certs ...)` works

@@ -73,6 +73,44 @@ describe('zoneguard certs', () => {
     ).toBe(0);
   });
 
+  // under umask 000 a plain mkdir makes 0777: the key's folder must still be the owner's alone
+  it.each([
+    { name: 'a new folder, its parent new too', setup: (d: string) => join(d, 'new', 'certs'), warn: false },
+    {
+      name: 'an existing empty folder open to all (0777)',
+      setup: (d: string) => {
+        mkdirSync(join(d, 'open'), { mode: 0o777 });
+        return join(d, 'open');
+      },
+      warn: true,
+    },
+    {
+      name: 'a renewal into a 0755 folder holding the old files',
+      setup: (d: string) => {
+        const out = join(d, 'old');
+        mkdirSync(out, { mode: 0o755 });
+        for (const f of ['ca.crt', 'tls.crt', 'tls.key']) writeFileSync(join(out, f), 'old', { mode: 0o644 });
+        return out;
+      },
+      warn: true,
+    },
+  ])('under umask 000, $name ends 0700 with tls.key 0600', async ({ setup, warn }) => {
+    const previous = process.umask(0);
+    try {
+      const out = setup(mkdtempSync(join(tmpdir(), 'zg-cli-certs-umask-')));
+      const t = io();
+      expect(await main(['node', 'zoneguard', 'certs', '--out', out, '--log-level', 'warn'], t.io)).toBe(0);
+      expect(statSync(out).mode & 0o777).toBe(0o700);
+      expect(statSync(join(out, 'tls.key')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(out, 'tls.crt')).mode & 0o777).toBe(0o644);
+      expect(statSync(join(out, 'ca.crt')).mode & 0o777).toBe(0o644);
+      if (warn) expect(t.err()).toMatch(/"from":"0(777|755)".*"to":"0700".*narrowed to owner only/);
+      else expect(t.err()).not.toContain('narrowed');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it.each([
     { name: 'a source folder (README used to write into certs/)', files: ['index.ts', 'ca.ts'] },
     { name: 'a project folder', files: ['package.json'] },
