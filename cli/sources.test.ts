@@ -21,6 +21,20 @@ class Sink extends Writable {
   }
 }
 
+async function validate(extra: string[] = []) {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await main(
+    ['node', 'zoneguard', 'validate', '-f', dir, '--domain-filter', 'example.com', ...extra],
+    {
+      stdout,
+      stderr,
+      env: {},
+    },
+  );
+  return { code, out: stdout.text, err: stderr.text };
+}
+
 async function plan(extra: string[] = []) {
   const stdout = new Sink();
   const stderr = new Sink();
@@ -123,6 +137,21 @@ describe('plan: the records external-dns would publish for each newly read path'
     expect(r.out).toMatch(
       /^DENY Service sources\/out-nodeport-service: _out-nodeport-service\._tcp\.np\.example\.org: domain-filter: /m,
     );
+  });
+
+  it('validate -f checks NodePort and headless Services with the Nodes, Pods and EndpointSlices given', async () => {
+    const r = await validate(['--public-zone', 'example.com']);
+    expect(r.code).toBe(1);
+    // their targets are private addresses: InternalIPs (access: private) and a Pod IP
+    expect(r.out).toMatch(
+      /^DENY Service sources\/in-nodeport-private: np-private\.example\.com: public-private: .*10\.0\.0\.90/m,
+    );
+    expect(r.out).toMatch(
+      /^DENY Service sources\/in-headless: web\.example\.com: public-private: .*10\.1\.0\.10/m,
+    );
+    expect(r.out).toMatch(/^ALLOW Service sources\/in-nodeport: np\.example\.com$/m);
+    // read for targets, never reported as kinds zoneguard does not check
+    expect(r.out + r.err).not.toMatch(/not checked.*(Node|Pod|EndpointSlice)/);
   });
 
   it("--publish-host-ip: a headless Service publishes its Pods' host IPs", async () => {
