@@ -1227,11 +1227,19 @@ export const FLAGS = [
     commands: ['webhook'],
   },
   {
+    name: 'shutdown-delay',
+    type: 'duration',
+    default: '5s',
+    min: 0,
+    help: 'on SIGTERM, answer /readyz 503 at once but keep serving reviews this long before closing the listener (the API server keeps sending until the pod leaves the Service endpoints)',
+    commands: ['webhook'],
+  },
+  {
     name: 'shutdown-timeout',
     type: 'duration',
     default: '20s',
     min: 0,
-    help: 'on SIGTERM, wait at most this long for in-flight reviews before exiting',
+    help: 'after --shutdown-delay, wait at most this long for in-flight reviews before closing every connection and exiting',
     commands: ['webhook'],
   },
 

@@ -78,6 +78,11 @@ export interface Webhook {
   readiness: () => string[];
   /** Graceful stop: no new connections, in-flight reviews finish, then everything closes. */
   close: () => Promise<void>;
+  /**
+   * The stop on SIGTERM: /readyz turns unready at once (answers carry `Connection: close`), reviews
+   * are still served for `delayMs` (or until `skip` aborts), then close().
+   */
+  shutdown: (delayMs: number, skip?: AbortSignal) => Promise<void>;
 }
 
 export { checkWebhookConfig };
@@ -219,6 +224,18 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     'webhook listening',
   );
   let closing: Promise<void> | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      tls.stop();
+      ownership?.close();
+      await listening.close(cfg.shutdownTimeout);
+      await metricsServer?.close();
+      await cluster?.stop();
+      await policyWatch?.stop();
+      await signal?.stop();
+      logger.info({}, 'webhook stopped');
+    })());
   return {
     url: `https://${urlHost}:${listening.port}`,
     port: listening.port,
@@ -232,16 +249,19 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     refreshNow: () => (ownership ? ownership.refreshNow() : Promise.resolve(false)),
     readiness,
     inFlight: app.inFlight,
-    close: () =>
-      (closing ??= (async () => {
-        tls.stop();
-        ownership?.close();
-        await listening.close(cfg.shutdownTimeout);
-        await metricsServer?.close();
-        await cluster?.stop();
-        await policyWatch?.stop();
-        await signal?.stop();
-        logger.info({}, 'webhook stopped');
+    close,
+    shutdown: (delayMs, skip) =>
+      (shuttingDown ??= (async () => {
+        app.setClosing();
+        if (delayMs > 0 && !skip?.aborted)
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, delayMs);
+            skip?.addEventListener('abort', () => {
+              clearTimeout(t);
+              resolve();
+            });
+          });
+        await close();
       })()),
   };
 }

@@ -8,6 +8,7 @@ import { requireTextOrJson } from './output.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseListenAddress } from '../../core/listen.js';
 import type { CommandSpec } from '../program.js';
+import { onStop } from '../stop-signals.js';
 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',
@@ -38,14 +39,10 @@ export const reconcileCommand: CommandSpec = {
   },
   run(cfg, ctx) {
     const ac = new AbortController();
-    const stop = () => ac.abort();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // SIGTERM, SIGINT, or the npm process that launched it gone (cli/stop-signals.ts)
+    const off = onStop({ env: ctx.env, logger: ctx.logger }, () => ac.abort());
     return import('../../reconciler/run.js')
       .then(({ runReconcile }) => runReconcile(cfg, ctx, { signal: ac.signal }))
-      .finally(() => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-      });
+      .finally(off);
   },
 };
