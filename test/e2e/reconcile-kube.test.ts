@@ -291,6 +291,77 @@ describe('reconcile through the Kubernetes API', () => {
     }
   });
 
+  it('publishes NodePort and headless Service targets from Nodes, Pods and EndpointSlices; with --listen-endpoint-events an endpoint change at once', async () => {
+    // docs/sources/service.md "NodePort" (the nodes' ExternalIPs) and "ClusterIP (headless)"
+    // (ready endpoints' Pod IPs, <spec.hostname>.<name>)
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-a' },
+      status: {
+        addresses: [
+          { type: 'InternalIP', address: '10.0.0.90' },
+          { type: 'ExternalIP', address: '203.0.113.90' },
+        ],
+      },
+    });
+    const svc = (name: string, host: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default', annotations: { 'external-dns.kubernetes.io/hostname': host } },
+      spec,
+    });
+    api.apply(svc('np', 'np.example.com', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }));
+    api.apply(svc('db', 'db.example.com', { clusterIP: 'None', selector: { app: 'db' } }));
+    for (const [name, hostname] of [
+      ['db-0', 'db-0'],
+      ['db-1', undefined],
+    ] as const)
+      api.apply({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'default', labels: { app: 'db' } },
+        spec: { ...(hostname ? { hostname } : {}), nodeName: 'node-a' },
+        status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+      });
+    const slice = (ready1: boolean): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'db-x', namespace: 'default', labels: { 'kubernetes.io/service-name': 'db' } },
+      addressType: 'IPv4',
+      endpoints: [
+        {
+          addresses: ['198.51.100.10'],
+          conditions: { ready: true },
+          targetRef: { kind: 'Pod', name: 'db-0' },
+        },
+        {
+          addresses: ['198.51.100.11'],
+          conditions: { ready: ready1 },
+          targetRef: { kind: 'Pod', name: 'db-1' },
+        },
+      ],
+    });
+    api.apply(slice(false));
+    const run = await launch(api, { 'listen-endpoint-events': true });
+    try {
+      const addresses = async () => (await recordsOf(run.provider)).filter((r) => !r.includes(' TXT '));
+      await until(run.reconciler, async () => (await addresses()).length === 3);
+      expect(await addresses()).toEqual([
+        'db-0.db.example.com A 198.51.100.10',
+        'db.example.com A 198.51.100.10',
+        'np.example.com A 203.0.113.90',
+      ]);
+      // db-1 becomes ready: the EndpointSlice change starts a sync (the interval is 1m)
+      api.apply(slice(true));
+      await until(run.reconciler, async () =>
+        (await addresses()).includes('db.example.com A 198.51.100.10,198.51.100.11'),
+      );
+    } finally {
+      await run.stop();
+    }
+  });
+
   it('honours --label-filter (server side) and --namespace', async () => {
     const labelled = (o: KubeObject, labels: Record<string, string>, ns = 'default') => ({
       ...o,
