@@ -78,6 +78,12 @@ export const FLAGS = [
     commands: ALL_COMMANDS,
   },
   {
+    name: 'strict-secrets',
+    type: 'boolean',
+    help: 'refuse a secret given on the command line (exit 2) instead of warning: every local user reads argv in ps and /proc/PID/cmdline; give it by its -file flag or environment variable',
+    commands: POLICY_COMMANDS,
+  },
+  {
     name: 'log-level',
     type: 'enum',
     // logrus's level names, as external-dns takes them (warn is logrus's other spelling of warning)

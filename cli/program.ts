@@ -16,6 +16,12 @@ import {
   parseKingpinBool,
   refusedValue,
 } from './external-dns.js';
+import {
+  isSecretFlag,
+  refuseSecretsOnCommandLine,
+  secretsOnCommandLine,
+  warnSecretsOnCommandLine,
+} from './secret-flags.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -111,13 +117,20 @@ export function buildProgram(
         externalDnsEnv: externalDnsEnvValues(io.env, specs),
         file,
       });
+      // before the command's own checks: --strict-secrets refuses a secret in argv whatever else is wrong
+      const secretsInArgv = secretsOnCommandLine(specs, cli);
+      if (cfg.strictSecrets) refuseSecretsOnCommandLine(secretsInArgv);
       spec.check?.(cfg);
       const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, destination: io.stderr });
+      warnSecretsOnCommandLine(logger, secretsInArgv);
       for (const line of accepted.get(spec.name) ?? [])
         logger.debug({ flag: line }, 'external-dns flag accepted: it asks for what zoneguard does anyway');
       for (const flag of repeated.get(spec.name) ?? [])
         logger.warn(
-          { flag: `--${flag}`, value: cfg[camelCase(flag) as keyof Settings] },
+          {
+            flag: `--${flag}`,
+            ...(isSecretFlag(flag) ? {} : { value: cfg[camelCase(flag) as keyof Settings] }),
+          },
           'flag given more than once: it takes one value, the last one is used',
         );
       onExit(await spec.run(cfg, { ...io, args: positional, logger }));
@@ -255,8 +268,8 @@ export function normalizeArgs(
     const why = value === undefined ? undefined : refusedValue(name, value);
     if (why) throw new ConfigError(name, why);
     if (!spec) {
-      // not a flag of this command: commander names it
-      out.push(token);
+      // not a flag of this command: commander names it (a secret's inline value left out of its message)
+      out.push(inline !== undefined && isSecretFlag(name) ? `--${name}` : token);
       continue;
     }
     if (spec.type !== 'strings') {

@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../core/kinds.js';
 import YAML from 'yaml';
 import { configFileSchema, flagsFor } from '../../cli/settings.js';
+import { FLAGS } from '../../cli/flags.js';
+import type { FlagSpec } from '../../cli/flag-spec.js';
 import { DNSENDPOINT_SCHEMA } from '../../core/crd/dnsendpoint.js';
 import { ZONEPOLICY_SCHEMA } from '../../core/policy/schema.js';
 import { compileZonePolicy, zonePolicySetFrom } from '../../core/policy/zone-policy.js';
@@ -245,6 +247,16 @@ describe.skipIf(!KUBECTL)('deploy/ renders to valid, minimal, safe manifests', (
       const pod = find(objs, 'Deployment', (o) => o.metadata?.name === `${c.prefix}zoneguard-webhook`)[0];
       const podLabels = (pod.spec as any).template.metadata.labels;
       for (const [k, v] of Object.entries((svc.spec as any).selector)) expect(podLabels[k]).toBe(v);
+    });
+
+    it('refuses secrets in the webhook and reconciler args (--strict-secrets); none is given there', () => {
+      const objs = render(c);
+      const secret = (FLAGS as readonly FlagSpec[]).filter((f) => f.secret).map((f) => `--${f.name}`);
+      for (const name of ['webhook', 'reconciler']) {
+        const args: string[] = container(objs, `${c.prefix}zoneguard-${name}`).args;
+        expect(args, name).toContain('--strict-secrets');
+        expect(args.filter((a) => secret.includes(a.split('=')[0])), name).toEqual([]);
+      }
     });
 
     it('runs every pod non-root, read-only, without capabilities, under seccomp RuntimeDefault', () => {
