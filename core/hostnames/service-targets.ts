@@ -110,7 +110,7 @@ export function nodePortTargets(
       targets: [],
       unknown: true,
       warnings: [
-        `NodePort ${svcRef} takes the addresses of the cluster's Nodes, and none was read (give the Nodes to -f, or run against the cluster)`,
+        `NodePort ${svcRef} takes the addresses of the cluster's Nodes, and none was read: the names are checked without them (validate and plan read Nodes among -f; the webhook and the reconciler from the cluster)`,
       ],
     };
   const spec = rec(svc.spec);
@@ -186,7 +186,7 @@ export function headlessTargets(
       names: [],
       unknown: true,
       warnings: [
-        `${svcRef} takes its Pods' addresses from its EndpointSlices, and none was read (give the EndpointSlices and Pods to -f, or run against the cluster)`,
+        `${svcRef} takes its Pods' addresses from its EndpointSlices, and none was read: the names are checked without them (validate and plan read EndpointSlices and Pods among -f; the webhook and the reconciler from the cluster)`,
       ],
     };
   const spec = rec(svc.spec);
