@@ -16,6 +16,7 @@ import { parseHostPort } from '../core/listen.js';
 import type { FlagSpec } from './flag-spec.js';
 import { checkCidr } from '../core/target-net-filter.js';
 import { LOG_LEVELS } from '../core/log.js';
+import { checkCipherSuites, TLS_MIN_VERSIONS } from '../core/tls-policy.js';
 
 /** undefined: every command. */
 const ALL_COMMANDS = undefined;
@@ -1192,6 +1193,54 @@ export const FLAGS = [
     min: 1024,
     help: 'largest AdmissionReview body accepted (bigger: HTTP 413)',
     commands: ['webhook'],
+  },
+  // ---- TLS policy and socket timeouts (core/tls-policy.ts, core/http-timeouts.ts) ----
+  {
+    name: 'tls-min-version',
+    type: 'enum',
+    choices: TLS_MIN_VERSIONS,
+    default: 'VersionTLS12',
+    help: 'lowest TLS version the webhook accepts, as Kubernetes components name it (VersionTLS12 or VersionTLS13)',
+    commands: ['webhook'],
+  },
+  {
+    name: 'tls-cipher-suites',
+    type: 'strings',
+    help: 'TLS 1.2 (and 1.3) cipher suites the webhook offers, IANA names as kube-apiserver takes them, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (default: every ECDHE suite with AES-GCM or CHACHA20-POLY1305; suites without forward secrecy or AEAD are refused)',
+    commands: ['webhook'],
+    check: (v) => checkCipherSuites(v as string[]),
+  },
+  {
+    name: 'tls-handshake-timeout',
+    type: 'duration',
+    default: '10s',
+    min: 100,
+    help: "close a connection that has not finished its TLS handshake this long after connecting (Node's default is 120s)",
+    commands: ['webhook'],
+  },
+  {
+    name: 'http-header-timeout',
+    type: 'duration',
+    default: '10s',
+    min: 100,
+    help: "close a connection whose request headers have not all arrived within this (answered 408); the webhook's HTTPS port and the --metrics-address listener",
+    commands: ['webhook', 'reconcile'],
+  },
+  {
+    name: 'http-request-timeout',
+    type: 'duration',
+    default: '30s',
+    min: 100,
+    help: 'close a connection whose whole request (headers and body) has not arrived within this (answered 408; kube-apiserver gives a webhook call at most 30s)',
+    commands: ['webhook', 'reconcile'],
+  },
+  {
+    name: 'http-idle-timeout',
+    type: 'duration',
+    default: '65s',
+    min: 100,
+    help: "close a keep-alive connection that sends no next request within this (Node waits 1s more); longer than a load balancer's usual 60s, so the server does not close first",
+    commands: ['webhook', 'reconcile'],
   },
   {
     name: 'ownership-refresh',

@@ -15,6 +15,8 @@ import { NameRegex } from '../core/name-regex.js';
 import { FLAGS } from './flags.js';
 import type { FlagSpec } from './flag-spec.js';
 import { compatStatus } from './external-dns.js';
+import { checkHttpTimeouts } from '../core/http-timeouts.js';
+import { checkTlsPolicy } from '../core/tls-policy.js';
 
 type Flag = (typeof FLAGS)[number];
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
@@ -245,6 +247,10 @@ function checkSettings(s: Settings): void {
       'txt-suffix',
       'cannot be used together with --txt-prefix (external-dns: they are mutually exclusive)',
     );
+  const timeouts = checkHttpTimeouts(s);
+  if (timeouts) throw new ConfigError('http-header-timeout', timeouts);
+  const tls = checkTlsPolicy(s);
+  if (tls) throw new ConfigError('tls-cipher-suites', tls);
 }
 
 /**

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { parseListenAddress } from './listen.js';
+import { httpServerOptions, type HttpTimeoutSettings } from './http-timeouts.js';
 
 export interface MetricsServer {
   url: string;
@@ -24,9 +25,11 @@ export async function serveMetrics(
   address: string,
   registry: Registry,
   probes: Probes = {},
+  /** Socket timeouts (--http-header-timeout, …); Node's defaults when absent. */
+  timeouts?: HttpTimeoutSettings,
 ): Promise<MetricsServer> {
   const { host, port } = parseListenAddress(address, 'metrics-address');
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(timeouts ? httpServerOptions(timeouts) : {}, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
       registry

@@ -22,6 +22,7 @@ import { OwnershipSignalWriter } from '../kube/ownership-signal.js';
 import { Reconciler, type SyncResult } from './loop.js';
 import { createReconcilerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
 import { FileSource } from './file-source.js';
+import type { HttpTimeoutSettings } from '../core/http-timeouts.js';
 import { KubernetesSource } from '../kube/watch.js';
 import type { Source } from '../core/model/source.js';
 import { zonePolicyInputs, type ZonePolicySettings } from '../core/policy/inputs.js';
@@ -40,7 +41,7 @@ import { LeaseDeletionRelease } from '../kube/deletion-release.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface ReconcileSettings
-  extends OpenSettings, DeletionGuardSettings, ZonePolicySettings, KubeClientSettings {
+  extends OpenSettings, DeletionGuardSettings, ZonePolicySettings, KubeClientSettings, HttpTimeoutSettings {
   readonly releaseDeletions: boolean;
   /** --policy-reports-interval (ms; 0: off). */
   readonly policyReportsInterval: number;
@@ -284,9 +285,14 @@ export async function runReconcile(
 
   const address = cfg.metricsAddress;
   const server = address
-    ? await serveMetrics(address, metrics.registry, {
-        readiness: () => reconciler.readiness(),
-      })
+    ? await serveMetrics(
+        address,
+        metrics.registry,
+        {
+          readiness: () => reconciler.readiness(),
+        },
+        cfg,
+      )
     : undefined;
   if (server) logger.info({ url: `${server.url}/metrics` }, 'metrics served');
 

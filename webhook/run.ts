@@ -18,16 +18,18 @@ import { ZonePolicySet } from '../core/policy/zone-policy.js';
 import type { ClusterClaims, ClusterClaimsSettings } from './cluster-claims.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { OwnershipCache } from './ownership-index.js';
-import { createApp, listen, type Listening } from './server.js';
+import { createApp, listen, type Listening, type ServerSettings } from './server.js';
 import { checkTlsPair, readTlsPair, TlsReloader, type TlsPair } from './tls-reload.js';
 import { parseListenAddress } from '../core/listen.js';
 import { checkWebhookConfig } from './check.js';
 import { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
+import { tlsServerOptions } from '../core/tls-policy.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 import type { KubeClientSettings } from '../kube/client.js';
 
-export interface WebhookSettings extends OpenSettings, ClusterClaimsSettings, KubeClientSettings {
+export interface WebhookSettings
+  extends OpenSettings, ClusterClaimsSettings, KubeClientSettings, ServerSettings {
   readonly duplicatePolicy: 'deny' | 'warn' | 'off';
   readonly inCluster: boolean;
   readonly kubeconfig?: string;
@@ -186,11 +188,11 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
   const { host, port } = parseListenAddress(cfg.listenAddress, 'listen-address');
   // plain HTTP for Prometheus (no admission CA needed); liveness only: readiness stays on /readyz
   const metricsServer: MetricsServer | undefined = cfg.metricsAddress
-    ? await serveMetrics(cfg.metricsAddress, metrics.registry)
+    ? await serveMetrics(cfg.metricsAddress, metrics.registry, {}, cfg)
     : undefined;
   let listening: Listening;
   try {
-    listening = await listen(app, tlsPair, host, port);
+    listening = await listen(app, tlsPair, host, port, cfg);
   } catch (e) {
     await metricsServer?.close();
     throw e;
@@ -199,6 +201,7 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
   const tls = new TlsReloader(listening.server, files, tlsPair, {
     intervalMs: cfg.tlsReloadInterval,
     logger,
+    policy: tlsServerOptions(cfg),
   });
   tls.on('reload', (ok: boolean) => metrics?.tlsReloads.inc({ result: ok ? 'ok' : 'error' }));
   tls.start();

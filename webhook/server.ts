@@ -1,5 +1,6 @@
 /**
- * The HTTPS server (node:https, TLS 1.2+): POST /validate, and an express app for GET /healthz,
+ * The HTTPS server (node:https; TLS policy from core/tls-policy.ts, socket timeouts from
+ * core/http-timeouts.ts, both from flags): POST /validate, and an express app for GET /healthz,
  * /readyz, /metrics and everything else. Bodies are read here with a byte limit; malformed reviews
  * get a 4xx Kubernetes Status, never a 5xx. close() stops accepting, lets in-flight reviews finish,
  * then closes every connection.
@@ -12,7 +13,9 @@ import type { Logger } from '../core/log.js';
 import { admit, type AdmissionVerdict, type AdmitContext } from './admit.js';
 import type { ReviewVerdict, WebhookMetrics } from './metrics.js';
 import { parseReview, reviewResponseText, statusBody, type AdmissionRequest } from './review.js';
-import { TLS_OPTIONS, type TlsPair } from './tls-reload.js';
+import type { TlsPair } from './tls-reload.js';
+import { httpServerOptions, type HttpTimeoutSettings } from '../core/http-timeouts.js';
+import { tlsServerOptions, type TlsPolicySettings } from '../core/tls-policy.js';
 
 export interface AppOptions {
   admit: AdmitContext;
@@ -276,21 +279,31 @@ export interface Listening {
 const isValidate = (req: IncomingMessage) =>
   req.method === 'POST' && (req.url === '/validate' || req.url?.startsWith('/validate?') === true);
 
+/** The settings the HTTPS server reads. */
+export interface ServerSettings extends HttpTimeoutSettings, TlsPolicySettings {
+  /** ms from the TCP connection to a finished TLS handshake. */
+  readonly tlsHandshakeTimeout: number;
+}
+
 export async function listen(
   app: WebhookApp,
   tls: TlsPair,
   host: string | undefined,
   port: number,
+  settings: ServerSettings,
 ): Promise<Listening> {
   // the hot route bypasses express's router and its per-request prototype swaps, which cost 2-3x
   // throughput on this path (measured with npm run bench:webhook); express serves everything else
-  const server = createServer({ ...TLS_OPTIONS, ...tls }, (req, res) =>
-    isValidate(req) ? app.validate(req, res) : app(req, res),
+  const server = createServer(
+    {
+      ...tlsServerOptions(settings),
+      ...tls,
+      // a client that stops sending never holds a connection for long (see core/http-timeouts.ts)
+      ...httpServerOptions(settings),
+      handshakeTimeout: settings.tlsHandshakeTimeout,
+    },
+    (req, res) => (isValidate(req) ? app.validate(req, res) : app(req, res)),
   );
-  // a client that stops sending never holds a connection for long (kube-apiserver's timeout is <= 30s)
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

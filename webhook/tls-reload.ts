@@ -13,9 +13,6 @@ import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 
-/** TLS 1.2 and 1.3 only (kube-apiserver speaks both). */
-export const TLS_OPTIONS: SecureContextOptions = { minVersion: 'TLSv1.2' };
-
 export interface TlsPair {
   cert: string;
   key: string;
@@ -79,7 +76,12 @@ export class TlsReloader extends EventEmitter {
     private readonly server: Server,
     private readonly files: TlsFiles,
     private current: TlsPair,
-    private readonly opts: { intervalMs: number; logger: Logger },
+    private readonly opts: {
+      intervalMs: number;
+      logger: Logger;
+      /** The TLS policy (core/tls-policy.ts): a reloaded certificate keeps it. */
+      policy: SecureContextOptions;
+    },
   ) {
     super();
   }
@@ -122,11 +124,11 @@ export class TlsReloader extends EventEmitter {
     const fingerprint = `${next.cert}\n${next.key}`;
     try {
       // throws on a key that does not match the certificate (e.g. only one of the two written yet)
-      createSecureContext({ ...TLS_OPTIONS, ...next });
+      createSecureContext({ ...this.opts.policy, ...next });
     } catch (e) {
       return this.failed((e as Error).message, fingerprint);
     }
-    this.server.setSecureContext({ ...TLS_OPTIONS, ...next });
+    this.server.setSecureContext({ ...this.opts.policy, ...next });
     this.current = next;
     this.lastFailed = undefined;
     this.opts.logger.info({ certFile: this.files.certFile }, 'serving certificate reloaded');
