@@ -263,9 +263,12 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
     refused:
       'not supported: a failed Azure call fails the sync, which is retried with backoff (--retry-base-delay)',
   },
+  // external-dns v0.22 reads these two for Cloudflare only (docs/tutorials/cloudflare.md, "Batch API")
   'batch-change-size': {
-    refused:
-      'not supported: each provider has its own batch size flag (--aws-, --google-, --pdns-, --rfc2136-, --cloudflare-batch-change-size)',
+    note: "every provider that batches, where its own --<provider>-batch-change-size is not given (external-dns: Cloudflare only, and never below 200); no default of its own: each provider's",
+  },
+  'batch-change-interval': {
+    note: 'every provider that batches, between any two batches across zones (external-dns: Cloudflare; aws and google have their own flags, aliases here); default 1s for aws, google and cloudflare, none for rfc2136 and pdns; azure sends no batches',
   },
   'cloudflare-custom-hostnames': {
     refused: 'not supported: Cloudflare custom hostnames are not managed',

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newEndpoint } from '../model/endpoint.js';
 import { ProviderError } from '../errors.js';
-import { changesOf, flattenChanges, splitChanges, ZoneCache } from './batch.js';
+import { BatchPacer, batchSizeFrom, changesOf, flattenChanges, splitChanges, ZoneCache } from './batch.js';
+import { ConfigError } from '../errors.js';
+import { retryOptionsFrom, sendBatches } from './cloud.js';
 import { backoffDelay, withRetry } from '../backoff.js';
 
 const rec = (i: number) => newEndpoint(`h${i}.example.com`, 'A', ['192.0.2.1']);
@@ -105,5 +107,78 @@ describe('ZoneCache', () => {
     expect(await cache.get(load)).toEqual(['z1']);
     now = 1000;
     expect(await cache.get(load)).toEqual(['z2']);
+  });
+});
+
+describe('BatchPacer (--batch-change-interval)', () => {
+  // a fake clock: sleeping moves it; each batch takes `work` ms. Each entry of `runs` is one
+  // sendBatches call (one zone, or one apply run) of that many batches; returns when each started.
+  async function starts(intervalMs: number, runs: number[], work = 10): Promise<number[]> {
+    let now = 0;
+    const out: number[] = [];
+    const pacer = new BatchPacer(intervalMs, { now: () => now, sleep: async (ms) => void (now += ms) });
+    for (const n of runs)
+      await sendBatches(
+        Array.from({ length: n }, (_, i) => i),
+        async () => {
+          out.push(now);
+          now += work;
+        },
+        { provider: 'test', pacer },
+      );
+    return out;
+  }
+  const table: { name: string; interval: number; runs: number[]; starts: number[] }[] = [
+    { name: 'no interval: back to back', interval: 0, runs: [3], starts: [0, 10, 20] },
+    { name: 'the interval after each batch ends', interval: 100, runs: [3], starts: [0, 110, 220] },
+    {
+      name: 'across zones (two runs): the second zone waits too',
+      interval: 100,
+      runs: [2, 2],
+      starts: [0, 110, 220, 330],
+    },
+  ];
+  for (const t of table) it(t.name, async () => expect(await starts(t.interval, t.runs)).toEqual(t.starts));
+  it('a failed batch counts as sent: the next run still waits', async () => {
+    let now = 0;
+    const pacer = new BatchPacer(50, { now: () => now, sleep: async (ms) => void (now += ms) });
+    await expect(
+      sendBatches(
+        [1],
+        async () => {
+          now += 5;
+          throw new ConfigError('x', 'boom');
+        },
+        { provider: 'test', pacer },
+      ),
+    ).rejects.toThrow('boom');
+    let started = -1;
+    await sendBatches([1], async () => void (started = now), { provider: 'test', pacer });
+    expect(started).toBe(55);
+  });
+});
+
+describe('batchSizeFrom (--<provider>-batch-change-size, else --batch-change-size)', () => {
+  const route53 = { flag: 'aws-batch-change-size', default: 1000, max: 1000, api: 'Route 53' };
+  const table: { name: string; own?: number; common?: number; want: number | RegExp }[] = [
+    { name: "neither: the provider's default", want: 1000 },
+    { name: 'the common flag alone', common: 20, want: 20 },
+    { name: "the provider's own flag wins", own: 5, common: 20, want: 5 },
+    {
+      name: "a common size over the API's limit is refused naming both flags",
+      common: 5000,
+      want: /--batch-change-size: 5000: Route 53 accepts at most 1000 \(set --aws-batch-change-size/,
+    },
+  ];
+  for (const t of table)
+    it(t.name, () => {
+      if (typeof t.want === 'number') expect(batchSizeFrom(t.own, t.common, route53)).toBe(t.want);
+      else expect(() => batchSizeFrom(t.own, t.common, route53)).toThrow(t.want);
+    });
+  it('the cloud providers pause 1s unless told (external-dns), any given value otherwise', () => {
+    const base = { zoneIdFilter: [], zoneNameFilter: [], providerCacheTime: 0 };
+    expect(retryOptionsFrom(base).intervalMs).toBe(1000);
+    expect(retryOptionsFrom({ ...base, batchChangeInterval: 0 }).intervalMs).toBe(0);
+    expect(retryOptionsFrom({ ...base, batchChangeInterval: 250 }).intervalMs).toBe(250);
   });
 });

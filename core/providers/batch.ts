@@ -3,10 +3,13 @@
  * - splitChanges: cut a change set into batches of at most `maxChanges` changes (and optionally a
  *   size budget, e.g. Route 53's 32,000 characters), never splitting an update's old/new pair and
  *   keeping a record with its ownership TXT in the same batch where they fit.
+ * - BatchPacer: --batch-change-interval, the least time between two batches a provider sends.
  * (retry with backoff is core/backoff.ts)
  */
+import { sleep as realSleep } from '../backoff.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { Changes } from '../model/changes.js';
+import { ConfigError } from '../errors.js';
 
 export type Change =
   | { action: 'create'; record: Endpoint }
@@ -70,6 +73,51 @@ export function splitChanges(changes: readonly Change[], limits: BatchLimits): C
   }
   if (cur.length) batches.push(cur);
   return batches;
+}
+
+/**
+ * The batch size a provider uses: its own flag (--rfc2136-batch-change-size, ...), else the common
+ * --batch-change-size, else its default. A common size over the provider's API limit is refused
+ * naming both flags, as the provider's own flag refuses it.
+ */
+export function batchSizeFrom(
+  own: number | undefined,
+  common: number | undefined,
+  provider: { flag: string; default: number; max?: number; api?: string },
+): number {
+  if (own !== undefined) return own;
+  if (common === undefined) return provider.default;
+  if (provider.max !== undefined && common > provider.max)
+    throw new ConfigError(
+      'batch-change-size',
+      `${common}: ${provider.api} accepts at most ${provider.max} (set --${provider.flag} for this provider)`,
+    );
+  return common;
+}
+
+/**
+ * --batch-change-interval: each batch starts at least `intervalMs` after the previous one ended,
+ * across zones and apply runs, since a provider's rate limit (an API quota, a DNS server's load) is
+ * per account or server, not per zone. external-dns sleeps the interval between batches (aws.go,
+ * google.go, cloudflare_batch.go); measuring from the end of the last batch is the same pause within
+ * one run and never shorter across runs. One pacer per provider instance.
+ */
+export class BatchPacer {
+  private lastEnd?: number;
+  constructor(
+    readonly intervalMs: number,
+    private readonly clock: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {}
+  /** Waits until the interval since the last batch has passed. */
+  async ready(): Promise<void> {
+    if (this.lastEnd === undefined || this.intervalMs <= 0) return;
+    const wait = this.lastEnd + this.intervalMs - (this.clock.now ?? Date.now)();
+    if (wait > 0) await (this.clock.sleep ?? realSleep)(wait);
+  }
+  /** A batch has ended (answered, or failed for good). */
+  ended(): void {
+    this.lastEnd = (this.clock.now ?? Date.now)();
+  }
 }
 
 /** Caches a provider's zone list for `ttlMs` (external-dns's --provider-cache-time). */

@@ -6,8 +6,8 @@
 import type { DomainFilter } from '../domain-filter.js';
 import { ProviderError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { flattenChanges, type Change } from './batch.js';
-import { sleep as realSleep, withRetry, type RetryOptions } from '../backoff.js';
+import { BatchPacer, flattenChanges, type Change } from './batch.js';
+import { withRetry, type RetryOptions } from '../backoff.js';
 import { zoneFor, type Zone } from './provider.js';
 import { type Changes } from '../model/changes.js';
 
@@ -18,7 +18,8 @@ export interface ZoneFilterSettings {
 }
 
 export interface CloudSettings extends ZoneFilterSettings {
-  readonly batchChangeInterval: number;
+  readonly batchChangeInterval?: number;
+  readonly batchChangeSize?: number;
   readonly providerCacheTime: number;
 }
 
@@ -68,8 +69,8 @@ export function selectZone(sel: ZoneSelection, zone: Zone, ids: readonly string[
 
 export interface BatchRunOptions {
   retry?: RetryOptions;
-  /** Pause between batches (--batch-change-interval). */
-  intervalMs?: number;
+  /** Paces the batches (--batch-change-interval); the provider's own, so that it spans zones and runs. */
+  pacer?: BatchPacer;
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
   provider: string;
@@ -84,10 +85,19 @@ export async function sendBatches<B>(
   send: (batch: B, index: number) => Promise<void>,
   opts: BatchRunOptions,
 ): Promise<number> {
-  const pause = opts.sleep ?? realSleep;
+  const pacer = opts.pacer ?? new BatchPacer(0);
   for (let i = 0; i < batches.length; i++) {
-    if (i > 0 && opts.intervalMs) await pause(opts.intervalMs);
-    await withRetry(() => send(batches[i], i), {
+    await pacer.ready();
+    try {
+      await sendOne(i);
+    } finally {
+      pacer.ended();
+    }
+  }
+  return batches.length;
+
+  function sendOne(i: number): Promise<void> {
+    return withRetry(() => send(batches[i], i), {
       ...opts.retry,
       sleep: opts.retry?.sleep ?? opts.sleep,
       onRetry: (err, attempt, delayMs) => {
@@ -106,7 +116,6 @@ export async function sendBatches<B>(
       },
     });
   }
-  return batches.length;
 }
 
 /**
@@ -157,6 +166,7 @@ export async function callWithRetry<T>(
   opts: BatchRunOptions,
 ): Promise<T> {
   let result: T | undefined;
+  // a read is not a change batch: never paced
   await sendBatches(
     [0],
     async () => {
@@ -166,7 +176,7 @@ export async function callWithRetry<T>(
         throw toError(what, e);
       }
     },
-    opts,
+    { ...opts, pacer: undefined },
   );
   return result as T;
 }
@@ -197,8 +207,11 @@ export function changesByZone<Z extends Zone>(
   return byZone;
 }
 
+/** --batch-change-interval of the cloud providers when not given: external-dns's 1s (aws, google, cloudflare). */
+export const CLOUD_BATCH_INTERVAL_MS = 1000;
+
 export function retryOptionsFrom(cfg: CloudSettings): { intervalMs: number; cacheMs: number } {
-  return { intervalMs: cfg.batchChangeInterval, cacheMs: cfg.providerCacheTime };
+  return { intervalMs: cfg.batchChangeInterval ?? CLOUD_BATCH_INTERVAL_MS, cacheMs: cfg.providerCacheTime };
 }
 
 /** HTTP statuses worth retrying: throttling and server-side trouble. */

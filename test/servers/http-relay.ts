@@ -11,6 +11,8 @@ export interface HttpRelay {
   url: string;
   requests: number;
   throttled: number;
+  /** Every request: method, path and when it arrived (performance.now()). */
+  log: { method: string; path: string; at: number }[];
   /** The next `n` requests are answered 429. */
   throttleNext(n: number): void;
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export async function startHttpRelay(target: string): Promise<HttpRelay> {
     url: '',
     requests: 0,
     throttled: 0,
+    log: [],
     throttleNext(n) {
       pending = n;
     },
@@ -30,6 +33,7 @@ export async function startHttpRelay(target: string): Promise<HttpRelay> {
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     relay.requests++;
+    relay.log.push({ method: req.method ?? '', path: req.url ?? '', at: performance.now() });
     if (pending > 0) {
       pending--;
       relay.throttled++;

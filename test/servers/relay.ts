@@ -11,6 +11,8 @@ export interface Relay {
   port: number;
   /** Connections seen so far. */
   connections: number;
+  /** Each passed connection's first message: when it arrived (performance.now()) and its DNS opcode (5: UPDATE). */
+  messages: { at: number; opcode: number }[];
   /** The next `n` connections get `action`, then `pass` again. */
   next(n: number, action: RelayAction): void;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startRelay(
   const relay: Relay = {
     port: 0,
     connections: 0,
+    messages: [],
     next(n, action) {
       queued = { n, action };
     },
@@ -62,6 +65,13 @@ export async function startRelay(
       upstream.on('close', () => open.delete(upstream));
       upstream.on('error', () => client.destroy());
       client.on('close', () => upstream.destroy());
+      // DNS over TCP: a 2-byte length, then the header; the opcode is bits 11-14 of its flags
+      client.once('data', (chunk: Buffer) =>
+        relay.messages.push({
+          at: performance.now(),
+          opcode: chunk.length >= 6 ? (chunk.readUInt16BE(4) >> 11) & 0xf : -1,
+        }),
+      );
       client.pipe(upstream).pipe(client);
       client.resume();
     })();

@@ -2,13 +2,14 @@ import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers
 import type { ProviderFactory } from '../provider.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
 import type { CloudSettings } from '../cloud.js';
-import { Route53Provider } from './route53.js';
+import { batchSizeFrom } from '../batch.js';
+import { Route53Provider, ROUTE53_MAX_VALUES } from './route53.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface AwsSettings extends CloudSettings {
   readonly awsAssumeRole?: string;
   readonly awsAssumeRoleExternalId?: string;
-  readonly awsBatchChangeSize: number;
+  readonly awsBatchChangeSize?: number;
   readonly awsBatchChangeSizeBytes: number;
   readonly awsEndpointUrl?: string;
   readonly awsPreferCname: boolean;
@@ -47,7 +48,12 @@ export const create: ProviderFactory<AwsSettings> = async (cfg, deps) => {
     selection: { ...zoneSelectionFrom(cfg, deps.domainFilter), matchParent: cfg.awsZoneMatchParent },
     evaluateTargetHealth: cfg.awsEvaluateTargetHealth,
     zoneTags: cfg.awsZoneTags,
-    batchChangeSize: cfg.awsBatchChangeSize,
+    batchChangeSize: batchSizeFrom(cfg.awsBatchChangeSize, cfg.batchChangeSize, {
+      flag: 'aws-batch-change-size',
+      default: ROUTE53_MAX_VALUES,
+      max: ROUTE53_MAX_VALUES,
+      api: 'Route 53',
+    }),
     batchChangeSizeBytes: cfg.awsBatchChangeSizeBytes,
     preferCname: cfg.awsPreferCname,
     intervalMs,

@@ -21,7 +21,7 @@ import {
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { splitChanges, ZoneCache, type Change } from '../batch.js';
+import { BatchPacer, splitChanges, ZoneCache, type Change } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
@@ -113,8 +113,11 @@ export class Route53Provider implements Provider {
   private readonly zoneCache: ZoneCache<HostedZone>;
   /** Batches sent by the last applyChanges (bench and tests read it). */
   lastBatches = 0;
+  /** --batch-change-interval between any two batches, across zones and runs. */
+  private readonly pacer: BatchPacer;
 
   constructor(private readonly opts: Route53Options = {}) {
+    this.pacer = new BatchPacer(opts.intervalMs ?? 0);
     this.client = new Route53Client({
       region: opts.region ?? 'us-east-1',
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
@@ -288,7 +291,7 @@ export class Route53Provider implements Provider {
         },
         {
           provider: this.name,
-          intervalMs: this.opts.intervalMs,
+          pacer: this.pacer,
           retry: this.opts.retry,
           logger: this.opts.logger,
         },

@@ -12,7 +12,7 @@ import Cloudflare from 'cloudflare';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { splitChanges, ZoneCache, type Change } from '../batch.js';
+import { BatchPacer, splitChanges, ZoneCache, type Change } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
@@ -34,6 +34,7 @@ export const CF_AUTO_TTL = 1;
 export const CF_MIN_TTL = 60;
 /** Batch size of the Free plan; Pro and above allow 3500. */
 export const CF_DEFAULT_BATCH = 200;
+export const CF_MAX_BATCH = 3500;
 /** Cloudflare's largest dns_records page. */
 export const CF_MAX_PER_PAGE = 5000;
 
@@ -77,8 +78,11 @@ export class CloudflareProvider implements Provider {
   /** Records by zone id and name|type, from the last read (their ids are needed to change them). */
   private readonly index = new Map<string, Map<string, CfRecord[]>>();
   lastBatches = 0;
+  /** --batch-change-interval between any two batches, across zones and runs. */
+  private readonly pacer: BatchPacer;
 
   constructor(private readonly opts: CloudflareOptions) {
+    this.pacer = new BatchPacer(opts.intervalMs ?? 0);
     this.client = new Cloudflare({
       apiToken: opts.apiToken,
       // only the token given here; the SDK would otherwise also read CLOUDFLARE_* variables itself
@@ -197,7 +201,7 @@ export class CloudflareProvider implements Provider {
         },
         {
           provider: this.name,
-          intervalMs: this.opts.intervalMs,
+          pacer: this.pacer,
           retry: this.opts.retry,
           logger: this.opts.logger,
         },

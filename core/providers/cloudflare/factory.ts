@@ -3,13 +3,14 @@ import { ConfigError } from '../../errors.js';
 import type { ProviderFactory } from '../provider.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
 import type { CloudSettings } from '../cloud.js';
-import { CloudflareProvider } from './cloudflare.js';
+import { batchSizeFrom } from '../batch.js';
+import { CF_DEFAULT_BATCH, CF_MAX_BATCH, CloudflareProvider } from './cloudflare.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface CloudflareSettings extends CloudSettings {
   readonly cloudflareApiTokenFile?: string;
   readonly cloudflareBaseUrl?: string;
-  readonly cloudflareBatchChangeSize: number;
+  readonly cloudflareBatchChangeSize?: number;
   readonly cloudflareDnsRecordsPerPage: number;
   readonly cloudflareProxied: boolean;
   readonly cloudflareRecordComment: string;
@@ -23,7 +24,12 @@ export const create: ProviderFactory<CloudflareSettings> = async (cfg, deps) => 
     baseURL: cfg.cloudflareBaseUrl,
     proxiedByDefault: cfg.cloudflareProxied,
     recordComment: cfg.cloudflareRecordComment || undefined,
-    batchSize: cfg.cloudflareBatchChangeSize,
+    batchSize: batchSizeFrom(cfg.cloudflareBatchChangeSize, cfg.batchChangeSize, {
+      flag: 'cloudflare-batch-change-size',
+      default: CF_DEFAULT_BATCH,
+      max: CF_MAX_BATCH,
+      api: 'Cloudflare',
+    }),
     perPage: cfg.cloudflareDnsRecordsPerPage,
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
     intervalMs,

@@ -12,7 +12,7 @@ import type { AuthClient } from 'google-auth-library';
 import { cloneEndpoint, normalizeDnsName, normalizeTarget, type Endpoint } from '../../model/endpoint.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { splitChanges, ZoneCache } from '../batch.js';
+import { BatchPacer, splitChanges, ZoneCache } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
 import {
   callWithRetry,
@@ -69,8 +69,11 @@ export class CloudDnsProvider implements Provider {
   /** Stored rrsets from the last read, by name|type: a deletion must match them exactly. */
   private readonly stored = new Map<string, Rrset>();
   lastBatches = 0;
+  /** --batch-change-interval between any two batches, across zones and runs. */
+  private readonly pacer: BatchPacer;
 
   constructor(private readonly opts: CloudDnsOptions) {
+    this.pacer = new BatchPacer(opts.intervalMs ?? 0);
     const endpoint = opts.apiEndpoint ?? '';
     const url = /^https?:\/\//.test(endpoint) ? new URL(endpoint) : undefined;
     this.dns = new DNS({
@@ -207,7 +210,7 @@ export class CloudDnsProvider implements Provider {
         },
         {
           provider: this.name,
-          intervalMs: this.opts.intervalMs,
+          pacer: this.pacer,
           retry: this.opts.retry,
           logger: this.opts.logger,
         },

@@ -1,12 +1,13 @@
 import type { ProviderFactory } from '../provider.js';
 import { retryOptionsFrom, zoneSelectionFrom } from '../cloud.js';
 import type { CloudSettings } from '../cloud.js';
-import { CloudDnsProvider } from './clouddns.js';
+import { batchSizeFrom } from '../batch.js';
+import { CloudDnsProvider, GOOGLE_DEFAULT_BATCH } from './clouddns.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface GoogleSettings extends CloudSettings {
   readonly googleApiEndpoint?: string;
-  readonly googleBatchChangeSize: number;
+  readonly googleBatchChangeSize?: number;
   readonly googleProject?: string;
   readonly googleZoneVisibility: '' | 'public' | 'private';
 }
@@ -22,7 +23,12 @@ export const create: ProviderFactory<GoogleSettings> = async (cfg, deps) => {
     apiEndpoint: cfg.googleApiEndpoint,
     zoneVisibility: cfg.googleZoneVisibility as '' | 'public' | 'private',
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
-    batchSize: cfg.googleBatchChangeSize,
+    batchSize: batchSizeFrom(cfg.googleBatchChangeSize, cfg.batchChangeSize, {
+      flag: 'google-batch-change-size',
+      default: GOOGLE_DEFAULT_BATCH,
+      max: GOOGLE_DEFAULT_BATCH,
+      api: 'Cloud DNS',
+    }),
     intervalMs,
     cacheMs,
     logger: deps.logger,

@@ -2,13 +2,16 @@ import { readSecretFile } from '../../secrets.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderFactory } from '../provider.js';
 import { zoneSelectionFrom, type ZoneFilterSettings } from '../cloud.js';
-import { PdnsProvider } from './pdns.js';
+import { batchSizeFrom } from '../batch.js';
+import { PDNS_DEFAULT_BATCH, PdnsProvider } from './pdns.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface PdnsSettings extends ZoneFilterSettings {
+  readonly batchChangeInterval?: number;
   readonly pdnsApiKey?: string;
   readonly pdnsApiKeyFile?: string;
-  readonly pdnsBatchChangeSize: number;
+  readonly pdnsBatchChangeSize?: number;
+  readonly batchChangeSize?: number;
   readonly pdnsServer: string;
   readonly pdnsServerId: string;
   readonly pdnsTimeout: number;
@@ -39,7 +42,11 @@ export const create: ProviderFactory<PdnsSettings> = async (cfg, deps) => {
     apiKey: apiKeyFrom(cfg),
     serverId: cfg.pdnsServerId,
     selection: zoneSelectionFrom(cfg, deps.domainFilter),
-    batchSize: cfg.pdnsBatchChangeSize,
+    batchSize: batchSizeFrom(cfg.pdnsBatchChangeSize, cfg.batchChangeSize, {
+      flag: 'pdns-batch-change-size',
+      default: PDNS_DEFAULT_BATCH,
+    }),
+    intervalMs: cfg.batchChangeInterval ?? 0,
     timeoutMs: cfg.pdnsTimeout,
     logger: deps.logger,
   });

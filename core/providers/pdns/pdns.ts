@@ -3,13 +3,14 @@
  * RRsets (changetype REPLACE or DELETE), so every change is merged into the RRset as it is on the
  * server right before the PATCH: records of the set that this change does not name are kept, and a
  * set that ends up empty is deleted. One PATCH per zone is atomic; large change sets are cut into
- * batches of --pdns-batch-change-size RRsets.
+ * batches of --pdns-batch-change-size RRsets, sent at least --batch-change-interval apart when it
+ * is given.
  */
 import { endpointKey, newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges } from '../batch.js';
+import { BatchPacer, flattenChanges } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
 import { retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
 import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
@@ -21,7 +22,10 @@ export interface PdnsOptions {
   apiKey: string;
   serverId?: string;
   selection?: ZoneSelection;
+  /** Most RRsets per PATCH (--pdns-batch-change-size). */
   batchSize?: number;
+  /** Least time between two PATCH requests, across zones (--batch-change-interval; default none). */
+  intervalMs?: number;
   timeoutMs?: number;
   retry?: RetryOptions;
   logger?: Logger;
@@ -41,6 +45,8 @@ interface PdnsRRset {
 }
 
 const DEFAULT_TTL = 300;
+/** RRsets per PATCH unless told (--pdns-batch-change-size, --batch-change-size). */
+export const PDNS_DEFAULT_BATCH = 1000;
 
 function fqdn(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
@@ -63,8 +69,10 @@ export class PdnsProvider implements Provider {
   private readonly base: string;
   /** API calls made (tests and benchmarks count them). */
   calls = { reads: 0, writes: 0 };
+  private readonly pacer: BatchPacer;
 
   constructor(private readonly opts: PdnsOptions) {
+    this.pacer = new BatchPacer(opts.intervalMs ?? 0);
     this.base = `${opts.server.replace(/\/+$/, '')}/api/v1/servers/${encodeURIComponent(opts.serverId ?? 'localhost')}`;
   }
 
@@ -196,7 +204,7 @@ export class PdnsProvider implements Provider {
               records: s.targets.map((t) => ({ content: toContent(s.type, t), disabled: false })),
             },
       );
-      const size = this.opts.batchSize ?? 1000;
+      const size = this.opts.batchSize ?? PDNS_DEFAULT_BATCH;
       const batches: PdnsRRset[][] = [];
       for (let i = 0; i < rrsets.length; i += size) batches.push(rrsets.slice(i, i + size));
       await sendBatches(
@@ -209,6 +217,7 @@ export class PdnsProvider implements Provider {
           provider: this.name,
           retry: this.opts.retry,
           logger: this.opts.logger,
+          pacer: this.pacer,
         },
       );
       this.opts.logger?.info(

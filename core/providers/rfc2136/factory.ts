@@ -1,12 +1,15 @@
 import { readSecretFile } from '../../secrets.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderFactory } from '../provider.js';
-import { Rfc2136Provider } from './rfc2136.js';
+import { batchSizeFrom } from '../batch.js';
+import { RFC2136_DEFAULT_BATCH, Rfc2136Provider } from './rfc2136.js';
 import { tsigAlgorithm, type TsigKey } from './tsig.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface Rfc2136Settings {
-  readonly rfc2136BatchChangeSize: number;
+  readonly batchChangeInterval?: number;
+  readonly rfc2136BatchChangeSize?: number;
+  readonly batchChangeSize?: number;
   readonly rfc2136Host?: string;
   readonly rfc2136Insecure: boolean;
   readonly rfc2136MinTtl: number;
@@ -73,7 +76,12 @@ export const create: ProviderFactory<Rfc2136Settings> = async (cfg, deps) => {
     zones,
     tsig: tsigFrom(cfg),
     tsigAxfr: cfg.rfc2136TsigAxfr !== false,
-    batchSize: cfg.rfc2136BatchChangeSize,
+    batchSize: batchSizeFrom(cfg.rfc2136BatchChangeSize, cfg.batchChangeSize, {
+      flag: 'rfc2136-batch-change-size',
+      default: RFC2136_DEFAULT_BATCH,
+    }),
+    // external-dns's rfc2136 never pauses; the server is usually the operator's own
+    intervalMs: cfg.batchChangeInterval ?? 0,
     minTtl: Math.floor(cfg.rfc2136MinTtl / 1000),
     timeoutMs: cfg.rfc2136Timeout,
     logger: deps.logger,

@@ -5,7 +5,8 @@
  * Every change names single records: a delete removes exactly the record (class NONE), never the
  * RRset, so another writer's records under the same name and type survive. One UPDATE message is
  * applied atomically by the server; changes are cut into messages of --rfc2136-batch-change-size,
- * a record always in the same message as its ownership TXT (splitChanges). Adding a record that
+ * a record always in the same message as its ownership TXT (splitChanges), and messages are sent
+ * at least --batch-change-interval apart when it is given. Adding a record that
  * exists or deleting one that does not is a no-op, so a message retried after a lost answer does
  * no harm. Transport failures and SERVFAIL are retried with capped, jittered backoff; a rejected
  * key (NOTAUTH/BADSIG, BADKEY) or a refused update is reported at once, naming the key (never the
@@ -16,7 +17,7 @@ import dnsPacket from 'dns-packet';
 import { newEndpoint, type Endpoint } from '../../model/endpoint.js';
 import { ProviderError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { flattenChanges, splitChanges, type Change } from '../batch.js';
+import { BatchPacer, flattenChanges, splitChanges, type Change } from '../batch.js';
 import { withRetry, type RetryOptions } from '../../backoff.js';
 import { sendBatches } from '../cloud.js';
 import { zoneFor, type Provider, type Zone } from '../provider.js';
@@ -46,6 +47,8 @@ export interface Rfc2136Options {
   tsigAxfr?: boolean;
   /** Most changes per UPDATE message (--rfc2136-batch-change-size). */
   batchSize?: number;
+  /** Least time between two UPDATE messages, across zones (--batch-change-interval; default none). */
+  intervalMs?: number;
   /** TTLs below this are raised to it (--rfc2136-min-ttl, seconds). */
   minTtl?: number;
   timeoutMs?: number;
@@ -54,6 +57,8 @@ export interface Rfc2136Options {
 }
 
 const DEFAULT_TTL = 300;
+/** Changes per UPDATE message unless told: external-dns's --rfc2136-batch-change-size default. */
+export const RFC2136_DEFAULT_BATCH = 50;
 const RCODE_SERVFAIL = 2;
 const RCODE_REFUSED = 5;
 const RCODE_YXRRSET = 7;
@@ -70,11 +75,13 @@ export class Rfc2136Provider implements Provider {
   calls = { reads: 0, writes: 0 };
   private readonly zoneList: Zone[];
   private readonly to: { host: string; port: number; timeoutMs: number };
+  private readonly pacer: BatchPacer;
 
   constructor(private readonly opts: Rfc2136Options) {
     if (opts.zones.length === 0) throw new Error('rfc2136 needs at least one zone');
     this.zoneList = [...new Set(opts.zones.map(normalizeZone))].map((name) => ({ id: name, name }));
     this.to = { host: opts.host, port: opts.port ?? 53, timeoutMs: opts.timeoutMs ?? 10_000 };
+    this.pacer = new BatchPacer(opts.intervalMs ?? 0);
   }
 
   async zones(): Promise<Zone[]> {
@@ -274,7 +281,9 @@ export class Rfc2136Provider implements Provider {
       byZone.set(z.name, [...(byZone.get(z.name) ?? []), ch]);
     }
     for (const [zone, zoneChanges] of byZone) {
-      const batches = splitChanges(zoneChanges, { maxChanges: this.opts.batchSize ?? 50 }).map((b) => ({
+      const batches = splitChanges(zoneChanges, {
+        maxChanges: this.opts.batchSize ?? RFC2136_DEFAULT_BATCH,
+      }).map((b) => ({
         ops: this.opsOf(b),
         absent: this.createdOf(b),
       }));
@@ -298,7 +307,7 @@ export class Rfc2136Provider implements Provider {
           this.calls.writes++;
           await this.exchange('UPDATE', zone, encodeUpdate(randomInt(0, 65536), zone, ops, absent));
         },
-        { provider: this.name, retry: this.opts.retry, logger: this.opts.logger },
+        { provider: this.name, retry: this.opts.retry, logger: this.opts.logger, pacer: this.pacer },
       );
       this.opts.logger?.info(
         { provider: this.name, zone, changes: zoneChanges.length, messages: batches.length },
