@@ -142,16 +142,22 @@ function compact(x: Extraction): Extraction {
   return out;
 }
 
-/** What of a Service or an Ingress gives an Istio Gateway targets: name, spec.selector, externalIPs, status. */
+/**
+ * What of a Service or an Ingress gives an Istio Gateway targets: name, status, and a Service's
+ * spec.selector and externalIPs (core/hostnames/istio-gateway.ts reads no more).
+ */
 function targetPartsOf(obj: KubeObject): KubeObject {
-  const spec = isRecord(obj.spec) ? obj.spec : {};
-  return {
+  const parts: KubeObject = {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
     metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace },
-    spec: { selector: spec.selector, externalIPs: spec.externalIPs },
     status: obj.status,
   };
+  if (obj.kind === 'Service') {
+    const spec = isRecord(obj.spec) ? obj.spec : {};
+    parts.spec = { selector: spec.selector, externalIPs: spec.externalIPs };
+  }
+  return parts;
 }
 
 /**
@@ -225,5 +231,10 @@ export async function validateStream(
   items.length = 0;
   const base = typeof ruleCtx === 'function' ? ruleCtx() : ruleCtx;
   const ctx: RuleContext = { ...base, claims: base.claims ?? index };
-  return ready.map(({ at, x }) => ({ verdict: evaluate(x, ctx, opts.evaluate), at }));
+  const results: VerdictResult[] = new Array(ready.length);
+  for (let i = 0; i < ready.length; i++) {
+    results[i] = { verdict: evaluate(ready[i].x, ctx, opts.evaluate), at: ready[i].at };
+    ready[i] = undefined!; // what the verdict does not keep of the extraction goes now
+  }
+  return results;
 }

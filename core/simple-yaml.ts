@@ -48,6 +48,19 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
  */
 const own = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
 
+/**
+ * One string for each apiVersion and kind value: every object and the verdict naming it keep them
+ * (a bounded table: a stream of made-up kinds only empties it now and then).
+ */
+const SHARED = new Map<string, string>();
+function shared(s: string): string {
+  const known = SHARED.get(s);
+  if (known !== undefined) return known;
+  if (SHARED.size >= 1024) SHARED.clear();
+  SHARED.set(s, s);
+  return s;
+}
+
 /** A letter other than n/N/t/T/f/F (null, true, false) starts a plain scalar that is a string. */
 function startsString(s: string): boolean {
   const c = s.charCodeAt(0);
@@ -181,7 +194,9 @@ class SimpleReader {
         this.i++;
         obj[key] = this.nested(indent, true);
       } else {
-        obj[key] = this.inline(rest);
+        const value = this.inline(rest);
+        obj[key] =
+          typeof value === 'string' && (key === 'apiVersion' || key === 'kind') ? shared(value) : value;
         this.i++;
       }
       const next = this.nextIndent();
