@@ -168,6 +168,12 @@ describe.each(SECRET.map((f) => ({ flag: f.name, spec: f })))('--$flag', ({ flag
     expectAbsent(r.out + r.err, secret);
   });
 
+  it('--help shows neither a value from argv nor one from the environment', async () => {
+    const r = await runCli(['reconcile', `--${flag}`, secret, '--help'], { [envName(flag)]: secret });
+    expect(r.out).toContain(`--${flag} <value>`);
+    expectAbsent(r.out + r.err, secret);
+  });
+
   it('given to a command that does not take it: the unknown-option error leaves the value out', async () => {
     const r = await runCli(['certs', `--${flag}=${secret}`]);
     expect(r.code).toBe(2);

@@ -126,6 +126,9 @@ interface Row {
   nameserver: () => string;
   /** The published A record of app.<zone>, and a check of its ownership record. */
   published: () => Promise<boolean>;
+  /** A wrong value of the same shape, and the exit code of reconcile --once with it. */
+  wrong: () => string;
+  wrongCode: number;
 }
 
 describe.skipIf(why)('every secret flag on the command line: works, warns once, printed nowhere', () => {
@@ -185,6 +188,8 @@ describe.skipIf(why)('every secret flag on the command line: works, warns once, 
       env: () => ({}),
       nameserver: () => `127.0.0.1:${bind.port}`,
       published: async () => (await bind.dig('app.tsig.example.com', 'A')).join() === '203.0.113.7',
+      wrong: () => randomBytes(32).toString('base64'),
+      wrongCode: 1,
     },
     'pdns-api-key': {
       zone: 'pdns.example.com',
@@ -193,6 +198,8 @@ describe.skipIf(why)('every secret flag on the command line: works, warns once, 
       env: () => ({}),
       nameserver: () => `127.0.0.1:${pdns.port}`,
       published: async () => (await digA(pdns, 'app.pdns.example.com')).join() === '203.0.113.7',
+      wrong: () => randomBytes(16).toString('hex'),
+      wrongCode: 1,
     },
     'txt-encrypt-aes-key': {
       zone: 'aes.example.com',
@@ -207,6 +214,9 @@ describe.skipIf(why)('every secret flag on the command line: works, warns once, 
         const opened = new TxtEncryption(Buffer.from(aesKey)).decrypt(String(txt).replace(/"/g, ''));
         return opened?.text.includes(`external-dns/owner=${OWNER}`) === true;
       },
+      wrong: () => randomBytes(16).toString('hex'),
+      // the records it wrote cannot be opened: not ours, left alone (a conflict, not a failure)
+      wrongCode: 0,
     },
   };
 
@@ -263,6 +273,18 @@ describe.skipIf(why)('every secret flag on the command line: works, warns once, 
       expectOneWarning(once.err, flag);
       expectNoSecret('reconcile stdout', once.out);
       expectNoSecret('reconcile stderr', once.err);
+    });
+
+    it('a wrong value: the failure is reported without it', async () => {
+      const wrong = row().wrong();
+      const args = common();
+      args[args.indexOf(`--${flag}`) + 1] = wrong;
+      const r = await run(['reconcile', '--once', '--kube-api', 'off', ...args], row().env());
+      expect(r.code, r.err).toBe(row().wrongCode);
+      expectOneWarning(r.err, flag);
+      for (const part of [wrong, wrong.slice(0, 12), wrong.slice(-12)])
+        expect(r.out + r.err, 'the wrong value is printed').not.toContain(part);
+      expectNoSecret('reconcile with a wrong value', r.out + r.err);
     });
 
     it('doctor: reads the ownership record with it', async () => {
