@@ -172,4 +172,50 @@ describe("webhook with a cluster: NodePort and headless Services are checked wit
     expect(res.allowed).toBe(false);
     expect(res.status?.message).toContain('db.example.com: duplicate: also claimed by Service team-db/db');
   });
+
+  it("follows the watch: a Node's new address re-reads the NodePort Services' record types", async () => {
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'edge',
+        namespace: 'team-np',
+        annotations: { 'external-dns.kubernetes.io/hostname': 'edge.example.com' },
+      },
+      spec: { type: 'NodePort', ports: [{ port: 443, nodePort: 30443 }] },
+    });
+    // the nodes have IPv4 ExternalIPs only: the Service holds edge.example.com as A
+    const claimAaaa = async () =>
+      (
+        await c.review(
+          reviewOf({
+            apiVersion: 'externaldns.k8s.io/v1alpha1',
+            kind: 'DNSEndpoint',
+            metadata: { name: 'edge-v6', namespace: 'team-b' },
+            spec: {
+              endpoints: [{ dnsName: 'edge.example.com', recordType: 'AAAA', targets: ['2001:db8::99'] }],
+            },
+          }),
+        )
+      ).review.response!;
+    const settled = async (allowed: boolean) => {
+      let res = await claimAaaa();
+      for (let i = 0; i < 400 && res.allowed !== allowed; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        res = await claimAaaa();
+      }
+      return res;
+    };
+    expect((await settled(true)).allowed).toBe(true);
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-v6' },
+      status: { addresses: [{ type: 'ExternalIP', address: '2001:db8::90' }] },
+    });
+    const res = await settled(false);
+    expect(res.status?.message).toContain(
+      'edge.example.com: duplicate: also claimed by Service team-np/edge',
+    );
+  });
 });
