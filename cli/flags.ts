@@ -9,6 +9,7 @@ import { SOURCES } from '../core/kinds.js';
 import { DEFAULT_ANNOTATION_PREFIX, KNOWN_ANNOTATION_PREFIXES } from '../core/hostnames/annotations.js';
 import { checkLabelSelector } from '../core/selector.js';
 import { FqdnTemplate, TemplateError } from '../core/hostnames/fqdn-template.js';
+import { DEFAULT_MAX_HOSTNAMES_PER_OBJECT } from '../core/hostnames/common.js';
 import { PROVIDERS } from '../core/providers/catalog.js';
 import { TSIG_ALGORITHMS, tsigAlgorithm } from '../core/providers/rfc2136/tsig.js';
 import { parseNameServer } from '../doctor/dns-query.js';
@@ -441,6 +442,14 @@ export const FLAGS = [
     type: 'boolean',
     default: false,
     help: "add --fqdn-template's names to the names an object has of its own",
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'max-hostnames-per-object',
+    type: 'int',
+    default: DEFAULT_MAX_HOSTNAMES_PER_OBJECT,
+    min: 1,
+    help: 'an object listing or yielding more hostnames is denied (rule object) before any other rule runs',
     commands: POLICY_COMMANDS,
   },
   {

@@ -40,6 +40,8 @@ export interface PolicySettings {
   readonly fqdnTemplate: string[];
   readonly combineFqdnAnnotation: boolean;
   readonly ignoreHostnameAnnotation: boolean;
+  /** --max-hostnames-per-object (DEFAULT_MAX_HOSTNAMES_PER_OBJECT when absent). */
+  readonly maxHostnamesPerObject?: number;
   readonly ignoreIngressTlsSpec: boolean;
   readonly ignoreIngressRulesSpec: boolean;
   readonly resolveServiceLoadBalancerHostname: boolean;
@@ -154,6 +156,7 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   if (managedRecordTypesFrom(cfg).includes('SRV')) ctx.nodePortSrv = true;
   if (cfg.combineFqdnAnnotation) ctx.combineFqdnAnnotation = true;
   if (cfg.ignoreHostnameAnnotation) ctx.ignoreHostnameAnnotation = true;
+  if (cfg.maxHostnamesPerObject) ctx.maxHostnamesPerObject = cfg.maxHostnamesPerObject;
   if (cfg.ignoreIngressTlsSpec) ctx.ignoreIngressTlsSpec = true;
   if (cfg.ignoreIngressRulesSpec) ctx.ignoreIngressRulesSpec = true;
   if (cfg.resolveServiceLoadBalancerHostname) ctx.resolveLoadBalancerHostname = true;

@@ -4,6 +4,7 @@
  * one message on denial, warnings).
  */
 import { Ajv, type ErrorObject } from 'ajv';
+import { clip } from '../core/rules/index.js';
 
 export const REVIEW_API_VERSION = 'admission.k8s.io/v1';
 
@@ -104,6 +105,35 @@ function printable(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
+/**
+ * What kube-apiserver keeps of a response's warnings (k8s.io/apiserver warning recorder; the
+ * dynamic admission control docs: a warning over 256 characters may be truncated, warnings past
+ * 4096 characters in all are dropped): all of them when they fit in 4096 characters; otherwise each
+ * cut to 256, as many as fit, and a last one saying how many more there are. A reply never grows
+ * with the object.
+ */
+export const MAX_WARNING_CHARS = 256;
+export const MAX_WARNINGS_TOTAL_CHARS = 4096;
+
+export function boundedWarnings(warnings: readonly string[]): string[] {
+  let total = 0;
+  for (const w of warnings) total += w.length;
+  if (total <= MAX_WARNINGS_TOTAL_CHARS) return warnings.map(printable);
+  const out: string[] = [];
+  // room for the last line, "and 123456 more warnings (…)"
+  let room = MAX_WARNINGS_TOTAL_CHARS - 120;
+  for (const w of warnings) {
+    const line = clip(printable(w), MAX_WARNING_CHARS);
+    if (line.length > room) break;
+    out.push(line);
+    room -= line.length;
+  }
+  const more = warnings.length - out.length;
+  if (more > 0)
+    out.push(`and ${more} more warning${more === 1 ? '' : 's'} (zoneguard validate lists them all)`);
+  return out;
+}
+
 export function reviewResponse(
   uid: string,
   verdict: { allowed: boolean; message?: string; warnings?: readonly string[] },
@@ -111,7 +141,7 @@ export function reviewResponse(
   const response: AdmissionResponse = { uid, allowed: verdict.allowed };
   if (!verdict.allowed)
     response.status = { code: 403, reason: 'Forbidden', message: verdict.message ?? 'denied by zoneguard' };
-  if (verdict.warnings?.length) response.warnings = verdict.warnings.map(printable);
+  if (verdict.warnings?.length) response.warnings = boundedWarnings(verdict.warnings);
   return { apiVersion: REVIEW_API_VERSION, kind: 'AdmissionReview', response };
 }
 

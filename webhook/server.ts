@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '../core/log.js';
+import { clip, MAX_LISTED_VIOLATIONS } from '../core/rules/index.js';
 import { admit, type AdmissionVerdict, type AdmitContext } from './admit.js';
 import type { ReviewVerdict, WebhookMetrics } from './metrics.js';
 import { parseReview, reviewResponseText, statusBody, type AdmissionRequest } from './review.js';
@@ -69,6 +70,9 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Body) => voi
     done({ ok: false, code: 400, reason: 'BadRequest', message: 'request body could not be read' });
   });
 }
+
+/** A DNS name is at most 253 characters; a longer one (hostname-rule finding) is cut in the log. */
+const MAX_LOGGED_HOSTNAME = 256;
 
 function verdictLabel(v: AdmissionVerdict): ReviewVerdict {
   return !v.allowed ? 'denied' : v.warnings.length ? 'warned' : 'allowed';
@@ -158,9 +162,13 @@ export function createApp(opts: AppOptions): WebhookApp {
         {
           uid: request.uid,
           operation: request.operation,
-          object: verdict.object ?? verdict.kind,
+          object: clip(verdict.object ?? verdict.kind, MAX_LOGGED_HOSTNAME),
           dryRun: request.dryRun === true,
-          violations: verdict.violations.map((v) => ({ hostname: v.hostname, rule: v.rule })),
+          // the first few, as the denial message lists them: a line never grows with the object
+          violations: verdict.violations
+            .slice(0, MAX_LISTED_VIOLATIONS)
+            .map((v) => ({ hostname: clip(v.hostname, MAX_LOGGED_HOSTNAME), rule: v.rule })),
+          violationCount: verdict.violations.length,
         },
         'review denied',
       );

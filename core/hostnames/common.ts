@@ -4,12 +4,23 @@ import type { FqdnTemplate } from './fqdn-template.js';
 import type { AnnotationView } from './annotations.js';
 import type { TargetNetFilter } from '../target-net-filter.js';
 
+/**
+ * --max-hostnames-per-object's default: far above any object written by hand or by a chart (an
+ * Ingress of a few hundred hosts is already rare), far below what makes a review expensive.
+ */
+export const DEFAULT_MAX_HOSTNAMES_PER_OBJECT = 1000;
+
 export interface ExtractContext {
   /**
    * --annotation-prefix: the prefix whose annotations are published (default
    * external-dns.kubernetes.io/). Names under the other known prefixes are checked, never published.
    */
   annotationPrefix?: string;
+  /**
+   * --max-hostnames-per-object: an object listing or yielding more names is refused with the
+   * `object` rule before any other rule runs (index.ts); DEFAULT_MAX_HOSTNAMES_PER_OBJECT when unset.
+   */
+  maxHostnamesPerObject?: number;
   /** --ingress-class: only Ingresses of these classes; empty = all. */
   ingressClasses: readonly string[];
   /** --default-targets. */

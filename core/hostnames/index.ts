@@ -15,7 +15,7 @@ import {
   prefixesRead,
   prefixWarnings,
 } from './annotations.js';
-import type { ExtractContext, Partial } from './common.js';
+import { DEFAULT_MAX_HOSTNAMES_PER_OBJECT, type ExtractContext, type Partial } from './common.js';
 import { extractDnsEndpoint } from './dnsendpoint.js';
 import { extractRoute } from './routes.js';
 import { extractIngress } from './ingress.js';
@@ -27,7 +27,7 @@ import { extractTraefik } from './traefik.js';
 import { extractOpenShiftRoute } from './openshift-route.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 
-export type { ExtractContext } from './common.js';
+export { DEFAULT_MAX_HOSTNAMES_PER_OBJECT, type ExtractContext } from './common.js';
 export * from './annotations.js';
 
 /**
@@ -101,8 +101,15 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
     out.skipped = `controller annotation ${main.key(Ann.controller)} is "${controller}", not "${CONTROLLER_VALUE}"`;
     return out;
   }
+  const cap = ctx.maxHostnamesPerObject ?? DEFAULT_MAX_HOSTNAMES_PER_OBJECT;
+  // an annotation listing more names than the cap is refused before a claim is built for any of
+  // them, so a review's cost stays bounded whatever the size of that list
+  const listed = listedOverCap(obj, ref.kind, prefixes, cap, ctx);
+  if (listed) return overCap(out, listed.field, `lists ${listed.count} hostnames`, cap);
   readPass(obj, ctx, extractor, main, out);
   if (out.skipped) return out;
+  let yielded = hostnamesOverCap(out.claims, cap);
+  if (yielded) return overCap(out, yielded.field, `yield ${yielded.count} hostnames`, cap);
   for (let i = 1; i < prefixes.length; i++) {
     const view = AnnotationView.of(obj, prefixes[i]);
     if (!view.any()) continue;
@@ -122,8 +129,117 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
           `${p.field}: ${p.message} (not denied: --annotation-prefix=${prefixes[0]} does not read ${view.prefix})`,
         );
   }
+  yielded = hostnamesOverCap(out.claims, cap);
+  if (yielded) return overCap(out, yielded.field, `yield ${yielded.count} hostnames`, cap);
   for (const w of prefixWarnings(main.raw, prefixes[0])) out.warnings.push(w);
   return out;
+}
+
+/**
+ * The object is refused with the `object` rule alone, before any other rule: no claims (so no rule
+ * runs and nothing is published), no other problem or warning (each could name every hostname).
+ */
+function overCap(out: Extraction, field: string, what: string, cap: number): Extraction {
+  out.claims = [];
+  out.warnings = [];
+  out.problems = [
+    {
+      hostname: '',
+      rule: 'object',
+      message: `${field} ${what}, over the limit of ${cap} per object (--max-hostnames-per-object)`,
+      fix: `split the names over several objects of at most ${cap} hostnames each, or raise --max-hostnames-per-object`,
+      field,
+    },
+  ];
+  return out;
+}
+
+/** The name annotations a kind reads: hostname (every kind but DNSEndpoint), a Service's internal-hostname. */
+function nameAnnotationsOf(kind: string): readonly string[] {
+  return kind === 'Service'
+    ? [Ann.hostname, Ann.internalHostname]
+    : kind === 'DNSEndpoint'
+      ? []
+      : [Ann.hostname];
+}
+
+/** The first name annotation, under any prefix read, that lists more than `cap` names. */
+function listedOverCap(
+  obj: KubeObject,
+  kind: string,
+  prefixes: readonly string[],
+  cap: number,
+  ctx: ExtractContext,
+): { field: string; count: number } | undefined {
+  // --ignore-hostname-annotation: they are not read at all
+  if (ctx.ignoreHostnameAnnotation) return undefined;
+  const raw = obj.metadata?.annotations;
+  if (!isRecord(raw)) return undefined;
+  for (const name of nameAnnotationsOf(kind))
+    for (const prefix of prefixes) {
+      const value = raw[prefix + name];
+      if (typeof value !== 'string' || value.length <= cap) continue;
+      const count = countListed(value);
+      if (count > cap) return { field: `metadata.annotations["${prefix}${name}"]`, count };
+    }
+  return undefined;
+}
+
+/**
+ * The names splitList would return from a comma-separated value, counted without building them: a
+ * 2 MB annotation is counted in a few milliseconds.
+ */
+export function countListed(value: string): number {
+  let count = 0;
+  let start = 0;
+  for (;;) {
+    const end = value.indexOf(',', start);
+    const stop = end === -1 ? value.length : end;
+    for (let i = start; i < stop; i++)
+      if (!isTrimmed(value.charCodeAt(i))) {
+        count++;
+        break;
+      }
+    if (end === -1) return count;
+    start = end + 1;
+  }
+}
+
+/** The characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Whether the claims name more than `cap` distinct hostnames (spec lists, DNSEndpoint entries,
+ * names under several prefixes together), with the fields that give the most of them.
+ */
+function hostnamesOverCap(claims: readonly Claim[], cap: number): { field: string; count: number } | undefined {
+  if (claims.length <= cap) return undefined;
+  const names = new Set<string>();
+  for (const c of claims) names.add(c.hostname);
+  if (names.size <= cap) return undefined;
+  // spec.rules[7].host → spec.rules[*].host: one entry per field, not per item
+  const byField = new Map<string, number>();
+  for (const c of claims) {
+    const f = c.field.replace(/\[\d+\]/g, '[*]');
+    byField.set(f, (byField.get(f) ?? 0) + 1);
+  }
+  const fields = [...byField].sort((a, b) => b[1] - a[1]).map(([f]) => f);
+  const shown = fields.slice(0, 3).join(', ') + (fields.length > 3 ? `, and ${fields.length - 3} more fields` : '');
+  return { field: shown, count: names.size };
 }
 
 type Extractor = (obj: KubeObject, ctx: ExtractContext, base: Partial) => void;

@@ -31,6 +31,26 @@ export function claimsFor(
 ): Claim[] {
   const hostname = normalizeDnsName(name);
   if (targets.length === 0) return [claimOf(base, hostname, undefined, [])];
+  return groupedTargets(targets).map(([recordType, ts]) => claimOf(base, hostname, recordType, ts));
+}
+
+/**
+ * Long target lists grouped once per list: an object's names share one list (its target
+ * annotation, its load balancer's addresses), and grouping it again for each name made a Service
+ * of 1,000 names and 17,000 targets (a 211 KB annotation) take seconds. Claims share the grouped
+ * lists, which nothing writes to.
+ */
+const groupedLists = new WeakMap<readonly string[], readonly (readonly [string, string[]])[]>();
+
+function groupedTargets(targets: readonly string[]): readonly (readonly [string, string[]])[] {
+  if (targets.length <= 8) return groupTargets(targets);
+  let g = groupedLists.get(targets);
+  if (!g) groupedLists.set(targets, (g = groupTargets(targets)));
+  return g;
+}
+
+/** The targets by record type, as published, each once. */
+function groupTargets(targets: readonly string[]): (readonly [string, string[]])[] {
   // the usual case, every target of one type (an address or two, a load balancer's name), without
   // the grouping map
   const first = recordTypeOfTarget(targets[0]);
@@ -38,21 +58,24 @@ export function claimsFor(
   for (let i = 1; i < targets.length && oneType; i++) oneType = recordTypeOfTarget(targets[i]) === first;
   if (oneType) {
     const list: string[] = [];
+    // a Set past a few targets: includes() on every push is quadratic in a long target annotation
+    const seen = targets.length > 8 ? new Set<string>() : undefined;
     for (const t of targets) {
       const v = targetValue(first, t);
-      if (!list.includes(v)) list.push(v);
+      if (seen ? seen.has(v) : list.includes(v)) continue;
+      seen?.add(v);
+      list.push(v);
     }
-    return [claimOf(base, hostname, first, list)];
+    return [[first, list]];
   }
-  const byType = new Map<string, string[]>();
+  const byType = new Map<string, Set<string>>();
   for (const t of targets) {
     const type = recordTypeOfTarget(t);
-    const v = targetValue(type, t);
-    const list = byType.get(type) ?? [];
-    if (!list.includes(v)) list.push(v);
-    byType.set(type, list);
+    let set = byType.get(type);
+    if (!set) byType.set(type, (set = new Set()));
+    set.add(targetValue(type, t));
   }
-  return [...byType].map(([recordType, ts]) => claimOf(base, hostname, recordType, ts));
+  return [...byType].map(([recordType, ts]) => [recordType, [...ts]] as const);
 }
 
 /** `{ ...base, hostname, recordType, targets }`, copied without the spread (see copyOwn). */

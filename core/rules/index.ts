@@ -96,8 +96,33 @@ export function newClaimsOnly(oldX: Extraction | undefined): (claim: Claim) => b
   return (c) => !oldNames.has(c.hostname);
 }
 
-/** One message with every violation, as the webhook denies and validate prints. */
-export function denialMessage(v: Verdict, describe: (ref: Verdict['ref']) => string): string {
-  const lines = v.violations.map((viol) => `${formatViolation(viol)} (fix: ${viol.fix})`);
-  return `${describe(v.ref)} denied by zoneguard: ${lines.join('; ')}`;
+/**
+ * How many violations a denial message lists (the rest are counted: "and K more"); `zoneguard
+ * validate --output json` lists every one. kubectl prints the whole message, so ten stay readable.
+ */
+export const MAX_LISTED_VIOLATIONS = 10;
+/** The longest text one listed violation takes in a message (a hostname is at most 253). */
+export const MAX_VIOLATION_TEXT = 512;
+
+/** `text` cut to at most `max` characters, "…" marking the cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * The webhook's denial message: the object, then at most `max` violations with their fixes, each
+ * at most MAX_VIOLATION_TEXT long, then "and K more". Its size does not grow with the object's.
+ */
+export function denialMessage(
+  v: Verdict,
+  describe: (ref: Verdict['ref']) => string,
+  max = MAX_LISTED_VIOLATIONS,
+): string {
+  const shown = v.violations
+    .slice(0, max)
+    .map((viol) => clip(`${formatViolation(viol)} (fix: ${viol.fix})`, MAX_VIOLATION_TEXT));
+  const more = v.violations.length - shown.length;
+  const head = clip(describe(v.ref), MAX_VIOLATION_TEXT);
+  if (more <= 0) return `${head} denied by zoneguard: ${shown.join('; ')}`;
+  return `${head} denied by zoneguard (${shown.length} of ${v.violations.length} violations listed; \`zoneguard validate --output json\` lists all): ${shown.join('; ')}; and ${more} more`;
 }

@@ -40,16 +40,31 @@ export const publicPrivateRule: Rule = (claim, _x, ctx) => {
   if (!ctx.publicZones || !ctx.publicZones.isConfigured() || !ctx.publicZones.match(claim.hostname))
     return undefined;
   if (claim.recordType !== 'A' && claim.recordType !== 'AAAA') return undefined;
-  for (const t of claim.targets) {
+  const found = nonPublicTarget(claim.targets);
+  if (!found) return undefined;
+  return v(
+    claim,
+    'public-private',
+    `${found[1]} address ${found[0]} in public zone ${ctx.publicZones.describe()}`,
+    'publish private addresses only in a private zone, or use a public address',
+  );
+};
+
+/** A long target list is classified once, not once per name sharing it (see rules/target.ts). */
+const classifiedLists = new WeakMap<readonly string[], [string, string] | undefined>();
+
+/** The first non-public address of a list, with its range. */
+function nonPublicTarget(targets: readonly string[]): [string, string] | undefined {
+  const long = targets.length > 8;
+  if (long && classifiedLists.has(targets)) return classifiedLists.get(targets);
+  let found: [string, string] | undefined;
+  for (const t of targets) {
     const range = isNonPublicAddress(t);
     if (range) {
-      return v(
-        claim,
-        'public-private',
-        `${range} address ${t} in public zone ${ctx.publicZones.describe()}`,
-        'publish private addresses only in a private zone, or use a public address',
-      );
+      found = [t, range];
+      break;
     }
   }
-  return undefined;
-};
+  if (long) classifiedLists.set(targets, found);
+  return found;
+}
