@@ -226,7 +226,10 @@ function isTrimmed(c: number): boolean {
  * Whether the claims name more than `cap` distinct hostnames (spec lists, DNSEndpoint entries,
  * names under several prefixes together), with the fields that give the most of them.
  */
-function hostnamesOverCap(claims: readonly Claim[], cap: number): { field: string; count: number } | undefined {
+function hostnamesOverCap(
+  claims: readonly Claim[],
+  cap: number,
+): { field: string; count: number } | undefined {
   if (claims.length <= cap) return undefined;
   const names = new Set<string>();
   for (const c of claims) names.add(c.hostname);
@@ -238,7 +241,8 @@ function hostnamesOverCap(claims: readonly Claim[], cap: number): { field: strin
     byField.set(f, (byField.get(f) ?? 0) + 1);
   }
   const fields = [...byField].sort((a, b) => b[1] - a[1]).map(([f]) => f);
-  const shown = fields.slice(0, 3).join(', ') + (fields.length > 3 ? `, and ${fields.length - 3} more fields` : '');
+  const shown =
+    fields.slice(0, 3).join(', ') + (fields.length > 3 ? `, and ${fields.length - 3} more fields` : '');
   return { field: shown, count: names.size };
 }
 

@@ -185,7 +185,8 @@ async function measure(distDir, label) {
       done = true;
       await probe;
       const stall = await server.stall();
-      if (big.status !== 200) throw new Error(`large review answered ${big.status}: ${big.text.slice(0, 300)}`);
+      if (big.status !== 200)
+        throw new Error(`large review answered ${big.status}: ${big.text.slice(0, 300)}`);
       const response = JSON.parse(big.text).response;
       // the log is written asynchronously: wait for the line to land
       await new Promise((res) => setTimeout(res, 200));
@@ -228,7 +229,9 @@ function report(label, rounds) {
     `${label} median: answered in ${m.ms.toFixed(0)} ms, reply ${kb(m.reply)}, log line ${kb(m.logLine)}, event-loop stall ${m.stall.toFixed(0)} ms, slowest small review ${m.slowestSmall.toFixed(1)} ms`,
   );
   const msg = rounds[0].message;
-  console.log(`${label} denial message: ${msg.length > 400 ? `${msg.slice(0, 200)} … ${msg.slice(-180)}` : msg}`);
+  console.log(
+    `${label} denial message: ${msg.length > 400 ? `${msg.slice(0, 200)} … ${msg.slice(-180)}` : msg}`,
+  );
   return m;
 }
 
