@@ -123,6 +123,5 @@ export function denialMessage(
     .map((viol) => clip(`${formatViolation(viol)} (fix: ${viol.fix})`, MAX_VIOLATION_TEXT));
   const more = v.violations.length - shown.length;
   const head = clip(describe(v.ref), MAX_VIOLATION_TEXT);
-  if (more <= 0) return `${head} denied by zoneguard: ${shown.join('; ')}`;
-  return `${head} denied by zoneguard (${shown.length} of ${v.violations.length} violations listed; \`zoneguard validate --output json\` lists all): ${shown.join('; ')}; and ${more} more`;
+  return `${head} denied by zoneguard: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
