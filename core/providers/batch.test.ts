@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newEndpoint } from '../model/endpoint.js';
+import { LabelKey, newEndpoint } from '../model/endpoint.js';
 import { ProviderError } from '../errors.js';
 import { BatchPacer, batchSizeFrom, changesOf, flattenChanges, splitChanges, ZoneCache } from './batch.js';
 import { ConfigError } from '../errors.js';
@@ -45,6 +45,84 @@ describe('splitChanges', () => {
       expect(batches.flat()).toEqual(changes);
     });
   }
+  // a record and its ownership TXT (labelled with the name it owns) are never cut apart: a failed
+  // second call would otherwise leave a record with no owner, which no one may then touch
+  const owned = (i: number) => ({
+    rec: rec(i),
+    txt: newEndpoint(
+      `a-h${i}.example.com`,
+      'TXT',
+      ['"heritage=external-dns,external-dns/owner=x"'],
+      undefined,
+      {
+        [LabelKey.ownedRecord]: `h${i}.example.com`,
+      },
+    ),
+  });
+  const pairs = [1, 2, 3].map(owned);
+  const grouped: {
+    name: string;
+    changes: ReturnType<typeof flattenChanges>;
+    max: number;
+    want: string[][];
+  }[] = [
+    {
+      name: 'pairs of record + TXT, 3 per batch: 1 pair each (was 3 + 3, cutting h2 from its TXT)',
+      changes: flattenChanges({
+        create: pairs.flatMap((p) => [p.rec, p.txt]),
+        updateOld: [],
+        updateNew: [],
+        delete: [],
+      }),
+      max: 3,
+      want: [
+        ['h1', 'a-h1'],
+        ['h2', 'a-h2'],
+        ['h3', 'a-h3'],
+      ],
+    },
+    {
+      name: 'a TXT listed apart from its record (another action) joins it',
+      changes: [
+        { action: 'create', record: pairs[0].rec },
+        { action: 'create', record: pairs[1].rec },
+        { action: 'update', old: pairs[0].txt, record: pairs[0].txt },
+        { action: 'create', record: pairs[1].txt },
+      ],
+      max: 2,
+      want: [
+        ['h1', 'a-h1'],
+        ['h2', 'a-h2'],
+      ],
+    },
+    {
+      name: "a name's delete and create stay together and in order (CNAME → A)",
+      changes: [
+        { action: 'delete', record: newEndpoint('h1.example.com', 'CNAME', ['x.example.net']) },
+        { action: 'delete', record: rec(9) },
+        { action: 'create', record: rec(1) },
+      ],
+      max: 2,
+      want: [['h1', 'h1'], ['h9']],
+    },
+    {
+      name: 'a group larger than a batch is cut in order',
+      changes: flattenChanges({
+        create: [rec(1), newEndpoint('h1.example.com', 'AAAA', ['2001:db8::1']), pairs[0].txt],
+        updateOld: [],
+        updateNew: [],
+        delete: [],
+      }),
+      max: 2,
+      want: [['h1', 'h1'], ['a-h1']],
+    },
+  ];
+  it.each(grouped)('$name', ({ changes: cs, max, want }) => {
+    const batches = splitChanges(cs, { maxChanges: max });
+    expect(batches.map((b) => b.map((c) => c.record.dnsName.replace('.example.com', '')))).toEqual(want);
+    expect(batches.flat()).toHaveLength(cs.length);
+  });
+
   it('orders deletes, updates, creates and round-trips', () => {
     expect(changes.map((c) => c.action)).toEqual(['delete', 'update', 'create', 'create', 'create']);
     expect(changesOf(changes).updateNew).toEqual([rec(5)]);

@@ -7,7 +7,7 @@
  * (retry with backoff is core/backoff.ts)
  */
 import { sleep as realSleep } from '../backoff.js';
-import type { Endpoint } from '../model/endpoint.js';
+import { LabelKey, type Endpoint } from '../model/endpoint.js';
 import type { Changes } from '../model/changes.js';
 import { ConfigError } from '../errors.js';
 
@@ -49,30 +49,62 @@ export interface BatchLimits {
   size?: (c: Change) => number;
 }
 
-/** Splits changes into batches within the limits, in order. A single change over a limit is a batch of its own. */
+/**
+ * Splits changes into batches within the limits. The changes about one name (a record, its other
+ * types, its ownership TXT) stay in one batch, in their order; names in the order they first
+ * appear. A group over the limit is cut in order; a single change over a limit is a batch of its own.
+ */
 export function splitChanges(changes: readonly Change[], limits: BatchLimits): Change[][] {
   const cost = limits.cost ?? (() => 1);
+  const size = limits.size ?? (() => 0);
   const batches: Change[][] = [];
   let cur: Change[] = [];
   let curCost = 0;
   let curSize = 0;
-  for (const ch of changes) {
-    const c = cost(ch);
-    const s = limits.size ? limits.size(ch) : 0;
-    const over =
-      curCost + c > limits.maxChanges || (limits.maxSize !== undefined && curSize + s > limits.maxSize);
-    if (cur.length > 0 && over) {
-      batches.push(cur);
-      cur = [];
-      curCost = 0;
-      curSize = 0;
+  const flush = () => {
+    if (cur.length) batches.push(cur);
+    cur = [];
+    curCost = 0;
+    curSize = 0;
+  };
+  const fits = (c: number, s: number) =>
+    curCost + c <= limits.maxChanges && (limits.maxSize === undefined || curSize + s <= limits.maxSize);
+  for (const group of groupsOf(changes)) {
+    const gCost = group.reduce((n, ch) => n + cost(ch), 0);
+    const gSize = group.reduce((n, ch) => n + size(ch), 0);
+    // a record and its ownership TXT go in one call (applied atomically by the server or API):
+    // a cut between them would leave a record no one owns if the next call failed
+    if (cur.length > 0 && !fits(gCost, gSize)) flush();
+    for (const ch of group) {
+      const c = cost(ch);
+      const s = size(ch);
+      // a group larger than a whole batch is cut in order (nothing else can be done)
+      if (cur.length > 0 && !fits(c, s)) flush();
+      cur.push(ch);
+      curCost += c;
+      curSize += s;
     }
-    cur.push(ch);
-    curCost += c;
-    curSize += s;
   }
-  if (cur.length) batches.push(cur);
+  flush();
   return batches;
+}
+
+/**
+ * The changes by the name they are about, in the order each name first appears and each change's
+ * own order kept: a record, the other types at its name, and its ownership TXT records (whose
+ * LabelKey.ownedRecord names it), per set identifier.
+ */
+function groupsOf(changes: readonly Change[]): Change[][] {
+  const groups = new Map<string, Change[]>();
+  for (const ch of changes) {
+    const r = ch.record;
+    const owned = r.recordType === 'TXT' ? r.labels[LabelKey.ownedRecord] : undefined;
+    const key = `${owned ?? r.dnsName}|${r.setIdentifier ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.push(ch);
+    else groups.set(key, [ch]);
+  }
+  return [...groups.values()];
 }
 
 /**
