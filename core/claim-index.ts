@@ -42,7 +42,8 @@ export class ClaimIndex {
     const many = x.claims.length > 16 ? new Map<string, Entry>() : undefined;
     for (const c of x.claims) {
       const set = { type: c.recordType, setIdentifier: c.setIdentifier ?? '' };
-      const e = many ? many.get(c.hostname) : entries[names.indexOf(c.hostname)];
+      const at = many ? -1 : names.indexOf(c.hostname);
+      const e = many ? many.get(c.hostname) : at === -1 ? undefined : entries[at];
       if (e) {
         e.sets.push(set);
         continue;

@@ -26,8 +26,22 @@ const OUTSIDE = new Error('outside the simple subset');
  * astral characters) goes to `yaml`.
  */
 const OUTSIDE_CHARS = /[^\n\x20-\x7E\u00A0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
-/** A mapping key the subset reads: a plain scalar of name characters, then `:` and a space or the end. */
-const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]*):(?: +|$)/;
+/**
+ * A mapping key the subset reads: a plain scalar of name characters (`[A-Za-z0-9_][A-Za-z0-9_./-]*`),
+ * then `:` and a space or the end of the line. The index of that `:`, or -1 (a scan, not a regular
+ * expression: no match array per line).
+ */
+function keyEnd(s: string): number {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+    if (word || (i > 0 && (c === 46 || c === 47 || c === 45))) continue; // . / - after the first
+    break;
+  }
+  if (i === 0 || s.charCodeAt(i) !== 58) return -1;
+  return i + 1 === s.length || s.charCodeAt(i + 1) === 32 ? i : -1;
+}
 /** A plain scalar item of a one-line flow sequence. */
 const FLOW_PLAIN = /^-?[A-Za-z0-9_./][A-Za-z0-9_./+=~-]*/;
 
@@ -184,12 +198,12 @@ class SimpleReader {
     const obj: Record<string, unknown> = {};
     let s = first ?? this.lines[this.i].slice(indent);
     for (;;) {
-      const m = KEY.exec(s);
-      if (!m) throw OUTSIDE;
-      const key = m[1];
+      const colon = keyEnd(s);
+      if (colon === -1) throw OUTSIDE;
+      const key = s.slice(0, colon);
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(obj, key)) throw OUTSIDE;
       if (!startsString(key) && typeof resolvePlain(key) !== 'string') throw OUTSIDE; // `80:`, `true:`, `null:` keys
-      const rest = s.slice(m[0].length);
+      const rest = s.slice(colon + 1 + countSpaces(s, colon + 1));
       if (rest === '' || rest.charCodeAt(0) === 35) {
         this.i++;
         obj[key] = this.nested(indent, true);
@@ -218,7 +232,7 @@ class SimpleReader {
         arr.push(this.nested(indent, false));
       } else if (isDash(content)) {
         throw OUTSIDE; // `- - x`
-      } else if (KEY.test(content)) {
+      } else if (keyEnd(content) !== -1) {
         arr.push(this.map(indent + 1 + gap, content));
       } else {
         arr.push(this.inline(content));
