@@ -15,26 +15,39 @@ export const webhookCommand: CommandSpec = {
     'serve the validating admission webhook (POST /validate, /healthz, /readyz, /metrics) over HTTPS',
   check: checkWebhookConfig,
   async run(cfg, ctx) {
-    const { startWebhook } = await import('../../webhook/run.js');
-    const webhook = await startWebhook(cfg, { logger: ctx.logger, env: ctx.env });
-    await new Promise<void>((resolve) => {
-      const skipDelay = new AbortController();
-      const off = onStop({ env: ctx.env, logger: ctx.logger }, (why, count) => {
-        if (count > 1) {
-          ctx.logger.info({ signal: why }, 'stopping now: the rest of --shutdown-delay skipped');
-          skipDelay.abort();
-          return;
-        }
-        ctx.logger.info(
-          { signal: why, delayMs: cfg.shutdownDelay, timeoutMs: cfg.shutdownTimeout },
-          'stopping: unready now; serving for --shutdown-delay, then finishing in-flight reviews',
-        );
-        void webhook.shutdown(cfg.shutdownDelay, skipDelay.signal).then(() => {
-          off();
-          resolve();
-        });
-      });
+    // listening for the stop before starting: Kubernetes may stop a pod that is still starting (a
+    // rollout, a node drain), and SIGTERM with no handler would kill node on the spot
+    const skipDelay = new AbortController();
+    let requested: string | undefined;
+    let stop = (why: string) => void (requested = why);
+    const off = onStop({ env: ctx.env, logger: ctx.logger }, (why, count) => {
+      if (count > 1) {
+        ctx.logger.info({ signal: why }, 'stopping now: the rest of --shutdown-delay skipped');
+        skipDelay.abort();
+        return;
+      }
+      stop(why);
     });
+    try {
+      const { startWebhook } = await import('../../webhook/run.js');
+      const webhook = await startWebhook(cfg, { logger: ctx.logger, env: ctx.env });
+      await new Promise<void>((resolve) => {
+        stop = (why) => {
+          ctx.logger.info(
+            { signal: why, delayMs: cfg.shutdownDelay, timeoutMs: cfg.shutdownTimeout },
+            'stopping: unready now; serving for --shutdown-delay, then finishing in-flight reviews',
+          );
+          void webhook.shutdown(cfg.shutdownDelay, skipDelay.signal).then(resolve);
+        };
+        // told to stop before it listened: never ready, so never in the Service's endpoints: no delay
+        if (requested) {
+          ctx.logger.info({ signal: requested }, 'stopping: the stop came while starting');
+          void webhook.shutdown(0).then(resolve);
+        }
+      });
+    } finally {
+      off();
+    }
     return 0;
   },
 };

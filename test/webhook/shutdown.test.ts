@@ -6,7 +6,9 @@
  * webhook started through npm stops when npm goes away (npm exec does not pass SIGTERM on).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,6 +41,15 @@ function flagArgs(certs: CertDir, extra: string[]): string[] {
     ...extra,
   ];
 }
+
+/** A kubeconfig whose API server is not there: the webhook's watches retry in the background. */
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: 'https://127.0.0.1:1' } }]
+contexts: [{ name: c, context: { cluster: c, user: u, namespace: default } }]
+current-context: c
+users: [{ name: u, user: { token: t } }]
+`;
 
 /** Resolves with the port once the process logs "webhook listening". */
 function listening(p: ChildProcess): Promise<number> {
@@ -174,6 +185,82 @@ describe.skipIf(!built)(`webhook shutdown${why ? ` (skipped: ${why})` : ''}`, ()
     const beforeClose = results.filter((r) => r.at < term + 1_400);
     expect(beforeClose.filter((r) => r.at >= term).length).toBeGreaterThan(10);
     expect(beforeClose.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  /** Starts `zoneguard webhook` with these flags; its exit, and its log so far. */
+  function startBin(certs: CertDir, extra: string[], args = flagArgs(certs, extra)) {
+    const p = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(p.pid!);
+    const log = { text: '' };
+    p.stderr!.on('data', (d: Buffer) => (log.text += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
+      p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+    );
+    return { p, log, exited };
+  }
+
+  it('SIGTERM while it starts (before it listens): a graceful stop, exit 0, not killed by the signal', async () => {
+    const certs = makeCerts();
+    // the start blocks reading its kubeconfig from a FIFO until the test writes it: a window that
+    // stands for a slow start (a pod told to stop during a rollout or a node drain)
+    const dir = mkdtempSync(join(tmpdir(), 'zoneguard-fifo-'));
+    const fifo = join(dir, 'kubeconfig');
+    execFileSync('mkfifo', [fifo]);
+    // no --provider: its warning is logged just before the kubeconfig is read
+    const { p, log, exited } = startBin(
+      certs,
+      [],
+      [
+        'webhook',
+        '--listen-address=127.0.0.1:0',
+        `--tls-cert-file=${join(certs.dir, 'tls.crt')}`,
+        `--tls-private-key-file=${join(certs.dir, 'tls.key')}`,
+        `--kubeconfig=${fifo}`,
+        '--duplicate-policy=off',
+        '--shutdown-delay=30s',
+      ],
+    );
+    while (!log.text.includes('no --provider')) await new Promise((r) => setTimeout(r, 10));
+    // it cannot listen before the test writes the kubeconfig: this signal comes during the start
+    process.kill(p.pid!, 'SIGTERM');
+    let gone = false;
+    void exited.then(() => (gone = true));
+    // the kubeconfig, once it opens the FIFO (ENXIO until then; a process the signal killed never does)
+    for (;;) {
+      let fd: number | undefined;
+      try {
+        fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+        writeSync(fd, KUBECONFIG);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENXIO' || gone) break;
+        await new Promise((r) => setTimeout(r, 25));
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    }
+    const { code, signal } = await exited;
+    expect({ code, signal }, log.text).toEqual({ code: 0, signal: null });
+    // never listened for reviews that Kubernetes would route to it: no --shutdown-delay
+    expect(log.text).toContain('the stop came while starting');
+    expect(log.text).toContain('"msg":"webhook stopped"');
+  });
+
+  it('a second SIGTERM skips the rest of --shutdown-delay', async () => {
+    const certs = makeCerts();
+    const { p, log, exited } = startBin(certs, ['--shutdown-delay', '30s', '--shutdown-timeout', '2s']);
+    await listening(p);
+    const term = Date.now();
+    process.kill(p.pid!, 'SIGTERM');
+    while (!log.text.includes('serving for --shutdown-delay')) await new Promise((r) => setTimeout(r, 10));
+    process.kill(p.pid!, 'SIGTERM');
+    const { code, at } = await exited;
+    expect(code).toBe(0);
+    expect(at - term).toBeLessThan(5_000);
+    expect(log.text).toContain('the rest of --shutdown-delay skipped');
   });
 
   it('launched by npm: stops when npm goes away without passing SIGTERM on', async () => {

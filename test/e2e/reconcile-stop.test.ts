@@ -1,0 +1,105 @@
+/**
+ * SIGTERM to the real `zoneguard reconcile` process (bin/zoneguard.js) leading through the fake
+ * API server: the sync finishes, the Lease is released at once (holder cleared, so the next
+ * replica need not wait for it to expire), the metrics listener closes and the process exits 0.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import { ingress } from '../kube/objects.js';
+
+const ROOT = resolve(__dirname, '../..');
+const BIN = join(ROOT, 'bin', 'zoneguard.js');
+const built = existsSync(join(ROOT, 'dist/cli/main.js'));
+const why = built ? undefined : 'dist/ is not built (npm ci builds it; or npm run build)';
+if (why && process.env.CI) throw new Error(`the reconcile stop test needs dist/: ${why}`);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The HTTP status of GET url, or the error's code (ECONNREFUSED once the listener is closed). */
+const status = (url: string) =>
+  new Promise<number | string>((done) => {
+    const req = get(url, { agent: false }, (res) => {
+      res.resume();
+      done(res.statusCode ?? 0);
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+
+describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`, () => {
+  let api: FakeApiServer;
+  const started: number[] = [];
+  beforeEach(async () => {
+    api = await start();
+  });
+  afterEach(async () => {
+    // only the processes this test started, by PID
+    for (const pid of started.splice(0))
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited
+      }
+    await api.close();
+  });
+
+  it('the leader finishes its sync, releases the Lease, closes /metrics and exits 0', async () => {
+    api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-stop-')), 'kubeconfig');
+    writeFileSync(kubeconfig, api.kubeconfigYaml());
+    const p = spawn(
+      process.execPath,
+      [
+        BIN,
+        'reconcile',
+        '--provider=inmemory',
+        '--inmemory-zone=example.com',
+        '--domain-filter=example.com',
+        '--txt-owner-id=cluster-a',
+        `--kubeconfig=${kubeconfig}`,
+        '--interval=1m',
+        '--metrics-address=127.0.0.1:0',
+        '--kube-api-qps=0',
+        '--leader-elect',
+        '--leader-election-namespace=zoneguard',
+        '--leader-election-identity=one',
+        '--log-format=json',
+        '--log-level=debug',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    started.push(p.pid!);
+    let log = '';
+    p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
+      p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+    );
+    // leading, one sync applied, /metrics served
+    let metrics = '';
+    for (let i = 0; i < 400; i++) {
+      metrics = /"url":"(http:\/\/127\.0\.0\.1:\d+)\/metrics"/.exec(log)?.[1] ?? '';
+      if (metrics && /"msg":"[^"]*applied/.test(log) && (await status(`${metrics}/readyz`)) === 200) break;
+      await sleep(25);
+    }
+    expect(metrics, log).not.toBe('');
+    expect(await status(`${metrics}/readyz`), log).toBe(200);
+    expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({
+      holderIdentity: 'one',
+    });
+
+    const term = Date.now();
+    process.kill(p.pid!, 'SIGTERM');
+    const { code, signal, at } = await exited;
+    expect({ code, signal }, log).toEqual({ code: 0, signal: null });
+    expect(at - term).toBeLessThan(5_000);
+    // released: the holder cleared, so a successor takes over without waiting out the lease
+    expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: '' });
+    expect(log).toContain('leader election: released the lease');
+    expect(await status(`${metrics}/metrics`)).toBe('ECONNREFUSED');
+  }, 60_000);
+});
