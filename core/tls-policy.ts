@@ -105,3 +105,21 @@ export function tlsServerOptions(
     secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 }
+
+/** Why a TLS handshake failed, as a small fixed set (the reason label of the handshake-failure metric). */
+export type HandshakeFailure =
+  'timeout' | 'no_shared_cipher' | 'unsupported_protocol' | 'certificate_rejected' | 'plain_http' | 'other';
+
+/** Classifies the error node:tls reports for a failed handshake (a server's 'tlsClientError'). */
+export function handshakeFailure(err: NodeJS.ErrnoException): HandshakeFailure {
+  const code = err.code ?? '';
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return 'timeout';
+  if (code === 'ERR_SSL_NO_SHARED_CIPHER') return 'no_shared_cipher';
+  if (code === 'ERR_SSL_UNSUPPORTED_PROTOCOL' || code === 'ERR_SSL_WRONG_VERSION_NUMBER')
+    return 'unsupported_protocol';
+  // the client refused the serving certificate (a wrong caBundle, an expired certificate)
+  if (/^ERR_SSL_(TLSV1|SSLV3)_ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_)/.test(code))
+    return 'certificate_rejected';
+  if (code === 'ERR_SSL_HTTP_REQUEST') return 'plain_http';
+  return 'other';
+}

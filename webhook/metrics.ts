@@ -24,6 +24,8 @@ export interface WebhookMetrics {
   reviewed: (kind: string, operation: string, verdict: ReviewVerdict, seconds: number) => void;
   ownershipRefreshes: Counter<'result'>;
   tlsReloads: Counter<'result'>;
+  /** Failed TLS handshakes on the admission port, by reason (core/tls-policy.ts handshakeFailure). */
+  tlsHandshakeFailures: Counter<'reason'>;
   /** Duration of each provider call (ownership reads), by provider, operation and result. */
   providerRequestDuration: Histogram<'provider' | 'operation' | 'result'>;
 }
@@ -127,6 +129,12 @@ export function createMetrics(state: {
     labelNames: ['result'],
     registers: [registry],
   });
+  const tlsHandshakeFailures = new Counter({
+    name: 'zoneguard_tls_handshake_failures_total',
+    help: 'Failed TLS handshakes on the admission port, by reason: timeout (--tls-handshake-timeout), no_shared_cipher or unsupported_protocol (the TLS policy refused the client), certificate_rejected (the client refused the serving certificate), plain_http, other',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'zoneguard_ownership_cache_age_seconds',
     help: 'Age of the ownership data the webhook checks against (absent with no --provider; +Inf before the first load)',
@@ -184,6 +192,7 @@ export function createMetrics(state: {
     duration,
     ownershipRefreshes,
     tlsReloads,
+    tlsHandshakeFailures,
     providerRequestDuration,
   };
 }

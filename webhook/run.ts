@@ -23,7 +23,7 @@ import { checkTlsPair, readTlsPair, TlsReloader, type TlsPair } from './tls-relo
 import { parseListenAddress } from '../core/listen.js';
 import { checkWebhookConfig } from './check.js';
 import { serveMetrics, type MetricsServer } from '../core/metrics-server.js';
-import { tlsServerOptions } from '../core/tls-policy.js';
+import { handshakeFailure, tlsServerOptions } from '../core/tls-policy.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 import type { KubeClientSettings } from '../kube/client.js';
@@ -204,6 +204,15 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     policy: tlsServerOptions(cfg),
   });
   tls.on('reload', (ok: boolean) => metrics?.tlsReloads.inc({ result: ok ? 'ok' : 'error' }));
+  // a refused or timed-out handshake never reaches a handler: count it (the API server only logs it)
+  listening.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+    const reason = handshakeFailure(err);
+    metrics?.tlsHandshakeFailures.inc({ reason });
+    logger.debug(
+      { reason, err: err.code ?? err.message, remote: socket.remoteAddress },
+      'TLS handshake failed',
+    );
+  });
   tls.start();
 
   // the server answers /healthz at once; /readyz turns ready when these have loaded

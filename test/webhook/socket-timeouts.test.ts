@@ -113,6 +113,13 @@ describe('webhook socket timeouts (flags set small)', () => {
     expect(r.ms).toBeLessThan(HANDSHAKE + SLACK);
   });
 
+  it('counts both as handshake timeouts in zoneguard_tls_handshake_failures_total', async () => {
+    const text = await hook.metrics.registry.getSingleMetricAsString(
+      'zoneguard_tls_handshake_failures_total',
+    );
+    expect(text).toMatch(/^zoneguard_tls_handshake_failures_total\{reason="timeout"\} 2$/m);
+  });
+
   it('closes a connection sending its headers byte by byte within --http-header-timeout (408)', async () => {
     // 480 bytes at one per 20 ms would take ≈ 10 s
     const r = await held(tls(hook.port, certs.ca), trickle(SLOW_HEADERS, 20));

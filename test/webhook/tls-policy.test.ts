@@ -108,6 +108,17 @@ describe('webhook TLS policy (defaults)', () => {
     if (r.ok) expect(r.version).toBe(version);
   });
 
+  it('counts the refused handshakes by reason in zoneguard_tls_handshake_failures_total', async () => {
+    const text = await hook.metrics.registry.getSingleMetricAsString(
+      'zoneguard_tls_handshake_failures_total',
+    );
+    const count = (reason: string) =>
+      Number(new RegExp(`\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    // the four refused TLS 1.2 suites and DHE above; TLS 1.1
+    expect(count('no_shared_cipher')).toBeGreaterThanOrEqual(5);
+    expect(count('unsupported_protocol')).toBeGreaterThanOrEqual(1);
+  });
+
   it('a TLS 1.2 client offering everything gets an ECDHE AEAD suite', async () => {
     const r = await handshake(hook.port, certs.ca, 'TLSv1.2', 'ALL');
     expect(r).toMatchObject({
