@@ -251,6 +251,8 @@ export function createApp(opts: AppOptions): WebhookApp {
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
+    // draining: like every answer (send()), so a keep-alive scraper reconnects to a live replica
+    if (closing) res.setHeader('Connection', 'close');
     res.end(await metrics.registry.metrics());
   });
   // anything else: a Kubernetes Status 404/405, not express's HTML page

@@ -142,4 +142,40 @@ describe('graceful shutdown', () => {
     expect(wh.listening.server.listening).toBe(false);
     idle.close();
   });
+
+  it('during --shutdown-delay: still answers, /readyz 503, and every answer (probes, /metrics) says Connection: close', async () => {
+    const certs = makeCerts();
+    const wh = await startTestWebhook(certs);
+    await wh.ownership!.whenLoaded();
+    const c = client(wh.url, certs.ca);
+    expect((await c.get('/readyz')).headers.connection).not.toBe('close');
+    const skip = new AbortController();
+    const stopped = wh.shutdown(60_000, skip.signal);
+    try {
+      const review = fixture('denied-domain-filter.json');
+      const answers = {
+        validate: await c.review(review),
+        readyz: await c.get('/readyz'),
+        healthz: await c.get('/healthz'),
+        metrics: await c.get('/metrics'),
+      };
+      expect(answers.validate.review.response?.uid).toBe(review.request.uid);
+      expect(answers.readyz.status).toBe(503);
+      expect(answers.readyz.text).toContain('shutting down');
+      expect(answers.healthz.status).toBe(200);
+      expect(answers.metrics.status).toBe(200);
+      // a keep-alive client (the API server) opens its next connection elsewhere
+      expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.headers.connection]))).toEqual({
+        validate: 'close',
+        readyz: 'close',
+        healthz: 'close',
+        metrics: 'close',
+      });
+    } finally {
+      skip.abort();
+      c.close();
+      await wh.close();
+      await stopped;
+    }
+  });
 });
