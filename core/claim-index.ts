@@ -33,9 +33,9 @@ export class ClaimIndex {
 
   /** Adds or replaces an object's claims. */
   set(x: Extraction): void {
-    this.remove(x.ref);
-    if (x.skipped) return;
     const k = ClaimIndex.key(x.ref);
+    this.removeKey(k);
+    if (x.skipped) return;
     const names: string[] = [];
     const entries: Entry[] = [];
     // this object's entry at a name (a Map only for objects with many claims)
@@ -61,8 +61,13 @@ export class ClaimIndex {
   }
 
   remove(ref: ObjectRef): void {
-    const k = ClaimIndex.key(ref);
-    for (const name of this.byObject.get(k) ?? []) {
+    this.removeKey(ClaimIndex.key(ref));
+  }
+
+  private removeKey(k: string): void {
+    const names = this.byObject.get(k);
+    if (!names) return;
+    for (const name of names) {
       const cur = this.byName.get(name);
       if (!cur) continue;
       if (!Array.isArray(cur)) {
