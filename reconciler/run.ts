@@ -233,13 +233,27 @@ export async function runReconcile(
     await closeAll();
     throw e;
   });
+  // SIGTERM/SIGINT while the first read waits for an API server that does not answer: stop then,
+  // not only once it answers (a pod stopped during a rollout; Ctrl-C against a cluster that is down)
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (opts.signal?.aborted) return resolve('stopped');
+    opts.signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+  const stopWhileStarting = async (): Promise<number> => {
+    // the first read is abandoned: whatever it ends with, nobody waits for it
+    started.catch(() => undefined);
+    logger.info({}, 'reconciler stopping before the sources finished their first read');
+    await closeAll();
+    return once ? 1 : 0;
+  };
   if (once) {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>(
       (resolve) => (timer = setTimeout(() => resolve('timeout'), ONCE_SOURCE_TIMEOUT_MS)),
     );
-    const r = await Promise.race([started, timedOut]);
+    const r = await Promise.race([started, timedOut, stopped]);
     clearTimeout(timer);
+    if (r === 'stopped') return stopWhileStarting();
     if (r === 'timeout') {
       ctx.stderr.write(
         `zoneguard: reconcile failed: the sources did not finish their first read within ${ONCE_SOURCE_TIMEOUT_MS / 1000}s (is the API server reachable?)\n`,
@@ -247,7 +261,7 @@ export async function runReconcile(
       await closeAll();
       return 1;
     }
-  } else await started;
+  } else if ((await Promise.race([started, stopped])) === 'stopped') return stopWhileStarting();
   logger.info(
     {
       sources: sources.map((s) => s.name),

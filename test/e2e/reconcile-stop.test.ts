@@ -102,4 +102,44 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
     expect(log).toContain('leader election: released the lease');
     expect(await status(`${metrics}/metrics`)).toBe('ECONNREFUSED');
   }, 60_000);
+
+  it('stops on SIGTERM while the API server does not answer its first read (exit 0, nothing left running)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zoneguard-stop-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    // an API server that refuses connections: the informers retry their first list with backoff
+    writeFileSync(kubeconfig, api.kubeconfigYaml().replace(/server: \S+/, 'server: https://127.0.0.1:1'));
+    const p = spawn(
+      process.execPath,
+      [
+        BIN,
+        'reconcile',
+        '--provider=inmemory',
+        '--inmemory-zone=example.com',
+        `--kubeconfig=${kubeconfig}`,
+        '--metrics-address=127.0.0.1:0',
+        '--log-format=json',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    started.push(p.pid!);
+    let log = '';
+    p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
+      p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+    );
+    for (let i = 0; i < 400 && !log.includes('watch failed'); i++) await sleep(25);
+    expect(log).toContain('watch failed');
+    const term = Date.now();
+    process.kill(p.pid!, 'SIGTERM');
+    const timeout = sleep(10_000).then(() => ({
+      code: -1,
+      signal: 'still running 10 s after SIGTERM',
+      at: 0,
+    }));
+    const { code, signal, at } = await Promise.race([exited, timeout]);
+    expect({ code, signal }, log).toEqual({ code: 0, signal: null });
+    expect(at - term).toBeLessThan(5_000);
+    expect(log).toContain('reconciler stopping before the sources finished their first read');
+  }, 60_000);
 });
