@@ -8,7 +8,8 @@
 // log line it wrote, the webhook's longest event-loop stall (sampled every millisecond in the
 // webhook's process) and the slowest small review meanwhile. With BENCH_BASELINE_REF=<git ref> (e.g. the commit before a
 // change), the same for that ref's code, built in a temporary git worktree, as "before", and the
-// ratios. BENCH_NAMES (default 10,000) sets the number of names.
+// ratios. BENCH_NAMES (default 10,000) sets the number of names; BENCH_CASE=targets sends a Service
+// of 1,000 names and 17,000 targets instead (see below); BENCH_WARMUP (default 3) warm-up reviews.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -59,20 +60,27 @@ function reviewOf(uid, object, kind, resource) {
   });
 }
 
-// 10,000 names of ~200 characters (four labels, each under 63), all outside example.com
+// BENCH_CASE=names (default): 10,000 names of ~200 characters (four labels, each under 63), all
+// outside example.com. BENCH_CASE=targets: 1,000 names under example.com and 17,000 addresses in
+// the target annotation (211 KB of annotations: under kube-apiserver's 256 KiB limit, so a real
+// API server sends this review).
+const CASE = process.env.BENCH_CASE ?? 'names';
 const pad = (c) => c.repeat(55);
 const names = [];
-for (let i = 0; i < NAMES; i++) names.push(`n${i}-${pad('a')}.${pad('b')}.${pad('c')}.example.org`);
+const annotations = {};
+if (CASE === 'targets') {
+  for (let i = 0; i < 1000; i++) names.push(`n${i}.example.com`);
+  const targets = [];
+  for (let i = 0; i < 17_000; i++) targets.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  annotations['external-dns.kubernetes.io/target'] = targets.join(',');
+} else for (let i = 0; i < NAMES; i++) names.push(`n${i}-${pad('a')}.${pad('b')}.${pad('c')}.example.org`);
+annotations['external-dns.kubernetes.io/hostname'] = names.join(',');
 const large = reviewOf(
   'a1b2c3d4-0000-4000-8000-000000000001',
   {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: {
-      name: 'many-names',
-      namespace: 'default',
-      annotations: { 'external-dns.kubernetes.io/hostname': names.join(',') },
-    },
+    metadata: { name: 'many-names', namespace: 'default', annotations },
     spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
     status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
   },
@@ -161,8 +169,8 @@ async function measure(distDir, label) {
   const smallAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   const rounds = [];
   try {
-    // warm-up: JIT and TLS sessions on every connection
-    for (let i = 0; i < 3; i++) {
+    // warm-up: JIT and TLS sessions on every connection (BENCH_WARMUP rounds, default 3)
+    for (let i = 0; i < Number(process.env.BENCH_WARMUP ?? 3); i++) {
       await send(server.port, smallAgent, 'POST', '/validate', small);
       await send(server.port, bigAgent, 'POST', '/validate', large);
     }
@@ -237,7 +245,7 @@ function report(label, rounds) {
 
 try {
   console.log(
-    `zoneguard large-review benchmark: a Service with ${NAMES.toLocaleString('en')} names outside --domain-filter, review ${kb(Buffer.byteLength(large))}, ${ROUNDS} rounds, node ${process.version}`,
+    `zoneguard large-review benchmark: a Service with ${CASE === 'targets' ? '1,000 names and 17,000 targets' : `${NAMES.toLocaleString('en')} names outside --domain-filter`}, review ${kb(Buffer.byteLength(large))}, ${ROUNDS} rounds, node ${process.version}`,
   );
   const ref = process.env.BENCH_BASELINE_REF;
   let before;
@@ -252,7 +260,7 @@ try {
   const now = report('now', await measure(dist, 'now'));
   if (before)
     console.log(
-      `now / before: answer time ${(now.ms / before.ms).toFixed(3)}x, reply ${(now.reply / before.reply).toFixed(4)}x, log line ${(now.logLine / before.logLine).toFixed(4)}x, event-loop stall ${(now.stall / before.stall).toFixed(3)}x, slowest small review ${(now.slowestSmall / before.slowestSmall).toFixed(3)}x`,
+      `now / before: answer time ${(now.ms / before.ms).toPrecision(3)}x, reply ${(now.reply / before.reply).toPrecision(3)}x, log line ${(now.logLine / before.logLine).toPrecision(3)}x, event-loop stall ${(now.stall / before.stall).toPrecision(3)}x, slowest small review ${(now.slowestSmall / before.slowestSmall).toPrecision(3)}x`,
     );
 } finally {
   rmSync(dir, { recursive: true, force: true });
