@@ -8,6 +8,7 @@ import { requireTextOrJson } from './output.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseListenAddress } from '../../core/listen.js';
 import type { CommandSpec } from '../program.js';
+import { constants as osConstants } from 'node:os';
 import { onStop } from '../stop-signals.js';
 
 export const reconcileCommand: CommandSpec = {
@@ -39,8 +40,16 @@ export const reconcileCommand: CommandSpec = {
   },
   run(cfg, ctx) {
     const ac = new AbortController();
-    // SIGTERM, SIGINT, or the npm process that launched it gone (cli/stop-signals.ts)
-    const off = onStop({ env: ctx.env, logger: ctx.logger }, () => ac.abort());
+    // SIGTERM, SIGINT, or the npm process that launched it gone (cli/stop-signals.ts): the sync in
+    // flight finishes (a provider change batch is never cut in half), then the Lease is released.
+    // A second signal exits at once, as the signal's default would (128 + its number): what is
+    // left is what a crash leaves (the Lease expires), for a provider call that hangs
+    const off = onStop({ env: ctx.env, logger: ctx.logger }, (why, count) => {
+      if (count === 1) return ac.abort();
+      if (why !== 'SIGTERM' && why !== 'SIGINT') return;
+      ctx.logger.warn({ signal: why }, 'stopping now: second signal, the sync in flight is abandoned');
+      process.exit(128 + (osConstants.signals[why] ?? 15));
+    });
     return import('../../reconciler/run.js')
       .then(({ runReconcile }) => runReconcile(cfg, ctx, { signal: ac.signal }))
       .finally(off);

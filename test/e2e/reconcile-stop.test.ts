@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,5 +142,63 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
     expect({ code, signal }, log).toEqual({ code: 0, signal: null });
     expect(at - term).toBeLessThan(5_000);
     expect(log).toContain('reconciler stopping before the sources finished their first read');
+  }, 60_000);
+
+  it('a second SIGTERM exits at once (143) when the sync in flight hangs on its provider', async () => {
+    // a PowerDNS API that accepts connections and never answers
+    const held = new Set<Socket>();
+    const hang = createServer((sock) => void held.add(sock));
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const { port } = hang.address() as AddressInfo;
+    try {
+      const p = spawn(
+        process.execPath,
+        [
+          BIN,
+          'reconcile',
+          '--kube-api=off',
+          '-f',
+          join(ROOT, 'examples/manifests/good.yaml'),
+          '--provider=pdns',
+          `--pdns-server=http://127.0.0.1:${port}`,
+          '--pdns-timeout=60s',
+          '--domain-filter=example.com',
+          '--txt-owner-id=cluster-a',
+          '--metrics-address=127.0.0.1:0',
+          '--log-format=json',
+        ],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ZONEGUARD_PDNS_API_KEY: 'not-a-real-key' },
+        },
+      );
+      started.push(p.pid!);
+      let log = '';
+      p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+      p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+      const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
+        p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+      );
+      // the first sync is waiting for the provider
+      for (let i = 0; i < 400 && held.size === 0; i++) await sleep(25);
+      expect(held.size, log).toBeGreaterThan(0);
+      process.kill(p.pid!, 'SIGTERM');
+      for (let i = 0; i < 400 && !log.includes('reconciler stopping'); i++) await sleep(25);
+      // the first signal waits for the sync in flight …
+      await sleep(500);
+      expect(p.exitCode).toBeNull();
+      // … the second does not
+      const term = Date.now();
+      process.kill(p.pid!, 'SIGTERM');
+      const timeout = sleep(10_000).then(() => ({ code: -1, signal: 'still running 10 s after', at: 0 }));
+      const { code, signal, at } = await Promise.race([exited, timeout]);
+      expect({ code, signal }, log).toEqual({ code: 143, signal: null });
+      expect(at - term).toBeLessThan(2_000);
+      expect(log).toContain('the sync in flight is abandoned');
+    } finally {
+      for (const s of held) s.destroy();
+      hang.close();
+    }
   }, 60_000);
 });
