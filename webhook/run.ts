@@ -241,7 +241,17 @@ export async function startWebhook(cfg: WebhookSettings, deps: WebhookDeps): Pro
     (closing ??= (async () => {
       tls.stop();
       ownership?.close();
+      // reviews still unanswered when --shutdown-timeout ends are cut (the API server applies the
+      // failurePolicy): said once, with how many, so an operator knows to raise the timeout
+      const cut = setTimeout(() => {
+        if (app.inFlight() > 0)
+          logger.warn(
+            { inFlight: app.inFlight(), timeoutMs: cfg.shutdownTimeout },
+            '--shutdown-timeout reached: closing the connections of reviews still in flight',
+          );
+      }, cfg.shutdownTimeout);
       await listening.close(cfg.shutdownTimeout);
+      clearTimeout(cut);
       await metricsServer?.close();
       await cluster?.stop();
       await policyWatch?.stop();

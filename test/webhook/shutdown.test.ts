@@ -263,6 +263,40 @@ describe.skipIf(!built)(`webhook shutdown${why ? ` (skipped: ${why})` : ''}`, ()
     expect(log.text).toContain('the rest of --shutdown-delay skipped');
   });
 
+  it('a review still in flight when --shutdown-timeout ends is cut, said in the log, and the exit is 0 on time', async () => {
+    const certs = makeCerts();
+    const { p, log, exited } = startBin(certs, ['--shutdown-delay', '500ms', '--shutdown-timeout', '1s']);
+    const port = await listening(p);
+    // half a review, never finished (a client that stalls)
+    const cutAt = new Promise<{ error: string; at: number }>((resolve) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/validate',
+        ca: certs.ca,
+        servername: 'localhost',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': '4096' },
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message, at: Date.now() }));
+      req.on('response', () => resolve({ error: 'answered', at: Date.now() }));
+      req.write('{"apiVersion":"admission.k8s.io/v1",');
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const term = Date.now();
+    process.kill(p.pid!, 'SIGTERM');
+    const { code, at } = await exited;
+    const cut = await cutAt;
+    expect(code).toBe(0);
+    // delay + timeout, then out (no waiting for the stalled client's 30 s request timeout)
+    expect(at - term).toBeGreaterThanOrEqual(1_400);
+    expect(at - term).toBeLessThan(500 + 1_000 + 1_500);
+    expect(cut.error).toBe('ECONNRESET');
+    expect(cut.at - term).toBeGreaterThanOrEqual(1_400);
+    expect(log.text).toMatch(/"inFlight":1,[^\n]*"msg":"--shutdown-timeout reached/);
+  });
+
   it('launched by npm: stops when npm goes away without passing SIGTERM on', async () => {
     const certs = makeCerts();
     // as npm exec: starts zoneguard, and on SIGTERM exits without passing it on
