@@ -272,6 +272,24 @@ describe('reconciler loop', () => {
     });
   });
 
+  it('a rejected DNSEndpoint\'s status lists ten violations, then "and K more"', async () => {
+    const many = dnsEndpoint('many', 'app-0.example.org', '203.0.113.10');
+    (many.spec as { endpoints: unknown[] }).endpoints = Array.from({ length: 50 }, (_, i) => ({
+      dnsName: `app-${i}.example.org`,
+      recordType: 'A',
+      targets: ['203.0.113.10'],
+    }));
+    const t = setup([many]);
+    await t.reconciler.sync();
+    const status = t.sink.statuses[0].status as { conditions: { reason: string; message: string }[] };
+    const message = status.conditions[0].message;
+    expect(status.conditions[0].reason).toBe('Rejected');
+    expect(message).toMatch(/^app-0\.example\.org: domain-filter: not in \[example\.com\]/);
+    expect(message).toContain('app-9.example.org');
+    expect(message).not.toContain('app-10.example.org');
+    expect(message.endsWith('; and 40 more')).toBe(true);
+  });
+
   it('never deletes under upsert-only and create-only', async () => {
     for (const policy of ['upsert-only', 'create-only'] as const) {
       const t = setup([ingress('app', 'app.example.com', '203.0.113.7')], { policy });

@@ -29,7 +29,7 @@ import { backoffDelay } from '../core/backoff.js';
 import { changeCount, type Changes } from '../core/model/changes.js';
 import type { Registry } from '../core/registry/registry.js';
 import type { RegistrySnapshot } from '../core/registry/registry.js';
-import { formatViolation, type RuleContext } from '../core/rules/index.js';
+import { formatViolation, violationList, type RuleContext } from '../core/rules/index.js';
 import type { ObjectFilter } from '../core/setup.js';
 import { ProviderError } from '../core/errors.js';
 import { describeObject, type DesiredState, type ObjectOutcome } from '../core/desired.js';
@@ -581,7 +581,8 @@ export class Reconciler {
       if (!live.has(out.obj)) continue;
       const isDnsEndpoint = out.obj.kind === 'DNSEndpoint';
       if (out.outcome === 'rejected') {
-        const msg = out.verdict.violations.map((v) => `${formatViolation(v)} (fix: ${v.fix})`).join('; ');
+        // bounded as the webhook's denial: ten listed, then "and K more"
+        const msg = violationList(out.verdict.violations);
         sends.push(fb.event(out.obj, 'Warning', EVENT_REASONS.rejected, `not published: ${msg}`));
         if (isDnsEndpoint)
           sends.push(fb.status(out.obj, { status: 'False', reason: 'Rejected', message: msg }));

@@ -118,10 +118,17 @@ export function denialMessage(
   describe: (ref: Verdict['ref']) => string,
   max = MAX_LISTED_VIOLATIONS,
 ): string {
-  const shown = v.violations
+  return `${clip(describe(v.ref), MAX_VIOLATION_TEXT)} denied by zoneguard: ${violationList(v.violations, max)}`;
+}
+
+/**
+ * The first `max` violations with their fixes, each at most MAX_VIOLATION_TEXT long, joined with
+ * "; ", then "; and K more": the denial message's list, and the reconciler's Event and status.
+ */
+export function violationList(violations: readonly Violation[], max = MAX_LISTED_VIOLATIONS): string {
+  const shown = violations
     .slice(0, max)
     .map((viol) => clip(`${formatViolation(viol)} (fix: ${viol.fix})`, MAX_VIOLATION_TEXT));
-  const more = v.violations.length - shown.length;
-  const head = clip(describe(v.ref), MAX_VIOLATION_TEXT);
-  return `${head} denied by zoneguard: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  const more = violations.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
