@@ -23,9 +23,11 @@ export interface StopSignalOptions {
 export function onStop(opts: StopSignalOptions, handler: StopHandler): () => void {
   let count = 0;
   const fire = (why: string) => handler(why, ++count);
-  const onSignal = (signal: NodeJS.Signals) => fire(signal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  // named here: process.emit('SIGTERM') (tests, embedding code) passes no signal name
+  const onTerm = () => fire('SIGTERM');
+  const onInt = () => fire('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
   let timer: NodeJS.Timeout | undefined;
   const parent = LAUNCHER;
   if (opts.env.npm_command && parent > 1) {
@@ -41,8 +43,8 @@ export function onStop(opts: StopSignalOptions, handler: StopHandler): () => voi
     queueMicrotask(check);
   }
   return () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
     clearInterval(timer);
   };
 }
