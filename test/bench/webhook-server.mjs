@@ -7,7 +7,10 @@ import { settingsFor } from '../../dist/cli/settings.js';
 import { newEndpoint } from '../../dist/core/model/endpoint.js';
 import { silentLogger } from '../../dist/core/log.js';
 import { startWebhook } from '../../dist/webhook/run.js';
-import { TLS_OPTIONS } from '../../dist/webhook/tls-reload.js';
+import { tlsServerOptions } from '../../dist/core/tls-policy.js';
+
+// the baselines get the webhook's default TLS policy (the same handshake and cipher)
+const TLS_OPTIONS = tlsServerOptions({ tlsMinVersion: 'VersionTLS12', tlsCipherSuites: [] });
 
 const [mode, certDir, namesArg] = process.argv.slice(2);
 const names = Number(namesArg ?? 0);
