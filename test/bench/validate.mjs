@@ -17,10 +17,11 @@
  * Runs on plain node against the build (dist/); `npm run bench:validate` builds first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { baselineDist } from './baseline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
@@ -186,7 +187,7 @@ try {
     const mine = wholeCommand(dist, file);
     const capped = wholeCommand(dist, file, ['--max-old-space-size=512']);
     const ref = process.env.BENCH_BASELINE_REF;
-    const base = ref ? baselineDist(ref) : undefined;
+    const base = ref ? baselineDist(root, ref) : undefined;
     try {
       const before = base && wholeCommand(base.dist, file);
       const beforeCapped = base && wholeCommand(base.dist, file, ['--max-old-space-size=512']);
@@ -251,32 +252,4 @@ function wholeCommand(distDir, file, nodeFlags = []) {
     };
   }
   return { ok: true, wall, rss: JSON.parse(line).rssMb, exit: run.status };
-}
-
-/** The code of a git ref, built in a temporary worktree (node_modules linked from this checkout). */
-function baselineDist(ref) {
-  const at = mkdtempSync(join(tmpdir(), 'zoneguard-bench-baseline-'));
-  rmSync(at, { recursive: true, force: true });
-  const git = (...args) => {
-    const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  };
-  git('worktree', 'add', '--detach', at, ref);
-  const remove = () => {
-    spawnSync('git', ['-C', root, 'worktree', 'remove', '--force', at]);
-    rmSync(at, { recursive: true, force: true });
-  };
-  try {
-    symlinkSync(join(root, 'node_modules'), join(at, 'node_modules'));
-    const tsc = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(at, 'tsconfig.build.json')],
-      { encoding: 'utf8' },
-    );
-    if (tsc.status !== 0) throw new Error(`building ${ref}: ${tsc.stdout.slice(0, 500)}`);
-  } catch (e) {
-    remove();
-    throw e;
-  }
-  return { dist: join(at, 'dist'), remove };
 }
