@@ -2,39 +2,66 @@
  * The ownership index: who owns which (name, type), built from a registry snapshot. The webhook
  * keeps one in memory (refreshed in the background) and `zoneguard validate` builds one per run, so
  * the ownership rule never calls a provider itself.
+ *
+ * Laid out for a long-lived heap: one Map from name to its first row, and the rows (a record set, or
+ * an ownership record whose record is gone) as columns of typed arrays whose strings are interned in
+ * one table. 100,000 names are then ~100,000 heap objects (the names themselves) instead of eight
+ * per name, so the garbage collector's full pauses in the webhook do not grow with the zone.
  */
 import { LabelKey, sameRecordSet as sameSet, type Endpoint } from './model/endpoint.js';
-import type { RegistrySnapshot } from './registry/registry.js';
+import type { OwnershipClaim, RegistrySnapshot } from './registry/registry.js';
 
-export interface NameOwnership {
-  /**
-   * "type|setIdentifier" → the record set's owner id ('' when it exists with no ownership record).
-   * Several clusters may share one name through record sets with distinct set identifiers (Route 53
-   * weighted, latency, failover or geolocation routing), each owning its own.
-   */
-  records: Map<
-    string,
-    { recordType: string; setIdentifier: string; owner: string; resource?: string; targets: string[] }
-  >;
-  /** Ownership TXT records whose record is missing, keyed the same way (type '' = old format). */
-  orphanClaims: Map<string, { recordType: string; setIdentifier: string; owner: string; resource?: string }>;
+/** What stands in the way of publishing a name; see OwnershipIndex.blockerFor. */
+export interface Blocker {
+  owner: string;
+  recordType: string;
+  setIdentifier?: string;
+  resource?: string;
+  /** An ownership record whose record is gone. */
+  orphan: boolean;
 }
 
-const setKey = (type: string, setIdentifier: string | undefined) => `${type}|${setIdentifier ?? ''}`;
+/** String table slot 0: no value (a missing resource label). */
+const NONE = 0;
+/** Row flag: an ownership record whose record is missing (type '' = old format, every type). */
+const ORPHAN = 1;
+const END = -1;
 
 export class OwnershipIndex {
-  private readonly names = new Map<string, NameOwnership>();
+  /** name → its first row */
+  private readonly names = new Map<string, number>();
+  /** interned strings (types, set identifiers, owners, resources); [0] is NONE */
+  private readonly strings: (string | undefined)[] = [undefined];
+  private readonly stringIds = new Map<string, number>();
+  private rows = 0;
+  private type = new Uint32Array(0);
+  private set = new Uint32Array(0);
+  private owner = new Uint32Array(0);
+  private resource = new Uint32Array(0);
+  private flags = new Uint8Array(0);
+  private next = new Int32Array(0);
   readonly loadedAt: number;
 
   constructor(snapshot: RegistrySnapshot, loadedAt = Date.now()) {
     this.loadedAt = loadedAt;
-    for (const ep of snapshot.records) this.addRecord(ep);
-    for (const c of snapshot.claims) this.addClaim(c);
+    this.reserve(snapshot);
+    this.addAll(snapshot, 0, snapshot.records.length, 0, snapshot.claims.length);
+  }
+
+  /** Sizes the columns for every row a snapshot can make (one per record and per claim). */
+  private reserve(snapshot: RegistrySnapshot): void {
+    const capacity = snapshot.records.length + snapshot.claims.length;
+    this.type = new Uint32Array(capacity);
+    this.set = new Uint32Array(capacity);
+    this.owner = new Uint32Array(capacity);
+    this.resource = new Uint32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.next = new Int32Array(capacity);
   }
 
   /**
    * The same index, built in slices with a yield to the event loop between them, so that a server
-   * refreshing a large index (the webhook: 100,000 names take ~90 ms) keeps answering meanwhile.
+   * refreshing a large index keeps answering meanwhile.
    */
   static async build(
     snapshot: RegistrySnapshot,
@@ -42,66 +69,97 @@ export class OwnershipIndex {
     slice = 2000,
   ): Promise<OwnershipIndex> {
     const index = new OwnershipIndex({ records: [], claims: [] }, loadedAt);
+    index.reserve(snapshot);
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
-    for (let i = 0; i < snapshot.records.length; i += slice) {
-      for (const ep of snapshot.records.slice(i, i + slice)) index.addRecord(ep);
+    const { records, claims } = snapshot;
+    for (let i = 0; i < records.length; i += slice) {
+      index.addAll(snapshot, i, Math.min(records.length, i + slice), 0, 0);
       await pause();
     }
-    for (let i = 0; i < snapshot.claims.length; i += slice) {
-      for (const c of snapshot.claims.slice(i, i + slice)) index.addClaim(c);
+    for (let i = 0; i < claims.length; i += slice) {
+      index.addAll(snapshot, 0, 0, i, Math.min(claims.length, i + slice));
       await pause();
     }
     return index;
-  }
-
-  private addClaim(c: RegistrySnapshot['claims'][number]): void {
-    const entry = this.entry(c.dnsName);
-    const setIdentifier = c.setIdentifier ?? '';
-    if (c.recordType !== '' && entry.records.has(setKey(c.recordType, setIdentifier))) return;
-    if (
-      c.recordType === '' &&
-      [...entry.records.values()].some(
-        (r) => r.owner === c.labels[LabelKey.owner] && r.setIdentifier === setIdentifier,
-      )
-    )
-      return;
-    entry.orphanClaims.set(setKey(c.recordType, setIdentifier), {
-      recordType: c.recordType,
-      setIdentifier,
-      owner: c.labels[LabelKey.owner] ?? '',
-      resource: c.labels[LabelKey.resource],
-    });
   }
 
   static empty(): OwnershipIndex {
     return new OwnershipIndex({ records: [], claims: [] });
   }
 
-  private entry(name: string): NameOwnership {
-    let e = this.names.get(name);
-    if (!e) {
-      e = { records: new Map(), orphanClaims: new Map() };
-      this.names.set(name, e);
+  private addAll(snapshot: RegistrySnapshot, r0: number, r1: number, c0: number, c1: number): void {
+    for (let i = r0; i < r1; i++) this.addRecord(snapshot.records[i]!);
+    for (let i = c0; i < c1; i++) this.addClaim(snapshot.claims[i]!);
+  }
+
+  private intern(s: string | undefined): number {
+    if (s === undefined) return NONE;
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
     }
-    return e;
+    return id;
+  }
+
+  /** The row of `name` with this type and set identifier and this orphan flag, or END. */
+  private find(name: string, type: number, set: number, flag: number): number {
+    for (let r = this.names.get(name) ?? END; r !== END; r = this.next[r]!)
+      if (this.flags[r] === flag && this.type[r] === type && this.set[r] === set) return r;
+    return END;
+  }
+
+  /** Writes a row (the existing one of the same key keeps its place, as a Map entry would). */
+  private put(name: string, type: number, set: number, flag: number, owner: number, resource: number): void {
+    let r = this.find(name, type, set, flag);
+    if (r === END) {
+      r = this.rows++;
+      this.type[r] = type;
+      this.set[r] = set;
+      this.flags[r] = flag;
+      this.next[r] = END;
+      const first = this.names.get(name);
+      if (first === undefined) this.names.set(name, r);
+      else {
+        let last = first;
+        while (this.next[last] !== END) last = this.next[last]!;
+        this.next[last] = r;
+      }
+    }
+    this.owner[r] = owner;
+    this.resource[r] = resource;
   }
 
   private addRecord(ep: Endpoint): void {
-    this.entry(ep.dnsName).records.set(setKey(ep.recordType, ep.setIdentifier), {
-      recordType: ep.recordType,
-      setIdentifier: ep.setIdentifier ?? '',
-      owner: ep.labels[LabelKey.owner] ?? '',
-      resource: ep.labels[LabelKey.resource],
-      targets: ep.targets,
-    });
+    this.put(
+      ep.dnsName,
+      this.intern(ep.recordType),
+      this.intern(ep.setIdentifier ?? ''),
+      0,
+      this.intern(ep.labels[LabelKey.owner] ?? ''),
+      this.intern(ep.labels[LabelKey.resource]),
+    );
+  }
+
+  private addClaim(c: OwnershipClaim): void {
+    const type = this.intern(c.recordType);
+    const set = this.intern(c.setIdentifier ?? '');
+    const ownerLabel = c.labels[LabelKey.owner];
+    const owner = this.intern(ownerLabel ?? '');
+    if (c.recordType !== '') {
+      // the record it claims exists: its owner is already that record's
+      if (this.find(c.dnsName, type, set, 0) !== END) return;
+    } else if (ownerLabel !== undefined) {
+      // an old-format claim on every type, already carried by a record of that owner
+      for (let r = this.names.get(c.dnsName) ?? END; r !== END; r = this.next[r]!)
+        if (this.flags[r] === 0 && this.owner[r] === owner && this.set[r] === set) return;
+    }
+    this.put(c.dnsName, type, set, ORPHAN, owner, this.intern(c.labels[LabelKey.resource]));
   }
 
   get size(): number {
     return this.names.size;
-  }
-
-  lookup(name: string): NameOwnership | undefined {
-    return this.names.get(name);
   }
 
   /**
@@ -109,44 +167,38 @@ export class OwnershipIndex {
    * (or any type when a CNAME is involved) owned by someone else or by nobody, or an ownership
    * record of another owner whose record is gone.
    */
-  blockerFor(
-    name: string,
-    type: string,
-    ownerId: string,
-    setIdentifier = '',
-  ):
-    | { owner: string; recordType: string; setIdentifier?: string; resource?: string; orphan: boolean }
-    | undefined {
-    const e = this.names.get(name);
-    if (!e) return undefined;
-    for (const r of e.records.values()) {
-      const t = r.recordType;
-      const clash =
-        (t === type || t === 'CNAME' || type === 'CNAME') && sameSet(r.setIdentifier, setIdentifier);
-      if (clash && r.owner !== ownerId && isManagedClashType(t))
-        return {
-          owner: r.owner,
-          recordType: t,
-          ...(r.setIdentifier ? { setIdentifier: r.setIdentifier } : {}),
-          resource: r.resource,
-          orphan: false,
-        };
+  blockerFor(name: string, type: string, ownerId: string, setIdentifier = ''): Blocker | undefined {
+    const first = this.names.get(name);
+    if (first === undefined) return undefined;
+    // records first, then ownership records whose record is gone
+    const r = this.clash(first, 0, type, ownerId, setIdentifier);
+    return r === END
+      ? this.blocker(this.clash(first, ORPHAN, type, ownerId, setIdentifier), type)
+      : this.blocker(r, type);
+  }
+
+  private clash(first: number, flag: number, type: string, ownerId: string, setIdentifier: string): number {
+    for (let r = first; r !== END; r = this.next[r]!) {
+      if (this.flags[r] !== flag) continue;
+      const t = this.strings[this.type[r]!]!;
+      const typeClash = t === type || t === 'CNAME' || type === 'CNAME' || (flag === ORPHAN && t === '');
+      if (!typeClash || !sameSet(this.strings[this.set[r]!], setIdentifier)) continue;
+      if (this.strings[this.owner[r]!] === ownerId) continue;
+      if (flag === ORPHAN || isManagedClashType(t)) return r;
     }
-    for (const c of e.orphanClaims.values()) {
-      const t = c.recordType;
-      const clash =
-        (t === type || t === '' || t === 'CNAME' || type === 'CNAME') &&
-        sameSet(c.setIdentifier, setIdentifier);
-      if (clash && c.owner !== ownerId)
-        return {
-          owner: c.owner,
-          recordType: t || type,
-          ...(c.setIdentifier ? { setIdentifier: c.setIdentifier } : {}),
-          resource: c.resource,
-          orphan: true,
-        };
-    }
-    return undefined;
+    return END;
+  }
+
+  private blocker(r: number, type: string): Blocker | undefined {
+    if (r === END) return undefined;
+    const set = this.strings[this.set[r]!];
+    return {
+      owner: this.strings[this.owner[r]!]!,
+      recordType: this.strings[this.type[r]!] || type,
+      ...(set ? { setIdentifier: set } : {}),
+      resource: this.strings[this.resource[r]!],
+      orphan: this.flags[r] === ORPHAN,
+    };
   }
 }
 

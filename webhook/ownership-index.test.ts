@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newEndpoint } from '../core/model/endpoint.js';
 import { silentLogger } from '../core/log.js';
 import { OwnershipIndex } from '../core/ownership.js';
-import { OwnershipCache } from './ownership-index.js';
+import { OwnershipCache, snapshotFingerprint } from './ownership-index.js';
 
 describe('OwnershipIndex.build (sliced, for the webhook)', () => {
   it('gives the same answers as the constructor', async () => {
@@ -36,6 +36,58 @@ describe('OwnershipIndex.build (sliced, for the webhook)', () => {
           sync.blockerFor(name, type, 'me'),
         );
     }
+  });
+});
+
+describe('snapshotFingerprint: a refresh rebuilds the index exactly when its answers can change', () => {
+  const base = () => ({
+    records: [
+      newEndpoint('a.example.com', 'A', ['192.0.2.1'], undefined, { owner: 'x', resource: 'ingress/a/b' }),
+    ],
+    claims: [
+      {
+        dnsName: 'gone.example.com',
+        recordType: 'A',
+        setIdentifier: 'eu',
+        labels: { owner: 'y' },
+        txtName: 'a-gone.example.com',
+      },
+    ],
+  });
+  type Snap = ReturnType<typeof base>;
+  const cases: { name: string; change: (s: Snap) => void; rebuild: boolean }[] = [
+    { name: 'nothing changed', change: () => {}, rebuild: false },
+    {
+      name: "a record's targets (not in the index)",
+      change: (s) => (s.records[0]!.targets = ['192.0.2.9']),
+      rebuild: false,
+    },
+    { name: "a record's owner", change: (s) => (s.records[0]!.labels.owner = 'z'), rebuild: true },
+    {
+      name: "a record's resource",
+      change: (s) => (s.records[0]!.labels.resource = 'ingress/a/c'),
+      rebuild: true,
+    },
+    { name: "a record's set identifier", change: (s) => (s.records[0]!.setIdentifier = 'us'), rebuild: true },
+    {
+      name: "an ownership record's set identifier",
+      change: (s) => (s.claims[0]!.setIdentifier = 'us'),
+      rebuild: true,
+    },
+  ];
+  for (const c of cases)
+    it(`${c.name}: ${c.rebuild ? 'rebuilt' : 'kept'}`, async () => {
+      const changed = base();
+      c.change(changed);
+      const [before, after] = [await snapshotFingerprint(base()), await snapshotFingerprint(changed)];
+      expect(after !== before).toBe(c.rebuild);
+    });
+
+  it('an ownership record without an owner label is not one with an empty owner: rebuilt', async () => {
+    const [missing, empty] = [base(), base()];
+    missing.claims[0]!.labels = {} as never;
+    empty.claims[0]!.labels = { owner: '' };
+    expect(await snapshotFingerprint(missing)).not.toBe(await snapshotFingerprint(empty));
   });
 });
 

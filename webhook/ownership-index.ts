@@ -14,9 +14,9 @@ import type { OwnershipState } from './admit.js';
 const SLICE = 2000;
 
 /**
- * A digest of what the index is built from, computed in slices. An unchanged zone (the usual
- * refresh) then keeps the current index instead of rebuilding 100,000 entries, whose garbage
- * would cost the reviews long GC pauses.
+ * A digest of what the index is built from (names, types, set identifiers, owner and resource
+ * labels; not targets, which the index does not hold), computed in slices. An unchanged zone (the
+ * usual refresh) then keeps the current index instead of building another.
  */
 export async function snapshotFingerprint(snapshot: RegistrySnapshot): Promise<string> {
   const h = createHash('sha256');
@@ -24,7 +24,7 @@ export async function snapshotFingerprint(snapshot: RegistrySnapshot): Promise<s
   for (let i = 0; i < snapshot.records.length; i += SLICE) {
     let text = '';
     for (const r of snapshot.records.slice(i, i + SLICE))
-      text += `${r.dnsName}\t${r.recordType}\t${r.setIdentifier ?? ''}\t${r.targets.join(',')}\t${r.labels[LabelKey.owner] ?? ''}\t${r.labels[LabelKey.resource] ?? ''}\n`;
+      text += `${r.dnsName}\t${r.recordType}\t${r.setIdentifier ?? ''}\t${r.labels[LabelKey.owner] ?? '\u0000'}\t${r.labels[LabelKey.resource] ?? '\u0000'}\n`;
     h.update(text);
     await pause();
   }
@@ -32,7 +32,7 @@ export async function snapshotFingerprint(snapshot: RegistrySnapshot): Promise<s
   for (let i = 0; i < snapshot.claims.length; i += SLICE) {
     let text = '';
     for (const c of snapshot.claims.slice(i, i + SLICE))
-      text += `${c.dnsName}\t${c.recordType}\t${c.labels[LabelKey.owner] ?? ''}\t${c.labels[LabelKey.resource] ?? ''}\n`;
+      text += `${c.dnsName}\t${c.recordType}\t${c.setIdentifier ?? ''}\t${c.labels[LabelKey.owner] ?? '\u0000'}\t${c.labels[LabelKey.resource] ?? '\u0000'}\n`;
     h.update(text);
     await pause();
   }

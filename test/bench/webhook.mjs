@@ -339,6 +339,8 @@ try {
   if (only !== 'throughput') {
     // the no-op server is not compared here: stopped, so its idle-time GC takes no CPU from the timed runs
     await stop(noop);
+    // warm-up at the same pace (JIT, the index build's garbage collected), unless the throughput runs did it
+    if (only === 'fixed') for (const s of [parse, webhook]) await fixedRate(s.port, RATE, 2);
     const fixed = [];
     for (let i = 0; i < ROUNDS; i++) {
       const p = await fixedRate(parse.port, RATE, DURATION);
