@@ -343,9 +343,13 @@ try {
     if (only === 'fixed') for (const s of [parse, webhook]) await fixedRate(s.port, RATE, 2);
     const fixed = [];
     for (let i = 0; i < ROUNDS; i++) {
+      const p0 = cpuMicros(parse.child.pid);
       const p = await fixedRate(parse.port, RATE, DURATION);
+      p.serverUs = (cpuMicros(parse.child.pid) - p0) / (p.achieved * DURATION);
       const before = await serverView(webhook.port);
+      const w0 = cpuMicros(webhook.child.pid);
       const w = await fixedRate(webhook.port, RATE, DURATION);
+      w.serverUs = (cpuMicros(webhook.child.pid) - w0) / (w.achieved * DURATION);
       const after = await serverView(webhook.port);
       fixed.push({ p, w, ratio: w.p99 / p.p99 });
       for (const [name, f] of [
@@ -353,7 +357,7 @@ try {
         ['zoneguard webhook', w],
       ])
         console.log(
-          `round ${i + 1} ${RATE.toLocaleString('en')} req/s ${name.padEnd(18)} ${fmt(f.achieved, 0)} req/s   p50 ${fmt(f.p50, 3)} ms   p90 ${fmt(f.p90, 3)} ms   p99 ${fmt(f.p99, 3)} ms   max ${fmt(f.max, 1)} ms   errors ${f.errors}`,
+          `round ${i + 1} ${RATE.toLocaleString('en')} req/s ${name.padEnd(18)} ${fmt(f.achieved, 0)} req/s   p50 ${fmt(f.p50, 3)} ms   p90 ${fmt(f.p90, 3)} ms   p99 ${fmt(f.p99, 3)} ms   max ${fmt(f.max, 1)} ms   errors ${f.errors}   server CPU/request ${fmt(f.serverUs, 1)} µs`,
         );
       // a slow reply the server did not see as event-loop lag was delayed outside it (client, scheduler)
       console.log(

@@ -173,6 +173,28 @@ describe('webhook over HTTPS (zoneguard certs)', () => {
     for (const [i, w] of (tc.warnings ?? []).entries()) expect(res.warnings?.[i]).toContain(w);
   });
 
+  it('answers every review of a burst with its own verdict (many read in one loop turn)', async () => {
+    // 16 connections at once: the first review read in a turn is answered at once, the others in
+    // the turn's check phase; each must still get its own uid and verdict, and be counted once
+    const count = async () =>
+      [...(await c.get('/metrics')).text.matchAll(/^zoneguard_admission_reviews_total\{[^}]*\} (\d+)$/gm)]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+    const before = await count();
+    const burst = Array.from({ length: 4 }, (_, round) =>
+      CASES.map((tc, i) => {
+        const review = fixture(tc.fixture);
+        review.request.uid = `burst-${round}-${i}`;
+        return { review, allowed: tc.allowed };
+      }),
+    ).flat();
+    const replies = await Promise.all(burst.map((b) => c.review(b.review)));
+    expect(replies.map((r) => [r.status, r.review.response?.uid, r.review.response?.allowed])).toEqual(
+      burst.map((b) => [200, b.review.request.uid, b.allowed]),
+    );
+    expect((await count()) - before).toBe(burst.length);
+  });
+
   it('answers health, readiness and metrics', async () => {
     expect((await c.get('/healthz')).status).toBe(200);
     expect((await c.get('/readyz')).body).toEqual({ status: 'ready' });
