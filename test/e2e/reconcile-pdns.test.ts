@@ -4,8 +4,6 @@
  * another owner's records left alone, the server stopped and restarted under the running loop.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,29 +17,10 @@ import { runReconcile } from '../../reconciler/run.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import { ingress } from '../kube/objects.js';
 import { pdnsUnavailable, startPdns, type PdnsServer } from '../servers/pdns.js';
+import { freeTcpUdpPort as freePort } from '../servers/ports.js';
 
 const why = pdnsUnavailable();
 if (why && process.env.CI) throw new Error(`PowerDNS is required in CI: ${why}`);
-
-/** A port free for both TCP and UDP on 127.0.0.1 right now (PowerDNS cannot take port 0). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const u = createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
 
 function until(reconciler: Reconciler, pred: () => Promise<boolean>): Promise<void> {
   return new Promise((resolve, reject) => {

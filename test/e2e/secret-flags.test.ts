@@ -8,9 +8,7 @@
  * level), metrics, /readyz. The table is keyed by flag: a new secret flag without a row fails here.
  */
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +21,7 @@ import type { KubeObject } from '../../core/model/objects.js';
 import { queryDns } from '../../doctor/dns-query.js';
 import { bindUnavailable, startBind, type BindServer } from '../servers/bind.js';
 import { pdnsUnavailable, startPdns, type PdnsServer } from '../servers/pdns.js';
+import { freeTcpUdpPort as freePort } from '../servers/ports.js';
 import { client, makeCerts, reviewOf, type CertDir } from '../webhook/harness.js';
 
 const why = bindUnavailable() ?? pdnsUnavailable();
@@ -31,26 +30,6 @@ if (why && process.env.CI) throw new Error(`BIND and PowerDNS are required in CI
 const SECRET_FLAGS = (FLAGS as readonly FlagSpec[]).filter((f) => f.secret).map((f) => f.name);
 const FIXTURES = join(__dirname, 'fixtures/secret-flags');
 const OWNER = 'zg-secrets';
-
-/** A port free for both TCP and UDP on 127.0.0.1 right now (named and pdns_server cannot take 0). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const u = createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
 
 class Sink extends Writable {
   text = '';
