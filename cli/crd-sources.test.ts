@@ -46,6 +46,9 @@ const EXPECTED = [
   'udp.example.com A 203.0.113.74 ingressrouteudp/crd/in-traefik-udp',
   // openshift_route_test.go: the admitted host, CNAME to the router's canonical hostname
   'route.example.com CNAME router.apps.example.com route/crd/in-route',
+  // kong_tcpingress_test.go "TCPIngress with hostname annotation and using SNI": both names, status IP; "tcpingress/…"
+  'kong-annotation.example.com A 203.0.113.75 tcpingress/crd/in-kong',
+  'kong.example.com A 203.0.113.75 tcpingress/crd/in-kong',
 ].sort();
 
 const OUT = [
@@ -56,6 +59,7 @@ const OUT = [
   'out-traefik-tcp',
   'out-traefik-udp',
   'out-route',
+  'out-kong',
 ];
 
 describe('CRD sources through plan and validate', () => {

@@ -301,6 +301,7 @@ export const FLAGS = [
       'gateway-tlsroute',
       'gateway-tcproute',
       'gateway-udproute',
+      'kong-tcpingress',
     ],
     help: `object kinds to read (repeatable): ${SOURCES.join(', ')}`,
     check: (v) => checkSources(v as string[]),

@@ -262,6 +262,17 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'routes',
     statusMatters: true,
   },
+  // docs/sources/kong.md; source/kong_tcpingress.go (configuration.konghq.com/v1beta1 only)
+  {
+    source: 'kong-tcpingress',
+    group: 'configuration.konghq.com',
+    version: 'v1beta1',
+    kind: 'TCPIngress',
+    plural: 'tcpingresses',
+    // as external-dns writes it (source/kong_tcpingress.go)
+    resourceKind: 'tcpingress',
+    statusMatters: true,
+  },
 ];
 
 /**

@@ -5,7 +5,8 @@
  * rows, below, and the endpoint rows), source/contour_httpproxy_test.go (fqdn, status IP and
  * hostname, annotations), source/traefik_proxy_test.go (Host/HostHeader/HostSNI matches, several
  * values in one call, `*` skipped, target annotation only), source/openshift_route_test.go
- * (admitted router, --openshift-router-name).
+ * (admitted router, --openshift-router-name), source/kong_tcpingress_test.go (hostname annotation,
+ * SNI rule hosts, --ignore-hostname-annotation, target annotation, status).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -174,6 +175,42 @@ const rows: {
     obj: ['route.openshift.io/v1', 'Route', 'not-admitted'],
     want: ['new.example.com ?'],
     warning: /no router has admitted this Route/,
+  },
+  {
+    name: 'TCPIngress: hostname annotation then each rule host (SNI); a rule without host and spec.tls name nothing',
+    obj: ['configuration.konghq.com/v1beta1', 'TCPIngress', 'tcp-ingress-both'],
+    want: [
+      'd.example.com CNAME a12e71861a4303f063456769a314a3bd-1291189659.us-east-1.elb.amazonaws.com',
+      'e.example.com CNAME a12e71861a4303f063456769a314a3bd-1291189659.us-east-1.elb.amazonaws.com',
+      'f.example.com CNAME a12e71861a4303f063456769a314a3bd-1291189659.us-east-1.elb.amazonaws.com',
+    ],
+    resource: 'tcpingress/kong/tcp-ingress-both',
+  },
+  {
+    name: 'TCPIngress: --ignore-hostname-annotation keeps the rule hosts only',
+    obj: ['configuration.konghq.com/v1beta1', 'TCPIngress', 'tcp-ingress-both'],
+    ctx: { ignoreHostnameAnnotation: true },
+    want: [
+      'e.example.com CNAME a12e71861a4303f063456769a314a3bd-1291189659.us-east-1.elb.amazonaws.com',
+      'f.example.com CNAME a12e71861a4303f063456769a314a3bd-1291189659.us-east-1.elb.amazonaws.com',
+    ],
+  },
+  {
+    name: 'TCPIngress: the target annotation (alpha prefix, checked) replaces the status',
+    obj: ['configuration.konghq.com/v1beta1', 'TCPIngress', 'tcp-ingress-target'],
+    ctx: { annotationPrefix: 'external-dns.alpha.kubernetes.io/' },
+    want: ['target.example.com A 203.0.113.4'],
+  },
+  {
+    name: 'TCPIngress: status IP and hostname both without a target annotation',
+    obj: ['configuration.konghq.com/v1beta1', 'TCPIngress', 'tcp-ingress-target'],
+    want: ['target.example.com A 203.0.113.3', 'target.example.com CNAME kong-lb.example.net'],
+  },
+  {
+    name: 'TCPIngress without load-balancer status: checked, nothing published',
+    obj: ['configuration.konghq.com/v1beta1', 'TCPIngress', 'tcp-ingress-pending'],
+    want: ['pending.example.com ?'],
+    warning: /TCPIngress has no load-balancer address yet/,
   },
 ];
 

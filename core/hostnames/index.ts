@@ -25,6 +25,7 @@ import { extractIstioVirtualService } from './istio-virtualservice.js';
 import { extractContourHttpProxy } from './contour-httpproxy.js';
 import { extractTraefik } from './traefik.js';
 import { extractOpenShiftRoute } from './openshift-route.js';
+import { extractKongTcpIngress } from './kong-tcpingress.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 
 export { DEFAULT_MAX_HOSTNAMES_PER_OBJECT, type ExtractContext } from './common.js';
@@ -53,6 +54,7 @@ const EXTRACTORS: Record<string, Extractor> = {
   'traefik.containo.us/IngressRouteTCP': extractTraefik,
   'traefik.containo.us/IngressRouteUDP': extractTraefik,
   'route.openshift.io/Route': extractOpenShiftRoute,
+  'configuration.konghq.com/TCPIngress': extractKongTcpIngress,
 };
 
 function extractorOf(obj: KubeObject): Extractor | undefined {

@@ -24,6 +24,7 @@ const REQUIRED = [
   'traefik.io/v1alpha1 IngressRouteTCP out-traefik-tcp',
   'traefik.io/v1alpha1 IngressRouteUDP out-traefik-udp',
   'route.openshift.io/v1 Route out-route',
+  'configuration.konghq.com/v1beta1 TCPIngress out-kong',
 ];
 
 describe('webhook: every CRD source denies an out-of-filter name', () => {
