@@ -4,8 +4,8 @@
 # The image carries one bundle of the code it runs (esbuild: the app and the dependencies it uses,
 # each provider SDK in its own chunk, loaded only with that --provider): no node_modules, no npm.
 
-# Node 24: the Active LTS line. CI tests the code and this bundle on Node 20 (README, Testing);
-# the bundle is built for node20 syntax, so it needs nothing newer than what CI runs
+# Node 24: the Active LTS line. CI tests the code on Node 20 and this bundle on Node 20 and on this
+# line's Node (.ci/run fetches it; README, Testing); the bundle is built for node20 syntax
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: type-check, then bundle the sources and their dependencies ----

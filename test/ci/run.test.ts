@@ -24,7 +24,7 @@ function stub(dir: string, name: string, body: string): void {
 }
 
 /** Runs .ci/run with only the stubs, /usr/bin and /bin on PATH (no /usr/sbin: named and pdns_server are "missing"). */
-function runCi(opts: { moto: boolean; pyenvMoto?: boolean }) {
+function runCi(opts: { moto: boolean; pyenvMoto?: boolean; nodePack?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'zoneguard-ci-run-'));
   dirs.push(dir);
   const bin = join(dir, 'bin');
@@ -38,7 +38,13 @@ function runCi(opts: { moto: boolean; pyenvMoto?: boolean }) {
     `if [ -x "${policy}" ]; then "${policy}" named start; p="policy-rc.d exits $?"; else p="no policy-rc.d"; fi\necho "apt-get $* ($p)" >>"${log}"`,
   );
   stub(bin, 'pip3', `echo "pip3 $*" >>"${log}"; exit 1`);
-  stub(bin, 'npm', `echo "npm $* CI=$CI" >>"${log}"`);
+  // `npm pack node-linux-<arch>@24` gives a tarball whose package/bin/node says it is v24 (the
+  // registry's Node build); nodePack: false, as when the registry cannot be reached
+  const pack =
+    opts.nodePack === false
+      ? 'exit 1'
+      : `mkdir -p package/bin && printf '#!/bin/sh\\necho v24.0.0\\n' >package/bin/node && chmod +x package/bin/node && tar -czf node-stub.tgz package && rm -rf package && echo node-stub.tgz`;
+  stub(bin, 'npm', `echo "npm $* CI=$CI" >>"${log}"\nif [ "$1" = pack ]; then ${pack}; fi`);
   if (opts.moto) stub(bin, 'moto_server', 'exit 0');
   if (opts.pyenvMoto) {
     spawnSync('mkdir', ['-p', join(dir, '.pyenv/shims')]);
@@ -71,8 +77,11 @@ describe('.ci/run', () => {
     expect(apt[0]).toContain('(policy-rc.d exits 101)');
     expect(r.policyLeft).toBe(false);
     expect(r.stdout).toMatch(/ci: moto_server at .*\/bin\/moto_server/);
+    expect(r.stdout).toContain("ci: the image's Node for the bundle tests: v24.0.0");
     expect(r.calls.filter((c) => c.startsWith('npm'))).toEqual([
       'npm ci --no-audit --no-fund CI=true',
+      // the Dockerfile's NODE_IMAGE line, for test/deploy/dockerfile.test.ts
+      expect.stringMatching(/^npm pack --silent node-linux-(x64|arm64)@24 CI=true$/),
       'npm run typecheck CI=true',
       'npm run lint CI=true',
       'npm run format:check CI=true',
@@ -86,6 +95,13 @@ describe('.ci/run', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ci: moto_server at .*\/\.pyenv\/shims\/moto_server/);
     expect(r.calls.some((c) => c.startsWith('pip3'))).toBe(false);
+  });
+
+  it("without the image's Node from the npm registry: fails before any check with the reason", () => {
+    const r = runCi({ moto: true, nodePack: false });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('ci: could not fetch Node 24');
+    expect(r.calls.filter((c) => c.startsWith('npm run') || c.startsWith('npm test'))).toEqual([]);
   });
 
   it('without moto_server on PATH: tries pip, then fails before any test with the reason', () => {

@@ -1,5 +1,6 @@
 /** The image's shape, checked from the Dockerfile itself (no container engine runs in CI). */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execForm, parseInstructions, parseStages, type Stage } from './dockerfile.js';
 
 const ROOT = resolve(__dirname, '../..');
+/** The Node binary of the image's line (Dockerfile NODE_IMAGE), which .ci/run fetches; CI never skips it. */
+const IMAGE_NODE = process.env.ZONEGUARD_IMAGE_NODE;
+if (!IMAGE_NODE && process.env.CI) throw new Error("ZONEGUARD_IMAGE_NODE is required in CI: the Node binary of the image's line (.ci/run fetches it)");
 const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const { stages } = parseStages(text);
 const stage = (name: string): Stage => {
@@ -101,6 +105,58 @@ describe('Dockerfile', () => {
         expect(all.some((i) => i.includes(sdk)), sdk).toBe(true);
       }
     });
+
+    it.skipIf(!IMAGE_NODE)(
+      `runs on the image's Node: validate and demo as on CI's, certs, and the webhook answering a review over HTTPS${IMAGE_NODE ? '' : ' (skipped: ZONEGUARD_IMAGE_NODE is not set; .ci/run sets it)'}`,
+      async () => {
+        const node = IMAGE_NODE!;
+        const onImage = (args: string[]) => spawnSync(node, [join(out, 'zoneguard.js'), ...args], { cwd: out, encoding: 'utf8' });
+        const major = /^ARG NODE_IMAGE=node:(\d+)/m.exec(text)?.[1];
+        expect(onImage(['--version']).status).toBe(0);
+        expect(spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()).toMatch(new RegExp(`^v${major}\\.`));
+        cpSync(join(ROOT, 'examples'), join(out, 'manifests-on-image-node'), { recursive: true });
+        for (const args of [['validate', '-f', 'manifests-on-image-node/manifests', '--domain-filter', 'example.com'], ['demo']]) {
+          const [here, there] = [run(args), onImage(args)];
+          expect(there.stderr).not.toMatch(/Cannot find (module|package)|Dynamic require|ExperimentalWarning|DeprecationWarning/);
+          expect([there.status, there.stdout], args.join(' ')).toEqual([here.status, here.stdout]);
+        }
+        // the certificate job (node-forge) and the webhook (express, TLS) as the Deployment runs them
+        const certDir = mkdtempSync(join(tmpdir(), 'zoneguard-image-node-certs-'));
+        expect(onImage(['certs', '--out', certDir, '--log-level', 'error']).status).toBe(0);
+        const webhook = spawn(node, [join(out, 'zoneguard.js'), 'webhook', '--listen-address', '127.0.0.1:0', '--tls-cert-file', join(certDir, 'tls.crt'), '--tls-private-key-file', join(certDir, 'tls.key'), '--domain-filter', 'example.com'], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] });
+        try {
+          const port = await new Promise<number>((resolvePort, reject) => {
+            let log = '';
+            webhook.stderr.on('data', (d: Buffer) => {
+              log += d.toString();
+              const m = /"address":"127\.0\.0\.1:(\d+)"[^\n]*"msg":"webhook listening"/.exec(log);
+              if (m) resolvePort(Number(m[1]));
+            });
+            webhook.once('exit', (code) => reject(new Error(`webhook exited with ${code}: ${log}`)));
+          });
+          const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'image-node', kind: { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' }, resource: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }, name: 'outside', namespace: 'default', operation: 'CREATE', object: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'outside', namespace: 'default' }, spec: { rules: [{ host: 'app.example.org' }] } } } };
+          const answer = await new Promise<string>((resolveBody, reject) => {
+            const req = httpsRequest({ host: '127.0.0.1', port, path: '/validate', method: 'POST', ca: readFileSync(join(certDir, 'ca.crt')), servername: 'zoneguard-webhook.zoneguard.svc', headers: { 'content-type': 'application/json' } }, (res) => {
+              let body = '';
+              res.on('data', (d: Buffer) => (body += d.toString()));
+              res.on('end', () => resolveBody(body));
+            });
+            req.on('error', reject);
+            req.end(JSON.stringify(review));
+          });
+          const response = (JSON.parse(answer) as { response: { uid: string; allowed: boolean; status: { message: string } } }).response;
+          expect([response.uid, response.allowed]).toEqual(['image-node', false]);
+          expect(response.status.message).toContain('app.example.org: domain-filter: not in [example.com]');
+          const exited = new Promise<number | null>((r) => webhook.once('exit', (code) => r(code)));
+          webhook.kill('SIGTERM');
+          expect(await exited).toBe(0);
+        } finally {
+          if (webhook.exitCode === null && webhook.signalCode === null) webhook.kill('SIGKILL');
+          rmSync(certDir, { recursive: true, force: true });
+        }
+      },
+      60_000,
+    );
 
     it('names the running version from the bundled package.json', () => {
       const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
