@@ -49,6 +49,12 @@ const EXPECTED = [
   // kong_tcpingress_test.go "TCPIngress with hostname annotation and using SNI": both names, status IP; "tcpingress/…"
   'kong-annotation.example.com A 203.0.113.75 tcpingress/crd/in-kong',
   'kong.example.com A 203.0.113.75 tcpingress/crd/in-kong',
+  // f5_virtualserver_test.go "with hostAliases": host and aliases, spec.virtualServerAddress over
+  // status.vsAddress; resource label "f5-virtualserver/…"
+  'f5.example.com A 203.0.113.75 f5-virtualserver/crd/in-f5-vs',
+  'f5-alias.example.com A 203.0.113.75 f5-virtualserver/crd/in-f5-vs',
+  // f5_transportserver_test.go "with host set and IP address from the status field"
+  'f5-tcp.example.com A 203.0.113.77 f5-transportserver/crd/in-f5-ts',
 ].sort();
 
 const OUT = [
@@ -60,6 +66,10 @@ const OUT = [
   'out-traefik-udp',
   'out-route',
   'out-kong',
+  // no status.vsAddress yet (as at CREATE) / "None": external-dns skips them, zoneguard checks spec.host
+  'out-f5-vs',
+  'out-f5-vs-alias',
+  'out-f5-ts',
 ];
 
 describe('CRD sources through plan and validate', () => {

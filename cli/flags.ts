@@ -302,6 +302,8 @@ export const FLAGS = [
       'gateway-tcproute',
       'gateway-udproute',
       'kong-tcpingress',
+      'f5-virtualserver',
+      'f5-transportserver',
     ],
     help: `object kinds to read (repeatable): ${SOURCES.join(', ')}`,
     check: (v) => checkSources(v as string[]),

@@ -61,6 +61,12 @@ export interface KindInfo {
    * external-dns; traefik.io unless --traefik-disable-new.
    */
   traefik?: 'legacy' | 'new';
+  /**
+   * Its external-dns source publishes no provider-specific properties and no set identifier
+   * (source/f5_*.go pass none; f5_transportserver_test.go "does not support provider-specific
+   * annotations"): those annotations are not read, so they neither change a record nor deny one.
+   */
+  noProviderSpecific?: boolean;
 }
 
 /** Istio's sources: their Gateways take targets from Services (spec.selector) or an Ingress. */
@@ -272,6 +278,29 @@ export const KINDS: readonly KindInfo[] = [
     // as external-dns writes it (source/kong_tcpingress.go)
     resourceKind: 'tcpingress',
     statusMatters: true,
+  },
+  // docs/sources/f5-virtualserver.md, f5-transportserver.md; source/f5_virtualserver.go,
+  // f5_transportserver.go: resource label "f5-virtualserver/<ns>/<name>" (…_test.go rows), status
+  // carries status.vsAddress (a target, and without it external-dns skips the object)
+  {
+    source: 'f5-virtualserver',
+    group: 'cis.f5.com',
+    version: 'v1',
+    kind: 'VirtualServer',
+    plural: 'virtualservers',
+    resourceKind: 'f5-virtualserver',
+    statusMatters: true,
+    noProviderSpecific: true,
+  },
+  {
+    source: 'f5-transportserver',
+    group: 'cis.f5.com',
+    version: 'v1',
+    kind: 'TransportServer',
+    plural: 'transportservers',
+    resourceKind: 'f5-transportserver',
+    statusMatters: true,
+    noProviderSpecific: true,
   },
 ];
 

@@ -6,7 +6,10 @@
  * hostname, annotations), source/traefik_proxy_test.go (Host/HostHeader/HostSNI matches, several
  * values in one call, `*` skipped, target annotation only), source/openshift_route_test.go
  * (admitted router, --openshift-router-name), source/kong_tcpingress_test.go (hostname annotation,
- * SNI rule hosts, --ignore-hostname-annotation, target annotation, status).
+ * SNI rule hosts, --ignore-hostname-annotation, target annotation, status),
+ * source/f5_virtualserver_test.go and f5_transportserver_test.go (target priority annotation >
+ * spec.virtualServerAddress > status.vsAddress, skipped without status.vsAddress or with "None",
+ * hostAliases, TTL, no provider-specific annotations).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +18,7 @@ import { extract, type ExtractContext } from './index.js';
 import { ObjectSet } from './common.js';
 import { bindsToGateway } from './istio-virtualservice.js';
 import { traefikRuleHosts } from './traefik.js';
+import { FqdnTemplate } from './fqdn-template.js';
 import type { KubeObject } from '../model/objects.js';
 
 const objects = loadManifests([join(import.meta.dirname, 'fixtures', 'crd-sources.yaml')]).map((l) => l.obj);
@@ -27,6 +31,7 @@ function find(apiVersion: string, kind: string, name: string): KubeObject {
 }
 
 const ISTIO = 'networking.istio.io/v1';
+const F5 = 'cis.f5.com/v1';
 const rows: {
   name: string;
   obj: [string, string, string];
@@ -212,6 +217,65 @@ const rows: {
     want: ['pending.example.com ?'],
     warning: /TCPIngress has no load-balancer address yet/,
   },
+  {
+    name: 'VirtualServer: the target annotation wins over spec and status addresses',
+    obj: [F5, 'VirtualServer', 'with-target'],
+    want: ['www.example.com A 192.168.1.150'],
+    resource: 'f5-virtualserver/f5/with-target',
+  },
+  {
+    name: 'VirtualServer: spec.virtualServerAddress wins over status.vsAddress',
+    obj: [F5, 'VirtualServer', 'spec-address'],
+    want: ['www.example.com A 192.168.1.100'],
+  },
+  {
+    name: 'VirtualServer: status.vsAddress when spec has no address',
+    obj: [F5, 'VirtualServer', 'status-address'],
+    want: ['www.example.com A 192.168.1.100'],
+  },
+  {
+    name: 'VirtualServer without status.vsAddress (CREATE): spec.host checked, nothing published',
+    obj: [F5, 'VirtualServer', 'no-address'],
+    want: ['www.example.com ?'],
+    warning: /F5 CIS has not given this VirtualServer an address yet \(status\.vsAddress is empty\)/,
+  },
+  {
+    name: 'VirtualServer with status.vsAddress "None": checked, nothing published',
+    obj: [F5, 'VirtualServer', 'address-none'],
+    want: ['www.example.com ?'],
+    warning: /status\.vsAddress is "None"/,
+  },
+  {
+    name: 'VirtualServer with error status but valid IP is published',
+    obj: [F5, 'VirtualServer', 'error-status'],
+    want: ['www.example.com A 192.168.1.100'],
+  },
+  {
+    name: 'VirtualServer: host and hostAliases (blank skipped), target annotation',
+    obj: [F5, 'VirtualServer', 'aliases'],
+    want: [
+      'www.example.com A 192.168.1.150',
+      'alias1.example.com A 192.168.1.150',
+      'alias2.example.com A 192.168.1.150',
+    ],
+  },
+  {
+    name: 'VirtualServer: no hostname annotation',
+    obj: [F5, 'VirtualServer', 'ignored-annotations'],
+    want: ['www.example.com A 192.168.1.100'],
+  },
+  {
+    name: 'TransportServer: spec.host (no hostAliases), spec address',
+    obj: [F5, 'TransportServer', 'tcp'],
+    want: ['tcp.example.com A 192.168.1.100'],
+    resource: 'f5-transportserver/f5/tcp',
+  },
+  {
+    name: 'TransportServer with empty status.vsAddress: checked, nothing published',
+    obj: [F5, 'TransportServer', 'tcp-pending'],
+    want: ['tcp.example.com ?'],
+    warning: /F5 CIS has not given this TransportServer an address yet/,
+  },
 ];
 
 describe('CRD sources', () => {
@@ -226,6 +290,31 @@ describe('CRD sources', () => {
     ).toEqual(want);
     if (warning) expect(x.warnings.join('\n')).toMatch(warning);
     if (resource) expect(x.resource).toBe(resource);
+  });
+});
+
+describe('F5 record properties', () => {
+  // f5_virtualserver_test.go "TTL annotation", f5_transportserver_test.go "does not support
+  // provider-specific annotations": the ttl annotation is read, set-identifier and provider-specific
+  // ones are not (and so do not deny: aws-weight without effect needs no set identifier)
+  it('reads the TTL, not set-identifier nor provider-specific annotations', () => {
+    const ttl = extract(find(F5, 'VirtualServer', 'error-status'), base);
+    expect(ttl.claims.map((c) => c.ttl)).toEqual([600]);
+    const x = extract(find(F5, 'VirtualServer', 'ignored-annotations'), base);
+    expect(x.problems).toEqual([]);
+    expect(x.claims.map((c) => [c.setIdentifier, c.providerSpecific])).toEqual([[undefined, undefined]]);
+  });
+  it('--fqdn-template names are checked and publish nothing (targets come from --target-template)', () => {
+    const fqdnTemplate = FqdnTemplate.parse(['{{ .Name }}.tmpl.example.com'])!;
+    const x = extract(find(F5, 'TransportServer', 'tcp'), {
+      ...base,
+      fqdnTemplate,
+      combineFqdnAnnotation: true,
+    });
+    expect(x.claims.map((c) => `${c.hostname} ${c.targets.length}`)).toEqual([
+      'tcp.example.com 1',
+      'tcp.tmpl.example.com 0',
+    ]);
   });
 });
 

@@ -26,6 +26,7 @@ import { extractContourHttpProxy } from './contour-httpproxy.js';
 import { extractTraefik } from './traefik.js';
 import { extractOpenShiftRoute } from './openshift-route.js';
 import { extractKongTcpIngress } from './kong-tcpingress.js';
+import { extractF5 } from './f5.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 
 export { DEFAULT_MAX_HOSTNAMES_PER_OBJECT, type ExtractContext } from './common.js';
@@ -55,6 +56,8 @@ const EXTRACTORS: Record<string, Extractor> = {
   'traefik.containo.us/IngressRouteUDP': extractTraefik,
   'route.openshift.io/Route': extractOpenShiftRoute,
   'configuration.konghq.com/TCPIngress': extractKongTcpIngress,
+  'cis.f5.com/VirtualServer': extractF5,
+  'cis.f5.com/TransportServer': extractF5,
 };
 
 function extractorOf(obj: KubeObject): Extractor | undefined {
@@ -156,14 +159,17 @@ function overCap(out: Extraction, field: string, what: string, cap: number): Ext
   return out;
 }
 
-/** The name annotations a kind reads: hostname (every kind but DNSEndpoint), a Service's internal-hostname. */
+/** The name annotations a kind reads: hostname (every kind but DNSEndpoint and F5's), a Service's internal-hostname. */
 function nameAnnotationsOf(kind: string): readonly string[] {
   return kind === 'Service'
     ? [Ann.hostname, Ann.internalHostname]
-    : kind === 'DNSEndpoint'
+    : kind === 'DNSEndpoint' || F5_KINDS.has(kind)
       ? []
       : [Ann.hostname];
 }
+
+/** F5's kinds take no hostname annotation (source/f5_*.go read spec.host and hostAliases only). */
+const F5_KINDS = new Set(['VirtualServer', 'TransportServer']);
 
 /** The first name annotation, under any prefix read, that lists more than `cap` names. */
 function listedOverCap(
@@ -276,6 +282,8 @@ function readPass(
         });
       } else base.common.ttl = r.ttl;
     }
+  }
+  if (out.ref.kind !== 'DNSEndpoint' && !kindOf(obj)?.noProviderSpecific) {
     const setId = ann.get(Ann.setIdentifier);
     if (setId) base.common.setIdentifier = setId;
     let ps: Record<string, string> | undefined;

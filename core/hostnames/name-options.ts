@@ -11,8 +11,9 @@
  *   spec.hostnames (its listeners' names do not count), or with combine;
  * - a templated name gets the targets a hostname-annotation name of that object gets (target
  *   annotation, load-balancer status, the Gateway's addresses for a route, ...);
- * - Traefik's IngressRoutes take a templated name's targets only from --target-template, which
- *   zoneguard does not read: their templated names are checked, and publish nothing;
+ * - Traefik's IngressRoutes and F5's VirtualServers and TransportServers take a templated name's
+ *   targets only from --target-template, which zoneguard does not read: their templated names are
+ *   checked, and publish nothing;
  * - DNSEndpoint (crd) takes no template (the docs' "Supported Sources" table);
  * - --ignore-hostname-annotation drops the hostname annotation (and a Service's internal-hostname).
  */
@@ -53,6 +54,10 @@ const TEMPLATE_MODE: Record<string, { mode: 'annotation' | 'route' | 'names-only
     IngressRoute: { mode: 'names-only' },
     IngressRouteTCP: { mode: 'names-only' },
     IngressRouteUDP: { mode: 'names-only' },
+    // F5 and Gloo take a templated name's targets from --target-template only (source/template/
+    // engine.go ApplyTemplates, which source/f5_*.go call), like Traefik
+    VirtualServer: { mode: 'names-only' },
+    TransportServer: { mode: 'names-only' },
   };
 
 /** Whether --fqdn-template applies to this kind at all (documented per source). */

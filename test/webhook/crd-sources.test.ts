@@ -25,6 +25,8 @@ const REQUIRED = [
   'traefik.io/v1alpha1 IngressRouteUDP out-traefik-udp',
   'route.openshift.io/v1 Route out-route',
   'configuration.konghq.com/v1beta1 TCPIngress out-kong',
+  'cis.f5.com/v1 VirtualServer out-f5-vs',
+  'cis.f5.com/v1 TransportServer out-f5-ts',
 ];
 
 describe('webhook: every CRD source denies an out-of-filter name', () => {
