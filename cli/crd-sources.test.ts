@@ -55,6 +55,8 @@ const EXPECTED = [
   'f5-alias.example.com A 203.0.113.75 f5-virtualserver/crd/in-f5-vs',
   // f5_transportserver_test.go "with host set and IP address from the status field"
   'f5-tcp.example.com A 203.0.113.77 f5-transportserver/crd/in-f5-ts',
+  // skipper_routegroup_test.go "Routegroup with hosts and destinations creates an endpoint": status hostname → CNAME
+  'skipper.example.com CNAME skipper-lb.example.net routegroup/crd/in-skipper',
 ].sort();
 
 const OUT = [
@@ -70,6 +72,7 @@ const OUT = [
   'out-f5-vs',
   'out-f5-vs-alias',
   'out-f5-ts',
+  'out-skipper',
 ];
 
 describe('CRD sources through plan and validate', () => {
@@ -92,6 +95,32 @@ describe('CRD sources through plan and validate', () => {
     for (const line of r.out.split('\n').filter((l) => / crd\/in-/.test(l))) expect(line).toMatch(/^ALLOW /);
     expect(r.out).not.toMatch(/not checked/);
     expect(r.err).not.toMatch(/not checked \(kinds zoneguard does not read\)/);
+  });
+
+  // external-dns lists /apis/<value>/routegroups (skipper_routegroup_test.go TestNewRouteGroupSource);
+  // zoneguard's webhook rule and RBAC name zalando.org, so another group is refused (exit 2)
+  it('--skipper-routegroup-groupversion: another version is taken, another group refused naming the flag', async () => {
+    const ok = await run([
+      'validate',
+      '-f',
+      dir,
+      '--skipper-routegroup-groupversion',
+      'zalando.org/v1alpha1',
+    ]);
+    expect(ok.code).toBe(1);
+    expect(ok.out).toMatch(/^DENY RouteGroup crd\/out-skipper: skipper\.example\.org: domain-filter/m);
+    const bad = await run(['validate', '-f', dir, '--skipper-routegroup-groupversion', 'example.org/v1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--skipper-routegroup-groupversion.*must be zalando\.org\/<version>/);
+    const badVersion = await run([
+      'validate',
+      '-f',
+      dir,
+      '--skipper-routegroup-groupversion',
+      'zalando.org/V 1',
+    ]);
+    expect(badVersion.code).toBe(2);
+    expect(badVersion.err).toMatch(/is not an API version/);
   });
 
   it('--source limits the kinds read: a Route outside --source is skipped, not denied', async () => {

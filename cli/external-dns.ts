@@ -134,7 +134,6 @@ const noRegistry = (r: string) => `the ${r} registry is not supported (zoneguard
 export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   server: { refused: 'not supported: name the API server in a kubeconfig (--kubeconfig)' },
   'gloo-namespace': { refused: noSource('gloo-proxy') },
-  'skipper-routegroup-groupversion': { refused: noSource('skipper-routegroup') },
   'annotation-prefix': { refused: pendingSource, pending: true },
   compatibility: {
     refused: 'not supported: legacy annotation sets (mate, molecule, kops-dns-controller) are not read',
@@ -217,6 +216,9 @@ export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   'min-event-sync-interval': { note: 'default 1s in zoneguard (external-dns: 5s)' },
   'exclude-unschedulable': {
     note: 'applies to NodePort Service targets (the node source is not supported)',
+  },
+  'skipper-routegroup-groupversion': {
+    note: 'the group must be zalando.org (the version may differ): the webhook rule and RBAC name that group',
   },
   'expose-internal-ipv6': {
     note: 'applies to NodePort Service targets and endpoints-type NodeExternalIP (the node source is not supported)',

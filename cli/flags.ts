@@ -5,7 +5,7 @@
  * environment or argv. Names and meanings follow external-dns where it has the flag.
  */
 import { DEFAULT_MANAGED_RECORD_TYPES } from '../core/model/endpoint.js';
-import { SOURCES } from '../core/kinds.js';
+import { ROUTEGROUP_GROUP, SKIPPER_ROUTEGROUP_DEFAULT, SOURCES } from '../core/kinds.js';
 import { DEFAULT_ANNOTATION_PREFIX, KNOWN_ANNOTATION_PREFIXES } from '../core/hostnames/annotations.js';
 import { checkLabelSelector } from '../core/selector.js';
 import { FqdnTemplate, TemplateError } from '../core/hostnames/fqdn-template.js';
@@ -42,6 +42,24 @@ function checkCidrs(cidrs: readonly string[]): string | undefined {
 function checkSources(sources: readonly string[]): string | undefined {
   const bad = sources.filter((s) => !SOURCES.includes(s));
   return bad.length ? `unknown source ${bad.join(', ')} (known: ${SOURCES.join(', ')})` : undefined;
+}
+
+/**
+ * --skipper-routegroup-groupversion: external-dns lists /apis/<value>/routegroups
+ * (source/skipper_routegroup.go; its test "custom version in one namespace" uses
+ * zalando.org/v1alpha1). zoneguard's kinds table, webhook rule and RBAC name the zalando.org group,
+ * so only the version may differ; another group is refused rather than read from a group no rule
+ * admits.
+ */
+function checkRouteGroupVersion(v: string): string | undefined {
+  const slash = v.indexOf('/');
+  const group = slash < 0 ? '' : v.slice(0, slash);
+  const version = slash < 0 ? v : v.slice(slash + 1);
+  if (group !== ROUTEGROUP_GROUP)
+    return `must be ${ROUTEGROUP_GROUP}/<version> (e.g. ${SKIPPER_ROUTEGROUP_DEFAULT}): zoneguard reads RouteGroups of the ${ROUTEGROUP_GROUP} API group only (its webhook rule and RBAC name it)`;
+  if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(version))
+    return `"${version}" is not an API version (e.g. v1, v1alpha1)`;
+  return undefined;
 }
 
 function checkFqdnTemplate(values: readonly string[]): string | undefined {
@@ -304,6 +322,7 @@ export const FLAGS = [
       'kong-tcpingress',
       'f5-virtualserver',
       'f5-transportserver',
+      'skipper-routegroup',
     ],
     help: `object kinds to read (repeatable): ${SOURCES.join(', ')}`,
     check: (v) => checkSources(v as string[]),
@@ -488,6 +507,14 @@ export const FLAGS = [
     type: 'string',
     default: '',
     help: 'OpenShift Routes: publish the host admitted by this router (status.ingress[].routerName), CNAME to its routerCanonicalHostname (empty: the first router that admitted it)',
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'skipper-routegroup-groupversion',
+    type: 'string',
+    default: SKIPPER_ROUTEGROUP_DEFAULT,
+    help: 'Skipper RouteGroups: the API group/version listed and watched (external-dns --skipper-routegroup-groupversion; the group must be zalando.org, the admission rule matches every version)',
+    check: (v) => checkRouteGroupVersion(String(v)),
     commands: POLICY_COMMANDS,
   },
   {

@@ -69,6 +69,10 @@ export interface KindInfo {
   noProviderSpecific?: boolean;
 }
 
+/** Skipper RouteGroups' API group, and external-dns's default --skipper-routegroup-groupversion. */
+export const ROUTEGROUP_GROUP = 'zalando.org';
+export const SKIPPER_ROUTEGROUP_DEFAULT = 'zalando.org/v1';
+
 /** Istio's sources: their Gateways take targets from Services (spec.selector) or an Ingress. */
 const ISTIO = ['istio-gateway', 'istio-virtualservice'];
 
@@ -301,6 +305,18 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'f5-transportserver',
     statusMatters: true,
     noProviderSpecific: true,
+  },
+  // source/skipper_routegroup.go: zalando.org/v1 unless --skipper-routegroup-groupversion names another
+  // version (the watch lists that one; the admission rule matches every version)
+  {
+    source: 'skipper-routegroup',
+    group: ROUTEGROUP_GROUP,
+    version: 'v1',
+    kind: 'RouteGroup',
+    plural: 'routegroups',
+    resourceKind: 'routegroup',
+    statusMatters: true,
+    anyVersion: true,
   },
 ];
 

@@ -48,6 +48,8 @@ export interface PolicySettings {
   readonly openshiftRouterName: string;
   readonly traefikEnableLegacy: boolean;
   readonly traefikDisableNew: boolean;
+  /** --skipper-routegroup-groupversion (zalando.org/<version>; the flag's check keeps the group). */
+  readonly skipperRoutegroupGroupversion?: string;
   readonly ingressClass: string[];
   readonly labelFilter: string;
   readonly managedRecordTypes: string[];
@@ -216,6 +218,8 @@ export interface ObjectFilter {
   sources: string[];
   /** Traefik's API groups read (--traefik-enable-legacy, --traefik-disable-new). */
   traefik?: { legacy: boolean; new: boolean };
+  /** The RouteGroup version listed and watched (--skipper-routegroup-groupversion); v1 when absent. */
+  routeGroupVersion?: string;
 }
 
 export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
@@ -228,6 +232,13 @@ export function objectFilterFrom(cfg: PolicySettings): ObjectFilter {
     annotations: af.trim() ? parseSelector(af) : [],
     sources: cfg.source,
     traefik: { legacy: cfg.traefikEnableLegacy, new: !cfg.traefikDisableNew },
+    ...(cfg.skipperRoutegroupGroupversion
+      ? {
+          routeGroupVersion: cfg.skipperRoutegroupGroupversion.slice(
+            cfg.skipperRoutegroupGroupversion.indexOf('/') + 1,
+          ),
+        }
+      : {}),
   };
 }
 

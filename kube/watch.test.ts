@@ -140,6 +140,45 @@ describe('Kubernetes source', () => {
     });
   }
 
+  // skipper_routegroup_test.go TestNewRouteGroupSource "custom version in one namespace": the list
+  // path takes --skipper-routegroup-groupversion's version; the records are the same
+  it.each([
+    { name: 'RouteGroups at zalando.org/v1 by default', opts: {}, want: 'v1' },
+    {
+      name: 'RouteGroups at the version --skipper-routegroup-groupversion names',
+      opts: { routeGroupVersion: 'v1alpha1' },
+      want: 'v1alpha1',
+    },
+  ])('$name', async ({ opts, want }) => {
+    for (const version of ['v1', 'v1alpha1'])
+      api.apply({
+        apiVersion: `zalando.org/${version}`,
+        kind: 'RouteGroup',
+        metadata: { name: `rg-${version}`, namespace: 'default' },
+        spec: { hosts: [`rg-${version}.example.com`] },
+        status: { loadBalancer: { routeGroup: [{ ip: '203.0.113.9' }] } },
+      });
+    const s = source({ sources: ['skipper-routegroup'], ...opts });
+    await s.start();
+    expect(s.objects().map((o) => `${o.apiVersion} ${o.metadata?.name}`)).toEqual([
+      `zalando.org/${want} rg-${want}`,
+    ]);
+    const d = desiredState({
+      objects: s.objects(),
+      ruleCtx: {
+        ownerId: 'a',
+        domainFilter: new DomainFilter({ filters: ['example.com'] }),
+        managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      },
+      extractCtx: { ingressClasses: [], defaultTargets: [] },
+      filter: { labels: [], annotations: [], sources: ['skipper-routegroup'] },
+      current: [],
+    });
+    expect(
+      d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')} ${e.labels.resource}`),
+    ).toEqual([`rg-${want}.example.com A 203.0.113.9 routegroup/default/rg-${want}`]);
+  });
+
   it('a Service listed only for Istio is not published under --label-filter', async () => {
     api.apply(svc('a'));
     api.apply(svc('b', 'other', { team: 'a' }));

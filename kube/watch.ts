@@ -48,6 +48,11 @@ export interface KubernetesSourceOptions {
   listenEndpointEvents?: boolean;
   /** Which Traefik API groups are read (--traefik-enable-legacy, --traefik-disable-new); default traefik.io only. */
   traefik?: { legacy: boolean; new: boolean };
+  /**
+   * --skipper-routegroup-groupversion's version: RouteGroups are listed and watched at
+   * /apis/zalando.org/<it>/routegroups, as external-dns lists them (default: the table's v1).
+   */
+  routeGroupVersion?: string;
   logger: Logger;
   /** Delay before restarting an informer whose list or watch failed (full jitter, capped). */
   restartBaseDelayMs?: number;
@@ -126,13 +131,18 @@ function listerFor(k: KindInfo): Lister {
   };
 }
 
+/** A row of the table, ready to list and watch. */
+function kindSpecOf(k: KindInfo): KindSpec {
+  return {
+    ...k,
+    apiVersion: apiVersionOf(k),
+    path: (ns?: string) => apiPath(k, k.clusterScoped ? undefined : ns),
+    list: listerFor(k),
+  };
+}
+
 /** Every kind of the table, ready to list and watch. */
-export const KIND_SPECS: readonly KindSpec[] = [...KINDS, ...POLICY_KINDS].map((k) => ({
-  ...k,
-  apiVersion: apiVersionOf(k),
-  path: (ns?: string) => apiPath(k, k.clusterScoped ? undefined : ns),
-  list: listerFor(k),
-}));
+export const KIND_SPECS: readonly KindSpec[] = [...KINDS, ...POLICY_KINDS].map(kindSpecOf);
 
 export type ObjectEvent = 'add' | 'update' | 'delete';
 
@@ -196,7 +206,11 @@ export class KubernetesSource implements Source {
       if (k.traefik && !traefik[k.traefik]) continue;
       const types = opts.serviceTypes ?? [];
       if (k.forServiceTypes && types.length && !k.forServiceTypes.some((t) => types.includes(t))) continue;
-      kinds.add(k);
+      // --skipper-routegroup-groupversion: RouteGroups at the version it names
+      const v = opts.routeGroupVersion;
+      kinds.add(
+        k.source === 'skipper-routegroup' && v && v !== k.version ? kindSpecOf({ ...k, version: v }) : k,
+      );
     }
     for (const spec of kinds) {
       // read for another source (a Service for Istio Gateways): in --namespace, all labels — also

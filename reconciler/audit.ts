@@ -99,6 +99,7 @@ export async function readCluster(kc: KubeConfig, cfg: AuditSettings, logger: Lo
       namespace: filter.namespace,
       labelSelector: cfg.labelFilter,
       serviceTypes: cfg.serviceTypeFilter,
+      routeGroupVersion: filter.routeGroupVersion,
       logger,
     }),
     new KubernetesSource({ kubeConfig: kc, sources: ['zone-policy'], logger }),

@@ -142,6 +142,7 @@ export async function runReconcile(
         namespace: filter.namespace,
         labelSelector: cfg.labelFilter,
         traefik: filter.traefik,
+        routeGroupVersion: filter.routeGroupVersion,
         serviceTypes: cfg.serviceTypeFilter,
         listenEndpointEvents: cfg.listenEndpointEvents,
         logger,

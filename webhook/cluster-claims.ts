@@ -83,6 +83,7 @@ export class ClusterClaims {
       namespace: cfg.namespace || undefined,
       labelSelector: cfg.labelFilter?.trim() || undefined,
       traefik: this.filter.traefik,
+      routeGroupVersion: this.filter.routeGroupVersion,
       serviceTypes: cfg.serviceTypeFilter,
       logger: opts.logger,
       restartBaseDelayMs: opts.restartBaseDelayMs,

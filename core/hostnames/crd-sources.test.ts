@@ -10,15 +10,17 @@
  * source/f5_virtualserver_test.go and f5_transportserver_test.go (target priority annotation >
  * spec.virtualServerAddress > status.vsAddress, skipped without status.vsAddress or with "None",
  * hostAliases, TTL, no provider-specific annotations).
+ * source/skipper_routegroup_test.go (TestEndpointsFromRouteGroups, TestRouteGroupsEndpoints: hosts,
+ * annotations, mixed status destinations, fqdn template with and without combine).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../manifests.js';
 import { extract, type ExtractContext } from './index.js';
 import { ObjectSet } from './common.js';
+import { FqdnTemplate } from './fqdn-template.js';
 import { bindsToGateway } from './istio-virtualservice.js';
 import { traefikRuleHosts } from './traefik.js';
-import { FqdnTemplate } from './fqdn-template.js';
 import type { KubeObject } from '../model/objects.js';
 
 const objects = loadManifests([join(import.meta.dirname, 'fixtures', 'crd-sources.yaml')]).map((l) => l.obj);
@@ -275,6 +277,60 @@ const rows: {
     obj: [F5, 'TransportServer', 'tcp-pending'],
     want: ['tcp.example.com ?'],
     warning: /F5 CIS has not given this TransportServer an address yet/,
+  },
+  {
+    name: 'RouteGroup: spec.hosts (empty skipped) then the hostname annotation; status IP and hostname both',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg1'],
+    want: [
+      'rg1.k8s.example A 1.5.1.4',
+      'rg1.k8s.example CNAME lb.example.org',
+      'my.example A 1.5.1.4',
+      'my.example CNAME lb.example.org',
+    ],
+    resource: 'routegroup/namespace1/rg1',
+  },
+  {
+    name: 'RouteGroup: --ignore-hostname-annotation keeps spec.hosts only',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg1'],
+    ctx: { ignoreHostnameAnnotation: true },
+    want: ['rg1.k8s.example A 1.5.1.4', 'rg1.k8s.example CNAME lb.example.org'],
+  },
+  {
+    name: 'RouteGroup: the target annotation replaces the status; ttl annotation',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg-target'],
+    want: ['target.k8s.example A 203.0.113.8'],
+  },
+  {
+    name: 'RouteGroup without hosts: no name',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg-nohosts'],
+    want: [],
+  },
+  {
+    name: 'RouteGroup without hosts takes --fqdn-template (its names get the status targets)',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg-nohosts'],
+    ctx: { fqdnTemplate: FqdnTemplate.parse(['{{.Metadata.Name}}.{{.Metadata.Namespace}}.example']) },
+    want: ['rg-nohosts.namespace1.example CNAME lb.example.org'],
+  },
+  {
+    name: 'RouteGroup with hosts: the template only with --combine-fqdn-annotation',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg-target'],
+    ctx: {
+      fqdnTemplate: FqdnTemplate.parse(['{{.Metadata.Name}}.{{.Metadata.Namespace}}.example']),
+      combineFqdnAnnotation: true,
+    },
+    want: ['target.k8s.example A 203.0.113.8', 'rg-target.namespace1.example A 203.0.113.8'],
+  },
+  {
+    name: 'RouteGroup with hosts and a template, combine off: its own names only',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg-target'],
+    ctx: { fqdnTemplate: FqdnTemplate.parse(['{{.Metadata.Name}}.{{.Metadata.Namespace}}.example']) },
+    want: ['target.k8s.example A 203.0.113.8'],
+  },
+  {
+    name: 'RouteGroup without load-balancer status: checked, nothing published',
+    obj: ['zalando.org/v1', 'RouteGroup', 'rg-pending'],
+    want: ['pending.k8s.example ?'],
+    warning: /RouteGroup has no load-balancer address yet/,
   },
 ];
 

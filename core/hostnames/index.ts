@@ -27,6 +27,7 @@ import { extractTraefik } from './traefik.js';
 import { extractOpenShiftRoute } from './openshift-route.js';
 import { extractKongTcpIngress } from './kong-tcpingress.js';
 import { extractF5 } from './f5.js';
+import { extractSkipperRouteGroup } from './skipper-routegroup.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 
 export { DEFAULT_MAX_HOSTNAMES_PER_OBJECT, type ExtractContext } from './common.js';
@@ -58,6 +59,7 @@ const EXTRACTORS: Record<string, Extractor> = {
   'configuration.konghq.com/TCPIngress': extractKongTcpIngress,
   'cis.f5.com/VirtualServer': extractF5,
   'cis.f5.com/TransportServer': extractF5,
+  'zalando.org/RouteGroup': extractSkipperRouteGroup,
 };
 
 function extractorOf(obj: KubeObject): Extractor | undefined {

@@ -51,6 +51,7 @@ const TEMPLATE_MODE: Record<string, { mode: 'annotation' | 'route' | 'names-only
     VirtualService: { mode: 'annotation', hostFields: ['hosts'] },
     HTTPProxy: { mode: 'annotation', hostFields: ['virtualhost'] },
     Route: { mode: 'annotation', hostFields: ['host'] },
+    RouteGroup: { mode: 'annotation', hostFields: ['hosts'] },
     IngressRoute: { mode: 'names-only' },
     IngressRouteTCP: { mode: 'names-only' },
     IngressRouteUDP: { mode: 'names-only' },

@@ -161,6 +161,15 @@ export const FAKE_KINDS: readonly ResourceKind[] = [
     namespaced: false,
     crd: true,
   },
+  // Skipper RouteGroups at two versions, each its own store (--skipper-routegroup-groupversion)
+  ...['v1', 'v1alpha1'].map((version): ResourceKind => ({
+    group: 'zalando.org',
+    version,
+    plural: 'routegroups',
+    kind: 'RouteGroup',
+    namespaced: true,
+    crd: true,
+  })),
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true },
   { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
 ];

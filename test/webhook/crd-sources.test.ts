@@ -27,6 +27,7 @@ const REQUIRED = [
   'configuration.konghq.com/v1beta1 TCPIngress out-kong',
   'cis.f5.com/v1 VirtualServer out-f5-vs',
   'cis.f5.com/v1 TransportServer out-f5-ts',
+  'zalando.org/v1 RouteGroup out-skipper',
 ];
 
 describe('webhook: every CRD source denies an out-of-filter name', () => {
