@@ -11,7 +11,9 @@ import { runCli } from '../test/cli-run.js';
 
 const dir = join(packageRoot(), 'cli', 'fixtures', 'crd-sources');
 
-const run = (args: string[]) => runCli([...args, '--domain-filter', 'example.com']);
+// the Gloo Proxies of the fixtures are in namespace crd (gloo_proxy.go reads --gloo-namespace only)
+const run = (args: string[]) =>
+  runCli([...args, '--domain-filter', 'example.com', '--gloo-namespace', 'crd']);
 
 const plan = (extra: string[] = []) =>
   run([
@@ -57,6 +59,10 @@ const EXPECTED = [
   'f5-tcp.example.com A 203.0.113.77 f5-transportserver/crd/in-f5-ts',
   // skipper_routegroup_test.go "Routegroup with hosts and destinations creates an endpoint": status hostname → CNAME
   'skipper.example.com CNAME skipper-lb.example.net routegroup/crd/in-skipper',
+  // gloo_proxy_test.go: each domain of the virtual hosts (trailing dot removed), the Proxy's
+  // LoadBalancer Service's IP; the VirtualService's ttl (not printed here)
+  'gloo.example.com A 203.0.113.78 proxy/crd/in-gloo',
+  'gloo-alias.example.com A 203.0.113.78 proxy/crd/in-gloo',
 ].sort();
 
 const OUT = [
@@ -73,6 +79,7 @@ const OUT = [
   'out-f5-vs-alias',
   'out-f5-ts',
   'out-skipper',
+  'out-gloo',
 ];
 
 describe('CRD sources through plan and validate', () => {
@@ -121,6 +128,12 @@ describe('CRD sources through plan and validate', () => {
     ]);
     expect(badVersion.code).toBe(2);
     expect(badVersion.err).toMatch(/is not an API version/);
+  });
+
+  it('--gloo-namespace: without it (gloo-system) the Proxies of namespace crd are not read', async () => {
+    const r = await runCli(['validate', '-f', dir, '--domain-filter', 'example.com']);
+    expect(r.out).not.toMatch(/DENY Proxy/);
+    expect(r.out).toMatch(/DENY VirtualServer crd\/out-f5-vs/);
   });
 
   it('--source limits the kinds read: a Route outside --source is skipped, not denied', async () => {

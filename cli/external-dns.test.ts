@@ -60,8 +60,8 @@ describe('kingpin argument forms', () => {
     },
     {
       name: 'refused value apart',
-      args: ['--gloo-namespace', 'x'],
-      err: /--gloo-namespace: the gloo-proxy source/,
+      args: ['--pod-source-domain', 'x'],
+      err: /--pod-source-domain: the pod source/,
     },
     {
       name: 'refused, asking for what zoneguard does',

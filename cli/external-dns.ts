@@ -133,7 +133,6 @@ const noRegistry = (r: string) => `the ${r} registry is not supported (zoneguard
 /** What zoneguard does with each external-dns flag that it has no flag of the same name for. */
 export const COMPAT: Readonly<Record<string, CompatEntry>> = {
   server: { refused: 'not supported: name the API server in a kubeconfig (--kubeconfig)' },
-  'gloo-namespace': { refused: noSource('gloo-proxy') },
   'annotation-prefix': { refused: pendingSource, pending: true },
   compatibility: {
     refused: 'not supported: legacy annotation sets (mate, molecule, kops-dns-controller) are not read',

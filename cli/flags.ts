@@ -323,6 +323,7 @@ export const FLAGS = [
       'f5-virtualserver',
       'f5-transportserver',
       'skipper-routegroup',
+      'gloo-proxy',
     ],
     help: `object kinds to read (repeatable): ${SOURCES.join(', ')}`,
     check: (v) => checkSources(v as string[]),
@@ -515,6 +516,13 @@ export const FLAGS = [
     default: SKIPPER_ROUTEGROUP_DEFAULT,
     help: 'Skipper RouteGroups: the API group/version listed and watched (external-dns --skipper-routegroup-groupversion; the group must be zalando.org, the admission rule matches every version)',
     check: (v) => checkRouteGroupVersion(String(v)),
+    commands: POLICY_COMMANDS,
+  },
+  {
+    name: 'gloo-namespace',
+    type: 'strings',
+    default: ['gloo-system'],
+    help: 'Gloo Proxies are read in these namespaces only (repeatable), as external-dns --gloo-namespace',
     commands: POLICY_COMMANDS,
   },
   {

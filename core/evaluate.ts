@@ -142,9 +142,24 @@ function compact(x: Extraction): Extraction {
   return out;
 }
 
+/** A Gloo VirtualService or Gateway (gateway.solo.io), read for Gloo Proxies only (core/kinds.ts helpers). */
+function isGlooRelated(obj: KubeObject): boolean {
+  return String(obj.apiVersion ?? '').startsWith('gateway.solo.io/');
+}
+
+/** What of a Gloo VirtualService or Gateway a Proxy reads: its name and annotations. */
+function metadataPartsOf(obj: KubeObject): KubeObject {
+  const m = obj.metadata;
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: { name: m?.name, namespace: m?.namespace, annotations: m?.annotations },
+  };
+}
+
 /**
- * What of a Service or an Ingress gives an Istio Gateway targets: name, status, and a Service's
- * spec.selector and externalIPs (core/hostnames/istio-gateway.ts reads no more).
+ * What of a Service or an Ingress gives an Istio Gateway or a Gloo Proxy targets: name, status, and
+ * a Service's spec.selector, externalIPs and type (istio-gateway.ts and gloo-proxy.ts read no more).
  */
 function targetPartsOf(obj: KubeObject): KubeObject {
   const parts: KubeObject = {
@@ -155,7 +170,8 @@ function targetPartsOf(obj: KubeObject): KubeObject {
   };
   if (obj.kind === 'Service') {
     const spec = isRecord(obj.spec) ? obj.spec : {};
-    parts.spec = { selector: spec.selector, externalIPs: spec.externalIPs };
+    // type: a Gloo Proxy takes its Service's addresses only from a LoadBalancer (gloo-proxy.ts)
+    parts.spec = { selector: spec.selector, externalIPs: spec.externalIPs, type: spec.type };
   }
   return parts;
 }
@@ -202,6 +218,11 @@ export async function validateStream(
       related?.set(serviceTargetPartsOf(obj));
       continue;
     }
+    if (isGlooRelated(obj)) {
+      // Gloo VirtualServices and Gateways: a Proxy's record annotations and Gateway targets
+      related?.set(metadataPartsOf(obj));
+      continue;
+    }
     const source = sourceOf(obj);
     if (!source) {
       opts.other?.(loaded);
@@ -212,7 +233,13 @@ export async function validateStream(
     if (related && (istio || obj.kind === 'Service' || obj.kind === 'Ingress'))
       related.set(istio ? obj : targetPartsOf(obj));
     // routes, Istio objects, NodePort and headless Services wait for the objects that give them targets
-    if (ROUTE_KIND_NAMES.includes(String(obj.kind)) || istio || takesServiceTargets(obj))
+    // Gloo Proxies too (their Service, Gateways and VirtualServices)
+    if (
+      ROUTE_KIND_NAMES.includes(String(obj.kind)) ||
+      istio ||
+      takesServiceTargets(obj) ||
+      source === 'gloo-proxy'
+    )
       items.push({ at, deferred: obj });
     else items.push({ at, x: compact(claimsOf(obj, extractCtx, opts.filter)!) });
   }

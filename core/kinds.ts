@@ -6,6 +6,9 @@
 import type { KubeObject, ObjectRef } from './model/objects.js';
 import { groupOf, refOf } from './model/objects.js';
 
+/** Which record annotations (ttl, set-identifier, provider-specific) a kind's source reads on it. */
+export type RecordAnnotations = 'all' | 'ttl' | 'none';
+
 export interface KindInfo {
   /** The --source value that selects this kind (external-dns's source name). */
   source: string;
@@ -62,11 +65,13 @@ export interface KindInfo {
    */
   traefik?: 'legacy' | 'new';
   /**
-   * Its external-dns source publishes no provider-specific properties and no set identifier
-   * (source/f5_*.go pass none; f5_transportserver_test.go "does not support provider-specific
-   * annotations"): those annotations are not read, so they neither change a record nor deny one.
+   * The record annotations (ttl, set-identifier, provider-specific) its external-dns source reads on
+   * the object (default all): F5's sources read the ttl only (source/f5_*.go pass no
+   * provider-specific properties nor set identifier; f5_transportserver_test.go "does not support
+   * provider-specific annotations"); gloo-proxy none of the Proxy's own (a virtual host takes them
+   * from its VirtualServices). Those not read neither change a record nor deny one.
    */
-  noProviderSpecific?: boolean;
+  recordAnnotations?: RecordAnnotations;
 }
 
 /** Skipper RouteGroups' API group, and external-dns's default --skipper-routegroup-groupversion. */
@@ -75,6 +80,8 @@ export const SKIPPER_ROUTEGROUP_DEFAULT = 'zalando.org/v1';
 
 /** Istio's sources: their Gateways take targets from Services (spec.selector) or an Ingress. */
 const ISTIO = ['istio-gateway', 'istio-virtualservice'];
+/** Sources whose targets come from Services and Ingresses: Istio's, and Gloo's Proxies (their Service, their Gateways' Ingress). */
+const SERVICE_READERS = [...ISTIO, 'gloo-proxy'];
 
 export const KINDS: readonly KindInfo[] = [
   {
@@ -85,7 +92,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'services',
     resourceKind: 'service',
     statusMatters: true,
-    helperFor: ISTIO,
+    helperFor: SERVICE_READERS,
   },
   // read for Services' targets only (docs/sources/service.md "NodePort", "ClusterIP (headless)";
   // source/service.go NewServiceSource): nodes' addresses, Pods and their EndpointSlices
@@ -131,7 +138,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'ingresses',
     resourceKind: 'ingress',
     statusMatters: true,
-    helperFor: ISTIO,
+    helperFor: SERVICE_READERS,
   },
   {
     source: 'crd',
@@ -294,7 +301,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'virtualservers',
     resourceKind: 'f5-virtualserver',
     statusMatters: true,
-    noProviderSpecific: true,
+    recordAnnotations: 'ttl',
   },
   {
     source: 'f5-transportserver',
@@ -304,7 +311,40 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'transportservers',
     resourceKind: 'f5-transportserver',
     statusMatters: true,
-    noProviderSpecific: true,
+    recordAnnotations: 'ttl',
+  },
+  // docs/sources/gloo-proxy.md; source/gloo_proxy.go: Proxies in --gloo-namespace; targets from
+  // gateway.solo.io Gateways' ingress annotation or the Proxy's Service; record annotations from
+  // gateway.solo.io VirtualServices. external-dns attaches no resource label to these records
+  // (gloo_proxy_test.go expects empty Labels); zoneguard labels them "proxy/<ns>/<name>", the
+  // label external-dns's source computes, so that its ownership records name their object.
+  {
+    source: 'gloo-proxy',
+    group: 'gloo.solo.io',
+    version: 'v1',
+    kind: 'Proxy',
+    plural: 'proxies',
+    resourceKind: 'proxy',
+    statusMatters: false,
+    recordAnnotations: 'none',
+  },
+  {
+    source: 'gloo-proxy',
+    group: 'gateway.solo.io',
+    version: 'v1',
+    kind: 'VirtualService',
+    plural: 'virtualservices',
+    statusMatters: false,
+    helper: true,
+  },
+  {
+    source: 'gloo-proxy',
+    group: 'gateway.solo.io',
+    version: 'v1',
+    kind: 'Gateway',
+    plural: 'gateways',
+    statusMatters: false,
+    helper: true,
   },
   // source/skipper_routegroup.go: zalando.org/v1 unless --skipper-routegroup-groupversion names another
   // version (the watch lists that one; the admission rule matches every version)

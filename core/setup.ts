@@ -46,6 +46,8 @@ export interface PolicySettings {
   readonly ignoreIngressRulesSpec: boolean;
   readonly resolveServiceLoadBalancerHostname: boolean;
   readonly openshiftRouterName: string;
+  /** --gloo-namespace (DEFAULT_GLOO_NAMESPACES when absent). */
+  readonly glooNamespace?: string[];
   readonly traefikEnableLegacy: boolean;
   readonly traefikDisableNew: boolean;
   /** --skipper-routegroup-groupversion (zalando.org/<version>; the flag's check keeps the group). */
@@ -168,6 +170,7 @@ export function extractContextFrom(cfg: PolicySettings, gateway?: ExtractContext
   if (nets.filter.length || nets.exclude.length) ctx.targetNetFilter = new TargetNetFilter(nets);
   if (cfg.namespace) ctx.namespace = cfg.namespace;
   if (cfg.openshiftRouterName) ctx.openshiftRouterName = cfg.openshiftRouterName;
+  if (cfg.glooNamespace?.length) ctx.glooNamespaces = cfg.glooNamespace;
   return ctx;
 }
 

@@ -55,8 +55,15 @@ function servicesTargetedBy(obj: KubeObject, related: ObjectSet): KubeObject[] {
   });
 }
 
-/** Kinds other objects take targets from (core/hostnames/istio-gateway.ts). */
-const RELATED = new Set(['/Service', 'networking.k8s.io/Ingress', 'networking.istio.io/Gateway']);
+/** Kinds other objects take targets from (core/hostnames/istio-gateway.ts, gloo-proxy.ts). */
+const RELATED = new Set([
+  '/Service',
+  'networking.k8s.io/Ingress',
+  'networking.istio.io/Gateway',
+  // a Gloo Proxy's Gateways (their ingress annotation) and VirtualServices (record annotations)
+  'gateway.solo.io/Gateway',
+  'gateway.solo.io/VirtualService',
+]);
 
 export class ClusterClaims {
   readonly index = new ClaimIndex();
@@ -131,8 +138,14 @@ export class ClusterClaims {
       if (event === 'delete') this.related.delete(obj);
       else this.related.set(obj);
       // a Service's or an Ingress's addresses, an Istio Gateway's servers, decide Istio objects' targets
+      // and Gloo Proxies' (their Service, Gateways' Ingress, VirtualServices)
       for (const o of this.source.objects())
-        if (o !== obj && String(o.apiVersion ?? '').startsWith('networking.istio.io/')) this.claim(o);
+        if (
+          o !== obj &&
+          (String(o.apiVersion ?? '').startsWith('networking.istio.io/') ||
+            String(o.apiVersion ?? '').startsWith('gloo.solo.io/'))
+        )
+          this.claim(o);
     }
     if (spec.kind === 'ListenerSet' && spec.group === 'gateway.networking.k8s.io') {
       // a ListenerSet's listeners decide the names and targets of the routes attached to it

@@ -34,6 +34,8 @@ export interface ExtractContext {
   namespace?: string;
   /** --openshift-router-name: the router whose admission of a Route counts. */
   openshiftRouterName?: string;
+  /** --gloo-namespace: the namespaces whose Gloo Proxies are read (DEFAULT_GLOO_NAMESPACES when unset). */
+  glooNamespaces?: readonly string[];
   /** --service-type-filter: only Services of these types (empty: all). */
   serviceTypes?: readonly string[];
   /** --publish-internal-services: a ClusterIP Service's hostname annotation takes its cluster IP. */

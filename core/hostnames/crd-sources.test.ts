@@ -34,6 +34,7 @@ function find(apiVersion: string, kind: string, name: string): KubeObject {
 
 const ISTIO = 'networking.istio.io/v1';
 const F5 = 'cis.f5.com/v1';
+const GLOO = 'gloo.solo.io/v1';
 const rows: {
   name: string;
   obj: [string, string, string];
@@ -332,6 +333,50 @@ const rows: {
     want: ['pending.k8s.example ?'],
     warning: /RouteGroup has no load-balancer address yet/,
   },
+  {
+    name: "Proxy: every virtual host's domains (trailing dot removed), targets of its LoadBalancer Service (IPs)",
+    obj: [GLOO, 'Proxy', 'gloo-internal'],
+    want: [
+      'a.test A 203.0.113.1,203.0.113.2,203.0.113.3',
+      'b.test A 203.0.113.1,203.0.113.2,203.0.113.3',
+      'c.test A 203.0.113.1,203.0.113.2,203.0.113.3',
+    ],
+    resource: 'proxy/gloo-system/gloo-internal',
+  },
+  {
+    name: 'Proxy: Service hostnames give CNAMEs; metadataStatic VirtualService; a bare * domain skipped',
+    obj: [GLOO, 'Proxy', 'gloo-external'],
+    want: ['d.test CNAME a.example.org,b.example.org', 'e.test CNAME a.example.org,b.example.org'],
+    warning: /domains\[1\]: the domain "\*" is not a DNS name/,
+  },
+  {
+    name: 'Proxy: the target annotation; no hostname annotation',
+    obj: [GLOO, 'Proxy', 'target-annotated'],
+    want: ['i.test A 203.2.45.7'],
+  },
+  {
+    name: "Proxy: a listener's Gloo Gateway's ingress annotation gives the Ingress's address",
+    obj: [GLOO, 'Proxy', 'gateway-ingress'],
+    want: ['k.test CNAME ingress-lb.example.net'],
+  },
+  {
+    name: 'Proxy: aggregateListener virtual hosts named by its filter chains',
+    obj: [GLOO, 'Proxy', 'aggregate-listener'],
+    want: ['l.test A 203.3.45.9'],
+  },
+  {
+    name: '--gloo-namespace: a Proxy of another namespace is read',
+    obj: [GLOO, 'Proxy', 'elsewhere'],
+    ctx: { glooNamespaces: ['apps'] },
+    want: ['m.test ?'],
+    warning: /its Service apps\/elsewhere was not found/,
+  },
+  {
+    name: 'Proxy whose Service is not a LoadBalancer, or whose VirtualService is missing: checked, nothing published',
+    obj: [GLOO, 'Proxy', 'gloo-clusterip'],
+    want: ['n.test ?', 'o.test ?'],
+    warning: /is of type ClusterIP, not LoadBalancer/,
+  },
 ];
 
 describe('CRD sources', () => {
@@ -371,6 +416,33 @@ describe('F5 record properties', () => {
       'tcp.example.com 1',
       'tcp.tmpl.example.com 0',
     ]);
+  });
+});
+
+describe('Gloo Proxy', () => {
+  it("takes a virtual host's record properties from its VirtualServices, none from the Proxy (gloo_proxy_test.go c.test, h.test)", () => {
+    const x = extract(find(GLOO, 'Proxy', 'gloo-internal'), base);
+    expect(x.claims.map((c) => [c.hostname, c.ttl, c.setIdentifier, c.providerSpecific])).toEqual([
+      ['a.test', undefined, undefined, undefined],
+      ['b.test', undefined, undefined, undefined],
+      ['c.test', 42, 'identifier', { 'aws/geolocation-country-code': 'LU' }],
+    ]);
+    expect(extract(find(GLOO, 'Proxy', 'gloo-external'), base).claims.map((c) => c.ttl)).toEqual([
+      undefined,
+      24,
+    ]);
+    expect(extract(find(GLOO, 'Proxy', 'target-annotated'), base).claims.map((c) => c.ttl)).toEqual([
+      undefined,
+    ]);
+  });
+  it('a Proxy outside --gloo-namespace (default gloo-system) is not read', () => {
+    const x = extract(find(GLOO, 'Proxy', 'elsewhere'), base);
+    expect(x.claims).toEqual([]);
+    expect(x.skipped).toMatch(/Proxy namespace apps is not a --gloo-namespace \(gloo-system\)/);
+  });
+  it('a missing VirtualService is said', () => {
+    const x = extract(find(GLOO, 'Proxy', 'gloo-clusterip'), base);
+    expect(x.warnings.join('\n')).toMatch(/o\.test: VirtualService internal\/nowhere .* was not found/);
   });
 });
 

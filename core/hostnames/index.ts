@@ -7,11 +7,8 @@ import type { TargetNetFilter } from '../target-net-filter.js';
 import {
   Ann,
   AnnotationView,
-  AWS_ROUTING_ANNOTATIONS,
-  CLOUDFLARE_PROXIED_PROPERTY,
   CONTROLLER_VALUE,
   DEFAULT_ANNOTATION_PREFIX,
-  parseTtl,
   prefixesRead,
   prefixWarnings,
 } from './annotations.js';
@@ -28,7 +25,9 @@ import { extractOpenShiftRoute } from './openshift-route.js';
 import { extractKongTcpIngress } from './kong-tcpingress.js';
 import { extractF5 } from './f5.js';
 import { extractSkipperRouteGroup } from './skipper-routegroup.js';
+import { extractGlooProxy } from './gloo-proxy.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
+import { recordProperties } from './record-properties.js';
 
 export { DEFAULT_MAX_HOSTNAMES_PER_OBJECT, type ExtractContext } from './common.js';
 export * from './annotations.js';
@@ -60,6 +59,7 @@ const EXTRACTORS: Record<string, Extractor> = {
   'cis.f5.com/VirtualServer': extractF5,
   'cis.f5.com/TransportServer': extractF5,
   'zalando.org/RouteGroup': extractSkipperRouteGroup,
+  'gloo.solo.io/Proxy': extractGlooProxy,
 };
 
 function extractorOf(obj: KubeObject): Extractor | undefined {
@@ -161,17 +161,20 @@ function overCap(out: Extraction, field: string, what: string, cap: number): Ext
   return out;
 }
 
-/** The name annotations a kind reads: hostname (every kind but DNSEndpoint and F5's), a Service's internal-hostname. */
+/** The name annotations a kind reads: hostname (every kind but DNSEndpoint, F5's and Gloo's), a Service's internal-hostname. */
 function nameAnnotationsOf(kind: string): readonly string[] {
   return kind === 'Service'
     ? [Ann.hostname, Ann.internalHostname]
-    : kind === 'DNSEndpoint' || F5_KINDS.has(kind)
+    : kind === 'DNSEndpoint' || NO_NAME_ANNOTATION_KINDS.has(kind)
       ? []
       : [Ann.hostname];
 }
 
-/** F5's kinds take no hostname annotation (source/f5_*.go read spec.host and hostAliases only). */
-const F5_KINDS = new Set(['VirtualServer', 'TransportServer']);
+/**
+ * Kinds that take no hostname annotation: F5's (source/f5_*.go read spec.host and hostAliases
+ * only), Gloo's Proxy (source/gloo_proxy.go reads its virtual hosts' domains only).
+ */
+const NO_NAME_ANNOTATION_KINDS = new Set(['VirtualServer', 'TransportServer', 'Proxy']);
 
 /** The first name annotation, under any prefix read, that lists more than `cap` names. */
 function listedOverCap(
@@ -270,54 +273,9 @@ function readPass(
   const seen = withoutIgnoredAnnotations(obj, ctx);
   const ann = seen === obj ? view : AnnotationView.of(seen, view.prefix);
   const base: Partial = { claims: [], problems: out.problems, warnings: out.warnings, common: {}, ann };
-  if (out.ref.kind !== 'DNSEndpoint') {
-    const ttlText = ann.get(Ann.ttl);
-    if (ttlText !== undefined) {
-      const r = parseTtl(ttlText);
-      if (r.error) {
-        out.problems.push({
-          hostname: '',
-          rule: 'ttl',
-          message: `TTL annotation ${r.error}`,
-          fix: 'set the ttl annotation to whole seconds in 1..2147483647, e.g. "300"',
-          field: ann.field(Ann.ttl),
-        });
-      } else base.common.ttl = r.ttl;
-    }
-  }
-  if (out.ref.kind !== 'DNSEndpoint' && !kindOf(obj)?.noProviderSpecific) {
-    const setId = ann.get(Ann.setIdentifier);
-    if (setId) base.common.setIdentifier = setId;
-    let ps: Record<string, string> | undefined;
-    const proxied = ann.get(Ann.cloudflareProxied);
-    if (proxied !== undefined) (ps ??= {})[CLOUDFLARE_PROXIED_PROPERTY] = proxied;
-    const alias = ann.get(Ann.alias);
-    if (alias !== undefined) (ps ??= {}).alias = alias;
-    // aws-weight, aws-region, aws-failover, aws-geolocation-*, aws-health-check-id… → aws/<name>
-    for (const [name, v] of ann.startingWith(Ann.awsPrefix))
-      (ps ??= {})[`aws/${name.slice(Ann.awsPrefix.length)}`] = v;
-    if (ps) base.common.providerSpecific = ps;
-    const routing: string[] = [];
-    if (ps) for (const k of AWS_ROUTING_ANNOTATIONS) if (ann.get(k) !== undefined) routing.push(k);
-    if (routing.length && !setId) {
-      out.problems.push({
-        hostname: '',
-        rule: 'object',
-        message: `${routing.join(', ')} needs the set-identifier annotation (a Route 53 routing policy applies to one of several record sets of a name)`,
-        fix: `add ${ann.key(Ann.setIdentifier)}, unique among the objects sharing this hostname`,
-        field: ann.field(routing[0]),
-      });
-    }
-    if (routing.length > 1 && !routing.every((k) => k.includes('geolocation'))) {
-      out.problems.push({
-        hostname: '',
-        rule: 'object',
-        message: `${routing.join(' and ')}: Route 53 takes one routing policy per record set`,
-        fix: 'keep one of the aws-* routing annotations',
-        field: ann.field(routing[1]),
-      });
-    }
-  }
+  // the record properties every claim of the object carries (ttl, set-identifier, provider-specific)
+  if (out.ref.kind !== 'DNSEndpoint')
+    base.common = recordProperties(ann, out.problems, kindOf(obj)?.recordAnnotations ?? 'all');
   const objectProblems = out.problems.length;
   extractor(seen, ctx, base);
   if (ctx.fqdnTemplate && !base.skipped) applyFqdnTemplate(obj, sourceOf(obj)!, ctx, base, extractor);

@@ -11,7 +11,7 @@
  *   spec.hostnames (its listeners' names do not count), or with combine;
  * - a templated name gets the targets a hostname-annotation name of that object gets (target
  *   annotation, load-balancer status, the Gateway's addresses for a route, ...);
- * - Traefik's IngressRoutes and F5's VirtualServers and TransportServers take a templated name's
+ * - Traefik's IngressRoutes, F5's VirtualServers and TransportServers and Gloo's Proxies take a templated name's
  *   targets only from --target-template, which zoneguard does not read: their templated names are
  *   checked, and publish nothing;
  * - DNSEndpoint (crd) takes no template (the docs' "Supported Sources" table);
@@ -59,6 +59,7 @@ const TEMPLATE_MODE: Record<string, { mode: 'annotation' | 'route' | 'names-only
     // engine.go ApplyTemplates, which source/f5_*.go call), like Traefik
     VirtualServer: { mode: 'names-only' },
     TransportServer: { mode: 'names-only' },
+    Proxy: { mode: 'names-only' },
   };
 
 /** Whether --fqdn-template applies to this kind at all (documented per source). */

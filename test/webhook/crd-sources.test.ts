@@ -28,6 +28,7 @@ const REQUIRED = [
   'cis.f5.com/v1 VirtualServer out-f5-vs',
   'cis.f5.com/v1 TransportServer out-f5-ts',
   'zalando.org/v1 RouteGroup out-skipper',
+  'gloo.solo.io/v1 Proxy out-gloo',
 ];
 
 describe('webhook: every CRD source denies an out-of-filter name', () => {
@@ -36,7 +37,8 @@ describe('webhook: every CRD source denies an out-of-filter name', () => {
   let c: ReturnType<typeof client>;
   beforeAll(async () => {
     certs = makeCerts();
-    wh = await startTestWebhook(certs);
+    // the fixtures' Gloo Proxies are in namespace crd
+    wh = await startTestWebhook(certs, { 'gloo-namespace': ['crd'] });
     await wh.refreshNow();
     c = client(wh.url, certs.ca);
   });
