@@ -63,6 +63,8 @@ const EXPECTED = [
   // LoadBalancer Service's IP; the VirtualService's ttl (not printed here)
   'gloo.example.com A 203.0.113.78 proxy/crd/in-gloo',
   'gloo-alias.example.com A 203.0.113.78 proxy/crd/in-gloo',
+  // ambassador_host_test.go "Simple host": the named Service's load-balancer IP; resource label "host/…"
+  'ambassador.example.com A 203.0.113.78 host/crd/in-ambassador',
 ].sort();
 
 const OUT = [
@@ -80,6 +82,7 @@ const OUT = [
   'out-f5-ts',
   'out-skipper',
   'out-gloo',
+  'out-ambassador',
 ];
 
 describe('CRD sources through plan and validate', () => {
@@ -102,6 +105,14 @@ describe('CRD sources through plan and validate', () => {
     for (const line of r.out.split('\n').filter((l) => / crd\/in-/.test(l))) expect(line).toMatch(/^ALLOW /);
     expect(r.out).not.toMatch(/not checked/);
     expect(r.err).not.toMatch(/not checked \(kinds zoneguard does not read\)/);
+  });
+
+  it('validate -f streams: an Ambassador Host finds the Service given after it in the input', async () => {
+    const r = await run(['validate', '-f', dir, '--output', 'json']);
+    const results = (JSON.parse(r.out) as { results: { name: string; warnings: string[] }[] }).results;
+    const host = results.find((x) => x.name === 'in-ambassador');
+    expect(host).toBeDefined();
+    expect(host!.warnings.join('\n')).not.toMatch(/in-emissary-ingress/);
   });
 
   // external-dns lists /apis/<value>/routegroups (skipper_routegroup_test.go TestNewRouteGroupSource);

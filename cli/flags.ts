@@ -324,6 +324,7 @@ export const FLAGS = [
       'f5-transportserver',
       'skipper-routegroup',
       'gloo-proxy',
+      'ambassador-host',
     ],
     help: `object kinds to read (repeatable): ${SOURCES.join(', ')}`,
     check: (v) => checkSources(v as string[]),

@@ -233,12 +233,13 @@ export async function validateStream(
     if (related && (istio || obj.kind === 'Service' || obj.kind === 'Ingress'))
       related.set(istio ? obj : targetPartsOf(obj));
     // routes, Istio objects, NodePort and headless Services wait for the objects that give them targets
-    // Gloo Proxies too (their Service, Gateways and VirtualServices)
+    // Gloo Proxies too (their Service, Gateways and VirtualServices), Ambassador Hosts (their Service)
     if (
       ROUTE_KIND_NAMES.includes(String(obj.kind)) ||
       istio ||
       takesServiceTargets(obj) ||
-      source === 'gloo-proxy'
+      source === 'gloo-proxy' ||
+      source === 'ambassador-host'
     )
       items.push({ at, deferred: obj });
     else items.push({ at, x: compact(claimsOf(obj, extractCtx, opts.filter)!) });

@@ -72,6 +72,17 @@ export interface KindInfo {
    * from its VirtualServices). Those not read neither change a record nor deny one.
    */
   recordAnnotations?: RecordAnnotations;
+  /**
+   * Its external-dns source does not skip objects whose controller annotation names another
+   * controller (source/ambassador_host.go filters by annotation and label only): zoneguard reads them.
+   */
+  noControllerCheck?: boolean;
+  /**
+   * Sources this kind is read for in every namespace, whatever --namespace says (an Ambassador
+   * Host's Service is fetched by namespace and name, source/ambassador_host.go); only the objects in
+   * --namespace are checked themselves.
+   */
+  everyNamespaceFor?: readonly string[];
 }
 
 /** Skipper RouteGroups' API group, and external-dns's default --skipper-routegroup-groupversion. */
@@ -92,7 +103,8 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'services',
     resourceKind: 'service',
     statusMatters: true,
-    helperFor: SERVICE_READERS,
+    helperFor: [...SERVICE_READERS, 'ambassador-host'],
+    everyNamespaceFor: ['ambassador-host'],
   },
   // read for Services' targets only (docs/sources/service.md "NodePort", "ClusterIP (headless)";
   // source/service.go NewServiceSource): nodes' addresses, Pods and their EndpointSlices
@@ -357,6 +369,18 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'routegroup',
     statusMatters: true,
     anyVersion: true,
+  },
+  // docs/sources/ambassador.md; source/ambassador_host.go: getambassador.io/v3alpha1 only (v0.22 dropped
+  // v2), resource label "host/<ns>/<name>"; targets from a Service (read for it, every namespace)
+  {
+    source: 'ambassador-host',
+    group: 'getambassador.io',
+    version: 'v3alpha1',
+    kind: 'Host',
+    plural: 'hosts',
+    resourceKind: 'host',
+    statusMatters: false,
+    noControllerCheck: true,
   },
 ];
 

@@ -179,6 +179,48 @@ describe('Kubernetes source', () => {
     ).toEqual([`rg-${want}.example.com A 203.0.113.9 routegroup/default/rg-${want}`]);
   });
 
+  // ambassador_host.go gets the Service an Ambassador Host names by namespace and name, outside
+  // --namespace: with ambassador-host, Services are listed in every namespace (and only the Host's
+  // namespace is checked); the reconciler's desired state publishes the Host's name at its address
+  it('--namespace with ambassador-host: the Host in it, its Service from another namespace', async () => {
+    api.apply(svc('a'));
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'emissary-ingress', namespace: 'emissary' },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.30' }] } },
+    });
+    api.apply({
+      apiVersion: 'getambassador.io/v3alpha1',
+      kind: 'Host',
+      metadata: {
+        name: 'web',
+        namespace: 'apps',
+        annotations: { 'external-dns.ambassador-service': 'emissary/emissary-ingress' },
+      },
+      spec: { hostname: 'web.example.com' },
+    });
+    const s = source({ sources: ['service', 'ambassador-host'], namespace: 'apps' });
+    await s.start();
+    expect(names(s)).toEqual(['Host apps/web', 'Service default/a', 'Service emissary/emissary-ingress']);
+    const d = desiredState({
+      objects: s.objects(),
+      ruleCtx: {
+        ownerId: 'a',
+        domainFilter: new DomainFilter({ filters: ['example.com'] }),
+        managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      },
+      extractCtx: { ingressClasses: [], defaultTargets: [], namespace: 'apps' },
+      filter: { namespace: 'apps', labels: [], annotations: [], sources: ['service', 'ambassador-host'] },
+      current: [],
+    });
+    // Service default/a is outside --namespace: read for Hosts, not published
+    expect(
+      d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')} ${e.labels.resource}`),
+    ).toEqual(['web.example.com A 203.0.113.30 host/apps/web']);
+  });
+
   it('a Service listed only for Istio is not published under --label-filter', async () => {
     api.apply(svc('a'));
     api.apply(svc('b', 'other', { team: 'a' }));

@@ -218,7 +218,9 @@ export class KubernetesSource implements Source {
       // unfiltered); --label-filter then applies to its own names client side, with the rules
       const helps = (spec.helperFor ?? []).some((s) => opts.sources.includes(s));
       // helpers are read in every namespace (Gateways), but a Service's Pods and EndpointSlices in its own
-      const n = spec.helper && !spec.targetsOnly ? undefined : ns;
+      // and a Service for an Ambassador Host in every namespace (everyNamespaceFor)
+      const everywhere = (spec.everyNamespaceFor ?? []).some((s) => opts.sources.includes(s));
+      const n = (spec.helper && !spec.targetsOnly) || everywhere ? undefined : ns;
       const sel = spec.helper || helps ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(

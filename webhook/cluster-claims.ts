@@ -138,12 +138,14 @@ export class ClusterClaims {
       if (event === 'delete') this.related.delete(obj);
       else this.related.set(obj);
       // a Service's or an Ingress's addresses, an Istio Gateway's servers, decide Istio objects' targets
-      // and Gloo Proxies' (their Service, Gateways' Ingress, VirtualServices)
+      // and Gloo Proxies' (their Service, Gateways' Ingress, VirtualServices); a Service's, those of the
+      // Ambassador Hosts naming it
       for (const o of this.source.objects())
         if (
           o !== obj &&
           (String(o.apiVersion ?? '').startsWith('networking.istio.io/') ||
-            String(o.apiVersion ?? '').startsWith('gloo.solo.io/'))
+            String(o.apiVersion ?? '').startsWith('gloo.solo.io/') ||
+            String(o.apiVersion ?? '').startsWith('getambassador.io/'))
         )
           this.claim(o);
     }

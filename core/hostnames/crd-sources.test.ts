@@ -11,7 +11,9 @@
  * spec.virtualServerAddress > status.vsAddress, skipped without status.vsAddress or with "None",
  * hostAliases, TTL, no provider-specific annotations).
  * source/skipper_routegroup_test.go (TestEndpointsFromRouteGroups, TestRouteGroupsEndpoints: hosts,
- * annotations, mixed status destinations, fqdn template with and without combine).
+ * annotations, mixed status destinations, fqdn template with and without combine),
+ * source/ambassador_host_test.go (Service LB IP / hostname / external IP, target and TTL
+ * annotations, missing annotation, TestParseAmbLoadBalancerService).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +23,9 @@ import { ObjectSet } from './common.js';
 import { FqdnTemplate } from './fqdn-template.js';
 import { bindsToGateway } from './istio-virtualservice.js';
 import { traefikRuleHosts } from './traefik.js';
+import { parseAmbassadorService } from './ambassador-host.js';
+import { validateStream } from '../evaluate.js';
+import { DomainFilter } from '../domain-filter.js';
 import type { KubeObject } from '../model/objects.js';
 
 const objects = loadManifests([join(import.meta.dirname, 'fixtures', 'crd-sources.yaml')]).map((l) => l.obj);
@@ -377,6 +382,52 @@ const rows: {
     want: ['n.test ?', 'o.test ?'],
     warning: /is of type ClusterIP, not LoadBalancer/,
   },
+  {
+    name: 'Host: spec.hostname, the LB IP and hostname of the Service ns/name; no hostname annotation, no controller skip',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'simple'],
+    want: ['www.example.org A 1.1.1.1', 'www.example.org CNAME dns.google'],
+    resource: 'host/apps/simple',
+  },
+  {
+    name: "Host: the Service's spec.externalIPs win over its status (name.namespace form)",
+    obj: ['getambassador.io/v3alpha1', 'Host', 'external-ip'],
+    want: ['ext.example.org A 2.2.2.2'],
+  },
+  {
+    name: 'Host: a bare Service name is looked for in namespace default',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'bare-name'],
+    want: ['bare.example.org A 1.1.1.2'],
+  },
+  {
+    name: 'Host: the target annotation replaces the Service',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'with-target'],
+    ctx: { annotationPrefix: 'external-dns.alpha.kubernetes.io/' },
+    want: ['target.example.org A 3.3.3.3'],
+  },
+  {
+    name: 'Host whose Service is not there: checked, nothing published',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'missing-service'],
+    want: ['missing.example.org ?'],
+    warning: /Service emissary\/nowhere named by .* was not found/,
+  },
+  {
+    name: 'Host with an annotation of two "/": checked, nothing published',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'bad-annotation'],
+    want: ['bad.example.org ?'],
+    warning: /"ns\/svc\/foo" is not namespace\/name, name\.namespace or name/,
+  },
+  {
+    name: 'Host whose Service has no address yet: checked, nothing published',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'pending'],
+    want: ['pending.example.org ?'],
+    warning: /Service emissary\/emissary-pending named by .* has no address yet/,
+  },
+  {
+    name: 'Host offline without its Service: the name only',
+    obj: ['getambassador.io/v3alpha1', 'Host', 'simple'],
+    ctx: { objects: new ObjectSet() },
+    want: ['www.example.org ?'],
+  },
 ];
 
 describe('CRD sources', () => {
@@ -547,6 +598,55 @@ const binds: { title: string; gw: KubeObject; vs: KubeObject; host: string; want
     want: false,
   },
 ];
+
+describe('Ambassador Host (ambassador_host_test.go)', () => {
+  it('"Host with missing Ambassador annotation": not read, as external-dns ignores it', () => {
+    const x = extract(find('getambassador.io/v3alpha1', 'Host', 'no-annotation'), base);
+    expect(x.claims).toEqual([]);
+    expect(x.skipped).toMatch(/no external-dns\.ambassador-service annotation/);
+  });
+
+  it('"Host with TTL annotation": the record carries it', () => {
+    const x = extract(find('getambassador.io/v3alpha1', 'Host', 'with-target'), {
+      ...base,
+      annotationPrefix: 'external-dns.alpha.kubernetes.io/',
+    });
+    expect(x.claims.map((c) => c.ttl)).toEqual([10]);
+  });
+
+  it('a streamed validate -f: a Host finds the Service given after it', async () => {
+    const host = find('getambassador.io/v3alpha1', 'Host', 'simple');
+    const svc = find('v1', 'Service', 'emissary-ingress');
+    const results = await validateStream(
+      [
+        { obj: host, file: 'in.yaml', line: 1 },
+        { obj: svc, file: 'in.yaml', line: 9 },
+      ],
+      {
+        ownerId: 'a',
+        domainFilter: new DomainFilter({ filters: ['example.org'] }),
+        managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      },
+      { ingressClasses: [], defaultTargets: [] },
+    );
+    const v = results.find((r) => r.verdict.ref.kind === 'Host')!.verdict;
+    expect(v.claims.map((c) => `${c.hostname} ${c.recordType ?? '?'} ${c.targets.join(',')}`)).toEqual([
+      'www.example.org A 1.1.1.1',
+      'www.example.org CNAME dns.google',
+    ]);
+  });
+
+  // TestParseAmbLoadBalancerService
+  it.each([
+    ['svc', { namespace: 'default', name: 'svc' }],
+    ['ns/svc', { namespace: 'ns', name: 'svc' }],
+    ['svc.ns', { namespace: 'ns', name: 'svc' }],
+    ['svc.ns.foo.bar', { namespace: 'ns.foo.bar', name: 'svc' }],
+    ['ns/svc/foo/bar', undefined],
+    ['ns/svc/foo.bar', undefined],
+    ['ns.foo/svc/bar', undefined],
+  ] as const)('parses %s', (v, want) => expect(parseAmbassadorService(v)).toEqual(want));
+});
 
 describe('VirtualService binds to Gateway (istio_virtualservice_test.go)', () => {
   it.each(binds)('$title', ({ gw: g, vs: v, host, want }) => expect(bindsToGateway(v, g, host)).toBe(want));

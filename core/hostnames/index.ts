@@ -26,6 +26,7 @@ import { extractKongTcpIngress } from './kong-tcpingress.js';
 import { extractF5 } from './f5.js';
 import { extractSkipperRouteGroup } from './skipper-routegroup.js';
 import { extractGlooProxy } from './gloo-proxy.js';
+import { extractAmbassadorHost } from './ambassador-host.js';
 import { applyFqdnTemplate, withoutIgnoredAnnotations } from './name-options.js';
 import { recordProperties } from './record-properties.js';
 
@@ -60,6 +61,7 @@ const EXTRACTORS: Record<string, Extractor> = {
   'cis.f5.com/TransportServer': extractF5,
   'zalando.org/RouteGroup': extractSkipperRouteGroup,
   'gloo.solo.io/Proxy': extractGlooProxy,
+  'getambassador.io/Host': extractAmbassadorHost,
 };
 
 function extractorOf(obj: KubeObject): Extractor | undefined {
@@ -104,7 +106,7 @@ export function extract(obj: KubeObject, ctx: ExtractContext = defaultExtractCon
   const prefixes = prefixesRead(ctx.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX);
   const main = AnnotationView.of(obj, prefixes[0]);
   const controller = main.get(Ann.controller);
-  if (controller !== undefined && controller !== CONTROLLER_VALUE) {
+  if (controller !== undefined && controller !== CONTROLLER_VALUE && !kindOf(obj)?.noControllerCheck) {
     out.skipped = `controller annotation ${main.key(Ann.controller)} is "${controller}", not "${CONTROLLER_VALUE}"`;
     return out;
   }
@@ -161,7 +163,7 @@ function overCap(out: Extraction, field: string, what: string, cap: number): Ext
   return out;
 }
 
-/** The name annotations a kind reads: hostname (every kind but DNSEndpoint, F5's and Gloo's), a Service's internal-hostname. */
+/** The name annotations a kind reads: hostname (every kind but DNSEndpoint, F5's, Gloo's and Ambassador's Host), a Service's internal-hostname. */
 function nameAnnotationsOf(kind: string): readonly string[] {
   return kind === 'Service'
     ? [Ann.hostname, Ann.internalHostname]
@@ -172,9 +174,10 @@ function nameAnnotationsOf(kind: string): readonly string[] {
 
 /**
  * Kinds that take no hostname annotation: F5's (source/f5_*.go read spec.host and hostAliases
- * only), Gloo's Proxy (source/gloo_proxy.go reads its virtual hosts' domains only).
+ * only), Gloo's Proxy (source/gloo_proxy.go reads its virtual hosts' domains only), Ambassador's
+ * Host (source/ambassador_host.go reads spec.hostname only).
  */
-const NO_NAME_ANNOTATION_KINDS = new Set(['VirtualServer', 'TransportServer', 'Proxy']);
+const NO_NAME_ANNOTATION_KINDS = new Set(['VirtualServer', 'TransportServer', 'Proxy', 'Host']);
 
 /** The first name annotation, under any prefix read, that lists more than `cap` names. */
 function listedOverCap(

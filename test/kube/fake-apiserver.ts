@@ -170,6 +170,14 @@ export const FAKE_KINDS: readonly ResourceKind[] = [
     namespaced: true,
     crd: true,
   })),
+  {
+    group: 'getambassador.io',
+    version: 'v3alpha1',
+    plural: 'hosts',
+    kind: 'Host',
+    namespaced: true,
+    crd: true,
+  },
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true },
   { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
 ];

@@ -4,10 +4,14 @@
  * AdmissionReview kube-apiserver would send on create. out-* objects carry a name outside
  * --domain-filter example.com and must be denied by domain-filter naming it; in-* are admitted.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { loadManifests } from '../../core/manifests.js';
+import type { KubeObject } from '../../core/model/objects.js';
+import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
 import { client, makeCerts, reviewOf, ROOT, startTestWebhook, type CertDir } from './harness.js';
 
@@ -29,6 +33,7 @@ const REQUIRED = [
   'cis.f5.com/v1 TransportServer out-f5-ts',
   'zalando.org/v1 RouteGroup out-skipper',
   'gloo.solo.io/v1 Proxy out-gloo',
+  'getambassador.io/v3alpha1 Host out-ambassador',
 ];
 
 describe('webhook: every CRD source denies an out-of-filter name', () => {
@@ -67,5 +72,84 @@ describe('webhook: every CRD source denies an out-of-filter name', () => {
       expect(rules.length).toBeGreaterThan(0);
       for (const x of rules) expect(x).toMatch(/\.example\.org domain-filter$/);
     }
+  });
+});
+
+// ambassador_host.go gets the Service named by external-dns.ambassador-service by namespace and
+// name (any namespace): in a cluster the webhook reads it from its watch of Services
+describe("webhook with a cluster: an Ambassador Host is checked with its Service's address", () => {
+  let api: FakeApiServer;
+  let certs: CertDir;
+  let wh: Webhook;
+  let c: ReturnType<typeof client>;
+  const service = (ip: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'edge', namespace: 'emissary' },
+    spec: { type: 'LoadBalancer' },
+    status: { loadBalancer: { ingress: [{ ip }] } },
+  });
+  const host = (name: string, hostname: string): KubeObject => ({
+    apiVersion: 'getambassador.io/v3alpha1',
+    kind: 'Host',
+    metadata: {
+      name,
+      namespace: 'team-a',
+      annotations: { 'external-dns.ambassador-service': 'emissary/edge' },
+    },
+    spec: { hostname },
+  });
+  beforeAll(async () => {
+    api = await start();
+    api.apply(service('10.0.0.80'));
+    api.apply(host('held', 'held.example.com'));
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
+    writeFileSync(kubeconfig, api.kubeconfigYaml());
+    certs = makeCerts();
+    // harness POLICY: --public-zone example.com, so a private address there is denied
+    wh = await startTestWebhook(certs, { kubeconfig });
+    await wh.cluster!.whenSynced();
+    c = client(wh.url, certs.ca);
+  });
+  afterAll(async () => {
+    c.close();
+    await wh.close();
+    await api.close();
+  });
+  /** Reviews until the answer is `allowed` (the watch delivers changes asynchronously). */
+  const settled = async (o: KubeObject, allowed: boolean) => {
+    let res = (await c.review(reviewOf(o))).review.response!;
+    for (let i = 0; i < 400 && res.allowed !== allowed; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      res = (await c.review(reviewOf(o))).review.response!;
+    }
+    return res;
+  };
+
+  it('denies a Host whose Service (another namespace) has a private address, admits it once the address is public', async () => {
+    const res = await settled(host('web', 'web.example.com'), false);
+    expect(res.allowed).toBe(false);
+    expect(res.status?.message).toContain('Host team-a/web denied by zoneguard');
+    expect(res.status?.message).toContain('web.example.com: public-private: ');
+    expect(res.status?.message).toContain('10.0.0.80');
+    api.apply(service('203.0.113.80'));
+    expect((await settled(host('web', 'web.example.com'), true)).allowed).toBe(true);
+  });
+
+  it("follows the watch: the Service's address decides the record type a Host in the cluster holds", async () => {
+    api.apply(service('203.0.113.80'));
+    // the Host held.example.com holds an A record: a DNSEndpoint asking for AAAA there is admitted
+    // only while the Service gives it no IPv6 address
+    const aaaa: KubeObject = {
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'held-v6', namespace: 'team-b' },
+      spec: { endpoints: [{ dnsName: 'held.example.com', recordType: 'AAAA', targets: ['2001:db8::80'] }] },
+    };
+    expect((await settled(aaaa, true)).allowed).toBe(true);
+    api.apply(service('2001:db8::81'));
+    const res = await settled(aaaa, false);
+    expect(res.allowed).toBe(false);
+    expect(res.status?.message).toContain('held.example.com: duplicate: also claimed by Host team-a/held');
   });
 });
