@@ -448,6 +448,82 @@ describe('reconcile through the Kubernetes API', () => {
     }
   });
 
+  it('publishes F5 VirtualServers once CIS gave them an address, and Gloo Proxies with their Service targets', async () => {
+    // f5_virtualserver_test.go: spec.virtualServerAddress, skipped without status.vsAddress
+    const vs = (name: string, host: string, status?: object): KubeObject => ({
+      apiVersion: 'cis.f5.com/v1',
+      kind: 'VirtualServer',
+      metadata: { name, namespace: 'default' },
+      spec: { host, virtualServerAddress: '203.0.113.60' },
+      ...(status ? { status } : {}),
+    });
+    api.apply(vs('shop', 'f5.example.com', { vsAddress: '203.0.113.60' }));
+    api.apply(vs('pending', 'f5-pending.example.com'));
+    // gloo_proxy_test.go: the Proxy's LoadBalancer Service, the VirtualService's ttl
+    api.apply({
+      apiVersion: 'gloo.solo.io/v1',
+      kind: 'Proxy',
+      metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
+      spec: {
+        listeners: [
+          {
+            httpListener: {
+              virtualHosts: [
+                {
+                  domains: ['gloo.example.com'],
+                  metadata: { sources: [{ kind: '*v1.VirtualService', name: 'shop', namespace: 'default' }] },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    api.apply({
+      apiVersion: 'gateway.solo.io/v1',
+      kind: 'VirtualService',
+      metadata: {
+        name: 'shop',
+        namespace: 'default',
+        annotations: { 'external-dns.kubernetes.io/ttl': '120' },
+      },
+    });
+    const gloo = (ip: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip }] } },
+    });
+    api.apply(gloo('203.0.113.61'));
+    const run = await launch(api);
+    try {
+      const expected = (ip: string) =>
+        [
+          'f5.example.com A 203.0.113.60',
+          txt('f5.example.com', 'f5-virtualserver/default/shop'),
+          `gloo.example.com A ${ip}`,
+          txt('gloo.example.com', 'proxy/gloo-system/gateway-proxy'),
+        ].sort();
+      await until(
+        run.reconciler,
+        async () =>
+          JSON.stringify(await recordsOf(run.provider)) === JSON.stringify(expected('203.0.113.61')),
+      );
+      const rec = (await run.provider.records()).find((e) => e.dnsName === 'gloo.example.com');
+      expect(rec?.ttl).toBe(120);
+      // the Proxy's Service moves: its record follows
+      api.apply(gloo('203.0.113.62'));
+      await until(
+        run.reconciler,
+        async () =>
+          JSON.stringify(await recordsOf(run.provider)) === JSON.stringify(expected('203.0.113.62')),
+      );
+    } finally {
+      await run.stop();
+    }
+  });
+
   it('honours --ingress-class and --annotation-filter (client side, with the rules)', async () => {
     const withClass = (o: KubeObject, cls: string, annotations: Record<string, string> = {}) => ({
       ...o,

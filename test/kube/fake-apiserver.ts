@@ -128,6 +128,24 @@ export const FAKE_KINDS: readonly ResourceKind[] = [
     statusSubresource: true,
     crd: true,
   },
+  // F5 CIS and Gloo (core/kinds.ts f5-virtualserver, f5-transportserver, gloo-proxy)
+  ...(
+    [
+      ['cis.f5.com', 'virtualservers', 'VirtualServer', true],
+      ['cis.f5.com', 'transportservers', 'TransportServer', true],
+      ['gloo.solo.io', 'proxies', 'Proxy', false],
+      ['gateway.solo.io', 'virtualservices', 'VirtualService', false],
+      ['gateway.solo.io', 'gateways', 'Gateway', false],
+    ] as const
+  ).map(([group, plural, kind, statusSubresource]): ResourceKind => ({
+    group,
+    version: 'v1',
+    plural,
+    kind,
+    namespaced: true,
+    statusSubresource,
+    crd: true,
+  })),
   { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false, statusSubresource: true },
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, statusSubresource: true },
   {
