@@ -6,10 +6,14 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { loadManifests } from '../../core/manifests.js';
+import type { KubeObject } from '../../core/model/objects.js';
+import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
@@ -151,5 +155,116 @@ describe("webhook with a cluster: an Ambassador Host is checked with its Service
     const res = await settled(aaaa, false);
     expect(res.allowed).toBe(false);
     expect(res.status?.message).toContain('held.example.com: duplicate: also claimed by Host team-a/held');
+  });
+});
+
+describe("webhook with a cluster: a Gloo Proxy is checked with its Service's address, an F5 VirtualServer with its own", () => {
+  let api: FakeApiServer;
+  let certs: CertDir;
+  let wh: Webhook;
+  let c: ReturnType<typeof client>;
+  const service = (ip: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
+    spec: { type: 'LoadBalancer' },
+    status: { loadBalancer: { ingress: [{ ip }] } },
+  });
+  // gloo_proxy_test.go: the Proxy's targets are its same-named LoadBalancer Service's addresses
+  const proxy: KubeObject = {
+    apiVersion: 'gloo.solo.io/v1',
+    kind: 'Proxy',
+    metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
+    spec: { listeners: [{ httpListener: { virtualHosts: [{ domains: ['gloo.example.com'] }] } }] },
+  };
+  beforeAll(async () => {
+    api = await start();
+    api.apply(service('10.0.0.7'));
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
+    writeFileSync(kubeconfig, api.kubeconfigYaml());
+    certs = makeCerts();
+    // harness POLICY: --public-zone example.com, so a private address there is denied
+    wh = await startTestWebhook(certs, { kubeconfig });
+    await wh.cluster!.whenSynced();
+    c = client(wh.url, certs.ca);
+  });
+  afterAll(async () => {
+    c.close();
+    await wh.close();
+    await api.close();
+  });
+
+  it('denies the Proxy while its Service has a private address, admits it once the Service moves', async () => {
+    const settled = async (allowed: boolean) => {
+      let res = (await c.review(reviewOf(proxy))).review.response!;
+      for (let i = 0; i < 400 && res.allowed !== allowed; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        res = (await c.review(reviewOf(proxy))).review.response!;
+      }
+      return res;
+    };
+    const denied = await settled(false);
+    expect(denied.status?.message).toContain('gloo.example.com: public-private: ');
+    expect(denied.status?.message).toContain('10.0.0.7');
+    api.apply(service('203.0.113.80'));
+    expect((await settled(true)).allowed).toBe(true);
+  });
+
+  it("reads a virtual host's record annotations from its watched Gloo VirtualService", async () => {
+    // gloo_proxy_test.go: a virtual host's annotations come from its VirtualService (here a Route 53
+    // weight without set identifier, which zoneguard refuses wherever it is written)
+    const weighted: KubeObject = {
+      apiVersion: 'gloo.solo.io/v1',
+      kind: 'Proxy',
+      metadata: { name: 'weighted', namespace: 'gloo-system' },
+      spec: {
+        listeners: [
+          {
+            httpListener: {
+              virtualHosts: [
+                {
+                  domains: ['weighted.example.com'],
+                  metadata: {
+                    sources: [{ kind: '*v1.VirtualService', name: 'weighted', namespace: 'apps' }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    api.apply({
+      apiVersion: 'gateway.solo.io/v1',
+      kind: 'VirtualService',
+      metadata: {
+        name: 'weighted',
+        namespace: 'apps',
+        annotations: { 'external-dns.kubernetes.io/aws-weight': '10' },
+      },
+    });
+    let res = (await c.review(reviewOf(weighted))).review.response!;
+    for (let i = 0; i < 400 && res.allowed; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      res = (await c.review(reviewOf(weighted))).review.response!;
+    }
+    expect(res.allowed).toBe(false);
+    expect(res.status?.message).toContain('needs the set-identifier annotation');
+  });
+
+  it('denies an F5 VirtualServer whose address is private (f5_virtualserver_test.go status.vsAddress)', async () => {
+    const res = (
+      await c.review(
+        reviewOf({
+          apiVersion: 'cis.f5.com/v1',
+          kind: 'VirtualServer',
+          metadata: { name: 'private', namespace: 'web' },
+          spec: { host: 'f5-private.example.com' },
+          status: { vsAddress: '10.0.0.8' },
+        }),
+      )
+    ).review.response!;
+    expect(res.allowed).toBe(false);
+    expect(res.status?.message).toContain('f5-private.example.com: public-private: ');
   });
 });
