@@ -3,17 +3,15 @@
  * manifests `zoneguard plan` and `validate -f` read in cli/crd-sources.test.ts) sent as the
  * AdmissionReview kube-apiserver would send on create. out-* objects carry a name outside
  * --domain-filter example.com and must be denied by domain-filter naming it; in-* are admitted.
+ * With a cluster (the fake API server): a Gloo Proxy takes its watched Service's address and its
+ * VirtualServices' annotations.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { loadManifests } from '../../core/manifests.js';
-import type { KubeObject } from '../../core/model/objects.js';
-import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { KubeObject } from '../../core/model/objects.js';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
