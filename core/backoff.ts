@@ -1,5 +1,5 @@
 /** Retry with full-jitter exponential backoff: provider calls, the reconciler loop, Kubernetes watches. */
-import { ProviderError } from './errors.js';
+import { ProviderError, StoppedError } from './errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, first included. */
@@ -7,14 +7,27 @@ export interface RetryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Injected for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   /** Decides whether an error is worth retrying; default: ProviderError.retryable. */
   retryable?: (err: unknown) => boolean;
+  /** Stopping (SIGTERM): a backoff ends at once and no further attempt is made (StoppedError). */
+  signal?: AbortSignal;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits ms, or less when `signal` aborts first. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 /** Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)]. */
 export function backoffDelay(
@@ -37,9 +50,14 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       return await fn(attempt);
     } catch (err) {
       if (attempt + 1 >= attempts || !isRetryable(err)) throw err;
+      if (opts.signal?.aborted) throw stopped(err);
       const delay = backoffDelay(attempt, base, max, opts.random);
       opts.onRetry?.(err, attempt + 1, delay);
-      await (opts.sleep ?? sleep)(delay);
+      await (opts.sleep ?? sleep)(delay, opts.signal);
+      if (opts.signal?.aborted) throw stopped(err);
     }
   }
 }
+
+const stopped = (err: unknown) =>
+  new StoppedError(`stopping: not retried after ${(err as Error)?.message ?? String(err)}`, err);

@@ -35,6 +35,21 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * Work given up because the process is stopping (SIGTERM): a provider's writes that were still
+ * waiting to be sent, or to be retried after a backoff. What was sent stays sent; the next sync (or
+ * leader) sends the rest.
+ */
+export class StoppedError extends Error {
+  override readonly name = 'StoppedError';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
 /** A TXT value that is not an external-dns ownership record (external-dns's ErrInvalidHeritage). */
 export class InvalidHeritageError extends Error {
   override readonly name = 'InvalidHeritageError';

@@ -31,7 +31,7 @@ import type { Registry } from '../core/registry/registry.js';
 import type { RegistrySnapshot } from '../core/registry/registry.js';
 import { formatViolation, violationList, type RuleContext } from '../core/rules/index.js';
 import type { ObjectFilter } from '../core/setup.js';
-import { ProviderError } from '../core/errors.js';
+import { ProviderError, StoppedError } from '../core/errors.js';
 import { describeObject, type DesiredState, type ObjectOutcome } from '../core/desired.js';
 import type { ReconcilerMetrics } from './metrics.js';
 import type { Source } from '../core/model/source.js';
@@ -121,6 +121,11 @@ export class Reconciler {
   private timer?: NodeJS.Timeout;
   private nextAt = Infinity;
   private running?: Promise<SyncResult>;
+  /**
+   * Aborted by stop(): the sync in flight sends no further batch and waits out no backoff (a
+   * batch already sent is finished), so SIGTERM is not held by a throttled or unreachable provider.
+   */
+  private stopping = new AbortController();
   private lastStart = -Infinity;
   private backoffUntil = 0;
   private failures = 0;
@@ -155,13 +160,18 @@ export class Reconciler {
   start(): void {
     if (this.active) return;
     this.active = true;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.o.metrics?.leader.set(1);
     this.schedule(Date.now());
   }
 
-  /** Stops scheduling syncs and waits for one in flight. */
+  /**
+   * Stops scheduling syncs and waits for one in flight, which finishes the provider batch it is
+   * sending but starts no other and does not wait out a backoff (the next sync sends the rest).
+   */
   async stop(): Promise<void> {
     this.active = false;
+    this.stopping.abort();
     this.o.metrics?.leader.set(0);
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -285,6 +295,11 @@ export class Reconciler {
 
   private report(e: unknown): void {
     const provider = this.o.registry.provider.name;
+    if (e instanceof SyncStepError && e.cause instanceof StoppedError) {
+      // not a provider failure: this replica is stopping and leaves the rest to the next sync
+      this.o.logger.info({ provider, err: e.cause.message }, 'sync stopped before all changes were sent');
+      return;
+    }
     if (e instanceof SyncStepError) {
       const cause = e.cause;
       this.o.metrics?.providerErrors.inc({ provider, kind: e.step });
@@ -358,7 +373,7 @@ export class Reconciler {
     if (changeCount(planned.changes) > 0) {
       let applied: Changes;
       try {
-        applied = await o.registry.applyChanges(planned.changes);
+        applied = await o.registry.applyChanges(planned.changes, { signal: this.stopping.signal });
       } catch (e) {
         throw new SyncStepError('apply', e);
       }

@@ -6,7 +6,7 @@
 import type { Endpoint } from '../core/model/endpoint.js';
 import { ProviderError } from '../core/errors.js';
 import type { KubeObject } from '../core/model/objects.js';
-import type { Provider, Zone } from '../core/providers/provider.js';
+import type { ApplyOptions, Provider, Zone } from '../core/providers/provider.js';
 import type { Changes } from '../core/model/changes.js';
 import type { Source } from '../core/model/source.js';
 import type { DnsEndpointStatus, EventType, FeedbackSink } from '../kube/events.js';
@@ -82,9 +82,9 @@ export class SwitchableProvider implements Provider {
     this.check();
     return this.inner.records();
   }
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply?: ApplyOptions): Promise<void> {
     this.calls.apply++;
     this.check();
-    return this.inner.applyChanges(changes);
+    return this.inner.applyChanges(changes, apply);
   }
 }

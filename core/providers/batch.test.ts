@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LabelKey, newEndpoint } from '../model/endpoint.js';
-import { ProviderError } from '../errors.js';
+import { ProviderError, StoppedError } from '../errors.js';
 import { BatchPacer, batchSizeFrom, changesOf, flattenChanges, splitChanges, ZoneCache } from './batch.js';
 import { ConfigError } from '../errors.js';
-import { retryOptionsFrom, sendBatches } from './cloud.js';
+import { retryOptionsFrom, sendBatches, sendConcurrently } from './cloud.js';
 import { backoffDelay, withRetry } from '../backoff.js';
 
 const rec = (i: number) => newEndpoint(`h${i}.example.com`, 'A', ['192.0.2.1']);
@@ -234,6 +234,104 @@ describe('BatchPacer (--batch-change-interval)', () => {
     await sendBatches([1], async () => void (started = now), { provider: 'test', pacer });
     expect(started).toBe(55);
   });
+});
+
+describe('stopping (the reconciler on SIGTERM): sendBatches and sendConcurrently with a signal', () => {
+  // real timers: a 60 s backoff or pacing wait must end at once when the signal aborts
+  const throttled = () => new ProviderError('p', 'throttled', true);
+  const cases: {
+    name: string;
+    run: (signal: AbortSignal, sent: number[], abort: () => void) => Promise<unknown>;
+    sent: number[];
+    message: RegExp;
+  }[] = [
+    {
+      name: 'a backoff ends at once, the batch is not tried again and no later batch starts',
+      run: (signal, sent, abort) =>
+        sendBatches(
+          [1, 2, 3],
+          async (b) => {
+            sent.push(b);
+            if (b === 2) {
+              setTimeout(abort, 50);
+              throw throttled();
+            }
+          },
+          { provider: 'p', signal, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 1 } },
+        ),
+      sent: [1, 2],
+      message: /^stopping: not retried after p: throttled$/,
+    },
+    {
+      name: 'a --batch-change-interval wait ends at once and the next batch is not sent',
+      run: (signal, sent, abort) =>
+        sendBatches(
+          [1, 2, 3],
+          async (b) => {
+            sent.push(b);
+            setTimeout(abort, 50);
+          },
+          { provider: 'p', signal, pacer: new BatchPacer(60_000) },
+        ),
+      sent: [1],
+      message: /^stopping: 2 of 3 batches not sent$/,
+    },
+    {
+      name: 'the batch in flight when the signal aborts is finished',
+      run: (signal, sent, abort) =>
+        sendBatches(
+          [1, 2],
+          async (b) => {
+            if (b === 1) {
+              abort();
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            sent.push(b);
+          },
+          { provider: 'p', signal },
+        ),
+      sent: [1],
+      message: /^stopping: 1 of 2 batches not sent$/,
+    },
+    {
+      name: 'one call per change (Azure): no new change starts, a backoff ends at once',
+      run: (signal, sent, abort) =>
+        sendConcurrently(
+          [1, 2, 3, 4],
+          async (b) => {
+            sent.push(b);
+            if (b === 2) {
+              setTimeout(abort, 50);
+              throw throttled();
+            }
+          },
+          {
+            provider: 'p',
+            signal,
+            limit: 1,
+            retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 1 },
+          },
+        ),
+      sent: [1, 2],
+      message: /^stopping: not retried after p: throttled$/,
+    },
+  ];
+  for (const c of cases)
+    it(c.name, async () => {
+      const stop = new AbortController();
+      const sent: number[] = [];
+      const t0 = Date.now();
+      const err = await c
+        .run(stop.signal, sent, () => stop.abort())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(err).toBeInstanceOf(StoppedError);
+      expect((err as Error).message).toMatch(c.message);
+      expect(sent).toEqual(c.sent);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    });
 });
 
 describe('batchSizeFrom (--<provider>-batch-change-size, else --batch-change-size)', () => {

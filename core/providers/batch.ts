@@ -138,13 +138,16 @@ export class BatchPacer {
   private lastEnd?: number;
   constructor(
     readonly intervalMs: number,
-    private readonly clock: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+    private readonly clock: {
+      now?: () => number;
+      sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    } = {},
   ) {}
-  /** Waits until the interval since the last batch has passed. */
-  async ready(): Promise<void> {
+  /** Waits until the interval since the last batch has passed (or `signal` aborts). */
+  async ready(signal?: AbortSignal): Promise<void> {
     if (this.lastEnd === undefined || this.intervalMs <= 0) return;
     const wait = this.lastEnd + this.intervalMs - (this.clock.now ?? Date.now)();
-    if (wait > 0) await (this.clock.sleep ?? realSleep)(wait);
+    if (wait > 0) await (this.clock.sleep ?? realSleep)(wait, signal);
   }
   /** A batch has ended (answered, or failed for good). */
   ended(): void {

@@ -7,7 +7,7 @@
 import type { Changes } from '../model/changes.js';
 import { cloneEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { Logger } from '../log.js';
-import type { Provider } from './provider.js';
+import type { ApplyOptions, Provider } from './provider.js';
 
 export function cachedProvider(
   inner: Provider,
@@ -30,10 +30,10 @@ export function cachedProvider(
       cache = { at: now(), records: records.map(cloneEndpoint) };
       return records;
     },
-    async applyChanges(changes: Changes) {
+    async applyChanges(changes: Changes, apply?: ApplyOptions) {
       if (changes.create.length + changes.updateNew.length + changes.delete.length === 0) return;
       cache = undefined;
-      await inner.applyChanges(changes);
+      await inner.applyChanges(changes, apply);
     },
   };
   if (inner.adjustEndpoints) wrapped.adjustEndpoints = (eps) => inner.adjustEndpoints!(eps);

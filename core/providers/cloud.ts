@@ -4,7 +4,7 @@
  * interval, RFC 1035 TXT quoting, and the flags common to them.
  */
 import type { DomainFilter } from '../domain-filter.js';
-import { ProviderError } from '../errors.js';
+import { ProviderError, StoppedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BatchPacer, flattenChanges, type Change } from './batch.js';
 import { withRetry, type RetryOptions } from '../backoff.js';
@@ -71,9 +71,14 @@ export interface BatchRunOptions {
   retry?: RetryOptions;
   /** Paces the batches (--batch-change-interval); the provider's own, so that it spans zones and runs. */
   pacer?: BatchPacer;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   logger?: Logger;
   provider: string;
+  /**
+   * Stopping (the reconciler on SIGTERM): no batch starts after it aborts and a backoff ends at
+   * once (StoppedError); a batch in flight is finished, so nothing is left half-written.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -87,7 +92,9 @@ export async function sendBatches<B>(
 ): Promise<number> {
   const pacer = opts.pacer ?? new BatchPacer(0);
   for (let i = 0; i < batches.length; i++) {
-    await pacer.ready();
+    await pacer.ready(opts.signal);
+    if (opts.signal?.aborted)
+      throw new StoppedError(`stopping: ${batches.length - i} of ${batches.length} batches not sent`);
     try {
       await sendOne(i);
     } finally {
@@ -100,6 +107,7 @@ export async function sendBatches<B>(
     return withRetry(() => send(batches[i], i), {
       ...opts.retry,
       sleep: opts.retry?.sleep ?? opts.sleep,
+      signal: opts.signal,
       onRetry: (err, attempt, delayMs) => {
         opts.logger?.warn(
           {
@@ -132,11 +140,16 @@ export async function sendConcurrently<T>(
   let failed: unknown;
   const worker = async () => {
     while (failed === undefined && next < items.length) {
+      if (opts.signal?.aborted) {
+        failed ??= new StoppedError(`stopping: ${items.length - next} of ${items.length} changes not sent`);
+        break;
+      }
       const item = items[next++];
       try {
         await withRetry(() => send(item), {
           ...opts.retry,
           sleep: opts.retry?.sleep ?? opts.sleep,
+          signal: opts.signal,
           onRetry: (err, attempt, delayMs) => {
             opts.logger?.warn(
               { provider: opts.provider, attempt, delayMs, err: (err as Error).message },

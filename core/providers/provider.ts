@@ -15,6 +15,11 @@ export interface Zone {
   visibility?: 'public' | 'private';
 }
 
+/** How a change set is applied: the reconciler's stop signal. */
+export interface ApplyOptions {
+  signal?: AbortSignal;
+}
+
 export interface Provider {
   readonly name: string;
   /** Zones this provider manages after its domain/zone-id filters. */
@@ -24,8 +29,11 @@ export interface Provider {
    * Records of types the provider cannot represent are left out.
    */
   records(): Promise<Endpoint[]>;
-  /** Applies a change set, batched at the provider's limit. Throws ProviderError. */
-  applyChanges(changes: Changes): Promise<void>;
+  /**
+   * Applies a change set, batched at the provider's limit. Throws ProviderError, or StoppedError
+   * when `signal` aborts (the batches sent stay sent; none is cut in the middle).
+   */
+  applyChanges(changes: Changes, opts?: ApplyOptions): Promise<void>;
   /** Lets a provider normalize desired endpoints (minimum TTL, proxied flag...) before planning. */
   adjustEndpoints?(endpoints: Endpoint[]): Endpoint[];
   /** The domain filter the provider uses to pick zones, if any. */

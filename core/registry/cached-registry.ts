@@ -8,6 +8,7 @@ import type { Changes } from '../model/changes.js';
 import type { Endpoint } from '../model/endpoint.js';
 import { cloneEndpoint } from '../model/endpoint.js';
 import type { Registry, RegistrySnapshot } from './registry.js';
+import type { ApplyOptions } from '../providers/provider.js';
 
 export class CachedRegistry implements Registry {
   private cached?: { at: number; snapshot: RegistrySnapshot };
@@ -38,9 +39,9 @@ export class CachedRegistry implements Registry {
     return snapshot;
   }
 
-  async applyChanges(changes: Changes): Promise<Changes> {
+  async applyChanges(changes: Changes, apply?: ApplyOptions): Promise<Changes> {
     try {
-      return await this.inner.applyChanges(changes);
+      return await this.inner.applyChanges(changes, apply);
     } finally {
       if (changes.create.length + changes.updateNew.length + changes.delete.length > 0)
         this.cached = undefined;

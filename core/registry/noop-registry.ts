@@ -7,7 +7,7 @@
  */
 import { cloneEndpoint, LabelKey, type Endpoint } from '../model/endpoint.js';
 import type { Changes } from '../model/changes.js';
-import type { Provider } from '../providers/provider.js';
+import type { ApplyOptions, Provider } from '../providers/provider.js';
 import type { Registry, RegistrySnapshot } from './registry.js';
 
 export class NoopRegistry implements Registry {
@@ -29,9 +29,9 @@ export class NoopRegistry implements Registry {
     return { records, claims: [] };
   }
 
-  async applyChanges(changes: Changes): Promise<Changes> {
+  async applyChanges(changes: Changes, apply?: ApplyOptions): Promise<Changes> {
     if (changes.create.length + changes.updateNew.length + changes.delete.length === 0) return changes;
-    await this.provider.applyChanges(changes);
+    await this.provider.applyChanges(changes, apply);
     return changes;
   }
 }

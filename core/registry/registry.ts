@@ -5,7 +5,7 @@
  */
 import type { Changes } from '../model/changes.js';
 import type { Endpoint } from '../model/endpoint.js';
-import type { Provider } from '../providers/provider.js';
+import type { ApplyOptions, Provider } from '../providers/provider.js';
 import type { Labels } from '../model/endpoint.js';
 
 /** An ownership record found in the zone: which owner claims (name, type). */
@@ -34,5 +34,5 @@ export interface Registry {
   /** Records and every ownership claim, for the ownership rule. */
   snapshot(): Promise<RegistrySnapshot>;
   /** Applies a change set with the ownership records it implies; returns what was sent. */
-  applyChanges(changes: Changes): Promise<Changes>;
+  applyChanges(changes: Changes, apply?: ApplyOptions): Promise<Changes>;
 }

@@ -24,7 +24,7 @@ import {
   type Labels,
   LabelKey,
 } from '../model/endpoint.js';
-import type { Provider } from '../providers/provider.js';
+import type { ApplyOptions, Provider } from '../providers/provider.js';
 import type { Changes } from '../model/changes.js';
 import { canonicalResourceLabel } from '../kinds.js';
 import { serializeLabels, tryParseLabels } from './txt-labels.js';
@@ -288,11 +288,11 @@ export class TxtRegistry implements Registry {
     return out;
   }
 
-  async applyChanges(changes: Changes): Promise<Changes> {
+  async applyChanges(changes: Changes, apply?: ApplyOptions): Promise<Changes> {
     const full = this.withOwnership(changes);
     // steady state: nothing to change costs no provider call at all
     if (full.create.length + full.updateNew.length + full.delete.length === 0) return full;
-    await this.provider.applyChanges(full);
+    await this.provider.applyChanges(full, apply);
     // keep the view of existing TXT records in step with what was just written
     for (const t of [...full.create, ...full.updateNew]) {
       if (t.recordType === 'TXT' && t.labels[LabelKey.ownedRecord] !== undefined) {

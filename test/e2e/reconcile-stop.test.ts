@@ -4,7 +4,7 @@
  * replica need not wait for it to expire), the metrics listener closes and the process exits 0.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,12 +12,16 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
 import { ingress } from '../kube/objects.js';
+import { bindUnavailable, startBind } from '../servers/bind.js';
+import { freeTcpUdpPort } from '../servers/ports.js';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin', 'zoneguard.js');
 const built = existsSync(join(ROOT, 'dist/cli/main.js'));
 const why = built ? undefined : 'dist/ is not built (npm ci builds it; or npm run build)';
 if (why && process.env.CI) throw new Error(`the reconcile stop test needs dist/: ${why}`);
+const noBind = bindUnavailable();
+if (noBind && process.env.CI) throw new Error(`BIND9 is required in CI: ${noBind}`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -143,6 +147,91 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
     expect(at - term).toBeLessThan(5_000);
     expect(log).toContain('reconciler stopping before the sources finished their first read');
   }, 60_000);
+
+  it.skipIf(!!noBind)(
+    `the first SIGTERM during a paced write sends no further batch: real BIND keeps whole names, exit 0 at once${noBind ? ` (skipped: ${noBind})` : ''}`,
+    async () => {
+      const bind = await startBind({ port: await freeTcpUdpPort() });
+      const dir = mkdtempSync(join(tmpdir(), 'zoneguard-stop-'));
+      const manifests = join(dir, 'three.yaml');
+      // three names, one per RFC 2136 message (each with its ownership TXT), 30 s apart
+      writeFileSync(
+        manifests,
+        ['one', 'two', 'three']
+          .map((n, i) =>
+            [
+              'apiVersion: externaldns.k8s.io/v1alpha1',
+              'kind: DNSEndpoint',
+              `metadata: { name: ${n}, namespace: default }`,
+              `spec: { endpoints: [{ dnsName: ${n}.example.com, recordType: A, targets: [192.0.2.${i + 1}] }] }`,
+            ].join('\n'),
+          )
+          .join('\n---\n'),
+      );
+      try {
+        const p = spawn(
+          process.execPath,
+          [
+            BIN,
+            'reconcile',
+            '--kube-api=off',
+            '-f',
+            manifests,
+            '--provider=rfc2136',
+            '--rfc2136-host=127.0.0.1',
+            `--rfc2136-port=${bind.port}`,
+            '--rfc2136-zone=example.com',
+            `--rfc2136-tsig-keyname=${bind.tsig.name}`,
+            `--rfc2136-tsig-secret-alg=${bind.tsig.algorithm}`,
+            '--rfc2136-batch-change-size=2',
+            '--batch-change-interval=30s',
+            '--domain-filter=example.com',
+            '--txt-owner-id=cluster-a',
+            '--log-format=json',
+          ],
+          {
+            cwd: ROOT,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, ZONEGUARD_RFC2136_TSIG_SECRET: bind.tsig.secret },
+          },
+        );
+        started.push(p.pid!);
+        let log = '';
+        p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+        p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+        const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
+          p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+        );
+        // the first message is in: its name and ownership record; the next waits 30 s
+        for (let i = 0; i < 400 && (await bind.dig('one.example.com', 'A')).length === 0; i++)
+          await sleep(25);
+        expect(await bind.dig('one.example.com', 'A'), log).toEqual(['192.0.2.1']);
+        const term = Date.now();
+        process.kill(p.pid!, 'SIGTERM');
+        const timeout = sleep(15_000).then(() => ({
+          code: -1,
+          signal: 'still running 15 s after SIGTERM',
+          at: 0,
+        }));
+        const { code, signal, at } = await Promise.race([exited, timeout]);
+        expect({ code, signal }, log).toEqual({ code: 0, signal: null });
+        expect(at - term).toBeLessThan(5_000);
+        expect(log).toContain('sync stopped before all changes were sent');
+        expect(log).toContain('stopping: 2 of 3 batches not sent');
+        expect(log).not.toContain('"level":"error"');
+        // whole names only: the one sent has its ownership record, the others nothing
+        expect(await bind.dig('a-one.example.com', 'TXT')).toEqual([
+          '"heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=crd/default/one"',
+        ]);
+        for (const n of ['two', 'three', 'a-two', 'a-three'])
+          expect(await bind.dig(`${n}.example.com`, n.startsWith('a-') ? 'TXT' : 'A'), n).toEqual([]);
+      } finally {
+        await bind.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('a second SIGTERM exits at once (143) when the sync in flight hangs on its provider', async () => {
     // a PowerDNS API that accepts connections and never answers

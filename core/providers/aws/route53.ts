@@ -33,7 +33,7 @@ import {
   type ZoneSelection,
 } from '../cloud.js';
 import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
-import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type ApplyOptions, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 import { canonicalHostedZone } from './alias.js';
 
@@ -263,7 +263,7 @@ export class Route53Provider implements Provider {
     });
   }
 
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply: ApplyOptions = {}): Promise<void> {
     const zones = await this.zones();
     const byZone = changesByZone(zones, changes, { provider: this.name, logger: this.opts.logger });
     this.lastBatches = 0;
@@ -294,6 +294,7 @@ export class Route53Provider implements Provider {
           pacer: this.pacer,
           retry: this.opts.retry,
           logger: this.opts.logger,
+          signal: apply.signal,
         },
       );
     }

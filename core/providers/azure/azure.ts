@@ -22,7 +22,7 @@ import {
   sendConcurrently,
   type ZoneSelection,
 } from '../cloud.js';
-import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type ApplyOptions, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 import { txtStrings } from '../../txt-rdata.js';
 
@@ -159,7 +159,7 @@ export class AzureProvider implements Provider {
     return endpoints.map(cloneEndpoint);
   }
 
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply: ApplyOptions = {}): Promise<void> {
     const zones = await this.zones();
     const deletes: { zone: AzureZone; change: Change }[] = [];
     const writes: { zone: AzureZone; change: Change }[] = [];
@@ -207,6 +207,7 @@ export class AzureProvider implements Provider {
       retry: this.opts.retry,
       logger: this.opts.logger,
       limit: this.opts.concurrency ?? AZURE_DEFAULT_CONCURRENCY,
+      signal: apply.signal,
     };
     this.lastBatches =
       (await sendConcurrently(deletes, send, run)) + (await sendConcurrently(writes, send, run));

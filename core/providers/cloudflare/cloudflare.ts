@@ -24,7 +24,7 @@ import {
   type ZoneSelection,
 } from '../cloud.js';
 import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
-import { type Provider, type Zone } from '../provider.js';
+import { type ApplyOptions, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 
 /** The annotation external-dns reads, carried as a provider-specific property. */
@@ -161,7 +161,7 @@ export class CloudflareProvider implements Provider {
     });
   }
 
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply: ApplyOptions = {}): Promise<void> {
     const byZone = changesByZone(await this.zones(), changes, {
       provider: this.name,
       logger: this.opts.logger,
@@ -204,6 +204,7 @@ export class CloudflareProvider implements Provider {
           pacer: this.pacer,
           retry: this.opts.retry,
           logger: this.opts.logger,
+          signal: apply.signal,
         },
       );
     }

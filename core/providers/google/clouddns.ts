@@ -24,7 +24,7 @@ import {
   type ZoneSelection,
 } from '../cloud.js';
 import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
-import { type Provider, type Zone } from '../provider.js';
+import { type ApplyOptions, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 
 /** external-dns's Cloud DNS default TTL. */
@@ -167,7 +167,7 @@ export class CloudDnsProvider implements Provider {
     return endpoints.map(cloneEndpoint);
   }
 
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply: ApplyOptions = {}): Promise<void> {
     const byZone = changesByZone(await this.zones(), changes, {
       provider: this.name,
       logger: this.opts.logger,
@@ -213,6 +213,7 @@ export class CloudDnsProvider implements Provider {
           pacer: this.pacer,
           retry: this.opts.retry,
           logger: this.opts.logger,
+          signal: apply.signal,
         },
       );
     }

@@ -14,7 +14,7 @@ import { BatchPacer, flattenChanges } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
 import { retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
 import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
-import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type ApplyOptions, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 
 export interface PdnsOptions {
@@ -150,7 +150,7 @@ export class PdnsProvider implements Provider {
     return out;
   }
 
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply: ApplyOptions = {}): Promise<void> {
     const list = flattenChanges(changes);
     if (list.length === 0) return;
     const zones = await this.zones();
@@ -218,6 +218,7 @@ export class PdnsProvider implements Provider {
           retry: this.opts.retry,
           logger: this.opts.logger,
           pacer: this.pacer,
+          signal: apply.signal,
         },
       );
       this.opts.logger?.info(

@@ -20,7 +20,7 @@ import type { Logger } from '../../log.js';
 import { BatchPacer, flattenChanges, splitChanges, type Change } from '../batch.js';
 import { withRetry, type RetryOptions } from '../../backoff.js';
 import { sendBatches } from '../cloud.js';
-import { zoneFor, type Provider, type Zone } from '../provider.js';
+import { zoneFor, type ApplyOptions, type Provider, type Zone } from '../provider.js';
 import { type Changes } from '../../model/changes.js';
 import { tcpExchange, type TransportFailure } from '../../dns-tcp.js';
 
@@ -264,7 +264,7 @@ export class Rfc2136Provider implements Provider {
     return ops;
   }
 
-  async applyChanges(changes: Changes): Promise<void> {
+  async applyChanges(changes: Changes, apply: ApplyOptions = {}): Promise<void> {
     const list = flattenChanges(changes);
     if (list.length === 0) return;
     const byZone = new Map<string, Change[]>();
@@ -307,7 +307,13 @@ export class Rfc2136Provider implements Provider {
           this.calls.writes++;
           await this.exchange('UPDATE', zone, encodeUpdate(randomInt(0, 65536), zone, ops, absent));
         },
-        { provider: this.name, retry: this.opts.retry, logger: this.opts.logger, pacer: this.pacer },
+        {
+          provider: this.name,
+          retry: this.opts.retry,
+          logger: this.opts.logger,
+          pacer: this.pacer,
+          signal: apply.signal,
+        },
       );
       this.opts.logger?.info(
         { provider: this.name, zone, changes: zoneChanges.length, messages: batches.length },
