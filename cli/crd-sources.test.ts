@@ -147,6 +147,12 @@ describe('CRD sources through plan and validate', () => {
     expect(r.out).toMatch(/DENY VirtualServer crd\/out-f5-vs/);
   });
 
+  it('--namespace does not narrow gloo-proxy (gloo_proxy.go reads --gloo-namespace cluster-wide)', async () => {
+    const r = await run(['validate', '-f', dir, '--namespace', 'elsewhere']);
+    expect(r.out).toMatch(/^DENY Proxy crd\/out-gloo: gloo\.example\.org: domain-filter/m);
+    expect(r.out).not.toMatch(/DENY VirtualServer/);
+  });
+
   it('--source limits the kinds read: a Route outside --source is skipped, not denied', async () => {
     const r = await run(['validate', '-f', dir, '--source', 'service,istio-gateway']);
     expect(r.out).not.toMatch(/DENY Route/);

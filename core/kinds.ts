@@ -83,6 +83,11 @@ export interface KindInfo {
    * --namespace are checked themselves.
    */
   everyNamespaceFor?: readonly string[];
+  /**
+   * Read and checked in every namespace whatever --namespace says, its source choosing its own
+   * (gloo-proxy: source/gloo_proxy.go lists Proxies cluster-wide and keeps those in --gloo-namespace).
+   */
+  ignoresNamespace?: boolean;
 }
 
 /** Skipper RouteGroups' API group, and external-dns's default --skipper-routegroup-groupversion. */
@@ -104,7 +109,8 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'service',
     statusMatters: true,
     helperFor: [...SERVICE_READERS, 'ambassador-host'],
-    everyNamespaceFor: ['ambassador-host'],
+    // gloo_proxy.go's Service informer is cluster-wide too (NewGlooSource)
+    everyNamespaceFor: ['ambassador-host', 'gloo-proxy'],
   },
   // read for Services' targets only (docs/sources/service.md "NodePort", "ClusterIP (headless)";
   // source/service.go NewServiceSource): nodes' addresses, Pods and their EndpointSlices
@@ -151,6 +157,8 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'ingress',
     statusMatters: true,
     helperFor: SERVICE_READERS,
+    // gloo_proxy.go's Ingress informer (a Gloo Gateway's ingress annotation) is cluster-wide
+    everyNamespaceFor: ['gloo-proxy'],
   },
   {
     source: 'crd',
@@ -339,6 +347,7 @@ export const KINDS: readonly KindInfo[] = [
     resourceKind: 'proxy',
     statusMatters: false,
     recordAnnotations: 'none',
+    ignoresNamespace: true,
   },
   {
     source: 'gloo-proxy',

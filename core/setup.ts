@@ -19,6 +19,7 @@ import type { ClaimIndex } from './claim-index.js';
 import type { ZonePolicySet } from './policy/zone-policy.js';
 import { matchesSelector, parseSelector, type SelectorRequirement } from './selector.js';
 import type { KubeObject } from './model/objects.js';
+import { kindOf } from './kinds.js';
 
 /** The settings this module reads (a slice of the CLI's Settings). */
 export interface PolicySettings {
@@ -256,7 +257,8 @@ export function outOfScope(f: ObjectFilter, obj: KubeObject, source: string | un
       return 'traefik.containo.us is read only with --traefik-enable-legacy (as external-dns does)';
     if (!legacy && !t.new) return 'traefik.io is not read with --traefik-disable-new';
   }
-  if (f.namespace && obj.metadata?.namespace !== f.namespace)
+  // gloo-proxy reads the Proxies of --gloo-namespace whatever --namespace says (kinds.ts ignoresNamespace)
+  if (f.namespace && obj.metadata?.namespace !== f.namespace && !kindOf(obj)?.ignoresNamespace)
     return `namespace "${obj.metadata?.namespace ?? ''}" is not --namespace "${f.namespace}"`;
   if (f.labels.length && !matchesSelector(f.labels, obj.metadata?.labels))
     return 'labels do not match --label-filter';

@@ -221,6 +221,47 @@ describe('Kubernetes source', () => {
     ).toEqual(['web.example.com A 203.0.113.30 host/apps/web']);
   });
 
+  // gloo_proxy.go lists Proxies, Services and Ingresses cluster-wide and keeps the Proxies of
+  // --gloo-namespace: --namespace does not narrow what gloo-proxy reads
+  it('--namespace with gloo-proxy: the Proxy of --gloo-namespace and its Service, from other namespaces', async () => {
+    api.apply(svc('a'));
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.31' }] } },
+    });
+    api.apply({
+      apiVersion: 'gloo.solo.io/v1',
+      kind: 'Proxy',
+      metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
+      spec: { listeners: [{ httpListener: { virtualHosts: [{ domains: ['gloo.example.com'] }] } }] },
+    });
+    const sources = ['service', 'gloo-proxy'];
+    const s = source({ sources, namespace: 'apps' });
+    await s.start();
+    expect(names(s)).toEqual([
+      'Proxy gloo-system/gateway-proxy',
+      'Service default/a',
+      'Service gloo-system/gateway-proxy',
+    ]);
+    const d = desiredState({
+      objects: s.objects(),
+      ruleCtx: {
+        ownerId: 'a',
+        domainFilter: new DomainFilter({ filters: ['example.com'] }),
+        managedRecordTypes: ['A', 'AAAA', 'CNAME'],
+      },
+      extractCtx: { ingressClasses: [], defaultTargets: [], namespace: 'apps' },
+      filter: { namespace: 'apps', labels: [], annotations: [], sources },
+      current: [],
+    });
+    expect(
+      d.endpoints.map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')} ${e.labels.resource}`),
+    ).toEqual(['gloo.example.com A 203.0.113.31 proxy/gloo-system/gateway-proxy']);
+  });
+
   it('a Service listed only for Istio is not published under --label-filter', async () => {
     api.apply(svc('a'));
     api.apply(svc('b', 'other', { team: 'a' }));

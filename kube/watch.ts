@@ -220,7 +220,8 @@ export class KubernetesSource implements Source {
       // helpers are read in every namespace (Gateways), but a Service's Pods and EndpointSlices in its own
       // and a Service for an Ambassador Host in every namespace (everyNamespaceFor)
       const everywhere = (spec.everyNamespaceFor ?? []).some((s) => opts.sources.includes(s));
-      const n = (spec.helper && !spec.targetsOnly) || everywhere ? undefined : ns;
+      // and a kind whose source picks its namespaces itself (Gloo Proxies: --gloo-namespace)
+      const n = (spec.helper && !spec.targetsOnly) || everywhere || spec.ignoresNamespace ? undefined : ns;
       const sel = spec.helper || helps ? undefined : ls;
       // makeInformer returns a ListWatch, which also tells the resourceVersion it is at
       const informer = makeInformer<KubernetesObject>(
