@@ -94,7 +94,7 @@ export function splitChanges(changes: readonly Change[], limits: BatchLimits): C
  * own order kept: a record, the other types at its name, and its ownership TXT records (whose
  * LabelKey.ownedRecord names it), per set identifier.
  */
-function groupsOf(changes: readonly Change[]): Change[][] {
+export function groupsOf(changes: readonly Change[]): Change[][] {
   const groups = new Map<string, Change[]>();
   for (const ch of changes) {
     const r = ch.record;

@@ -10,7 +10,7 @@ import { endpointKey, newEndpoint, type Endpoint } from '../../model/endpoint.js
 import { ProviderError } from '../../errors.js';
 import type { DomainFilter } from '../../domain-filter.js';
 import type { Logger } from '../../log.js';
-import { BatchPacer, flattenChanges } from '../batch.js';
+import { BatchPacer, flattenChanges, groupsOf } from '../batch.js';
 import { type RetryOptions } from '../../backoff.js';
 import { retryableStatus, selectZone, sendBatches, type ZoneSelection } from '../cloud.js';
 import { quoteTxt, unquoteTxt } from '../../txt-rdata.js';
@@ -193,7 +193,7 @@ export class PdnsProvider implements Provider {
           add(ch.record);
         } else add(ch.record);
       }
-      const rrsets: PdnsRRset[] = [...next.values()].map((s) =>
+      const rrsetOf = (s: { name: string; type: string; ttl?: number; targets: string[] }): PdnsRRset =>
         s.targets.length === 0
           ? { name: fqdn(s.name), type: s.type, changetype: 'DELETE' }
           : {
@@ -202,11 +202,30 @@ export class PdnsProvider implements Provider {
               ttl: s.ttl ?? DEFAULT_TTL,
               changetype: 'REPLACE',
               records: s.targets.map((t) => ({ content: toContent(s.type, t), disabled: false })),
-            },
-      );
+            };
+      // PATCHes of whole names: a record's RRsets and its ownership TXT go together, so a batch
+      // that fails for good, or a stop between batches, never leaves a record without its owner
       const size = this.opts.batchSize ?? PDNS_DEFAULT_BATCH;
       const batches: PdnsRRset[][] = [];
-      for (let i = 0; i < rrsets.length; i += size) batches.push(rrsets.slice(i, i + size));
+      let filling: PdnsRRset[] = [];
+      const sent = new Set<string>();
+      for (const group of groupsOf(zoneChanges)) {
+        const rrsets: PdnsRRset[] = [];
+        for (const ch of group)
+          for (const ep of ch.action === 'update' ? [ch.old, ch.record] : [ch.record]) {
+            const key = endpointKey({ dnsName: ep.dnsName, recordType: ep.recordType });
+            const s = next.get(key);
+            if (!s || sent.has(key)) continue;
+            sent.add(key);
+            rrsets.push(rrsetOf(s));
+          }
+        if (filling.length && filling.length + rrsets.length > size) {
+          batches.push(filling);
+          filling = [];
+        }
+        filling.push(...rrsets);
+      }
+      if (filling.length) batches.push(filling);
       await sendBatches(
         batches,
         (batch) =>
@@ -222,7 +241,7 @@ export class PdnsProvider implements Provider {
         },
       );
       this.opts.logger?.info(
-        { provider: this.name, zone: zone.name, rrsets: rrsets.length, batches: batches.length },
+        { provider: this.name, zone: zone.name, rrsets: sent.size, batches: batches.length },
         'changes applied',
       );
     }
