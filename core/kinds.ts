@@ -74,7 +74,8 @@ export interface KindInfo {
   recordAnnotations?: RecordAnnotations;
   /**
    * Its external-dns source does not skip objects whose controller annotation names another
-   * controller (source/ambassador_host.go filters by annotation and label only): zoneguard reads them.
+   * controller (source/ambassador_host.go, source/crd.go filter by annotation and label only):
+   * zoneguard reads them.
    */
   noControllerCheck?: boolean;
   /**
@@ -170,6 +171,9 @@ export const KINDS: readonly KindInfo[] = [
     // zoneguard before v0.22 compatibility labelled DNSEndpoint records "dnsendpoint/<ns>/<name>"
     legacyResourceKinds: ['dnsendpoint'],
     statusMatters: false,
+    // source/crd.go lists DNSEndpoints by namespace, labels and annotation filter only: one marked for
+    // another controller is still published, so it is still read
+    noControllerCheck: true,
   },
   {
     source: 'gateway-httproute',

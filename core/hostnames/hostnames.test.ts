@@ -124,6 +124,8 @@ const cases: {
       'txt.example.com TXT hello world',
     ],
   },
+  // source/crd.go has no controller check: a DNSEndpoint marked for another controller is published
+  { kind: 'DNSEndpoint', name: 'other-controller', want: ['marked.example.com A 192.0.2.11'] },
   {
     kind: 'DNSEndpoint',
     name: 'malformed',
