@@ -8,13 +8,7 @@
 import { isRecord, type KubeObject } from '../model/objects.js';
 import type { ExtractContext, Partial } from './common.js';
 import { objectItem, stringField } from './common.js';
-import {
-  annotationNames,
-  annotationTargets,
-  loadBalancerTargets,
-  pushClaims,
-  type Name,
-} from './crd-common.js';
+import { annotationNames, annotationOrLoadBalancerTargets, pushClaims, type Name } from './crd-common.js';
 
 export function extractContourHttpProxy(obj: KubeObject, _ctx: ExtractContext, base: Partial): void {
   const spec = isRecord(obj.spec) ? obj.spec : {};
@@ -26,11 +20,6 @@ export function extractContourHttpProxy(obj: KubeObject, _ctx: ExtractContext, b
   }
   for (const n of annotationNames(base)) names.push(n);
   if (names.length === 0) return;
-  let targets = annotationTargets(base);
-  if (!targets.length) targets = loadBalancerTargets(obj.status, true);
-  if (!targets.length)
-    base.warnings.push(
-      `${names.map((n) => n.host).join(', ')}: HTTPProxy has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
-    );
+  const targets = annotationOrLoadBalancerTargets(base, obj, names, 'HTTPProxy');
   pushClaims(base, names, () => targets);
 }

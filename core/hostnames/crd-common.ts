@@ -50,6 +50,26 @@ export function loadBalancerTargets(status: unknown, both = false): string[] {
   return out;
 }
 
+/**
+ * The targets of a kind whose controller writes status.loadBalancer (Contour's HTTPProxy, Kong's
+ * TCPIngress): the target annotation, else each IP and hostname there; with none yet, a warning
+ * naming the names, which are still checked.
+ */
+export function annotationOrLoadBalancerTargets(
+  base: Partial,
+  obj: KubeObject,
+  names: readonly Name[],
+  kind: string,
+): string[] {
+  let targets = annotationTargets(base);
+  if (!targets.length) targets = loadBalancerTargets(obj.status, true);
+  if (!targets.length)
+    base.warnings.push(
+      `${names.map((n) => n.host).join(', ')}: ${kind} has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
+    );
+  return targets;
+}
+
 /** Lower-case, no trailing dot, no blank. */
 export function cleanHost(h: string): string {
   let v = h.trim().toLowerCase();

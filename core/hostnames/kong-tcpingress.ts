@@ -11,13 +11,7 @@
 import { isRecord, type KubeObject } from '../model/objects.js';
 import type { ExtractContext, Partial } from './common.js';
 import { listField, objectItem, stringField } from './common.js';
-import {
-  annotationNames,
-  annotationTargets,
-  loadBalancerTargets,
-  pushClaims,
-  type Name,
-} from './crd-common.js';
+import { annotationNames, annotationOrLoadBalancerTargets, pushClaims, type Name } from './crd-common.js';
 
 export function extractKongTcpIngress(obj: KubeObject, _ctx: ExtractContext, base: Partial): void {
   const spec = isRecord(obj.spec) ? obj.spec : {};
@@ -29,11 +23,6 @@ export function extractKongTcpIngress(obj: KubeObject, _ctx: ExtractContext, bas
     if (host) names.push({ host, field: `spec.rules[${i}].host` });
   });
   if (names.length === 0) return;
-  let targets = annotationTargets(base);
-  if (!targets.length) targets = loadBalancerTargets(obj.status, true);
-  if (!targets.length)
-    base.warnings.push(
-      `${names.map((n) => n.host).join(', ')}: TCPIngress has no load-balancer address yet; the record is published once status.loadBalancer.ingress is set`,
-    );
+  const targets = annotationOrLoadBalancerTargets(base, obj, names, 'TCPIngress');
   pushClaims(base, names, () => targets);
 }
