@@ -13,11 +13,17 @@ export type KubeGet = (path: string) => Promise<{ status: number; body: unknown 
 export async function readClusterObjects(
   get: KubeGet,
   origin = 'cluster',
+  /** --skipper-routegroup-groupversion's version: RouteGroups are listed at it, as the watch does. */
+  routeGroupVersion?: string,
 ): Promise<{ objects: SourcedObject[]; notes: string[] }> {
   const objects: SourcedObject[] = [];
   const notes: string[] = [];
   // the kinds that claim names, and Namespaces and ZonePolicies (which namespace may use a name)
-  for (const kind of [...KINDS, ...POLICY_KINDS]) {
+  for (const table of [...KINDS, ...POLICY_KINDS]) {
+    const kind =
+      table.source === 'skipper-routegroup' && routeGroupVersion
+        ? { ...table, version: routeGroupVersion }
+        : table;
     const k = { path: apiPath(kind), apiVersion: apiVersionOf(kind), kind: kind.kind };
     // list pages of 500, following `continue`, as kubectl does
     let cont = '';

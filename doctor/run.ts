@@ -83,7 +83,11 @@ export async function runDoctor(hostArg: string, cfg: DoctorRunSettings, ctx: Do
   if (kubeconfig) {
     try {
       const api = kubeApi(loadKubeConfig(kubeconfig, ctx.env, kubeTuning(cfg)));
-      const read = await readClusterObjects((path) => api.request('GET', path), `cluster (${kubeconfig})`);
+      const read = await readClusterObjects(
+        (path) => api.request('GET', path),
+        `cluster (${kubeconfig})`,
+        settings.objectFilter.routeGroupVersion,
+      );
       objects = [...(objects ?? []), ...read.objects];
       notes.push(...read.notes);
     } catch (e) {

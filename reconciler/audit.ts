@@ -99,6 +99,8 @@ export async function readCluster(kc: KubeConfig, cfg: AuditSettings, logger: Lo
       namespace: filter.namespace,
       labelSelector: cfg.labelFilter,
       serviceTypes: cfg.serviceTypeFilter,
+      // the same kinds the reconciler and the webhook read (Traefik's groups, the RouteGroup version)
+      traefik: filter.traefik,
       routeGroupVersion: filter.routeGroupVersion,
       logger,
     }),

@@ -128,6 +128,24 @@ describe('zoneguard audit, in the cluster (local API server)', () => {
     expect(api.list(REPORTS, 'PolicyReport')).toHaveLength(2);
   });
 
+  it('reads the kinds the reconciler reads: a legacy Traefik IngressRoute with --traefik-enable-legacy', async () => {
+    // team-a is delegated a.example.com only: a route of team-a's for c.example.com fails its policy
+    api.apply({
+      apiVersion: 'traefik.containo.us/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: {
+        name: 'legacy-route',
+        namespace: 'team-a',
+        annotations: { 'external-dns.kubernetes.io/target': '203.0.113.9' },
+      },
+      spec: { routes: [{ match: 'Host(`shop.c.example.com`)', kind: 'Rule' }] },
+    });
+    const r = await run(['audit', '--kubeconfig', kubeconfig, '--traefik-enable-legacy']);
+    expect(r.code, r.err).toBe(0);
+    const result = (report('team-a') as Report).results.find((x) => x.resources[0].name === 'legacy-route');
+    expect(result, JSON.stringify(report('team-a'))).toMatchObject({ result: 'fail', policy: 'team-a' });
+  });
+
   it('says how to proceed when the PolicyReport CRDs are not installed', async () => {
     api.unserve('PolicyReport');
     try {

@@ -38,6 +38,14 @@ export interface ResourceKind {
 }
 
 export const FAKE_KINDS: readonly ResourceKind[] = [
+  // Traefik's legacy API group, read with --traefik-enable-legacy
+  {
+    group: 'traefik.containo.us',
+    version: 'v1alpha1',
+    plural: 'ingressroutes',
+    kind: 'IngressRoute',
+    namespaced: true,
+  },
   {
     group: '',
     version: 'v1',
