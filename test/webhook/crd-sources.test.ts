@@ -6,16 +6,23 @@
  * With a cluster (the fake API server): a Gloo Proxy takes its watched Service's address and its
  * VirtualServices' annotations.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { loadManifests } from '../../core/manifests.js';
 import type { KubeObject } from '../../core/model/objects.js';
-import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import type { FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
-import { client, makeCerts, reviewOf, ROOT, startTestWebhook, type CertDir } from './harness.js';
+import {
+  client,
+  makeCerts,
+  reviewOf,
+  ROOT,
+  startTestWebhook,
+  type CertDir,
+  startClusterWebhook,
+  type ClusterWebhook,
+} from './harness.js';
 
 const objects = loadManifests([join(ROOT, 'cli', 'fixtures', 'crd-sources')])
   .map((l) => l.obj)
@@ -81,8 +88,6 @@ describe('webhook: every CRD source denies an out-of-filter name', () => {
 // name (any namespace): in a cluster the webhook reads it from its watch of Services
 describe("webhook with a cluster: an Ambassador Host is checked with its Service's address", () => {
   let api: FakeApiServer;
-  let certs: CertDir;
-  let wh: Webhook;
   let c: ReturnType<typeof client>;
   const service = (ip: string): KubeObject => ({
     apiVersion: 'v1',
@@ -101,23 +106,12 @@ describe("webhook with a cluster: an Ambassador Host is checked with its Service
     },
     spec: { hostname },
   });
+  let cluster: ClusterWebhook;
   beforeAll(async () => {
-    api = await start();
-    api.apply(service('10.0.0.80'));
-    api.apply(host('held', 'held.example.com'));
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
-    writeFileSync(kubeconfig, api.kubeconfigYaml());
-    certs = makeCerts();
-    // harness POLICY: --public-zone example.com, so a private address there is denied
-    wh = await startTestWebhook(certs, { kubeconfig });
-    await wh.cluster!.whenSynced();
-    c = client(wh.url, certs.ca);
+    cluster = await startClusterWebhook([service('10.0.0.80'), host('held', 'held.example.com')]);
+    ({ api, c } = cluster);
   });
-  afterAll(async () => {
-    c.close();
-    await wh.close();
-    await api.close();
-  });
+  afterAll(() => cluster.close());
   /** Reviews until the answer is `allowed` (the watch delivers changes asynchronously). */
   const settled = async (o: KubeObject, allowed: boolean) => {
     let res = (await c.review(reviewOf(o))).review.response!;
@@ -158,8 +152,6 @@ describe("webhook with a cluster: an Ambassador Host is checked with its Service
 
 describe("webhook with a cluster: a Gloo Proxy is checked with its Service's address, an F5 VirtualServer with its own", () => {
   let api: FakeApiServer;
-  let certs: CertDir;
-  let wh: Webhook;
   let c: ReturnType<typeof client>;
   const service = (ip: string): KubeObject => ({
     apiVersion: 'v1',
@@ -175,22 +167,12 @@ describe("webhook with a cluster: a Gloo Proxy is checked with its Service's add
     metadata: { name: 'gateway-proxy', namespace: 'gloo-system' },
     spec: { listeners: [{ httpListener: { virtualHosts: [{ domains: ['gloo.example.com'] }] } }] },
   };
+  let cluster: ClusterWebhook;
   beforeAll(async () => {
-    api = await start();
-    api.apply(service('10.0.0.7'));
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
-    writeFileSync(kubeconfig, api.kubeconfigYaml());
-    certs = makeCerts();
-    // harness POLICY: --public-zone example.com, so a private address there is denied
-    wh = await startTestWebhook(certs, { kubeconfig });
-    await wh.cluster!.whenSynced();
-    c = client(wh.url, certs.ca);
+    cluster = await startClusterWebhook([service('10.0.0.7')]);
+    ({ api, c } = cluster);
   });
-  afterAll(async () => {
-    c.close();
-    await wh.close();
-    await api.close();
-  });
+  afterAll(() => cluster.close());
 
   it('denies the Proxy while its Service has a private address, admits it once the Service moves', async () => {
     const settled = async (allowed: boolean) => {

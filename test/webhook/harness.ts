@@ -1,5 +1,5 @@
 /** Shared by the webhook tests: certificates from `zoneguard certs`, a config, an HTTPS client. */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startWebhook, type Webhook, type WebhookDeps } from '../../webhook/run.
 import type { AdmissionReview } from '../../webhook/review.js';
 import { kindOf } from '../../core/kinds.js';
 import type { KubeObject } from '../../core/model/objects.js';
+import { start as startFakeApi, type FakeApiServer } from '../kube/fake-apiserver.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
@@ -63,6 +64,44 @@ export async function startTestWebhook(
     ...extra,
   });
   return startWebhook(cfg, { logger: silentLogger(), env: {}, ...deps });
+}
+
+/** A webhook reading a cluster: the local list/watch API server, seeded with `objects`. */
+export interface ClusterWebhook {
+  api: FakeApiServer;
+  certs: CertDir;
+  wh: Webhook;
+  c: ReturnType<typeof client>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local API server with `objects`, and a webhook (the harness POLICY: --public-zone
+ * example.com, so a private address there is denied) reading it through a kubeconfig, synced.
+ */
+export async function startClusterWebhook(
+  objects: readonly KubeObject[],
+  extra: Record<string, unknown> = {},
+): Promise<ClusterWebhook> {
+  const api = await startFakeApi();
+  for (const o of objects) api.apply(o);
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
+  writeFileSync(kubeconfig, api.kubeconfigYaml());
+  const certs = makeCerts();
+  const wh = await startTestWebhook(certs, { kubeconfig, ...extra });
+  await wh.cluster!.whenSynced();
+  const c = client(wh.url, certs.ca);
+  return {
+    api,
+    certs,
+    wh,
+    c,
+    close: async () => {
+      c.close();
+      await wh.close();
+      await api.close();
+    },
+  };
 }
 
 export interface Reply {

@@ -5,14 +5,11 @@
  * ListenerSet's listeners — with or without --gateway-listener-sets, since an external-dns that has
  * the flag publishes them (docs/sources/gateway-api.md).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../core/model/objects.js';
 import type { Webhook } from '../../webhook/run.js';
-import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
-import { client, makeCerts, reviewOf, startTestWebhook, type CertDir } from './harness.js';
+import type { FakeApiServer } from '../kube/fake-apiserver.js';
+import { client, reviewOf, startClusterWebhook, type ClusterWebhook } from './harness.js';
 
 const GW = 'gateway.networking.k8s.io/v1';
 const accepted = (listener: string) => ({
@@ -63,24 +60,14 @@ describe.each([
   { flags: { 'gateway-listener-sets': true }, label: 'with --gateway-listener-sets' },
 ])('routes attached to a ListenerSet ($label)', ({ flags }) => {
   let api: FakeApiServer;
-  let certs: CertDir;
   let wh: Webhook;
   let c: ReturnType<typeof client>;
+  let cluster: ClusterWebhook;
   beforeAll(async () => {
-    api = await start();
-    for (const o of SEED) api.apply(o);
-    certs = makeCerts();
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
-    writeFileSync(kubeconfig, api.kubeconfigYaml());
-    wh = await startTestWebhook(certs, { kubeconfig, ...flags });
-    await wh.cluster!.whenSynced();
-    c = client(wh.url, certs.ca);
+    cluster = await startClusterWebhook([...SEED], { ...flags });
+    ({ api, wh, c } = cluster);
   });
-  afterAll(async () => {
-    c.close();
-    await wh.close();
-    await api.close();
-  });
+  afterAll(() => cluster.close());
 
   it('denies a route whose ListenerSet listener is outside --domain-filter, naming the name', async () => {
     const r = await c.review(reviewOf(route('evil', 'team-evil')));

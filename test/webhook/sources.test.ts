@@ -4,17 +4,24 @@
  * kube-apiserver would send on create. out-* objects carry a name outside --domain-filter
  * example.com and must be denied by domain-filter, naming that name; in-* objects are admitted.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOf } from '../../core/hostnames/index.js';
 import { kindOf } from '../../core/kinds.js';
 import { loadManifests } from '../../core/manifests.js';
 import type { KubeObject } from '../../core/model/objects.js';
-import { start, type FakeApiServer } from '../kube/fake-apiserver.js';
+import type { FakeApiServer } from '../kube/fake-apiserver.js';
 import type { Webhook } from '../../webhook/run.js';
-import { client, makeCerts, reviewOf, ROOT, startTestWebhook, type CertDir } from './harness.js';
+import {
+  client,
+  makeCerts,
+  reviewOf,
+  ROOT,
+  startTestWebhook,
+  type CertDir,
+  startClusterWebhook,
+  type ClusterWebhook,
+} from './harness.js';
 
 const all = loadManifests([join(ROOT, 'cli', 'fixtures', 'sources')]).map((l) => l.obj);
 const objects = all.filter((o) => sourceOf(o) !== undefined);
@@ -76,25 +83,13 @@ describe('webhook: every newly read path denies an out-of-filter name', () => {
 
 describe("webhook with a cluster: NodePort and headless Services are checked with their nodes' and Pods' addresses", () => {
   let api: FakeApiServer;
-  let certs: CertDir;
-  let wh: Webhook;
   let c: ReturnType<typeof client>;
+  let cluster: ClusterWebhook;
   beforeAll(async () => {
-    api = await start();
-    for (const o of targetObjects) api.apply(o);
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-kube-')), 'kubeconfig');
-    writeFileSync(kubeconfig, api.kubeconfigYaml());
-    certs = makeCerts();
-    // harness POLICY: --public-zone example.com, so a private address there is denied
-    wh = await startTestWebhook(certs, { kubeconfig });
-    await wh.cluster!.whenSynced();
-    c = client(wh.url, certs.ca);
+    cluster = await startClusterWebhook(targetObjects);
+    ({ api, c } = cluster);
   });
-  afterAll(async () => {
-    c.close();
-    await wh.close();
-    await api.close();
-  });
+  afterAll(() => cluster.close());
   const review = (name: string) => c.review(reviewOf(objects.find((o) => o.metadata?.name === name)!));
 
   it('the fixtures hold Nodes, Pods and EndpointSlices', () => {
