@@ -52,59 +52,74 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
     await api.close();
   });
 
+  interface Exit {
+    code: number | null;
+    signal: string | null;
+    at: number;
+  }
+  /** `zoneguard <args>` as its own process, its stdout and stderr in `log`, killed by PID after the test. */
+  const launch = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+    started.push(p.pid!);
+    const run = {
+      p,
+      log: '',
+      exited: new Promise<Exit>((r) => p.on('exit', (code, signal) => r({ code, signal, at: Date.now() }))),
+      /** How it exited, or "still running" `ms` after now. */
+      exitWithin: (ms: number) =>
+        Promise.race([
+          run.exited,
+          sleep(ms).then((): Exit => ({ code: -1, signal: `still running ${ms / 1000} s after`, at: 0 })),
+        ]),
+    };
+    p.stdout!.on('data', (d: Buffer) => (run.log += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (run.log += d.toString()));
+    return run;
+  };
+
   it('the leader finishes its sync, releases the Lease, closes /metrics and exits 0', async () => {
     api.apply(ingress('app', 'app.example.com', '203.0.113.7'));
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'zoneguard-stop-')), 'kubeconfig');
     writeFileSync(kubeconfig, api.kubeconfigYaml());
-    const p = spawn(
-      process.execPath,
-      [
-        BIN,
-        'reconcile',
-        '--provider=inmemory',
-        '--inmemory-zone=example.com',
-        '--domain-filter=example.com',
-        '--txt-owner-id=cluster-a',
-        `--kubeconfig=${kubeconfig}`,
-        '--interval=1m',
-        '--metrics-address=127.0.0.1:0',
-        '--kube-api-qps=0',
-        '--leader-elect',
-        '--leader-election-namespace=zoneguard',
-        '--leader-election-identity=one',
-        '--log-format=json',
-        '--log-level=debug',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    started.push(p.pid!);
-    let log = '';
-    p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
-      p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
-    );
+    const run = launch([
+      'reconcile',
+      '--provider=inmemory',
+      '--inmemory-zone=example.com',
+      '--domain-filter=example.com',
+      '--txt-owner-id=cluster-a',
+      `--kubeconfig=${kubeconfig}`,
+      '--interval=1m',
+      '--metrics-address=127.0.0.1:0',
+      '--kube-api-qps=0',
+      '--leader-elect',
+      '--leader-election-namespace=zoneguard',
+      '--leader-election-identity=one',
+      '--log-format=json',
+      '--log-level=debug',
+    ]);
+    const { p } = run;
     // leading, one sync applied, /metrics served
     let metrics = '';
     for (let i = 0; i < 400; i++) {
-      metrics = /"url":"(http:\/\/127\.0\.0\.1:\d+)\/metrics"/.exec(log)?.[1] ?? '';
-      if (metrics && /"msg":"[^"]*applied/.test(log) && (await status(`${metrics}/readyz`)) === 200) break;
+      metrics = /"url":"(http:\/\/127\.0\.0\.1:\d+)\/metrics"/.exec(run.log)?.[1] ?? '';
+      if (metrics && /"msg":"[^"]*applied/.test(run.log) && (await status(`${metrics}/readyz`)) === 200)
+        break;
       await sleep(25);
     }
-    expect(metrics, log).not.toBe('');
-    expect(await status(`${metrics}/readyz`), log).toBe(200);
+    expect(metrics, run.log).not.toBe('');
+    expect(await status(`${metrics}/readyz`), run.log).toBe(200);
     expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({
       holderIdentity: 'one',
     });
 
     const term = Date.now();
     process.kill(p.pid!, 'SIGTERM');
-    const { code, signal, at } = await exited;
-    expect({ code, signal }, log).toEqual({ code: 0, signal: null });
+    const { code, signal, at } = await run.exited;
+    expect({ code, signal }, run.log).toEqual({ code: 0, signal: null });
     expect(at - term).toBeLessThan(5_000);
     // released: the holder cleared, so a successor takes over without waiting out the lease
     expect(api.leases.get('zoneguard', 'zoneguard-reconciler')?.spec).toMatchObject({ holderIdentity: '' });
-    expect(log).toContain('leader election: released the lease');
+    expect(run.log).toContain('leader election: released the lease');
     expect(await status(`${metrics}/metrics`)).toBe('ECONNREFUSED');
   }, 60_000);
 
@@ -113,39 +128,23 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
     const kubeconfig = join(dir, 'kubeconfig');
     // an API server that refuses connections: the informers retry their first list with backoff
     writeFileSync(kubeconfig, api.kubeconfigYaml().replace(/server: \S+/, 'server: https://127.0.0.1:1'));
-    const p = spawn(
-      process.execPath,
-      [
-        BIN,
-        'reconcile',
-        '--provider=inmemory',
-        '--inmemory-zone=example.com',
-        `--kubeconfig=${kubeconfig}`,
-        '--metrics-address=127.0.0.1:0',
-        '--log-format=json',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    started.push(p.pid!);
-    let log = '';
-    p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
-      p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
-    );
-    for (let i = 0; i < 400 && !log.includes('watch failed'); i++) await sleep(25);
-    expect(log).toContain('watch failed');
+    const run = launch([
+      'reconcile',
+      '--provider=inmemory',
+      '--inmemory-zone=example.com',
+      `--kubeconfig=${kubeconfig}`,
+      '--metrics-address=127.0.0.1:0',
+      '--log-format=json',
+    ]);
+    const { p } = run;
+    for (let i = 0; i < 400 && !run.log.includes('watch failed'); i++) await sleep(25);
+    expect(run.log).toContain('watch failed');
     const term = Date.now();
     process.kill(p.pid!, 'SIGTERM');
-    const timeout = sleep(10_000).then(() => ({
-      code: -1,
-      signal: 'still running 10 s after SIGTERM',
-      at: 0,
-    }));
-    const { code, signal, at } = await Promise.race([exited, timeout]);
-    expect({ code, signal }, log).toEqual({ code: 0, signal: null });
+    const { code, signal, at } = await run.exitWithin(10_000);
+    expect({ code, signal }, run.log).toEqual({ code: 0, signal: null });
     expect(at - term).toBeLessThan(5_000);
-    expect(log).toContain('reconciler stopping before the sources finished their first read');
+    expect(run.log).toContain('reconciler stopping before the sources finished their first read');
   }, 60_000);
 
   it.skipIf(!!noBind)(
@@ -169,10 +168,8 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
           .join('\n---\n'),
       );
       try {
-        const p = spawn(
-          process.execPath,
+        const run = launch(
           [
-            BIN,
             'reconcile',
             '--kube-api=off',
             '-f',
@@ -189,36 +186,21 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
             '--txt-owner-id=cluster-a',
             '--log-format=json',
           ],
-          {
-            cwd: ROOT,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, ZONEGUARD_RFC2136_TSIG_SECRET: bind.tsig.secret },
-          },
+          { ...process.env, ZONEGUARD_RFC2136_TSIG_SECRET: bind.tsig.secret },
         );
-        started.push(p.pid!);
-        let log = '';
-        p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-        p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-        const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
-          p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
-        );
+        const { p } = run;
         // the first message is in: its name and ownership record; the next waits 30 s
         for (let i = 0; i < 400 && (await bind.dig('one.example.com', 'A')).length === 0; i++)
           await sleep(25);
-        expect(await bind.dig('one.example.com', 'A'), log).toEqual(['192.0.2.1']);
+        expect(await bind.dig('one.example.com', 'A'), run.log).toEqual(['192.0.2.1']);
         const term = Date.now();
         process.kill(p.pid!, 'SIGTERM');
-        const timeout = sleep(15_000).then(() => ({
-          code: -1,
-          signal: 'still running 15 s after SIGTERM',
-          at: 0,
-        }));
-        const { code, signal, at } = await Promise.race([exited, timeout]);
-        expect({ code, signal }, log).toEqual({ code: 0, signal: null });
+        const { code, signal, at } = await run.exitWithin(15_000);
+        expect({ code, signal }, run.log).toEqual({ code: 0, signal: null });
         expect(at - term).toBeLessThan(5_000);
-        expect(log).toContain('sync stopped before all changes were sent');
-        expect(log).toContain('stopping: 2 of 3 batches not sent');
-        expect(log).not.toContain('"level":"error"');
+        expect(run.log).toContain('sync stopped before all changes were sent');
+        expect(run.log).toContain('stopping: 2 of 3 batches not sent');
+        expect(run.log).not.toContain('"level":"error"');
         // whole names only: the one sent has its ownership record, the others nothing
         expect(await bind.dig('a-one.example.com', 'TXT')).toEqual([
           '"heritage=external-dns,external-dns/owner=cluster-a,external-dns/resource=crd/default/one"',
@@ -240,10 +222,8 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     const { port } = hang.address() as AddressInfo;
     try {
-      const p = spawn(
-        process.execPath,
+      const run = launch(
         [
-          BIN,
           'reconcile',
           '--kube-api=off',
           '-f',
@@ -256,35 +236,24 @@ describe.skipIf(!built)(`reconcile on SIGTERM${why ? ` (skipped: ${why})` : ''}`
           '--metrics-address=127.0.0.1:0',
           '--log-format=json',
         ],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, ZONEGUARD_PDNS_API_KEY: 'not-a-real-key' },
-        },
+        { ...process.env, ZONEGUARD_PDNS_API_KEY: 'not-a-real-key' },
       );
-      started.push(p.pid!);
-      let log = '';
-      p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-      p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-      const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
-        p.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
-      );
+      const { p } = run;
       // the first sync is waiting for the provider
       for (let i = 0; i < 400 && held.size === 0; i++) await sleep(25);
-      expect(held.size, log).toBeGreaterThan(0);
+      expect(held.size, run.log).toBeGreaterThan(0);
       process.kill(p.pid!, 'SIGTERM');
-      for (let i = 0; i < 400 && !log.includes('reconciler stopping'); i++) await sleep(25);
+      for (let i = 0; i < 400 && !run.log.includes('reconciler stopping'); i++) await sleep(25);
       // the first signal waits for the sync in flight …
       await sleep(500);
       expect(p.exitCode).toBeNull();
       // … the second does not
       const term = Date.now();
       process.kill(p.pid!, 'SIGTERM');
-      const timeout = sleep(10_000).then(() => ({ code: -1, signal: 'still running 10 s after', at: 0 }));
-      const { code, signal, at } = await Promise.race([exited, timeout]);
-      expect({ code, signal }, log).toEqual({ code: 143, signal: null });
+      const { code, signal, at } = await run.exitWithin(10_000);
+      expect({ code, signal }, run.log).toEqual({ code: 143, signal: null });
       expect(at - term).toBeLessThan(2_000);
-      expect(log).toContain('the sync in flight is abandoned');
+      expect(run.log).toContain('the sync in flight is abandoned');
     } finally {
       for (const s of held) s.destroy();
       hang.close();
